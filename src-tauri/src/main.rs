@@ -1,0 +1,1 @@
+fn main() { partner_desk_lib::run() }
