@@ -1,1 +1,6 @@
-fn main() { partner_desk_lib::run() }
+// No console window on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+fn main() {
+    partner_desk_lib::run();
+}

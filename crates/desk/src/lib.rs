@@ -1,1 +1,16 @@
+//! The desk core: environments, credentials, the SQLite store (roster, timeline events, audit
+//! journal, outbox) and the user operations that tie them to the P100 client. No Tauri here:
+//! the shell calls [`Desk`] and nothing else.
 
+pub mod credentials;
+pub mod desk;
+pub mod environment;
+pub mod error;
+pub mod operator;
+pub mod sandbox;
+pub mod store;
+pub mod users;
+
+pub use desk::{Desk, DeskConfig};
+pub use environment::{EnvironmentInfo, EnvironmentKind};
+pub use error::{Error, Result};

@@ -9,7 +9,11 @@ use std::sync::Arc;
 
 /// `Access Denied. xo1` without a key, `xo2` with a wrong one. Plain text: the docs give the
 /// message but not the shape (docs/decisions.md). Header names match in any case, as HTTP says.
-pub async fn require_api_key(State(state): State<Arc<Sandbox>>, req: Request, next: Next) -> Response {
+pub async fn require_api_key(
+    State(state): State<Arc<Sandbox>>,
+    req: Request,
+    next: Next,
+) -> Response {
     let denied = match req.headers().get(p100::auth::API_KEY_HEADER) {
         None => Some("xo1"),
         Some(v) if v.as_bytes().is_empty() => Some("xo1"),

@@ -16,13 +16,19 @@ pub struct SandboxConfig {
 
 impl std::fmt::Debug for SandboxConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SandboxConfig").field("listen", &self.listen).field("api_key", &"***").finish()
+        f.debug_struct("SandboxConfig")
+            .field("listen", &self.listen)
+            .field("api_key", &"***")
+            .finish()
     }
 }
 
 impl SandboxConfig {
     /// Loopback, a free port, and the given key.
     pub fn local(api_key: impl Into<String>) -> Self {
-        Self { listen: SocketAddr::from(([127, 0, 0, 1], 0)), api_key: api_key.into() }
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            api_key: api_key.into(),
+        }
     }
 }

@@ -20,7 +20,10 @@ use tokio::task::JoinHandle;
 /// The app: every route of the shared table that the sandbox implements, behind the key check.
 pub fn router(state: Arc<state::Sandbox>) -> Router {
     handlers::routes()
-        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::require_api_key))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_api_key,
+        ))
         .fallback(handlers::not_found)
         .with_state(state)
 }
@@ -83,5 +86,13 @@ pub async fn spawn(config: SandboxConfig) -> std::io::Result<(SocketAddr, Sandbo
             tracing::error!(error = %e, "sandbox server stopped");
         }
     });
-    Ok((addr, SandboxHandle { addr, shutdown: Some(tx), task: Some(task), state }))
+    Ok((
+        addr,
+        SandboxHandle {
+            addr,
+            shutdown: Some(tx),
+            task: Some(task),
+            state,
+        },
+    ))
 }

@@ -19,7 +19,10 @@ The first line printed is `listening on ADDR`.";
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_writer(std::io::stderr)
+        .init();
     let config = match parse(std::env::args().skip(1)) {
         Ok(Some(c)) => c,
         Ok(None) => {
@@ -58,6 +61,8 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Option<SandboxConfig>
             other => return Err(format!("unknown argument {other}")),
         }
     }
-    let api_key = api_key.filter(|k| !k.is_empty()).ok_or("--api-key is required")?;
+    let api_key = api_key
+        .filter(|k| !k.is_empty())
+        .ok_or("--api-key is required")?;
     Ok(Some(SandboxConfig { listen, api_key }))
 }

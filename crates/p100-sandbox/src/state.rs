@@ -28,7 +28,10 @@ pub enum CreateRefused {
 
 impl Sandbox {
     pub fn new(config: SandboxConfig) -> Self {
-        Self { config, users: Mutex::new(HashMap::new()) }
+        Self {
+            config,
+            users: Mutex::new(HashMap::new()),
+        }
     }
 
     fn users(&self) -> std::sync::MutexGuard<'_, HashMap<String, SandboxUser>> {
@@ -42,7 +45,11 @@ impl Sandbox {
         if users.contains_key(&request.external_user_id) {
             return Err(CreateRefused::Duplicate);
         }
-        let poa = request.profile.country.as_deref().is_some_and(|c| POA_COUNTRIES.contains(&c));
+        let poa = request
+            .profile
+            .country
+            .as_deref()
+            .is_some_and(|c| POA_COUNTRIES.contains(&c));
         let user = SandboxUser {
             user_id: uuid::Uuid::new_v4().to_string(),
             request,

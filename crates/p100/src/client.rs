@@ -24,7 +24,10 @@ pub struct Client {
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Client").field("base", &self.base.as_str()).field("key", &self.key).finish()
+        f.debug_struct("Client")
+            .field("base", &self.base.as_str())
+            .field("key", &self.key)
+            .finish()
     }
 }
 
@@ -42,7 +45,11 @@ impl Client {
 
     /// The same connection pool, pointed at another environment or key.
     pub fn rebind(&self, base: Url, key: ApiKey) -> Self {
-        Self { http: self.http.clone(), base, key }
+        Self {
+            http: self.http.clone(),
+            base,
+            key,
+        }
     }
 
     pub fn base_url(&self) -> &Url {
@@ -61,7 +68,8 @@ impl Client {
 
     /// Get KYC Status of one user.
     pub async fn get_kyc_status(&self, external_user_id: &str) -> Result<KycStatus> {
-        self.send::<(), _>(&routes::GET_KYC_STATUS, &[external_user_id], None).await
+        self.send::<(), _>(&routes::GET_KYC_STATUS, &[external_user_id], None)
+            .await
     }
 
     async fn send<B: Serialize + ?Sized, T: DeserializeOwned>(
@@ -77,7 +85,10 @@ impl Client {
             Method::Patch => reqwest::Method::PATCH,
             Method::Delete => reqwest::Method::DELETE,
         };
-        let mut req = self.http.request(method, url).header(API_KEY_HEADER, self.key.expose());
+        let mut req = self
+            .http
+            .request(method, url)
+            .header(API_KEY_HEADER, self.key.expose());
         if let Some(body) = body {
             req = req.json(body);
         }
@@ -90,7 +101,12 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
         let bytes = resp.bytes().await?;
-        tracing::debug!(route = route.name, status, elapsed_ms = started.elapsed().as_millis() as u64, "p100 call");
+        tracing::debug!(
+            route = route.name,
+            status,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "p100 call"
+        );
         decode(status, retry_after.as_deref(), &bytes)
     }
 
@@ -101,4 +117,3 @@ impl Client {
             .map_err(|e| Error::Transport(format!("bad URL for {}: {e}", route.name)))
     }
 }
-

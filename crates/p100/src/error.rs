@@ -17,7 +17,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &str, message: impl Into<String>) -> Self {
-        Self { field: field.to_owned(), message: message.into() }
+        Self {
+            field: field.to_owned(),
+            message: message.into(),
+        }
     }
 }
 
@@ -60,7 +63,12 @@ pub enum Error {
     /// Any other `{errorCode, errorName?, errorMessage}` answer, including `P211` sent as 202 and
     /// `P500`/`P501` sent as 400.
     #[error("{code} ({status}): {message}")]
-    Api { status: u16, code: String, name: Option<String>, message: String },
+    Api {
+        status: u16,
+        code: String,
+        name: Option<String>,
+        message: String,
+    },
     /// HTTP 429.
     #[error("rate limited")]
     RateLimited { retry_after: Option<Duration> },
@@ -79,7 +87,11 @@ pub enum Error {
 }
 
 fn join_fields(fields: &[FieldError]) -> String {
-    fields.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; ")
+    fields
+        .iter()
+        .map(|f| format!("{}: {}", f.field, f.message))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 impl Error {
@@ -97,9 +109,9 @@ impl Error {
         match self {
             Error::AccessDenied(_) => Some(401),
             Error::Validation { .. } => Some(400),
-            Error::Api { status, .. } | Error::Server { status } | Error::UnexpectedResponse { status, .. } => {
-                Some(*status)
-            }
+            Error::Api { status, .. }
+            | Error::Server { status }
+            | Error::UnexpectedResponse { status, .. } => Some(*status),
             Error::RateLimited { .. } => Some(429),
             _ => None,
         }
@@ -108,7 +120,10 @@ impl Error {
     /// True when the request may have reached P100 and its effect is unknown: the outbox keeps
     /// such an operation open instead of calling it failed.
     pub fn outcome_unknown(&self) -> bool {
-        matches!(self, Error::Timeout | Error::Transport(_) | Error::Server { .. })
+        matches!(
+            self,
+            Error::Timeout | Error::Transport(_) | Error::Server { .. }
+        )
     }
 }
 

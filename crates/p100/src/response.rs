@@ -17,12 +17,18 @@ struct Envelope {
 }
 
 /// Decodes one response. `retry_after` is the raw `Retry-After` header, if any.
-pub fn decode<T: DeserializeOwned>(status: u16, retry_after: Option<&str>, body: &[u8]) -> Result<T> {
+pub fn decode<T: DeserializeOwned>(
+    status: u16,
+    retry_after: Option<&str>,
+    body: &[u8],
+) -> Result<T> {
     if status == 401 {
         return Err(Error::AccessDenied(deny_reason(body)));
     }
     if status == 429 {
-        return Err(Error::RateLimited { retry_after: retry_after.and_then(parse_retry_after) });
+        return Err(Error::RateLimited {
+            retry_after: retry_after.and_then(parse_retry_after),
+        });
     }
     // P100 answers some business outcomes with an envelope and a 2xx status (P211 as 202).
     if let Ok(env) = serde_json::from_slice::<Envelope>(body) {
@@ -30,7 +36,12 @@ pub fn decode<T: DeserializeOwned>(status: u16, retry_after: Option<&str>, body:
         return Err(if env.error_code == "P403" {
             Error::Validation { message }
         } else {
-            Error::Api { status, code: env.error_code, name: env.error_name, message }
+            Error::Api {
+                status,
+                code: env.error_code,
+                name: env.error_name,
+                message,
+            }
         });
     }
     match status {
@@ -39,7 +50,10 @@ pub fn decode<T: DeserializeOwned>(status: u16, retry_after: Option<&str>, body:
             detail: format!("body does not match the documented shape: {e}"),
         }),
         500..=599 => Err(Error::Server { status }),
-        _ => Err(Error::UnexpectedResponse { status, detail: snippet(body) }),
+        _ => Err(Error::UnexpectedResponse {
+            status,
+            detail: snippet(body),
+        }),
     }
 }
 
@@ -69,7 +83,11 @@ fn snippet(body: &[u8]) -> String {
     if text.chars().count() > 200 {
         s.push('…');
     }
-    if s.is_empty() { "empty body".to_owned() } else { s }
+    if s.is_empty() {
+        "empty body".to_owned()
+    } else {
+        s
+    }
 }
 
 #[cfg(test)]
@@ -81,7 +99,12 @@ mod tests {
     fn envelope_becomes_api_error_with_code_kept() {
         let body = br#"{"errorCode":"P412","errorMessage":"User does not exist","errorName":"invalid-user"}"#;
         match decode::<Value>(400, None, body) {
-            Err(Error::Api { status: 400, code, name, message }) => {
+            Err(Error::Api {
+                status: 400,
+                code,
+                name,
+                message,
+            }) => {
                 assert_eq!(code, "P412");
                 assert_eq!(name.as_deref(), Some("invalid-user"));
                 assert_eq!(message, "User does not exist");
@@ -92,9 +115,15 @@ mod tests {
 
     #[test]
     fn p403_is_validation_and_p211_on_202_is_an_error() {
-        let err = decode::<Value>(400, None, br#"{"errorCode":"P403","errorMessage":"a. b."}"#).unwrap_err();
+        let err = decode::<Value>(400, None, br#"{"errorCode":"P403","errorMessage":"a. b."}"#)
+            .unwrap_err();
         assert!(matches!(err, Error::Validation { ref message } if message == "a. b."));
-        let err = decode::<Value>(202, None, br#"{"errorCode":"P211","errorMessage":"pending"}"#).unwrap_err();
+        let err = decode::<Value>(
+            202,
+            None,
+            br#"{"errorCode":"P211","errorMessage":"pending"}"#,
+        )
+        .unwrap_err();
         assert_eq!(err.p100_code(), Some("P211"));
         assert_eq!(err.http_status(), Some(202));
     }
@@ -103,20 +132,34 @@ mod tests {
     fn access_denied_cases_in_text_or_json() {
         for (body, reason) in [
             (&b"Access Denied. xo1"[..], DenyReason::NoKey),
-            (&br#"{"message":"Access Denied. xo2"}"#[..], DenyReason::WrongKey),
+            (
+                &br#"{"message":"Access Denied. xo2"}"#[..],
+                DenyReason::WrongKey,
+            ),
             (&b"Access Denied. xo3"[..], DenyReason::IpNotAllowed),
             (&b""[..], DenyReason::Other),
         ] {
-            assert!(matches!(decode::<Value>(401, None, body), Err(Error::AccessDenied(r)) if r == reason));
+            assert!(
+                matches!(decode::<Value>(401, None, body), Err(Error::AccessDenied(r)) if r == reason)
+            );
         }
     }
 
     #[test]
     fn rate_limit_and_server_errors() {
         let err = decode::<Value>(429, Some("7"), b"slow down").unwrap_err();
-        assert!(matches!(err, Error::RateLimited { retry_after: Some(d) } if d == Duration::from_secs(7)));
-        assert!(matches!(decode::<Value>(503, None, b"<html>"), Err(Error::Server { status: 503 })));
-        assert!(decode::<Value>(503, None, b"").unwrap_err().outcome_unknown());
+        assert!(
+            matches!(err, Error::RateLimited { retry_after: Some(d) } if d == Duration::from_secs(7))
+        );
+        assert!(matches!(
+            decode::<Value>(503, None, b"<html>"),
+            Err(Error::Server { status: 503 })
+        ));
+        assert!(
+            decode::<Value>(503, None, b"")
+                .unwrap_err()
+                .outcome_unknown()
+        );
     }
 
     #[test]

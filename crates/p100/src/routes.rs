@@ -40,33 +40,99 @@ pub struct Route {
     pub source: Source,
 }
 
-const fn route(name: &'static str, method: Method, template: &'static str, source: Source) -> Route {
-    Route { name, method, template, source }
+const fn route(
+    name: &'static str,
+    method: Method,
+    template: &'static str,
+    source: Source,
+) -> Route {
+    Route {
+        name,
+        method,
+        template,
+        source,
+    }
 }
 
 use Method::*;
 use Source::*;
 
-pub const CREATE_USER: Route = route("createUser", Post, "/v1/user/balances/crypto-and-fiat", Documented);
-pub const CREATE_USER_WITHOUT_KYC: Route = route("createUserWithoutKyc", Post, "/v1/user/balances/crypto", Documented);
-pub const ADD_KYC_FILE: Route = route("addKycFile", Post, "/v1/user/kyc-files/{externalUserId}", Documented);
-pub const ADD_POA_FILE: Route = route("addPoaFile", Post, "/v1/user/poa-files/{externalUserId}", Documented);
-pub const ADD_USER_VERIFICATION: Route = route("addUserVerification", Post, "/v1/user/verification", Documented);
-pub const EXTEND_USER: Route = route("extendUser", Post, "/v1/user/extend/{externalUserId}", Chosen);
+pub const CREATE_USER: Route = route(
+    "createUser",
+    Post,
+    "/v1/user/balances/crypto-and-fiat",
+    Documented,
+);
+pub const CREATE_USER_WITHOUT_KYC: Route = route(
+    "createUserWithoutKyc",
+    Post,
+    "/v1/user/balances/crypto",
+    Documented,
+);
+pub const ADD_KYC_FILE: Route = route(
+    "addKycFile",
+    Post,
+    "/v1/user/kyc-files/{externalUserId}",
+    Documented,
+);
+pub const ADD_POA_FILE: Route = route(
+    "addPoaFile",
+    Post,
+    "/v1/user/poa-files/{externalUserId}",
+    Documented,
+);
+pub const ADD_USER_VERIFICATION: Route = route(
+    "addUserVerification",
+    Post,
+    "/v1/user/verification",
+    Documented,
+);
+pub const EXTEND_USER: Route = route(
+    "extendUser",
+    Post,
+    "/v1/user/extend/{externalUserId}",
+    Chosen,
+);
 pub const UPDATE_USER: Route = route("updateUser", Patch, "/v1/user/{externalUserId}", Chosen);
 pub const DELETE_USER: Route = route("deleteUser", Delete, "/v1/user/{externalUserId}", Chosen);
-pub const SUSPEND_USER: Route = route("suspendUser", Patch, "/v1/user/suspend/{externalUserId}", Chosen);
-pub const UNSUSPEND_USER: Route = route("unsuspendUser", Patch, "/v1/user/unsuspend/{externalUserId}", Chosen);
-pub const GET_USER_BALANCES: Route = route("getUserBalances", Get, "/v1/user/balances/{externalUserId}", Documented);
-pub const GET_USER_TRANSACTIONS: Route = route("getUserTransactions", Get, "/v1/user/transactions/{externalUserId}", Chosen);
-pub const CREATE_KYC_VERIFICATION: Route = route("createKycVerification", Post, "/v1/kyc", Documented);
+pub const SUSPEND_USER: Route = route(
+    "suspendUser",
+    Patch,
+    "/v1/user/suspend/{externalUserId}",
+    Chosen,
+);
+pub const UNSUSPEND_USER: Route = route(
+    "unsuspendUser",
+    Patch,
+    "/v1/user/unsuspend/{externalUserId}",
+    Chosen,
+);
+pub const GET_USER_BALANCES: Route = route(
+    "getUserBalances",
+    Get,
+    "/v1/user/balances/{externalUserId}",
+    Documented,
+);
+pub const GET_USER_TRANSACTIONS: Route = route(
+    "getUserTransactions",
+    Get,
+    "/v1/user/transactions/{externalUserId}",
+    Chosen,
+);
+pub const CREATE_KYC_VERIFICATION: Route =
+    route("createKycVerification", Post, "/v1/kyc", Documented);
 pub const REDIRECT_TO_VERIFICATION: Route = route(
     "redirectToVerification",
     Get,
     "/v1/kyc/verification/{externalUserId}/{verificationId}",
     Documented,
 );
-pub const GET_KYC_STATUS: Route = route("getKycStatus", Get, "/v1/kyc/status/{externalUserId}", Documented);
+pub const GET_KYC_STATUS: Route = route(
+    "getKycStatus",
+    Get,
+    "/v1/kyc/status/{externalUserId}",
+    Documented,
+);
 
 /// The whole table, for the sandbox and for the test that checks it against the OpenAPI file.
 pub const ALL: &[Route] = &[
@@ -99,7 +165,10 @@ impl Route {
         let mut params = params.iter();
         while let Some(open) = rest.find('{') {
             out.push_str(&rest[..open]);
-            let close = rest[open..].find('}').map(|i| open + i).expect("unclosed placeholder");
+            let close = rest[open..]
+                .find('}')
+                .map(|i| open + i)
+                .expect("unclosed placeholder");
             let value = params.next().expect("too few path parameters");
             encode_segment(value, &mut out);
             rest = &rest[close + 1..];

@@ -19,19 +19,26 @@ pub const MAX_ID_NUMBER: usize = 50;
 pub const MIN_AGE_YEARS: i32 = 18;
 
 /// Fields that must be present on create, besides `externalUserId` and `hasAcceptedP100Tc`.
-pub const REQUIRED_ON_CREATE: &[&str] = &["email", "firstName", "lastName", "country", "citizenship"];
+pub const REQUIRED_ON_CREATE: &[&str] =
+    &["email", "firstName", "lastName", "country", "citizenship"];
 
 /// All failures of a create body, in form order; empty when it may be sent.
 pub fn create_user(req: &CreateUserRequest, today: Date) -> Vec<FieldError> {
     let mut errors = Vec::new();
     external_user_id(&req.external_user_id, &mut errors);
     if !req.has_accepted_p100_tc {
-        errors.push(FieldError::new("hasAcceptedP100Tc", "hasAcceptedP100Tc must be true: the user has to accept the P100 Terms & Conditions"));
+        errors.push(FieldError::new(
+            "hasAcceptedP100Tc",
+            "hasAcceptedP100Tc must be true: the user has to accept the P100 Terms & Conditions",
+        ));
     }
     let p = &req.profile;
     for (field, value) in required_fields(p) {
         if value.is_none_or(|v| v.trim().is_empty()) {
-            errors.push(FieldError::new(field, format!("{field} should not be empty")));
+            errors.push(FieldError::new(
+                field,
+                format!("{field} should not be empty"),
+            ));
         }
     }
     profile(p, today, &mut errors);
@@ -45,7 +52,10 @@ pub fn create_user(req: &CreateUserRequest, today: Date) -> Vec<FieldError> {
 pub fn profile(p: &UserProfile, today: Date, errors: &mut Vec<FieldError>) {
     if let Some(v) = p.email.as_deref() {
         if !is_email(v) {
-            errors.push(FieldError::new("email", "email must be an email address, for example name@example.com"));
+            errors.push(FieldError::new(
+                "email",
+                "email must be an email address, for example name@example.com",
+            ));
         }
     }
     if let Some(v) = p.phone.as_deref() {
@@ -63,11 +73,20 @@ pub fn profile(p: &UserProfile, today: Date, errors: &mut Vec<FieldError>) {
     ] {
         if let Some(v) = value.as_deref() {
             if v.trim().is_empty() {
-                errors.push(FieldError::new(field, format!("{field} should not be empty")));
+                errors.push(FieldError::new(
+                    field,
+                    format!("{field} should not be empty"),
+                ));
             } else if v.chars().count() > max {
-                errors.push(FieldError::new(field, format!("{field} must be at most {max} characters")));
+                errors.push(FieldError::new(
+                    field,
+                    format!("{field} must be at most {max} characters"),
+                ));
             } else if v.chars().any(char::is_control) {
-                errors.push(FieldError::new(field, format!("{field} must not contain control characters")));
+                errors.push(FieldError::new(
+                    field,
+                    format!("{field} must not contain control characters"),
+                ));
             }
         }
     }
@@ -79,7 +98,10 @@ pub fn profile(p: &UserProfile, today: Date, errors: &mut Vec<FieldError>) {
     ] {
         if let Some(v) = value.as_deref() {
             if !is_country_code(v) {
-                errors.push(FieldError::new(field, format!("{field} must be an ISO 3166-1 alpha-2 country code, for example PL")));
+                errors.push(FieldError::new(
+                    field,
+                    format!("{field} must be an ISO 3166-1 alpha-2 country code, for example PL"),
+                ));
             }
         }
     }
@@ -89,7 +111,8 @@ pub fn profile(p: &UserProfile, today: Date, errors: &mut Vec<FieldError>) {
     if let Some(v) = p.user_identification_number.as_deref() {
         let ok = !v.is_empty()
             && v.len() <= MAX_ID_NUMBER
-            && v.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'/' | b' '));
+            && v.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'/' | b' '));
         if !ok {
             errors.push(FieldError::new(
                 "userIdentificationNumber",
@@ -111,9 +134,14 @@ fn required_fields(p: &UserProfile) -> [(&'static str, Option<&str>); 5] {
 
 fn external_user_id(v: &str, errors: &mut Vec<FieldError>) {
     if v.is_empty() {
-        errors.push(FieldError::new("externalUserId", "externalUserId should not be empty"));
+        errors.push(FieldError::new(
+            "externalUserId",
+            "externalUserId should not be empty",
+        ));
     } else if v.len() > MAX_EXTERNAL_ID
-        || !v.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+        || !v
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
     {
         errors.push(FieldError::new(
             "externalUserId",
@@ -124,11 +152,17 @@ fn external_user_id(v: &str, errors: &mut Vec<FieldError>) {
 
 fn birth_date(v: &str, today: Date, errors: &mut Vec<FieldError>) {
     let Ok(date) = Date::parse(v, format_description!("[year]-[month]-[day]")) else {
-        errors.push(FieldError::new("birthDate", "birthDate must be a real date written YYYY-MM-DD, for example 1990-01-31"));
+        errors.push(FieldError::new(
+            "birthDate",
+            "birthDate must be a real date written YYYY-MM-DD, for example 1990-01-31",
+        ));
         return;
     };
     if date >= today {
-        errors.push(FieldError::new("birthDate", "birthDate must be in the past"));
+        errors.push(FieldError::new(
+            "birthDate",
+            "birthDate must be in the past",
+        ));
         return;
     }
     let mut age = today.year() - date.year();
@@ -136,9 +170,15 @@ fn birth_date(v: &str, today: Date, errors: &mut Vec<FieldError>) {
         age -= 1;
     }
     if age < MIN_AGE_YEARS {
-        errors.push(FieldError::new("birthDate", format!("birthDate: the user must be at least {MIN_AGE_YEARS} years old")));
+        errors.push(FieldError::new(
+            "birthDate",
+            format!("birthDate: the user must be at least {MIN_AGE_YEARS} years old"),
+        ));
     } else if age > 120 {
-        errors.push(FieldError::new("birthDate", "birthDate must be within the last 120 years"));
+        errors.push(FieldError::new(
+            "birthDate",
+            "birthDate must be within the last 120 years",
+        ));
     }
 }
 
@@ -148,7 +188,9 @@ fn is_email(v: &str) -> bool {
     if v.len() > 254 || v.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return false;
     }
-    let Some((local, domain)) = v.split_once('@') else { return false };
+    let Some((local, domain)) = v.split_once('@') else {
+        return false;
+    };
     !local.is_empty()
         && !domain.contains('@')
         && domain.contains('.')
@@ -178,7 +220,10 @@ pub fn fields_from_p403(message: &str, known_fields: &[&str]) -> Vec<FieldError>
             .iter()
             .find(|f| {
                 sentence.starts_with(**f)
-                    && sentence[f.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric())
+                    && sentence[f.len()..]
+                        .chars()
+                        .next()
+                        .is_none_or(|c| !c.is_alphanumeric())
             })
             .copied()
             .unwrap_or("");
@@ -270,27 +315,67 @@ mod tests {
         };
         assert_eq!(
             fields(&create_user(&req, TODAY)),
-            ["externalUserId", "hasAcceptedP100Tc", "email", "firstName", "lastName", "country", "citizenship"]
+            [
+                "externalUserId",
+                "hasAcceptedP100Tc",
+                "email",
+                "firstName",
+                "lastName",
+                "country",
+                "citizenship"
+            ]
         );
     }
 
     #[test]
     fn bad_values_get_specific_messages() {
         let cases: &[(&str, fn(&mut UserProfile), &str)] = &[
-            ("email", |p| p.email = Some("ada@".into()), "email must be an email address"),
-            ("phone", |p| p.phone = Some("+48 500".into()), "phone must be 7 to 15 digits"),
-            ("country", |p| p.country = Some("XX".into()), "country must be an ISO 3166-1 alpha-2"),
-            ("birthDate", |p| p.birth_date = Some("1990-02-30".into()), "birthDate must be a real date"),
-            ("birthDate", |p| p.birth_date = Some("2027-01-01".into()), "birthDate must be in the past"),
-            ("birthDate", |p| p.birth_date = Some("2008-11-26".into()), "at least 18 years old"),
-            ("firstName", |p| p.first_name = Some("x".repeat(101)), "at most 100 characters"),
+            (
+                "email",
+                |p| p.email = Some("ada@".into()),
+                "email must be an email address",
+            ),
+            (
+                "phone",
+                |p| p.phone = Some("+48 500".into()),
+                "phone must be 7 to 15 digits",
+            ),
+            (
+                "country",
+                |p| p.country = Some("XX".into()),
+                "country must be an ISO 3166-1 alpha-2",
+            ),
+            (
+                "birthDate",
+                |p| p.birth_date = Some("1990-02-30".into()),
+                "birthDate must be a real date",
+            ),
+            (
+                "birthDate",
+                |p| p.birth_date = Some("2027-01-01".into()),
+                "birthDate must be in the past",
+            ),
+            (
+                "birthDate",
+                |p| p.birth_date = Some("2008-11-26".into()),
+                "at least 18 years old",
+            ),
+            (
+                "firstName",
+                |p| p.first_name = Some("x".repeat(101)),
+                "at most 100 characters",
+            ),
         ];
         for (field, mutate, expected) in cases {
             let mut req = valid();
             mutate(&mut req.profile);
             let errors = create_user(&req, TODAY);
             assert_eq!(fields(&errors), [*field], "{expected}");
-            assert!(errors[0].message.contains(expected), "{} !~ {expected}", errors[0].message);
+            assert!(
+                errors[0].message.contains(expected),
+                "{} !~ {expected}",
+                errors[0].message
+            );
         }
     }
 
@@ -331,7 +416,10 @@ mod tests {
         let joined = join_messages(&errors);
         let back = fields_from_p403(&joined, CREATE_FIELDS);
         assert_eq!(fields(&back), ["email", "birthDate"]);
-        assert_eq!(back[0].message, "email must be an email address, for example name@example.com.");
+        assert_eq!(
+            back[0].message,
+            "email must be an email address, for example name@example.com."
+        );
         let unknown = fields_from_p403("Something else went wrong.", CREATE_FIELDS);
         assert_eq!(fields(&unknown), [""]);
     }

@@ -12,14 +12,22 @@ pub fn json_object(headers: &HeaderMap, bytes: &Bytes) -> Result<Map<String, Val
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
+        .is_some_and(|v| {
+            v.split(';')
+                .next()
+                .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+        });
     if !is_json {
-        return Err(ApiError::validation_message("body must be JSON sent with Content-Type: application/json."));
+        return Err(ApiError::validation_message(
+            "body must be JSON sent with Content-Type: application/json.",
+        ));
     }
     match serde_json::from_slice::<Value>(bytes) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(_) => Err(ApiError::validation_message("body must be a JSON object.")),
-        Err(e) => Err(ApiError::validation_message(format!("body is not valid JSON: {e}."))),
+        Err(e) => Err(ApiError::validation_message(format!(
+            "body is not valid JSON: {e}."
+        ))),
     }
 }
 
@@ -31,7 +39,10 @@ pub struct Fields<'a> {
 
 impl<'a> Fields<'a> {
     pub fn new(map: &'a Map<String, Value>) -> Self {
-        Self { map, errors: Vec::new() }
+        Self {
+            map,
+            errors: Vec::new(),
+        }
     }
 
     pub fn string(&mut self, name: &str) -> Option<String> {
@@ -39,7 +50,8 @@ impl<'a> Fields<'a> {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s.clone()),
             Some(_) => {
-                self.errors.push(FieldError::new(name, format!("{name} must be a string")));
+                self.errors
+                    .push(FieldError::new(name, format!("{name} must be a string")));
                 None
             }
         }
@@ -50,7 +62,10 @@ impl<'a> Fields<'a> {
             None | Some(Value::Null) => None,
             Some(Value::Bool(b)) => Some(*b),
             Some(_) => {
-                self.errors.push(FieldError::new(name, format!("{name} must be a boolean value")));
+                self.errors.push(FieldError::new(
+                    name,
+                    format!("{name} must be a boolean value"),
+                ));
                 None
             }
         }
@@ -61,7 +76,10 @@ impl<'a> Fields<'a> {
     pub fn forbid_others(&mut self, allowed: &[&str]) {
         for key in self.map.keys() {
             if !allowed.contains(&key.as_str()) {
-                self.errors.push(FieldError::new(key, format!("property {key} should not exist")));
+                self.errors.push(FieldError::new(
+                    key,
+                    format!("property {key} should not exist"),
+                ));
             }
         }
     }

@@ -12,6 +12,8 @@ pub async fn get_kyc_status(
     State(state): State<Arc<Sandbox>>,
     Path(external_user_id): Path<String>,
 ) -> Result<Json<KycStatus>, ApiError> {
-    let user = state.user(&external_user_id).ok_or_else(ApiError::invalid_user)?;
+    let user = state
+        .user(&external_user_id)
+        .ok_or_else(ApiError::invalid_user)?;
     user.kyc.map(Json).ok_or_else(ApiError::kyc_not_found)
 }

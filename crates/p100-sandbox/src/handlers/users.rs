@@ -13,14 +13,22 @@ use p100::validate;
 use std::sync::Arc;
 
 /// Create User Account (G3 body). 201 with `{userId, poaRequiredForExtended}`.
-pub async fn create_user(State(state): State<Arc<Sandbox>>, headers: HeaderMap, bytes: Bytes) -> Response {
+pub async fn create_user(
+    State(state): State<Arc<Sandbox>>,
+    headers: HeaderMap,
+    bytes: Bytes,
+) -> Response {
     match create(&state, &headers, &bytes) {
         Ok(created) => (StatusCode::CREATED, Json(created)).into_response(),
         Err(e) => e.into_response(),
     }
 }
 
-fn create(state: &Sandbox, headers: &HeaderMap, bytes: &Bytes) -> Result<CreateUserResponse, ApiError> {
+fn create(
+    state: &Sandbox,
+    headers: &HeaderMap,
+    bytes: &Bytes,
+) -> Result<CreateUserResponse, ApiError> {
     let map = json_object(headers, bytes)?;
     let mut f = Fields::new(&map);
     f.forbid_others(validate::CREATE_FIELDS);

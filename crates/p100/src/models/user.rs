@@ -59,7 +59,10 @@ impl UserProfile {
     /// in upper case.
     pub fn normalized(mut self) -> Self {
         fn clean(v: &mut Option<String>, upper: bool) {
-            *v = v.take().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+            *v = v
+                .take()
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty());
             if upper && let Some(s) = v.as_mut() {
                 *s = s.to_ascii_uppercase();
             }
@@ -78,7 +81,12 @@ impl UserProfile {
         ] {
             clean(v, false);
         }
-        for v in [&mut self.country, &mut self.citizenship, &mut self.nationality, &mut self.birth_country] {
+        for v in [
+            &mut self.country,
+            &mut self.citizenship,
+            &mut self.nationality,
+            &mut self.birth_country,
+        ] {
             clean(v, true);
         }
         self
@@ -126,8 +134,13 @@ impl UserStatus {
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::WaitingForActivation, Self::Active, Self::Suspended, Self::Deleted]
-            .into_iter()
-            .find(|v| v.as_str() == s)
+        [
+            Self::WaitingForActivation,
+            Self::Active,
+            Self::Suspended,
+            Self::Deleted,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
     }
 }

@@ -1,0 +1,300 @@
+//! [`Desk`]: the one object the shell talks to.
+
+use crate::credentials::Keychain;
+use crate::environment::{EnvironmentInfo, EnvironmentKind, parse_custom_url};
+use crate::error::{Error, Result};
+use crate::sandbox::EmbeddedSandbox;
+use crate::store::Store;
+use crate::store::journal::JournalEntry;
+use p100::ApiKey;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+use ts_rs::TS;
+use url::Url;
+
+/// The keychain service under which a normal installation keeps its entries.
+pub const KEYCHAIN_SERVICE: &str = "io.partnerdesk.app";
+const DB_FILE: &str = "partner-desk.sqlite3";
+const SETTING_ENV: &str = "environment";
+const SETTING_CUSTOM_URL: &str = "custom_url";
+
+pub struct DeskConfig {
+    /// Where the SQLite file lives (the platform's app-data folder in the app).
+    pub data_dir: PathBuf,
+    pub keychain_service: String,
+}
+
+impl DeskConfig {
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            data_dir: data_dir.into(),
+            keychain_service: KEYCHAIN_SERVICE.to_owned(),
+        }
+    }
+}
+
+/// Whether an environment has a key, for the credentials panel. Never the key itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialStatus {
+    pub kind: EnvironmentKind,
+    pub label: String,
+    pub needs_key: bool,
+    pub key_set: bool,
+}
+
+/// The outcome of "Test key".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyTest {
+    pub ok: bool,
+    pub message: String,
+}
+
+pub struct Desk {
+    pub(crate) store: Arc<Store>,
+    keychain: Keychain,
+    pub(crate) operator: String,
+    sandbox: tokio::sync::Mutex<Option<EmbeddedSandbox>>,
+    client: OnceLock<p100::Client>,
+    db_path: PathBuf,
+}
+
+impl Desk {
+    pub async fn open(config: DeskConfig) -> Result<Self> {
+        let db_path = config.data_dir.join(DB_FILE);
+        let path = db_path.clone();
+        let store = tokio::task::spawn_blocking(move || {
+            std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))
+                .map_err(|e| Error::Internal(format!("cannot create the data folder: {e}")))?;
+            Store::open(&path)
+        })
+        .await??;
+        Ok(Self {
+            store: Arc::new(store),
+            keychain: Keychain::new(config.keychain_service),
+            operator: crate::operator::os_user(),
+            sandbox: tokio::sync::Mutex::new(None),
+            client: OnceLock::new(),
+            db_path,
+        })
+    }
+
+    pub fn db_path(&self) -> &Path {
+        &self.db_path
+    }
+
+    /// Runs blocking store work off the async threads.
+    pub(crate) async fn db<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || f(&store)).await?
+    }
+
+    async fn keychain<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Keychain) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let keychain = self.keychain.clone();
+        tokio::task::spawn_blocking(move || f(&keychain)).await?
+    }
+
+    pub async fn current_environment(&self) -> Result<EnvironmentKind> {
+        let v = self.db(|s| s.setting(SETTING_ENV)).await?;
+        Ok(v.as_deref()
+            .and_then(EnvironmentKind::parse)
+            .unwrap_or(EnvironmentKind::Sandbox))
+    }
+
+    /// The selected environment; selecting Sandbox starts the embedded sandbox.
+    pub async fn environment(&self) -> Result<EnvironmentInfo> {
+        let kind = self.current_environment().await?;
+        let custom_url = self.db(|s| s.setting(SETTING_CUSTOM_URL)).await?;
+        let base_url = match kind {
+            EnvironmentKind::Sandbox => Some(self.sandbox_url().await?.to_string()),
+            EnvironmentKind::Custom => custom_url.clone(),
+            k => k.fixed_url().map(str::to_owned),
+        };
+        let key_set = if kind.needs_key() {
+            self.keychain(move |k| k.is_set(kind)).await?
+        } else {
+            true
+        };
+        Ok(EnvironmentInfo {
+            kind,
+            label: kind.label().to_owned(),
+            base_url,
+            custom_url,
+            needs_key: kind.needs_key(),
+            key_set,
+            is_production: kind == EnvironmentKind::Production,
+        })
+    }
+
+    /// Switches environment. Custom needs a URL, given now or remembered from before.
+    pub async fn select_environment(
+        &self,
+        kind: EnvironmentKind,
+        custom_url: Option<String>,
+    ) -> Result<EnvironmentInfo> {
+        let custom = match custom_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            Some(raw) => Some(parse_custom_url(raw)?),
+            None => None,
+        };
+        if kind == EnvironmentKind::Custom
+            && custom.is_none()
+            && self.db(|s| s.setting(SETTING_CUSTOM_URL)).await?.is_none()
+        {
+            return Err(Error::InvalidUrl(
+                "enter the base URL of the Custom environment".into(),
+            ));
+        }
+        self.db(move |s| {
+            if let Some(url) = custom {
+                s.set_setting(SETTING_CUSTOM_URL, url.as_str().trim_end_matches('/'))?;
+            }
+            s.set_setting(SETTING_ENV, kind.as_str())
+        })
+        .await?;
+        self.environment().await
+    }
+
+    pub async fn credentials(&self) -> Result<Vec<CredentialStatus>> {
+        self.keychain(|k| {
+            EnvironmentKind::ALL
+                .into_iter()
+                .map(|kind| {
+                    Ok(CredentialStatus {
+                        kind,
+                        label: kind.label().to_owned(),
+                        needs_key: kind.needs_key(),
+                        key_set: if kind.needs_key() {
+                            k.is_set(kind)?
+                        } else {
+                            true
+                        },
+                    })
+                })
+                .collect()
+        })
+        .await
+    }
+
+    /// Stores (or replaces) an environment's key in the OS keychain.
+    pub async fn set_api_key(&self, kind: EnvironmentKind, raw: String) -> Result<()> {
+        if !kind.needs_key() {
+            return Err(Error::Invalid(vec![p100::FieldError::new(
+                "apiKey",
+                "the embedded sandbox makes its own key; none is stored for it",
+            )]));
+        }
+        let key = ApiKey::new(raw)
+            .map_err(|e| Error::Invalid(vec![p100::FieldError::new("apiKey", e.to_string())]))?;
+        self.keychain(move |k| k.set(kind, &key)).await
+    }
+
+    pub async fn remove_api_key(&self, kind: EnvironmentKind) -> Result<bool> {
+        self.keychain(move |k| k.remove(kind)).await
+    }
+
+    /// Asks P100 about a user that cannot exist: `P412` proves the key is accepted without
+    /// touching any real user; a 401 says which of xo1/xo2/xo3 applies.
+    pub async fn test_api_key(&self, kind: EnvironmentKind) -> Result<KeyTest> {
+        let client = self.client_for(kind).await?;
+        let probe = format!("partner-desk-key-test-{}", uuid::Uuid::new_v4());
+        Ok(match client.get_kyc_status(&probe).await {
+            Err(p100::Error::Api { code, .. }) if code == "P412" => KeyTest {
+                ok: true,
+                message: format!("{} accepted the key.", kind.label()),
+            },
+            Ok(_) => KeyTest {
+                ok: true,
+                message: format!("{} accepted the key.", kind.label()),
+            },
+            Err(e) => KeyTest {
+                ok: false,
+                message: Error::P100(e).operator_message(),
+            },
+        })
+    }
+
+    /// A client for the environment: its URL and its key (the keychain's, or the embedded
+    /// sandbox's), sharing one connection pool.
+    pub(crate) async fn client_for(&self, kind: EnvironmentKind) -> Result<p100::Client> {
+        let (url, key) = match kind {
+            EnvironmentKind::Sandbox => {
+                let guard = self.ensure_sandbox().await?;
+                let sb = guard
+                    .as_ref()
+                    .ok_or_else(|| Error::Sandbox("not running".into()))?;
+                (sb.url().clone(), sb.key().clone())
+            }
+            _ => {
+                let url = match kind.fixed_url() {
+                    Some(u) => Url::parse(u).map_err(|e| Error::Internal(e.to_string()))?,
+                    None => {
+                        let raw = self
+                            .db(|s| s.setting(SETTING_CUSTOM_URL))
+                            .await?
+                            .ok_or_else(|| Error::InvalidUrl("no custom URL is set".into()))?;
+                        parse_custom_url(&raw)?
+                    }
+                };
+                let key = self
+                    .keychain(move |k| k.get(kind))
+                    .await?
+                    .ok_or(Error::NoApiKey(kind))?;
+                (url, key)
+            }
+        };
+        match self.client.get() {
+            Some(pool) => Ok(pool.rebind(url, key)),
+            None => {
+                let c = p100::Client::new(url, key)?;
+                // A concurrent first call may win the race; either pool serves.
+                let _ = self.client.set(c.clone());
+                Ok(c)
+            }
+        }
+    }
+
+    async fn ensure_sandbox(&self) -> Result<tokio::sync::MutexGuard<'_, Option<EmbeddedSandbox>>> {
+        let mut guard = self.sandbox.lock().await;
+        if guard.is_none() {
+            *guard = Some(EmbeddedSandbox::start().await?);
+        }
+        Ok(guard)
+    }
+
+    /// The embedded sandbox's base URL, starting it if needed.
+    pub async fn sandbox_url(&self) -> Result<Url> {
+        let guard = self.ensure_sandbox().await?;
+        guard
+            .as_ref()
+            .map(|s| s.url().clone())
+            .ok_or_else(|| Error::Sandbox("not running".into()))
+    }
+
+    pub async fn journal(&self, limit: u32) -> Result<Vec<JournalEntry>> {
+        self.db(move |s| s.recent_journal(limit)).await
+    }
+
+    /// Test and admin access to the embedded sandbox's state.
+    pub async fn with_sandbox<T>(
+        &self,
+        f: impl FnOnce(&p100_sandbox::SandboxHandle) -> T,
+    ) -> Result<T> {
+        let guard = self.ensure_sandbox().await?;
+        guard
+            .as_ref()
+            .map(|s| f(s.handle()))
+            .ok_or_else(|| Error::Sandbox("not running".into()))
+    }
+}

@@ -1,0 +1,168 @@
+//! The desk's one error type, and what an operator is told about each case.
+
+use crate::environment::EnvironmentKind;
+use p100::{DenyReason, FieldError};
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The operator's input breaks a rule; nothing was sent.
+    #[error("invalid input: {}", .0.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<FieldError>),
+    #[error(transparent)]
+    P100(#[from] p100::Error),
+    #[error("no API key is set for {}", .0.label())]
+    NoApiKey(EnvironmentKind),
+    /// No Secret Service / Keychain / Credential Manager to talk to. There is no plaintext
+    /// fallback, by design.
+    #[error("the OS keychain is not available: {0}")]
+    KeychainUnavailable(String),
+    #[error("keychain error: {0}")]
+    Keychain(String),
+    #[error("{0}")]
+    InvalidApiKey(#[from] p100::InvalidApiKey),
+    #[error("custom URL: {0}")]
+    InvalidUrl(String),
+    #[error("database error: {0}")]
+    Store(#[from] rusqlite::Error),
+    #[error("the embedded sandbox could not start: {0}")]
+    Sandbox(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    /// A stable, machine-readable kind for the UI.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Invalid(_) => "invalid",
+            Error::P100(p100::Error::InvalidRequest(_)) => "invalid",
+            Error::P100(p100::Error::Validation { .. }) => "invalid",
+            Error::P100(p100::Error::AccessDenied(_)) => "accessDenied",
+            Error::P100(p100::Error::Api { .. }) => "p100",
+            Error::P100(p100::Error::RateLimited { .. }) => "rateLimited",
+            Error::P100(p100::Error::Server { .. } | p100::Error::UnexpectedResponse { .. }) => {
+                "server"
+            }
+            Error::P100(
+                p100::Error::Timeout | p100::Error::Connect(_) | p100::Error::Transport(_),
+            ) => "network",
+            Error::NoApiKey(_) => "noApiKey",
+            Error::KeychainUnavailable(_) | Error::Keychain(_) => "keychain",
+            Error::InvalidApiKey(_) => "invalid",
+            Error::InvalidUrl(_) => "invalid",
+            Error::Store(_) => "store",
+            Error::Sandbox(_) => "sandbox",
+            Error::Internal(_) => "internal",
+        }
+    }
+
+    /// Field-level problems, from our checks or mapped back from P100's `P403` message.
+    pub fn field_errors(&self) -> Vec<FieldError> {
+        match self {
+            Error::Invalid(f) | Error::P100(p100::Error::InvalidRequest(f)) => f.clone(),
+            Error::P100(p100::Error::Validation { message }) => {
+                p100::validate::fields_from_p403(message, p100::validate::CREATE_FIELDS)
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// What the operator reads: a sentence per case and per P100 code, never P100's raw
+    /// `errorMessage` alone (its docs say that text is for logs).
+    pub fn operator_message(&self) -> String {
+        match self {
+            Error::Invalid(_) | Error::P100(p100::Error::InvalidRequest(_)) => {
+                "Some fields need attention; nothing was sent to P100.".into()
+            }
+            Error::P100(e) => p100_message(e),
+            Error::NoApiKey(env) => format!(
+                "No API key is set for {}. Add one under Settings → Credentials.",
+                env.label()
+            ),
+            Error::KeychainUnavailable(detail) => format!(
+                "The OS keychain is not available ({detail}). On Linux, start and unlock a Secret Service \
+                 such as GNOME Keyring or KWallet; keys are never stored anywhere else."
+            ),
+            Error::Keychain(detail) => format!("The OS keychain refused the operation: {detail}"),
+            Error::InvalidApiKey(e) => format!("That API key cannot be used: {e}."),
+            Error::InvalidUrl(e) => format!("The custom URL cannot be used: {e}"),
+            Error::Store(e) => format!("The local database failed: {e}"),
+            Error::Sandbox(e) => format!("The embedded sandbox could not start: {e}"),
+            Error::Internal(e) => format!("Something went wrong inside the desk: {e}"),
+        }
+    }
+}
+
+fn p100_message(e: &p100::Error) -> String {
+    use p100::Error as E;
+    match e {
+        E::AccessDenied(DenyReason::NoKey) => {
+            "P100 refused the call: no API key was sent (xo1).".into()
+        }
+        E::AccessDenied(DenyReason::WrongKey) => {
+            "P100 refused the API key (xo2). Check that the key belongs to this environment.".into()
+        }
+        E::AccessDenied(DenyReason::IpNotAllowed) => {
+            "P100 refused this computer's IP address (xo3). Production calls must come from an \
+             allow-listed address; ask P100 to add it."
+                .into()
+        }
+        E::AccessDenied(DenyReason::Other) => "P100 denied access (HTTP 401).".into(),
+        E::Validation { .. } => {
+            "P100 rejected some fields (P403); see the messages at the fields.".into()
+        }
+        E::Api { code, .. } => match code.as_str() {
+            "P211" => {
+                "A proof of address is already under review (P211); wait for its result.".into()
+            }
+            "P411" => "A user with this external id already exists at P100 (P411).".into(),
+            "P412" => "P100 does not know this user (P412).".into(),
+            "P426" => "P100 does not accept this file type (P426): use JPEG, PNG or PDF.".into(),
+            "P440" => "The file is too large for P100 (P440): at most 5 MB per file.".into(),
+            "P445" => {
+                "No KYC exists for this user yet (P445): upload documents or start hosted KYC."
+                    .into()
+            }
+            "P447" => "This user's proof of address is already verified (P447).".into(),
+            "P454" => "The user cannot be suspended while they have active cards (P454).".into(),
+            "P459" => "The user is not verified yet (P459).".into(),
+            "P460" => "No proof-of-address verification was found for this user (P460).".into(),
+            "P500" => {
+                "P100 hit an unknown error (P500). Try again; if it persists, contact P100.".into()
+            }
+            "P501" => "P100 is temporarily unavailable (P501). Try again in a moment.".into(),
+            other => format!("P100 refused the operation ({other})."),
+        },
+        E::RateLimited {
+            retry_after: Some(d),
+        } => {
+            format!(
+                "P100 is rate limiting this key; try again in {} s.",
+                d.as_secs().max(1)
+            )
+        }
+        E::RateLimited { retry_after: None } => {
+            "P100 is rate limiting this key; try again shortly.".into()
+        }
+        E::Server { status } => {
+            format!("P100 answered with a server error (HTTP {status}). The outcome is unknown.")
+        }
+        E::UnexpectedResponse { status, .. } => {
+            format!("P100 sent an answer the desk does not understand (HTTP {status}).")
+        }
+        E::Timeout => "P100 did not answer in time. The outcome is unknown.".into(),
+        E::Connect(_) => "Could not reach P100. Check the network or the environment's URL.".into(),
+        E::Transport(_) => {
+            "The connection to P100 failed during the call. The outcome is unknown.".into()
+        }
+        E::InvalidRequest(_) => "Some fields need attention; nothing was sent to P100.".into(),
+    }
+}
+
+impl From<tokio::task::JoinError> for Error {
+    fn from(e: tokio::task::JoinError) -> Self {
+        Error::Internal(e.to_string())
+    }
+}

@@ -1,0 +1,83 @@
+//! Schema migrations, applied in order and counted in `PRAGMA user_version`.
+
+use rusqlite::Connection;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: the first schema.
+    r#"
+    CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE users (
+        environment               TEXT NOT NULL,
+        external_user_id          TEXT NOT NULL,
+        user_id                   TEXT,
+        email                     TEXT,
+        first_name                TEXT,
+        last_name                 TEXT,
+        country                   TEXT,
+        citizenship               TEXT,
+        profile_json              TEXT NOT NULL,
+        status                    TEXT NOT NULL,
+        poa_required_for_extended INTEGER NOT NULL DEFAULT 0,
+        created_at                TEXT NOT NULL,
+        updated_at                TEXT NOT NULL,
+        deleted_at                TEXT,
+        PRIMARY KEY (environment, external_user_id)
+    );
+    CREATE INDEX users_by_created ON users (environment, created_at DESC);
+    CREATE TABLE events (
+        id               INTEGER PRIMARY KEY,
+        environment      TEXT NOT NULL,
+        external_user_id TEXT NOT NULL,
+        at               TEXT NOT NULL,
+        kind             TEXT NOT NULL,
+        source           TEXT NOT NULL,
+        detail_json      TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX events_by_user ON events (environment, external_user_id, at);
+    CREATE TABLE journal (
+        id          INTEGER PRIMARY KEY,
+        at          TEXT NOT NULL,
+        operator    TEXT NOT NULL,
+        environment TEXT NOT NULL,
+        operation   TEXT NOT NULL,
+        target      TEXT,
+        outcome     TEXT NOT NULL,
+        p100_code   TEXT,
+        http_status INTEGER,
+        duration_ms INTEGER NOT NULL,
+        message     TEXT
+    );
+    CREATE INDEX journal_by_at ON journal (at DESC);
+    CREATE TABLE outbox (
+        id           TEXT PRIMARY KEY,
+        environment  TEXT NOT NULL,
+        operation    TEXT NOT NULL,
+        target       TEXT NOT NULL,
+        payload_json TEXT NOT NULL,
+        state        TEXT NOT NULL CHECK (state IN ('pending', 'done', 'failed', 'unknown')),
+        attempts     INTEGER NOT NULL DEFAULT 0,
+        created_at   TEXT NOT NULL,
+        updated_at   TEXT NOT NULL,
+        last_error   TEXT
+    );
+    CREATE INDEX outbox_open ON outbox (state) WHERE state IN ('pending', 'unknown');
+    "#,
+];
+
+pub fn run(conn: &mut Connection) -> rusqlite::Result<()> {
+    let current: usize =
+        conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// The schema version a fully migrated database reports.
+pub const LATEST: i64 = MIGRATIONS.len() as i64;

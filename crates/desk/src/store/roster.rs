@@ -1,0 +1,163 @@
+//! The roster: every user the desk created or learned of, per environment.
+
+use super::{Store, now};
+use crate::environment::EnvironmentKind;
+use crate::error::Result;
+use p100::models::UserProfile;
+use rusqlite::{OptionalExtension, Row, params};
+use serde::Serialize;
+use ts_rs::TS;
+
+/// One roster row, as the UI shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UserRecord {
+    pub environment: EnvironmentKind,
+    pub external_user_id: String,
+    /// P100's own id, once P100 answered.
+    pub user_id: Option<String>,
+    pub email: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub country: Option<String>,
+    pub citizenship: Option<String>,
+    /// P100's user status (`WAITING_FOR_ACTIVATION`, `ACTIVE`, …).
+    pub status: String,
+    pub poa_required_for_extended: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+const COLUMNS: &str = "environment, external_user_id, user_id, email, first_name, last_name, country, \
+                       citizenship, status, poa_required_for_extended, created_at, updated_at";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<UserRecord> {
+    let env: String = r.get(0)?;
+    Ok(UserRecord {
+        environment: EnvironmentKind::parse(&env).unwrap_or(EnvironmentKind::Custom),
+        external_user_id: r.get(1)?,
+        user_id: r.get(2)?,
+        email: r.get(3)?,
+        first_name: r.get(4)?,
+        last_name: r.get(5)?,
+        country: r.get(6)?,
+        citizenship: r.get(7)?,
+        status: r.get(8)?,
+        poa_required_for_extended: r.get(9)?,
+        created_at: r.get(10)?,
+        updated_at: r.get(11)?,
+    })
+}
+
+/// What the roster learns when P100 accepts a create.
+pub struct NewRosterUser<'a> {
+    pub environment: EnvironmentKind,
+    pub external_user_id: &'a str,
+    pub user_id: &'a str,
+    pub profile: &'a UserProfile,
+    pub status: &'a str,
+    pub poa_required_for_extended: bool,
+}
+
+impl Store {
+    pub fn insert_user(&self, u: &NewRosterUser<'_>) -> Result<UserRecord> {
+        let at = now();
+        let profile_json =
+            serde_json::to_string(u.profile).map_err(|e| crate::Error::Internal(e.to_string()))?;
+        let conn = self.conn();
+        conn.execute(
+            "INSERT INTO users (environment, external_user_id, user_id, email, first_name, last_name, country,
+                                citizenship, profile_json, status, poa_required_for_extended, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+            params![
+                u.environment.as_str(),
+                u.external_user_id,
+                u.user_id,
+                u.profile.email,
+                u.profile.first_name,
+                u.profile.last_name,
+                u.profile.country,
+                u.profile.citizenship,
+                profile_json,
+                u.status,
+                u.poa_required_for_extended,
+                at,
+            ],
+        )?;
+        Ok(conn.query_row(
+            &format!(
+                "SELECT {COLUMNS} FROM users WHERE environment = ?1 AND external_user_id = ?2"
+            ),
+            params![u.environment.as_str(), u.external_user_id],
+            from_row,
+        )?)
+    }
+
+    /// The environment's users, newest first; deleted ones stay out of this list.
+    pub fn list_users(&self, env: EnvironmentKind) -> Result<Vec<UserRecord>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM users WHERE environment = ?1 AND deleted_at IS NULL
+             ORDER BY created_at DESC, external_user_id"
+        ))?;
+        let rows = stmt
+            .query_map([env.as_str()], from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    pub fn user(&self, env: EnvironmentKind, external_user_id: &str) -> Result<Option<UserRecord>> {
+        Ok(self
+            .conn()
+            .query_row(
+                &format!(
+                    "SELECT {COLUMNS} FROM users WHERE environment = ?1 AND external_user_id = ?2"
+                ),
+                params![env.as_str(), external_user_id],
+                from_row,
+            )
+            .optional()?)
+    }
+
+    /// Appends a timeline event for one user.
+    pub fn add_event(
+        &self,
+        env: EnvironmentKind,
+        external_user_id: &str,
+        kind: &str,
+        source: &str,
+        detail: &serde_json::Value,
+    ) -> Result<()> {
+        self.conn().execute(
+            "INSERT INTO events (environment, external_user_id, at, kind, source, detail_json)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                env.as_str(),
+                external_user_id,
+                now(),
+                kind,
+                source,
+                detail.to_string()
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// `(kind, source)` of a user's events, oldest first.
+    pub fn event_kinds(
+        &self,
+        env: EnvironmentKind,
+        external_user_id: &str,
+    ) -> Result<Vec<(String, String)>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT kind, source FROM events WHERE environment = ?1 AND external_user_id = ?2 ORDER BY id",
+        )?;
+        let rows = stmt
+            .query_map(params![env.as_str(), external_user_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+}

@@ -1,0 +1,62 @@
+//! The TypeScript types of everything that crosses the IPC boundary, generated from the Rust
+//! types with ts-rs and committed as `ui/src/api/bindings.ts`. The test below fails when that
+//! file is stale; `UPDATE_BINDINGS=1 cargo test -p partner-desk bindings` rewrites it.
+
+#[cfg(test)]
+mod tests {
+    use crate::commands::reference::Country;
+    use crate::error::CommandError;
+    use desk::desk::{CredentialStatus, KeyTest};
+    use desk::store::journal::JournalEntry;
+    use desk::store::roster::UserRecord;
+    use desk::users::NewUser;
+    use desk::{EnvironmentInfo, EnvironmentKind};
+    use p100::FieldError;
+    use p100::models::UserProfile;
+    use ts_rs::{Config, TS};
+
+    const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/ui/src/api/bindings.ts");
+
+    fn render() -> String {
+        // JSON numbers, not bigint: no value we send exceeds 2^53.
+        let cfg = Config::default().with_large_int("number");
+        let decls = [
+            EnvironmentKind::decl(&cfg),
+            EnvironmentInfo::decl(&cfg),
+            CredentialStatus::decl(&cfg),
+            KeyTest::decl(&cfg),
+            UserProfile::decl(&cfg),
+            NewUser::decl(&cfg),
+            UserRecord::decl(&cfg),
+            JournalEntry::decl(&cfg),
+            FieldError::decl(&cfg),
+            CommandError::decl(&cfg),
+            Country::decl(&cfg),
+        ];
+        let mut out = String::from(
+            "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p partner-desk bindings`.\n\
+             // Do not edit: a test fails when this file differs from what the Rust types produce.\n",
+        );
+        for d in decls {
+            out.push('\n');
+            out.push_str("export ");
+            out.push_str(d.trim());
+            out.push('\n');
+        }
+        out
+    }
+
+    #[test]
+    fn bindings_are_up_to_date() {
+        let fresh = render();
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            std::fs::write(PATH, &fresh).expect("write bindings");
+            return;
+        }
+        let committed = std::fs::read_to_string(PATH).unwrap_or_default();
+        assert!(
+            committed == fresh,
+            "ui/src/api/bindings.ts is stale: run `UPDATE_BINDINGS=1 cargo test -p partner-desk bindings`"
+        );
+    }
+}

@@ -1,0 +1,53 @@
+//! How errors cross into the webview: a small typed object, never a secret, never a raw path.
+
+use desk::Error;
+use p100::FieldError;
+use serde::Serialize;
+use ts_rs::TS;
+
+#[derive(Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CommandError {
+    /// Stable kind: `invalid`, `accessDenied`, `p100`, `rateLimited`, `server`, `network`,
+    /// `noApiKey`, `keychain`, `store`, `sandbox`, `internal`.
+    pub code: String,
+    /// The sentence to show the operator.
+    pub message: String,
+    /// The first field at fault, for focusing it.
+    pub field: Option<String>,
+    /// Every field at fault with its message.
+    pub fields: Vec<FieldError>,
+    pub p100_code: Option<String>,
+    pub retry_after_secs: Option<u64>,
+}
+
+impl From<Error> for CommandError {
+    fn from(e: Error) -> Self {
+        // The desk's errors carry no secrets (keys are redacted by type), so logging is safe.
+        tracing::warn!(error = %e, "command failed");
+        let fields = e.field_errors();
+        let retry_after_secs = match &e {
+            Error::P100(p100::Error::RateLimited { retry_after }) => {
+                retry_after.map(|d| d.as_secs())
+            }
+            _ => None,
+        };
+        let p100_code = match &e {
+            Error::P100(p) => p.p100_code().map(str::to_owned),
+            _ => None,
+        };
+        CommandError {
+            code: e.kind().to_owned(),
+            message: e.operator_message(),
+            field: fields
+                .first()
+                .map(|f| f.field.clone())
+                .filter(|f| !f.is_empty()),
+            fields,
+            p100_code,
+            retry_after_secs,
+        }
+    }
+}
+
+pub type CommandResult<T> = Result<T, CommandError>;
