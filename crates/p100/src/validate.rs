@@ -273,6 +273,11 @@ pub const CREATE_FIELDS: &[&str] = &[
     "userIdentificationNumber",
 ];
 
+/// Today's date in UTC, which both the client and the sandbox judge birth dates against.
+pub fn today() -> Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -329,7 +334,8 @@ mod tests {
 
     #[test]
     fn bad_values_get_specific_messages() {
-        let cases: &[(&str, fn(&mut UserProfile), &str)] = &[
+        type Case = (&'static str, fn(&mut UserProfile), &'static str);
+        let cases: &[Case] = &[
             (
                 "email",
                 |p| p.email = Some("ada@".into()),
@@ -425,7 +431,3 @@ mod tests {
     }
 }
 
-/// Today's date in UTC, which both the client and the sandbox judge birth dates against.
-pub fn today() -> Date {
-    time::OffsetDateTime::now_utc().date()
-}

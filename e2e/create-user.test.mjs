@@ -1,0 +1,67 @@
+// End to end: the real partner-desk binary, in a real WebKitGTK window under Xvfb, driven by
+// WebDriver. It starts on the embedded sandbox (the default), refuses an incomplete form at the
+// fields, creates a user, and shows the user in the roster.
+import assert from 'node:assert/strict';
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+import { Session, byTestId, root, startDriver } from './webdriver.mjs';
+
+const app = process.env.PARTNER_DESK_BIN ?? resolve(root, 'target/debug/partner-desk');
+let driver;
+let s;
+
+before(async () => {
+  assert.ok(existsSync(app), `build the app first: ${app}`);
+  driver = await startDriver();
+  s = await Session.create(driver.base, app);
+});
+
+after(async () => {
+  await s?.quit();
+  driver?.stop();
+});
+
+test('the app opens on the embedded sandbox', async () => {
+  const env = await s.waitFor(byTestId('env-select'));
+  assert.equal(await s.script('return arguments[0].value', [{ 'element-6066-11e4-a52e-4f735466cecc': env }]), 'sandbox');
+  await s.waitFor(byTestId('roster-empty'));
+  assert.equal((await s.findAll(byTestId('production-banner'))).length, 0);
+});
+
+test('an incomplete form is refused at the fields and keeps what was typed', async () => {
+  await s.click(await s.waitFor(byTestId('nav-new-user')));
+  await s.type(await s.waitFor(byTestId('field-email')), 'not-an-email');
+  await s.type(await s.waitFor(byTestId('field-firstName')), 'Ada');
+  await s.click(await s.waitFor(byTestId('create-submit')));
+
+  await s.waitFor(byTestId('error-email'), { text: 'email' });
+  await s.waitFor(byTestId('error-hasAcceptedP100Tc'));
+  await s.waitFor(byTestId('error-lastName'));
+  assert.equal(await s.script('return document.querySelector(\'[data-testid="field-firstName"]\').value'), 'Ada');
+  await s.screenshot('form-errors');
+});
+
+test('a complete form creates the user, who appears in the roster', async () => {
+  await s.type(await s.waitFor(byTestId('field-email')), 'ada@example.com');
+  await s.type(await s.waitFor(byTestId('field-lastName')), 'Lovelace');
+  await s.type(await s.waitFor(byTestId('field-phone')), '48500000000');
+  await s.type(await s.waitFor(byTestId('field-city')), 'Warsaw');
+  await s.setValue(await s.waitFor(byTestId('field-country')), 'PL');
+  await s.setValue(await s.waitFor(byTestId('field-citizenship')), 'PL');
+  await s.setValue(await s.waitFor(byTestId('field-birthDate')), '1990-01-31');
+  await s.click(await s.waitFor(byTestId('field-hasAcceptedP100Tc')));
+  await s.screenshot('form-filled');
+  await s.click(await s.waitFor(byTestId('create-submit')));
+
+  await s.waitFor(byTestId('toast'), { text: 'Ada Lovelace' });
+  const row = await s.waitFor(byTestId('roster-row'));
+  assert.match(await s.attr(row, 'data-external-user-id'), /^[0-9a-f-]{36}$/);
+  assert.equal(await s.text(await s.waitFor(byTestId('roster-name'))), 'Ada Lovelace');
+  assert.equal(await s.text(await s.waitFor(byTestId('roster-email'))), 'ada@example.com');
+  assert.match(await s.text(await s.waitFor(byTestId('roster-status'))), /waiting/i);
+  assert.equal((await s.findAll(byTestId('roster-row'))).length, 1);
+
+  const shot = await s.screenshot('roster');
+  assert.ok(statSync(shot).size > 10_000, 'a real picture of the window');
+});

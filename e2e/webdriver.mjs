@@ -1,0 +1,147 @@
+// A minimal W3C WebDriver client over fetch, enough to drive the real Partner Desk window
+// through tauri-driver (which fronts WebKitWebDriver). No browser is downloaded: the app's own
+// WebKitGTK view is the browser.
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecc';
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const shotDir = resolve(root, 'target/e2e');
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => ok(port));
+    });
+    srv.on('error', fail);
+  });
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Starts tauri-driver on free ports and waits until it answers. */
+export async function startDriver() {
+  const port = await freePort();
+  const nativePort = await freePort();
+  const bin = process.env.TAURI_DRIVER ?? 'tauri-driver';
+  const proc = spawn(bin, ['--port', String(port), '--native-port', String(nativePort)], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      const r = await fetch(`${base}/status`);
+      if (r.ok) return { base, stop: () => proc.kill('SIGTERM') };
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  proc.kill('SIGKILL');
+  throw new Error('tauri-driver did not start');
+}
+
+async function call(base, method, path, body) {
+  const r = await fetch(`${base}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await r.json().catch(() => ({}));
+  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(json.value ?? json)}`);
+  return json.value;
+}
+
+export class Session {
+  static async create(base, application) {
+    const value = await call(base, 'POST', '/session', {
+      capabilities: { alwaysMatch: { browserName: 'wry', 'tauri:options': { application } } },
+    });
+    return new Session(base, value.sessionId);
+  }
+
+  constructor(base, id) {
+    this.base = base;
+    this.id = id;
+  }
+
+  cmd(method, path, body) {
+    return call(this.base, method, `/session/${this.id}${path}`, body);
+  }
+
+  async quit() {
+    await this.cmd('DELETE', '').catch(() => {});
+  }
+
+  /** Waits until `css` matches an element (and `pred`, run in the page, holds for it). */
+  async waitFor(css, { timeout = 15000, text } = {}) {
+    const deadline = Date.now() + timeout;
+    let last;
+    while (Date.now() < deadline) {
+      try {
+        const el = await this.cmd('POST', '/element', { using: 'css selector', value: css });
+        const id = el[ELEMENT];
+        if (text === undefined || (await this.text(id)).includes(text)) return id;
+        last = `text was ${JSON.stringify(await this.text(id))}`;
+      } catch (e) {
+        last = e.message;
+      }
+      await sleep(100);
+    }
+    throw new Error(`timed out waiting for ${css}${text ? ` containing ${JSON.stringify(text)}` : ''}: ${last}`);
+  }
+
+  async findAll(css) {
+    const els = await this.cmd('POST', '/elements', { using: 'css selector', value: css });
+    return els.map((e) => e[ELEMENT]);
+  }
+
+  text(id) {
+    return this.cmd('GET', `/element/${id}/text`);
+  }
+
+  attr(id, name) {
+    return this.cmd('GET', `/element/${id}/attribute/${name}`);
+  }
+
+  click(id) {
+    return this.cmd('POST', `/element/${id}/click`, {});
+  }
+
+  async type(id, value) {
+    await this.cmd('POST', `/element/${id}/clear`, {});
+    await this.cmd('POST', `/element/${id}/value`, { text: value });
+  }
+
+  /** Sets a <select> or date input as a user's pick would: native setter, then input/change. */
+  setValue(id, value) {
+    return this.cmd('POST', '/execute/sync', {
+      script: `const el = arguments[0];
+        const proto = el instanceof HTMLSelectElement ? HTMLSelectElement.prototype : HTMLInputElement.prototype;
+        Object.getOwnPropertyDescriptor(proto, 'value').set.call(el, arguments[1]);
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+        el.dispatchEvent(new Event('change', { bubbles: true }));`,
+      args: [{ [ELEMENT]: id }, value],
+    });
+  }
+
+  script(script, args = []) {
+    return this.cmd('POST', '/execute/sync', { script, args });
+  }
+
+  /** Saves a PNG of the window under target/e2e/ and returns its path. */
+  async screenshot(name) {
+    const b64 = await this.cmd('GET', '/screenshot');
+    mkdirSync(shotDir, { recursive: true });
+    const path = resolve(shotDir, `${name}.png`);
+    writeFileSync(path, Buffer.from(b64, 'base64'));
+    return path;
+  }
+}
+
+export const byTestId = (id) => `[data-testid="${id}"]`;

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Every test of Partner Desk, as CI runs it: UI checks and unit tests, Rust lints and tests
+# (real SQLite files, the sandbox over loopback, a real Secret Service), then the real app
+# window under Xvfb driven by WebDriver. Installs what is missing first (scripts/setup.sh).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH" CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
+
+step() { printf '\n\033[1m=== %s\033[0m\n' "$*"; }
+started=$(date +%s)
+
+step "Setup (installs only what is missing)"
+scripts/setup.sh test
+
+step "UI: typecheck, lint, unit tests, production build"
+npm run --silent typecheck
+npm run --silent lint
+npm run --silent test:ui
+npm run --silent build
+
+step "Rust: format and clippy"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "Rust: tests (SQLite files, sandbox over loopback, Secret Service in a private session)"
+scripts/with-desktop.sh cargo test --workspace --locked
+
+step "Build the app for the end-to-end test"
+cargo build --locked --bin partner-desk
+
+step "End to end: the real window under Xvfb, driven by WebDriver"
+scripts/with-desktop.sh npm run --silent test:e2e
+
+step "All tests passed in $(( $(date +%s) - started )) s; screenshots in target/e2e/"
