@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { after, before, test } from 'node:test';
-import { Session, byTestId, root, startDriver } from './webdriver.mjs';
+import { ELEMENT, Session, byTestId, root, startDriver } from './webdriver.mjs';
 
 const app = process.env.PARTNER_DESK_BIN ?? resolve(root, 'target/debug/partner-desk');
 let driver;
@@ -24,7 +24,11 @@ after(async () => {
 
 test('the app opens on the embedded sandbox', async () => {
   const env = await s.waitFor(byTestId('env-select'));
-  assert.equal(await s.script('return arguments[0].value', [{ 'element-6066-11e4-a52e-4f735466cecc': env }]), 'sandbox');
+  // The select shows "Loading…" until the desk answers; then it must say Sandbox, the default.
+  const kind = await s.waitUntil('return arguments[0].disabled ? null : arguments[0].value', [{ [ELEMENT]: env }], {
+    what: 'the environment is loaded',
+  });
+  assert.equal(kind, 'sandbox');
   await s.waitFor(byTestId('roster-empty'));
   assert.equal((await s.findAll(byTestId('production-banner'))).length, 0);
 });

@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ELEMENT = 'element-6066-11e4-a52e-4f735466cecc';
+export const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const shotDir = resolve(root, 'target/e2e');
 
@@ -94,6 +94,17 @@ export class Session {
       await sleep(100);
     }
     throw new Error(`timed out waiting for ${css}${text ? ` containing ${JSON.stringify(text)}` : ''}: ${last}`);
+  }
+
+  /** Polls `script` (run in the page) until it returns a truthy value, and returns that value. */
+  async waitUntil(script, args = [], { timeout = 15000, what = script } = {}) {
+    const deadline = Date.now() + timeout;
+    while (Date.now() < deadline) {
+      const v = await this.script(script, args);
+      if (v) return v;
+      await sleep(100);
+    }
+    throw new Error(`timed out waiting until ${what}`);
   }
 
   async findAll(css) {

@@ -1,0 +1,205 @@
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { UserRecord } from './api/bindings';
+import { createFakeBackend, type FakeBackend } from './api/fake';
+import { App } from './app';
+
+afterEach(cleanup);
+
+async function start(backend: FakeBackend = createFakeBackend()) {
+  render(<App backend={backend} />);
+  // The header select is enabled once the environment has loaded.
+  await waitFor(() => expect(screen.getByTestId<HTMLSelectElement>('env-select').disabled).toBe(false));
+  return backend;
+}
+
+const field = <T extends HTMLElement = HTMLInputElement>(name: string) => screen.getByTestId<T>(`field-${name}`);
+const type = (name: string, value: string) => fireEvent.input(field(name), { target: { value } });
+const choose = (name: string, value: string) =>
+  fireEvent.change(field<HTMLSelectElement>(name), { target: { value } });
+
+async function openForm() {
+  fireEvent.click(screen.getByTestId('nav-new-user'));
+  // Countries load asynchronously; wait until the pickers are filled.
+  await waitFor(() => expect(within(field('country')).getByText('Poland (PL)')).toBeTruthy());
+}
+
+describe('new user form', () => {
+  it('shows the field errors of a rejected create, keeps the input and focuses the first bad field', async () => {
+    const backend = await start();
+    await openForm();
+    type('firstName', 'Ada');
+    type('phone', '48500000000');
+    choose('country', 'PL');
+    type('birthDate', '1990-05-17');
+
+    fireEvent.click(screen.getByTestId('create-submit'));
+
+    const emailError = await screen.findByTestId('error-email');
+    expect(emailError.textContent).toBe('email should not be empty');
+    expect(screen.getByTestId('error-lastName').textContent).toBe('lastName should not be empty');
+    expect(screen.getByTestId('error-citizenship')).toBeTruthy();
+    expect(screen.getByTestId('error-hasAcceptedP100Tc')).toBeTruthy();
+    expect(screen.queryByTestId('error-firstName')).toBeNull();
+    expect(screen.getByTestId('form-error').textContent).toContain('Some fields need attention');
+
+    const email = field('email');
+    expect(email.getAttribute('aria-invalid')).toBe('true');
+    expect(email.getAttribute('aria-describedby')).toContain('error-email');
+    expect(document.activeElement).toBe(email);
+    expect(field('firstName').getAttribute('aria-invalid')).toBeNull();
+
+    expect(field('firstName').value).toBe('Ada');
+    expect(field('phone').value).toBe('48500000000');
+    expect(field<HTMLSelectElement>('country').value).toBe('PL');
+    expect(field('birthDate').value).toBe('1990-05-17');
+
+    // Blank fields are omitted, not sent as "".
+    const sent = backend.calls.userCreate[0];
+    expect(sent).toEqual({
+      hasAcceptedP100Tc: false,
+      firstName: 'Ada',
+      phone: '48500000000',
+      country: 'PL',
+      birthDate: '1990-05-17',
+    });
+    expect(screen.getByTestId<HTMLButtonElement>('create-submit').disabled).toBe(false);
+  });
+
+  it('creates a user, then shows the roster with the new row and a toast', async () => {
+    await start();
+    await openForm();
+    type('email', 'ada@example.com');
+    type('firstName', 'Ada');
+    type('lastName', 'Lovelace');
+    choose('country', 'GB');
+    choose('citizenship', 'GB');
+    fireEvent.click(field('hasAcceptedP100Tc'));
+
+    fireEvent.click(screen.getByTestId('create-submit'));
+
+    expect((await screen.findByTestId('toast')).textContent).toBe('Created Ada Lovelace');
+    const row = await screen.findByTestId('roster-row');
+    expect(within(row).getByTestId('roster-name').textContent).toBe('Ada Lovelace');
+    expect(within(row).getByTestId('roster-email').textContent).toBe('ada@example.com');
+    expect(within(row).getByTestId('roster-status').textContent).toBe('WAITING_FOR_ACTIVATION');
+    expect(row.getAttribute('data-external-user-id')).toBe('pd-000001');
+
+    // The form was cleared for the next user.
+    fireEvent.click(screen.getByTestId('nav-new-user'));
+    expect(field('email').value).toBe('');
+    expect(field<HTMLInputElement>('hasAcceptedP100Tc').checked).toBe(false);
+  });
+});
+
+describe('roster', () => {
+  it('shows the empty state when the environment has no users', async () => {
+    await start();
+    expect((await screen.findByTestId('roster-empty')).textContent).toContain('No users in Sandbox');
+    expect(screen.queryByTestId('roster')).toBeNull();
+  });
+
+  it('reloads for the environment picked in the header', async () => {
+    const user: UserRecord = {
+      environment: 'staging',
+      externalUserId: 'ext-staging-1',
+      userId: 'u1',
+      email: 'grace@example.com',
+      firstName: 'Grace',
+      lastName: 'Hopper',
+      country: 'US',
+      citizenship: 'US',
+      status: 'ACTIVE',
+      poaRequiredForExtended: false,
+      createdAt: '2025-01-02T03:04:05Z',
+      updatedAt: '2025-01-02T03:04:05Z',
+    };
+    await start(createFakeBackend({ users: [user] }));
+    await screen.findByTestId('roster-empty');
+
+    fireEvent.change(screen.getByTestId('env-select'), { target: { value: 'staging' } });
+
+    expect((await screen.findByTestId('roster-name')).textContent).toBe('Grace Hopper');
+    expect(screen.getByTestId('roster-row').getAttribute('data-external-user-id')).toBe('ext-staging-1');
+  });
+});
+
+describe('environment', () => {
+  it('marks production with the banner and a distinct header', async () => {
+    await start();
+    expect(screen.queryByTestId('production-banner')).toBeNull();
+
+    fireEvent.change(screen.getByTestId('env-select'), { target: { value: 'production' } });
+
+    expect((await screen.findByTestId('production-banner')).textContent).toBe(
+      'PRODUCTION — real customers and money',
+    );
+    expect(document.querySelector('.app')?.classList.contains('production')).toBe(true);
+
+    fireEvent.change(screen.getByTestId('env-select'), { target: { value: 'sandbox' } });
+    await waitFor(() => expect(screen.queryByTestId('production-banner')).toBeNull());
+  });
+
+  it('puts the header select back and says why when a switch fails', async () => {
+    await start();
+    const select = screen.getByTestId<HTMLSelectElement>('env-select');
+    // Custom has no URL yet, so the backend refuses it.
+    fireEvent.change(select, { target: { value: 'custom' } });
+
+    expect((await screen.findByTestId('toast')).textContent).toContain('base URL');
+    expect(select.value).toBe('sandbox');
+  });
+});
+
+describe('credentials', () => {
+  const SECRET = 'sk_live_9f8e7d6c5b4a';
+
+  it('saves a key without ever showing it, then reports Key set', async () => {
+    const backend = await start();
+    fireEvent.click(screen.getByTestId('nav-settings'));
+    const status = await screen.findByTestId('cred-status-staging');
+    expect(status.textContent).toBe('No key');
+    expect(screen.getByText('The embedded sandbox needs no key')).toBeTruthy();
+    expect(screen.queryByTestId('cred-input-sandbox')).toBeNull();
+
+    const input = screen.getByTestId<HTMLInputElement>('cred-input-staging');
+    expect(input.type).toBe('password');
+    expect(input.getAttribute('autocomplete')).toBe('off');
+    fireEvent.input(input, { target: { value: SECRET } });
+    fireEvent.click(screen.getByTestId('cred-save-staging'));
+
+    await waitFor(() => expect(screen.getByTestId('cred-status-staging').textContent).toBe('Key set'));
+    expect(backend.calls.credentialsSet).toEqual([['staging', SECRET]]);
+    expect(screen.getByTestId<HTMLInputElement>('cred-input-staging').value).toBe('');
+    expect(document.documentElement.outerHTML).not.toContain(SECRET);
+    expect(document.body.textContent).not.toContain(SECRET);
+    expect(screen.getByTestId('cred-message-staging').textContent).toBe('Key saved');
+
+    fireEvent.click(screen.getByTestId('cred-test-staging'));
+    await waitFor(() =>
+      expect(screen.getByTestId('cred-message-staging').textContent).toBe('Staging accepted the key'),
+    );
+    expect(screen.getByTestId('cred-message-staging').classList.contains('ok')).toBe(true);
+    expect(document.documentElement.outerHTML).not.toContain(SECRET);
+  });
+
+  it('removes a key only after the inline confirmation', async () => {
+    await start(createFakeBackend({ keys: ['production'] }));
+    fireEvent.click(screen.getByTestId('nav-settings'));
+    expect((await screen.findByTestId('cred-status-production')).textContent).toBe('Key set');
+
+    fireEvent.click(screen.getByTestId('cred-remove-production'));
+    fireEvent.click(screen.getByTestId('cred-remove-cancel-production'));
+    expect(screen.getByTestId('cred-status-production').textContent).toBe('Key set');
+
+    fireEvent.click(screen.getByTestId('cred-remove-production'));
+    fireEvent.click(screen.getByTestId('cred-remove-confirm-production'));
+    await waitFor(() => expect(screen.getByTestId('cred-status-production').textContent).toBe('No key'));
+
+    fireEvent.click(screen.getByTestId('cred-test-production'));
+    await waitFor(() =>
+      expect(screen.getByTestId('cred-message-production').textContent).toContain('No API key'),
+    );
+    expect(screen.getByTestId('cred-message-production').classList.contains('bad')).toBe(true);
+  });
+});

@@ -1,0 +1,9 @@
+import type { EnvironmentKind } from './api/bindings';
+
+/** In the order operators think of them: safest first. */
+export const ENV_OPTIONS: Array<{ kind: EnvironmentKind; label: string }> = [
+  { kind: 'sandbox', label: 'Sandbox' },
+  { kind: 'staging', label: 'Staging' },
+  { kind: 'production', label: 'Production' },
+  { kind: 'custom', label: 'Custom URL' },
+];
