@@ -1,7 +1,9 @@
 // End to end: the real partner-desk binary, in a real WebKitGTK window under Xvfb, driven by
 // WebDriver. It starts on the embedded sandbox (the default), refuses an incomplete form at the
-// fields, creates a user, and shows the user in the roster.
+// fields, creates a user and shows the user in the roster, and keeps an API key in the OS
+// keychain without ever showing it.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -68,4 +70,26 @@ test('a complete form creates the user, who appears in the roster', async () => 
 
   const shot = await s.screenshot('roster');
   assert.ok(statSync(shot).size > 10_000, 'a real picture of the window');
+});
+
+test('a key is stored in the real Secret Service, never shown, and removed', async () => {
+  const secret = 'e2e-staging-key-7f3a9c';
+  await s.click(await s.waitFor(byTestId('nav-settings')));
+  await s.waitFor(byTestId('cred-status-staging'), { text: 'No key' });
+  await s.type(await s.waitFor(byTestId('cred-input-staging')), secret);
+  await s.click(await s.waitFor(byTestId('cred-save-staging')));
+  await s.waitFor(byTestId('cred-status-staging'), { text: 'Key set' });
+
+  const page = await s.script(
+    'return document.documentElement.outerHTML + [...document.querySelectorAll("input")].map((i) => i.value).join("|")',
+  );
+  assert.ok(!page.includes(secret), 'the key appears nowhere in the page after saving');
+  await s.screenshot('settings');
+  // A second client of the same Secret Service finds it under the desk's service name.
+  const stored = execFileSync('secret-tool', ['lookup', 'service', 'io.partnerdesk.app', 'username', 'api-key/staging']);
+  assert.equal(stored.toString().trim(), secret);
+
+  await s.click(await s.waitFor(byTestId('cred-remove-staging')));
+  await s.click(await s.waitFor(byTestId('cred-remove-confirm-staging')));
+  await s.waitFor(byTestId('cred-status-staging'), { text: 'No key' });
 });
