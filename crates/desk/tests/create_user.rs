@@ -70,10 +70,7 @@ async fn create_user_reaches_the_sandbox_and_lands_in_roster_journal_and_outbox(
         .unwrap()
         .expect("sandbox has it");
     assert_eq!(Some(at_sandbox.user_id), user.user_id);
-    assert_eq!(
-        at_sandbox.request.profile.city, None,
-        "empty fields are not sent"
-    );
+    assert_eq!(at_sandbox.profile.city, None, "empty fields are not sent");
 
     assert_eq!(d.users().await.unwrap(), vec![user.clone()]);
     let journal = d.journal(10).await.unwrap();

@@ -5,8 +5,14 @@
 pub mod auth;
 pub mod config;
 pub mod error;
+pub mod faults;
+pub mod files;
 pub mod handlers;
+pub mod model;
+pub mod money;
+pub mod persist;
 pub mod state;
+pub mod webhooks;
 
 pub use config::SandboxConfig;
 
@@ -17,14 +23,21 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-/// The app: every route of the shared table that the sandbox implements, behind the key check.
+/// The app: the `/v1` routes of the shared table (key check, then fault injection and rate
+/// limiting around them), the admin routes, and the provider pages.
 pub fn router(state: Arc<state::Sandbox>) -> Router {
-    handlers::routes()
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            auth::require_api_key,
-        ))
+    use axum::middleware::from_fn_with_state;
+    let key = || from_fn_with_state(state.clone(), auth::require_api_key);
+    let v1 = Router::new()
+        .merge(handlers::authenticated().layer(key()))
+        .merge(handlers::public())
+        .layer(from_fn_with_state(state.clone(), faults::inject));
+    Router::new()
+        .merge(v1)
+        .merge(handlers::admin::routes().layer(key()))
+        .merge(handlers::admin::provider_routes())
         .fallback(handlers::not_found)
+        .layer(axum::extract::DefaultBodyLimit::max(files::MAX_UPLOAD_BODY))
         .with_state(state)
 }
 
@@ -73,7 +86,8 @@ impl Drop for SandboxHandle {
 pub async fn spawn(config: SandboxConfig) -> std::io::Result<(SocketAddr, SandboxHandle)> {
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
-    let state = Arc::new(state::Sandbox::new(config));
+    let state = Arc::new(state::Sandbox::new(config)?);
+    state.resume_reviews();
     let app = router(state.clone());
     let (tx, rx) = oneshot::channel::<()>();
     let task = tokio::spawn(async move {

@@ -50,18 +50,21 @@ pub fn create_user(req: &CreateUserRequest, today: Date) -> Vec<FieldError> {
 
 /// Checks the fields present in `p` (for create, after the required check, or for an update).
 pub fn profile(p: &UserProfile, today: Date, errors: &mut Vec<FieldError>) {
-    if let Some(v) = p.email.as_deref() {
-        if !is_email(v) {
-            errors.push(FieldError::new(
-                "email",
-                "email must be an email address, for example name@example.com",
-            ));
-        }
+    if let Some(v) = p.email.as_deref()
+        && !is_email(v)
+    {
+        errors.push(FieldError::new(
+            "email",
+            "email must be an email address, for example name@example.com",
+        ));
     }
-    if let Some(v) = p.phone.as_deref() {
-        if !(7..=15).contains(&v.len()) || !v.bytes().all(|b| b.is_ascii_digit()) {
-            errors.push(FieldError::new("phone", "phone must be 7 to 15 digits with the country prefix and no '+', for example 48500000000"));
-        }
+    if let Some(v) = p.phone.as_deref()
+        && (!(7..=15).contains(&v.len()) || !v.bytes().all(|b| b.is_ascii_digit()))
+    {
+        errors.push(FieldError::new(
+            "phone",
+            "phone must be 7 to 15 digits with the country prefix and no '+', for example 48500000000",
+        ));
     }
     for (field, value, max) in [
         ("firstName", &p.first_name, MAX_NAME),
@@ -96,13 +99,13 @@ pub fn profile(p: &UserProfile, today: Date, errors: &mut Vec<FieldError>) {
         ("nationality", &p.nationality),
         ("birthCountry", &p.birth_country),
     ] {
-        if let Some(v) = value.as_deref() {
-            if !is_country_code(v) {
-                errors.push(FieldError::new(
-                    field,
-                    format!("{field} must be an ISO 3166-1 alpha-2 country code, for example PL"),
-                ));
-            }
+        if let Some(v) = value.as_deref()
+            && !is_country_code(v)
+        {
+            errors.push(FieldError::new(
+                field,
+                format!("{field} must be an ISO 3166-1 alpha-2 country code, for example PL"),
+            ));
         }
     }
     if let Some(v) = p.birth_date.as_deref() {

@@ -84,3 +84,71 @@ impl<'a> Fields<'a> {
         }
     }
 }
+
+impl Fields<'_> {
+    /// A string that must be one of an enum's serde names.
+    pub fn one_of<T: serde::de::DeserializeOwned>(
+        &mut self,
+        name: &str,
+        allowed: &[&str],
+    ) -> Option<T> {
+        let raw = self.string(name)?;
+        match serde_json::from_value::<T>(Value::String(raw)) {
+            Ok(v) => Some(v),
+            Err(_) => {
+                self.errors.push(FieldError::new(
+                    name,
+                    format!(
+                        "{name} must be one of the following values: {}",
+                        allowed.join(", ")
+                    ),
+                ));
+                None
+            }
+        }
+    }
+
+    pub fn require<T>(&mut self, name: &str, value: Option<T>) -> Option<T> {
+        if value.is_none() && !self.errors.iter().any(|e| e.field == name) {
+            self.errors
+                .push(FieldError::new(name, format!("{name} should not be empty")));
+        }
+        value
+    }
+
+    /// `Ok(())` or the collected `P403`.
+    pub fn finish(self) -> Result<(), ApiError> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::validation(&dedup(self.errors)))
+        }
+    }
+}
+
+/// One message per field: the first is the one to fix first.
+pub fn dedup(mut errors: Vec<FieldError>) -> Vec<FieldError> {
+    let mut seen = std::collections::HashSet::new();
+    errors.retain(|e| seen.insert(e.field.clone()));
+    errors
+}
+
+/// The profile fields of a create or update body.
+pub fn profile(f: &mut Fields<'_>) -> p100::models::UserProfile {
+    p100::models::UserProfile {
+        email: f.string("email"),
+        phone: f.string("phone"),
+        first_name: f.string("firstName"),
+        last_name: f.string("lastName"),
+        street: f.string("street"),
+        number: f.string("number"),
+        city: f.string("city"),
+        post_code: f.string("postCode"),
+        country: f.string("country"),
+        citizenship: f.string("citizenship"),
+        nationality: f.string("nationality"),
+        birth_country: f.string("birthCountry"),
+        birth_date: f.string("birthDate"),
+        user_identification_number: f.string("userIdentificationNumber"),
+    }
+}

@@ -1,7 +1,20 @@
 //! Request and response bodies, spelled as P100 spells them (camelCase).
 
+pub mod balances;
 pub mod kyc;
+pub mod transactions;
 pub mod user;
 
-pub use kyc::{AttemptStatus, KycStatus, VerificationStatus};
-pub use user::{CreateUserRequest, CreateUserResponse, UserProfile, UserStatus};
+pub use balances::{CryptoBalance, FiatBalance, FiatBalanceStatus, NetworkConfig, UserBalances};
+pub use kyc::{
+    AttemptStatus, CreateKycVerificationRequest, CreateKycVerificationResponse, DocumentType,
+    IncomeSource, KycFileSide, KycFileStatus, KycFilesResponse, KycStatus, Occupation,
+    OpenAccountReason, VerificationStatus,
+};
+pub use transactions::{
+    Transaction, TransactionPage, TransactionQuery, TransactionStatus, TransactionType,
+};
+pub use user::{
+    CreateUserRequest, CreateUserResponse, PoaStatus, PoaUploadResponse, SuspendRequest,
+    UserAccount, UserProfile, UserStatus, UserVerificationRequest,
+};

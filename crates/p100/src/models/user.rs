@@ -144,3 +144,73 @@ impl UserStatus {
         .find(|v| v.as_str() == s)
     }
 }
+
+/// Add User Verification (`POST /v1/user/verification`): the typed-in data of the identity
+/// document. P100 does not publish the body; these fields are our choice (docs/decisions.md).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UserVerificationRequest {
+    pub external_user_id: String,
+    pub document_type: crate::models::kyc::DocumentType,
+    pub document_number: String,
+    /// ISO alpha-2 country that issued the document.
+    pub issuing_country: String,
+    /// `YYYY-MM-DD`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub issue_date: Option<String>,
+    /// `YYYY-MM-DD`; must be in the future.
+    pub expiry_date: String,
+}
+
+/// The user as P100 describes it after an account operation (update, suspend, extend, …).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UserAccount {
+    pub external_user_id: String,
+    pub user_id: String,
+    pub status: UserStatus,
+    pub poa_required_for_extended: bool,
+    pub extended: bool,
+    #[serde(flatten)]
+    pub profile: UserProfile,
+}
+
+/// POA verification status (webhook and our Add POA File answer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum PoaStatus {
+    Waiting,
+    Approved,
+    Rejected,
+    Questioned,
+}
+
+impl PoaStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Waiting => "WAITING",
+            Self::Approved => "APPROVED",
+            Self::Rejected => "REJECTED",
+            Self::Questioned => "QUESTIONED",
+        }
+    }
+}
+
+/// Add POA File's 201 body (fields silent; ours).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct PoaUploadResponse {
+    pub external_user_id: String,
+    pub status: PoaStatus,
+    pub files: u32,
+}
+
+/// Optional body of Suspend User (the docs name no fields).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SuspendRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub reason: Option<String>,
+}

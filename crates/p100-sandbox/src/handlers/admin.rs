@@ -1,0 +1,165 @@
+//! `/_sandbox/…`: steer the sandbox from tests and demos. Needs the same API key as `/v1`,
+//! except the provider pages, which an end user's browser opens.
+
+use crate::error::ApiError;
+use crate::faults::{FaultRule, RateLimit};
+use crate::model::{Outcome, PoaOutcome, User};
+use crate::state::{DEFAULT_REJECTION, Sandbox};
+use crate::webhooks::Delivery;
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use serde::Deserialize;
+use std::sync::Arc;
+
+pub fn routes() -> Router<Arc<Sandbox>> {
+    Router::new()
+        .route("/_sandbox/reset", post(reset))
+        .route("/_sandbox/users", get(users))
+        .route("/_sandbox/users/{externalUserId}", get(user))
+        .route("/_sandbox/users/{externalUserId}/kyc", post(decide_kyc))
+        .route("/_sandbox/users/{externalUserId}/poa", post(decide_poa))
+        .route("/_sandbox/users/{externalUserId}/cards", put(cards))
+        .route(
+            "/_sandbox/faults",
+            get(faults).post(add_fault).delete(clear_faults),
+        )
+        .route("/_sandbox/rate-limit", get(rate_limit).put(set_rate_limit))
+        .route("/_sandbox/webhooks", get(webhooks).delete(clear_webhooks))
+}
+
+/// The provider pages: no key, like the redirect that leads to them.
+pub fn provider_routes() -> Router<Arc<Sandbox>> {
+    Router::new().route(
+        "/_sandbox/provider/{externalUserId}/{verificationId}",
+        get(super::provider::provider_page).post(super::provider::provider_submit),
+    )
+}
+
+async fn reset(State(s): State<Arc<Sandbox>>) -> StatusCode {
+    s.reset();
+    StatusCode::NO_CONTENT
+}
+
+async fn users(State(s): State<Arc<Sandbox>>) -> Json<Vec<User>> {
+    Json(s.all_users())
+}
+
+async fn user(
+    State(s): State<Arc<Sandbox>>,
+    Path(ext): Path<String>,
+) -> Result<Json<User>, ApiError> {
+    s.user(&ext).map(Json).ok_or_else(ApiError::invalid_user)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct KycDecision {
+    decision: String,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+async fn decide_kyc(
+    State(s): State<Arc<Sandbox>>,
+    Path(ext): Path<String>,
+    Json(d): Json<KycDecision>,
+) -> Response {
+    let outcome = match d.decision.as_str() {
+        "approve" => Outcome::Approve,
+        "reject" => Outcome::Reject {
+            reason: d.reason.unwrap_or_else(|| DEFAULT_REJECTION.to_owned()),
+        },
+        _ => {
+            return ApiError::validation_message(
+                "decision must be one of the following values: approve, reject.",
+            )
+            .into_response();
+        }
+    };
+    match s.decide_kyc(&ext, outcome) {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+struct PoaDecision {
+    decision: String,
+}
+
+async fn decide_poa(
+    State(s): State<Arc<Sandbox>>,
+    Path(ext): Path<String>,
+    Json(d): Json<PoaDecision>,
+) -> Response {
+    let outcome = match d.decision.as_str() {
+        "approve" => PoaOutcome::Approve,
+        "reject" => PoaOutcome::Reject,
+        "question" => PoaOutcome::Question,
+        _ => {
+            return ApiError::validation_message(
+                "decision must be one of the following values: approve, reject, question.",
+            )
+            .into_response();
+        }
+    };
+    match s.decide_poa_now(&ext, outcome) {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+struct Cards {
+    active: bool,
+}
+
+async fn cards(
+    State(s): State<Arc<Sandbox>>,
+    Path(ext): Path<String>,
+    Json(c): Json<Cards>,
+) -> Response {
+    match s.set_active_cards(&ext, c.active) {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn faults(State(s): State<Arc<Sandbox>>) -> Json<Vec<FaultRule>> {
+    Json(s.faults.rules())
+}
+
+async fn add_fault(State(s): State<Arc<Sandbox>>, Json(rule): Json<FaultRule>) -> StatusCode {
+    s.faults.add(rule);
+    StatusCode::CREATED
+}
+
+async fn clear_faults(State(s): State<Arc<Sandbox>>) -> StatusCode {
+    s.faults.clear();
+    StatusCode::NO_CONTENT
+}
+
+async fn rate_limit(State(s): State<Arc<Sandbox>>) -> Json<RateLimit> {
+    Json(s.faults.rate_limit())
+}
+
+async fn set_rate_limit(
+    State(s): State<Arc<Sandbox>>,
+    Json(limit): Json<RateLimit>,
+) -> Json<RateLimit> {
+    s.faults.set_rate_limit(limit);
+    Json(s.faults.rate_limit())
+}
+
+async fn webhooks(State(s): State<Arc<Sandbox>>) -> Json<Vec<Delivery>> {
+    Json(s.webhooks.log())
+}
+
+async fn clear_webhooks(State(s): State<Arc<Sandbox>>) -> StatusCode {
+    s.webhooks.clear();
+    StatusCode::NO_CONTENT
+}
