@@ -13,7 +13,11 @@ use std::time::{Duration, Instant};
 
 /// One injected fault.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "camelCase", tag = "kind")]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "kind"
+)]
 pub enum Fault {
     /// Answer this HTTP status (5xx usually) before the handler runs: nothing happens.
     Status { status: u16 },

@@ -39,7 +39,11 @@ pub struct User {
 
 /// How the user's identity documents reached P100.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "camelCase", tag = "method")]
+#[serde(
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase",
+    tag = "method"
+)]
 pub enum KycMethod {
     /// Method A: the partner uploads images; `files` maps each received side to its file name.
     Files {

@@ -137,11 +137,13 @@ impl Sandbox {
             }
             let seqs = (user.review_seq, user.poa_seq);
             inner.users.insert(ext.to_owned(), user);
+            // Inside the lock: two changes of one user emit in the order they were made
+            // (emit only queues).
+            for event in std::mem::take(&mut fx.webhooks) {
+                self.webhooks.emit(event);
+            }
             (value, seqs)
         };
-        for event in fx.webhooks {
-            self.webhooks.emit(event);
-        }
         if fx.schedule_kyc {
             self.schedule(ext.to_owned(), Timer::Kyc, seqs.0);
         }
