@@ -268,7 +268,8 @@ impl Desk {
     async fn ensure_sandbox(&self) -> Result<tokio::sync::MutexGuard<'_, Option<EmbeddedSandbox>>> {
         let mut guard = self.sandbox.lock().await;
         if guard.is_none() {
-            *guard = Some(EmbeddedSandbox::start().await?);
+            let dir = self.db_path.parent().unwrap_or(Path::new("."));
+            *guard = Some(EmbeddedSandbox::start(dir).await?);
         }
         Ok(guard)
     }

@@ -1,10 +1,14 @@
 //! The embedded sandbox: started in-process on loopback the first time the Sandbox environment
-//! is used, with a key made for this run and held only in memory.
+//! is used, with a key made for this run and held only in memory. Its users live in a SQLite
+//! file beside the desk's own, so the Sandbox roster and the sandbox agree after a restart.
 
 use crate::error::{Error, Result};
 use p100::ApiKey;
 use p100_sandbox::{SandboxConfig, SandboxHandle};
+use std::path::Path;
 use url::Url;
+
+const STATE_FILE: &str = "embedded-sandbox.sqlite3";
 
 pub struct EmbeddedSandbox {
     handle: SandboxHandle,
@@ -13,10 +17,12 @@ pub struct EmbeddedSandbox {
 }
 
 impl EmbeddedSandbox {
-    pub async fn start() -> Result<Self> {
+    pub async fn start(data_dir: &Path) -> Result<Self> {
         let raw = format!("sbx_{}", uuid::Uuid::new_v4().simple());
         let key = ApiKey::new(&raw).map_err(|e| Error::Sandbox(e.to_string()))?;
-        let (_, handle) = p100_sandbox::spawn(SandboxConfig::local(raw))
+        let mut config = SandboxConfig::local(raw);
+        config.state_file = Some(data_dir.join(STATE_FILE));
+        let (_, handle) = p100_sandbox::spawn(config)
             .await
             .map_err(|e| Error::Sandbox(e.to_string()))?;
         let url = Url::parse(&handle.base_url()).map_err(|e| Error::Sandbox(e.to_string()))?;

@@ -198,3 +198,22 @@ async fn environment_choice_persists_across_reopening() {
         EnvironmentKind::Custom
     );
 }
+
+#[tokio::test]
+async fn the_embedded_sandbox_remembers_users_across_desk_restarts() {
+    let dir = tempfile::tempdir().unwrap();
+    let user = {
+        let d = desk(&dir).await;
+        d.create_user(form()).await.unwrap()
+    };
+    let d = desk(&dir).await;
+    let known = d
+        .with_sandbox(|h| h.state().user(&user.external_user_id))
+        .await
+        .unwrap();
+    assert!(
+        known.is_some(),
+        "the restarted sandbox knows the roster's user"
+    );
+    assert_eq!(d.users().await.unwrap(), vec![user]);
+}
