@@ -1,18 +1,26 @@
 //! The Partner API client: one shared connection pool, the key in a header, typed answers.
 
 use crate::auth::{API_KEY_HEADER, ApiKey};
-use crate::error::{Error, Result};
-use crate::models::{CreateUserRequest, CreateUserResponse, KycStatus};
+use crate::error::{Error, FieldError, Result};
+use crate::models::{
+    CreateKycVerificationRequest, CreateKycVerificationResponse, CreateUserRequest,
+    CreateUserResponse, DocumentType, KycFilesResponse, KycStatus, PoaUploadResponse,
+    SuspendRequest, TransactionPage, TransactionQuery, UserAccount, UserBalances, UserProfile,
+    UserVerificationRequest,
+};
 use crate::response::decode;
 use crate::routes::{self, Method, Route};
+use crate::upload::{ProgressFn, UploadFile};
 use crate::validate;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::time::Duration;
 use url::Url;
 
-/// Default time limit of one call. Uploads (later) set their own.
+/// Default time limit of one call.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+/// Time limit of an upload: three 5 MB files on a slow office uplink.
+pub const UPLOAD_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// A client bound to one base URL and one key. Cloning is cheap and shares the connection pool.
 #[derive(Clone)]
@@ -66,10 +74,137 @@ impl Client {
         self.send(&routes::CREATE_USER, &[], Some(req)).await
     }
 
+    /// Update Existing User: only the fields present in `changes` are sent.
+    pub async fn update_user(
+        &self,
+        external_user_id: &str,
+        changes: &UserProfile,
+    ) -> Result<UserAccount> {
+        let mut errors = Vec::new();
+        validate::profile(changes, validate::today(), &mut errors);
+        if changes == &UserProfile::default() {
+            errors.push(FieldError::new("", "nothing to change"));
+        }
+        if !errors.is_empty() {
+            return Err(Error::InvalidRequest(errors));
+        }
+        self.send(&routes::UPDATE_USER, &[external_user_id], Some(changes))
+            .await
+    }
+
+    pub async fn delete_user(&self, external_user_id: &str) -> Result<UserAccount> {
+        self.send::<(), _>(&routes::DELETE_USER, &[external_user_id], None)
+            .await
+    }
+
+    pub async fn suspend_user(
+        &self,
+        external_user_id: &str,
+        reason: Option<&str>,
+    ) -> Result<UserAccount> {
+        let body = SuspendRequest {
+            reason: reason.map(str::to_owned),
+        };
+        self.send(&routes::SUSPEND_USER, &[external_user_id], Some(&body))
+            .await
+    }
+
+    pub async fn unsuspend_user(&self, external_user_id: &str) -> Result<UserAccount> {
+        self.send::<(), _>(&routes::UNSUSPEND_USER, &[external_user_id], None)
+            .await
+    }
+
+    pub async fn extend_user(&self, external_user_id: &str) -> Result<UserAccount> {
+        self.send::<(), _>(&routes::EXTEND_USER, &[external_user_id], None)
+            .await
+    }
+
+    /// Add User Verification: the typed-in document data.
+    pub async fn add_user_verification(&self, req: &UserVerificationRequest) -> Result<KycStatus> {
+        self.send(&routes::ADD_USER_VERIFICATION, &[], Some(req))
+            .await
+    }
+
+    /// Creating KYC Verification (hosted KYC, Method B).
+    pub async fn create_kyc_verification(
+        &self,
+        req: &CreateKycVerificationRequest,
+    ) -> Result<CreateKycVerificationResponse> {
+        self.send(&routes::CREATE_KYC_VERIFICATION, &[], Some(req))
+            .await
+    }
+
+    /// The link to open in the end user's browser (Redirect to Verification). Not fetched here:
+    /// it answers a loading page whose script leads a browser on to the provider.
+    pub fn verification_url(&self, external_user_id: &str, verification_id: &str) -> Result<Url> {
+        self.url(
+            &routes::REDIRECT_TO_VERIFICATION,
+            &[external_user_id, verification_id],
+        )
+    }
+
     /// Get KYC Status of one user.
     pub async fn get_kyc_status(&self, external_user_id: &str) -> Result<KycStatus> {
         self.send::<(), _>(&routes::GET_KYC_STATUS, &[external_user_id], None)
             .await
+    }
+
+    pub async fn get_user_balances(&self, external_user_id: &str) -> Result<UserBalances> {
+        self.send::<(), _>(&routes::GET_USER_BALANCES, &[external_user_id], None)
+            .await
+    }
+
+    pub async fn get_user_transactions(
+        &self,
+        external_user_id: &str,
+        query: &TransactionQuery,
+    ) -> Result<TransactionPage> {
+        let url = self.url(&routes::GET_USER_TRANSACTIONS, &[external_user_id])?;
+        self.execute(
+            &routes::GET_USER_TRANSACTIONS,
+            self.http.get(url).query(query),
+        )
+        .await
+    }
+
+    /// Add KYC File (Method A): each file's `field` is its side (`front`, `back`, `selfie`).
+    pub async fn add_kyc_files(
+        &self,
+        external_user_id: &str,
+        document_type: DocumentType,
+        files: &[UploadFile],
+        progress: Option<ProgressFn>,
+    ) -> Result<KycFilesResponse> {
+        let text = [("documentType", document_type.as_str().to_owned())];
+        let form = crate::upload::form(&text, files, progress).await?;
+        let url = self.url(&routes::ADD_KYC_FILE, &[external_user_id])?;
+        self.execute(
+            &routes::ADD_KYC_FILE,
+            self.http.post(url).multipart(form).timeout(UPLOAD_TIMEOUT),
+        )
+        .await
+    }
+
+    /// Add POA File: every file in one request, field `files`, at most three.
+    pub async fn add_poa_files(
+        &self,
+        external_user_id: &str,
+        files: &[UploadFile],
+        progress: Option<ProgressFn>,
+    ) -> Result<PoaUploadResponse> {
+        if files.is_empty() || files.len() > 3 {
+            return Err(Error::InvalidRequest(vec![FieldError::new(
+                "files",
+                "send 1 to 3 files in one request",
+            )]));
+        }
+        let form = crate::upload::form(&[], files, progress).await?;
+        let url = self.url(&routes::ADD_POA_FILE, &[external_user_id])?;
+        self.execute(
+            &routes::ADD_POA_FILE,
+            self.http.post(url).multipart(form).timeout(UPLOAD_TIMEOUT),
+        )
+        .await
     }
 
     async fn send<B: Serialize + ?Sized, T: DeserializeOwned>(
@@ -85,15 +220,21 @@ impl Client {
             Method::Patch => reqwest::Method::PATCH,
             Method::Delete => reqwest::Method::DELETE,
         };
-        let mut req = self
-            .http
-            .request(method, url)
-            .header(API_KEY_HEADER, self.key.expose());
+        let mut req = self.http.request(method, url);
         if let Some(body) = body {
             req = req.json(body);
         }
+        self.execute(route, req).await
+    }
+
+    /// Adds the key, sends, and decodes the answer.
+    async fn execute<T: DeserializeOwned>(
+        &self,
+        route: &Route,
+        req: reqwest::RequestBuilder,
+    ) -> Result<T> {
         let started = std::time::Instant::now();
-        let resp = req.send().await?;
+        let resp = req.header(API_KEY_HEADER, self.key.expose()).send().await?;
         let status = resp.status().as_u16();
         let retry_after = resp
             .headers()

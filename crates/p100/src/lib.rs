@@ -10,6 +10,7 @@ pub mod error;
 pub mod models;
 pub mod response;
 pub mod routes;
+pub mod upload;
 pub mod validate;
 
 pub use auth::{ApiKey, InvalidApiKey};
