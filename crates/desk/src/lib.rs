@@ -6,6 +6,7 @@ pub mod credentials;
 pub mod desk;
 pub mod environment;
 pub mod error;
+mod operation;
 pub mod operator;
 pub mod sandbox;
 pub mod store;

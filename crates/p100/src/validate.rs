@@ -7,7 +7,10 @@
 
 use crate::countries::is_country_code;
 use crate::error::FieldError;
-use crate::models::{CreateUserRequest, UserProfile};
+use crate::models::{
+    CreateKycVerificationRequest, CreateUserRequest, IncomeSource, UserProfile,
+    UserVerificationRequest,
+};
 pub use time::Date;
 use time::macros::format_description;
 
@@ -275,6 +278,132 @@ pub const CREATE_FIELDS: &[&str] = &[
     "birthDate",
     "userIdentificationNumber",
 ];
+
+/// Add User Verification's field rules, on the raw values (absent = `None`), so the sandbox can
+/// run them on whatever it could read and the desk on its typed form.
+pub fn verification_fields(
+    document_number: Option<&str>,
+    issuing_country: Option<&str>,
+    issue_date: Option<&str>,
+    expiry_date: Option<&str>,
+    today: Date,
+) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if let Some(n) = document_number
+        && (n.is_empty()
+            || n.len() > 50
+            || !n
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+    {
+        errors.push(FieldError::new(
+            "documentNumber",
+            "documentNumber must be 1 to 50 letters, digits, '-' or '_'",
+        ));
+    }
+    if let Some(c) = issuing_country
+        && !is_country_code(c)
+    {
+        errors.push(FieldError::new(
+            "issuingCountry",
+            "issuingCountry must be an ISO 3166-1 alpha-2 country code",
+        ));
+    }
+    let day = format_description!("[year]-[month]-[day]");
+    let parse = |name: &str, v: &str, errors: &mut Vec<FieldError>| {
+        let d = Date::parse(v, day).ok();
+        if d.is_none() {
+            errors.push(FieldError::new(
+                name,
+                format!("{name} must be a real date written YYYY-MM-DD"),
+            ));
+        }
+        d
+    };
+    if let Some(d) = issue_date.and_then(|v| parse("issueDate", v, &mut errors))
+        && d > today
+    {
+        errors.push(FieldError::new(
+            "issueDate",
+            "issueDate must not be in the future",
+        ));
+    }
+    if let Some(d) = expiry_date.and_then(|v| parse("expiryDate", v, &mut errors))
+        && d <= today
+    {
+        errors.push(FieldError::new(
+            "expiryDate",
+            "expiryDate must be in the future: the document has expired",
+        ));
+    }
+    errors
+}
+
+/// The typed Add User Verification body, checked before sending.
+pub fn verification(req: &UserVerificationRequest, today: Date) -> Vec<FieldError> {
+    verification_fields(
+        Some(&req.document_number),
+        Some(&req.issuing_country),
+        req.issue_date.as_deref(),
+        Some(&req.expiry_date),
+        today,
+    )
+}
+
+/// Creating KYC Verification's rules: `country` an ISO code; `taxId` with `BUSINESS_ACTIVITY`,
+/// `occupation` with `SALARY`, `additionalInfo` with every income source but business activity.
+pub fn hosted_kyc_fields(
+    country: Option<&str>,
+    income: Option<IncomeSource>,
+    tax_id: Option<&str>,
+    has_occupation: bool,
+    additional_info: Option<&str>,
+) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if let Some(c) = country
+        && !is_country_code(c)
+    {
+        errors.push(FieldError::new(
+            "country",
+            "country must be an ISO 3166-1 alpha-2 country code",
+        ));
+    }
+    let blank = |v: Option<&str>| v.is_none_or(|s| s.trim().is_empty());
+    match income {
+        Some(IncomeSource::BusinessActivity) if blank(tax_id) => errors.push(FieldError::new(
+            "taxId",
+            "taxId should not be empty when incomeSource is BUSINESS_ACTIVITY",
+        )),
+        Some(IncomeSource::Salary) if !has_occupation => errors.push(FieldError::new(
+            "occupation",
+            "occupation should not be empty when incomeSource is SALARY",
+        )),
+        _ => {}
+    }
+    if income.is_some_and(IncomeSource::needs_additional_info) && blank(additional_info) {
+        errors.push(FieldError::new(
+            "additionalInfo",
+            "additionalInfo should not be empty unless incomeSource is BUSINESS_ACTIVITY",
+        ));
+    }
+    if additional_info.is_some_and(|a| a.chars().count() > 500) {
+        errors.push(FieldError::new(
+            "additionalInfo",
+            "additionalInfo must be at most 500 characters",
+        ));
+    }
+    errors
+}
+
+pub fn hosted_kyc(req: &CreateKycVerificationRequest) -> Vec<FieldError> {
+    hosted_kyc_fields(
+        Some(&req.country),
+        Some(req.income_source),
+        req.tax_id.as_deref(),
+        req.occupation.is_some(),
+        req.additional_info.as_deref(),
+    )
+}
 
 /// Today's date in UTC, which both the client and the sandbox judge birth dates against.
 pub fn today() -> Date {

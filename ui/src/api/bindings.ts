@@ -61,7 +61,19 @@ userId: string | null, email: string | null, firstName: string | null, lastName:
 /**
  * P100's user status (`WAITING_FOR_ACTIVATION`, `ACTIVE`, …).
  */
-status: string, poaRequiredForExtended: boolean, createdAt: string, updatedAt: string, };
+status: string, poaRequiredForExtended: boolean, extended: boolean, 
+/**
+ * `files` (Method A) or `hosted` (Method B), once KYC started.
+ */
+kycMethod: string | null, 
+/**
+ * The hosted session's id (Method B).
+ */
+verificationId: string | null, verificationStatus: string | null, attemptStatus: string | null, rejectionReason: string | null, poaStatus: string | null, createdAt: string, updatedAt: string, 
+/**
+ * Set when the user was deleted: the row stays as a tombstone.
+ */
+deletedAt: string | null, };
 
 export type JournalEntry = { id: number, at: string, 
 /**

@@ -65,6 +65,16 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX outbox_open ON outbox (state) WHERE state IN ('pending', 'unknown');
     "#,
+    // 2: what the roster shows of KYC, POA and the account beyond its status.
+    r#"
+    ALTER TABLE users ADD COLUMN extended INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE users ADD COLUMN kyc_method TEXT;
+    ALTER TABLE users ADD COLUMN verification_id TEXT;
+    ALTER TABLE users ADD COLUMN verification_status TEXT;
+    ALTER TABLE users ADD COLUMN attempt_status TEXT;
+    ALTER TABLE users ADD COLUMN rejection_reason TEXT;
+    ALTER TABLE users ADD COLUMN poa_status TEXT;
+    "#,
 ];
 
 pub fn run(conn: &mut Connection) -> rusqlite::Result<()> {

@@ -24,12 +24,25 @@ pub struct UserRecord {
     /// P100's user status (`WAITING_FOR_ACTIVATION`, `ACTIVE`, …).
     pub status: String,
     pub poa_required_for_extended: bool,
+    pub extended: bool,
+    /// `files` (Method A) or `hosted` (Method B), once KYC started.
+    pub kyc_method: Option<String>,
+    /// The hosted session's id (Method B).
+    pub verification_id: Option<String>,
+    pub verification_status: Option<String>,
+    pub attempt_status: Option<String>,
+    pub rejection_reason: Option<String>,
+    pub poa_status: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// Set when the user was deleted: the row stays as a tombstone.
+    pub deleted_at: Option<String>,
 }
 
 const COLUMNS: &str = "environment, external_user_id, user_id, email, first_name, last_name, country, \
-                       citizenship, status, poa_required_for_extended, created_at, updated_at";
+                       citizenship, status, poa_required_for_extended, extended, kyc_method, verification_id, \
+                       verification_status, attempt_status, rejection_reason, poa_status, created_at, updated_at, \
+                       deleted_at";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<UserRecord> {
     let env: String = r.get(0)?;
@@ -44,9 +57,35 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<UserRecord> {
         citizenship: r.get(7)?,
         status: r.get(8)?,
         poa_required_for_extended: r.get(9)?,
-        created_at: r.get(10)?,
-        updated_at: r.get(11)?,
+        extended: r.get(10)?,
+        kyc_method: r.get(11)?,
+        verification_id: r.get(12)?,
+        verification_status: r.get(13)?,
+        attempt_status: r.get(14)?,
+        rejection_reason: r.get(15)?,
+        poa_status: r.get(16)?,
+        created_at: r.get(17)?,
+        updated_at: r.get(18)?,
+        deleted_at: r.get(19)?,
     })
+}
+
+/// One thing P100 told us about a user.
+#[derive(Debug, Clone)]
+pub enum RosterChange {
+    Status(String),
+    Deleted,
+    Extended,
+    Profile(UserProfile),
+    PoaRequired(bool),
+    Kyc {
+        method: Option<String>,
+        verification_id: Option<String>,
+        verification_status: Option<String>,
+        attempt_status: Option<String>,
+        rejection_reason: Option<String>,
+    },
+    Poa(Option<String>),
 }
 
 /// What the roster learns when P100 accepts a create.
@@ -93,12 +132,11 @@ impl Store {
         )?)
     }
 
-    /// The environment's users, newest first; deleted ones stay out of this list.
+    /// The environment's users, newest first, tombstones of deleted users included.
     pub fn list_users(&self, env: EnvironmentKind) -> Result<Vec<UserRecord>> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM users WHERE environment = ?1 AND deleted_at IS NULL
-             ORDER BY created_at DESC, external_user_id"
+            "SELECT {COLUMNS} FROM users WHERE environment = ?1 ORDER BY created_at DESC, external_user_id"
         ))?;
         let rows = stmt
             .query_map([env.as_str()], from_row)?
@@ -117,6 +155,87 @@ impl Store {
                 from_row,
             )
             .optional()?)
+    }
+
+    /// Applies what P100 answered about a user to its roster row.
+    pub fn apply_to_user(
+        &self,
+        env: EnvironmentKind,
+        external_user_id: &str,
+        change: &RosterChange,
+    ) -> Result<UserRecord> {
+        let conn = self.conn();
+        let tx = conn.unchecked_transaction()?;
+        let at = now();
+        let set = |col: &str, value: &dyn rusqlite::ToSql| -> rusqlite::Result<usize> {
+            tx.execute(
+                &format!("UPDATE users SET {col} = ?3, updated_at = ?4 WHERE environment = ?1 AND external_user_id = ?2"),
+                params![env.as_str(), external_user_id, value, at],
+            )
+        };
+        match change {
+            RosterChange::Status(s) => set("status", s)?,
+            RosterChange::Deleted => {
+                set("status", &"DELETED")?;
+                set("deleted_at", &at)?
+            }
+            RosterChange::Extended => set("extended", &true)?,
+            RosterChange::Profile(p) => {
+                let profile_json =
+                    serde_json::to_string(p).map_err(|e| crate::Error::Internal(e.to_string()))?;
+                set("profile_json", &profile_json)?;
+                set("email", &p.email)?;
+                set("first_name", &p.first_name)?;
+                set("last_name", &p.last_name)?;
+                set("country", &p.country)?;
+                set("citizenship", &p.citizenship)?
+            }
+            RosterChange::PoaRequired(v) => set("poa_required_for_extended", v)?,
+            RosterChange::Kyc {
+                method,
+                verification_id,
+                verification_status,
+                attempt_status,
+                rejection_reason,
+            } => {
+                if let Some(m) = method {
+                    set("kyc_method", m)?;
+                }
+                if let Some(v) = verification_id {
+                    set("verification_id", v)?;
+                }
+                set("verification_status", verification_status)?;
+                set("attempt_status", attempt_status)?;
+                set("rejection_reason", rejection_reason)?
+            }
+            RosterChange::Poa(status) => set("poa_status", status)?,
+        };
+        let record = tx.query_row(
+            &format!(
+                "SELECT {COLUMNS} FROM users WHERE environment = ?1 AND external_user_id = ?2"
+            ),
+            params![env.as_str(), external_user_id],
+            from_row,
+        )?;
+        tx.commit()?;
+        Ok(record)
+    }
+
+    /// The profile as last sent to P100, for update forms.
+    pub fn user_profile(
+        &self,
+        env: EnvironmentKind,
+        external_user_id: &str,
+    ) -> Result<Option<UserProfile>> {
+        let json: Option<String> = self
+            .conn()
+            .query_row(
+                "SELECT profile_json FROM users WHERE environment = ?1 AND external_user_id = ?2",
+                params![env.as_str(), external_user_id],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
     }
 
     /// Appends a timeline event for one user.

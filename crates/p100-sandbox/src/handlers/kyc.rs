@@ -10,13 +10,11 @@ use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use p100::FieldError;
-use p100::countries::is_country_code;
 use p100::models::{
     CreateKycVerificationRequest, DocumentType, IncomeSource, KycFileSide, KycStatus, Occupation,
     OpenAccountReason, UserVerificationRequest,
 };
 use std::sync::Arc;
-use time::{Date, macros::format_description};
 
 const METHOD_A_TYPES: &[&str] = &["ID_CARD", "PASSPORT", "RESIDENCE_PERMIT"];
 const ALL_TYPES: &[&str] = &["ID_CARD", "PASSPORT", "RESIDENCE_PERMIT", "DRIVER_LICENSE"];
@@ -166,12 +164,6 @@ pub async fn create_verification(
         let document_type = f.require("documentType", document_type);
         let country = f.string("country");
         let country = f.require("country", country);
-        if country.as_deref().is_some_and(|c| !is_country_code(c)) {
-            f.errors.push(FieldError::new(
-                "country",
-                "country must be an ISO 3166-1 alpha-2 country code",
-            ));
-        }
         let income = f.one_of::<IncomeSource>("incomeSource", INCOME);
         let income = f.require("incomeSource", income);
         let reason = f.one_of::<OpenAccountReason>("openAccountReason", REASONS);
@@ -179,41 +171,17 @@ pub async fn create_verification(
         let tax_id = f.string("taxId").filter(|s| !s.trim().is_empty());
         let occupation = f.one_of::<Occupation>("occupation", OCCUPATIONS);
         let additional = f.string("additionalInfo").filter(|s| !s.trim().is_empty());
-        match income {
-            Some(IncomeSource::BusinessActivity) if tax_id.is_none() => {
-                f.errors.push(FieldError::new(
-                    "taxId",
-                    "taxId should not be empty when incomeSource is BUSINESS_ACTIVITY",
-                ))
-            }
-            Some(IncomeSource::Salary)
-                if occupation.is_none() && !f.errors.iter().any(|e| e.field == "occupation") =>
-            {
-                f.errors.push(FieldError::new(
-                    "occupation",
-                    "occupation should not be empty when incomeSource is SALARY",
-                ))
-            }
-            _ => {}
-        }
-        if let Some(i) = income
-            && i.needs_additional_info()
-            && additional.is_none()
-        {
-            f.errors.push(FieldError::new(
-                "additionalInfo",
-                "additionalInfo should not be empty unless incomeSource is BUSINESS_ACTIVITY",
-            ));
-        }
-        if additional
-            .as_deref()
-            .is_some_and(|a| a.chars().count() > 500)
-        {
-            f.errors.push(FieldError::new(
-                "additionalInfo",
-                "additionalInfo must be at most 500 characters",
-            ));
-        }
+        // A type error on occupation already says what is wrong with it.
+        let has_occupation =
+            occupation.is_some() || f.errors.iter().any(|e| e.field == "occupation");
+        let rules = p100::validate::hosted_kyc_fields(
+            country.as_deref(),
+            income,
+            tax_id.as_deref(),
+            has_occupation,
+            additional.as_deref(),
+        );
+        f.errors.extend(rules);
         f.finish()?;
         let (
             Some(external_user_id),
@@ -266,45 +234,19 @@ pub async fn add_verification(
         let document_type = f.require("documentType", document_type);
         let number = f.string("documentNumber").filter(|s| !s.is_empty());
         let number = f.require("documentNumber", number);
-        if let Some(n) = &number
-            && (n.len() > 50
-                || !n
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
-        {
-            f.errors.push(FieldError::new(
-                "documentNumber",
-                "documentNumber must be 1 to 50 letters, digits, '-' or '_'",
-            ));
-        }
         let issuing = f.string("issuingCountry");
         let issuing = f.require("issuingCountry", issuing);
-        if issuing.as_deref().is_some_and(|c| !is_country_code(c)) {
-            f.errors.push(FieldError::new(
-                "issuingCountry",
-                "issuingCountry must be an ISO 3166-1 alpha-2 country code",
-            ));
-        }
-        let today = p100::validate::today();
         let issue = f.string("issueDate");
-        let issue_date = issue.as_deref().and_then(|d| date(&mut f, "issueDate", d));
-        if issue_date.is_some_and(|d| d > today) {
-            f.errors.push(FieldError::new(
-                "issueDate",
-                "issueDate must not be in the future",
-            ));
-        }
         let expiry = f.string("expiryDate");
         let expiry = f.require("expiryDate", expiry);
-        let expiry_date = expiry
-            .as_deref()
-            .and_then(|d| date(&mut f, "expiryDate", d));
-        if expiry_date.is_some_and(|d| d <= today) {
-            f.errors.push(FieldError::new(
-                "expiryDate",
-                "expiryDate must be in the future: the document has expired",
-            ));
-        }
+        let rules = p100::validate::verification_fields(
+            number.as_deref(),
+            issuing.as_deref(),
+            issue.as_deref(),
+            expiry.as_deref(),
+            p100::validate::today(),
+        );
+        f.errors.extend(rules);
         f.finish()?;
         let (
             Some(external_user_id),
@@ -329,17 +271,6 @@ pub async fn add_verification(
         Ok(r) => (StatusCode::CREATED, Json(r)).into_response(),
         Err(e) => e.into_response(),
     }
-}
-
-fn date(f: &mut Fields<'_>, name: &str, value: &str) -> Option<Date> {
-    let parsed = Date::parse(value, format_description!("[year]-[month]-[day]")).ok();
-    if parsed.is_none() {
-        f.errors.push(FieldError::new(
-            name,
-            format!("{name} must be a real date written YYYY-MM-DD"),
-        ));
-    }
-    parsed
 }
 
 /// Get KYC Status: `P412` for an unknown user, `P445` while no KYC exists for the user.
