@@ -59,6 +59,7 @@ pub struct Desk {
     sandbox: tokio::sync::Mutex<Option<EmbeddedSandbox>>,
     client: OnceLock<p100::Client>,
     db_path: PathBuf,
+    pub(crate) documents: Arc<crate::documents::Documents>,
 }
 
 impl Desk {
@@ -78,6 +79,7 @@ impl Desk {
             sandbox: tokio::sync::Mutex::new(None),
             client: OnceLock::new(),
             db_path,
+            documents: Arc::default(),
         })
     }
 

@@ -63,7 +63,7 @@ impl Error {
         match self {
             Error::Invalid(f) | Error::P100(p100::Error::InvalidRequest(f)) => f.clone(),
             Error::P100(p100::Error::Validation { message }) => {
-                p100::validate::fields_from_p403(message, p100::validate::CREATE_FIELDS)
+                p100::validate::fields_from_p403(message)
             }
             _ => Vec::new(),
         }
@@ -113,7 +113,7 @@ fn p100_message(e: &p100::Error) -> String {
         E::Validation { .. } => {
             "P100 rejected some fields (P403); see the messages at the fields.".into()
         }
-        E::Api { code, .. } => match code.as_str() {
+        E::Api { code, message, .. } => match code.as_str() {
             "P211" => {
                 "A proof of address is already under review (P211); wait for its result.".into()
             }
@@ -127,12 +127,18 @@ fn p100_message(e: &p100::Error) -> String {
             }
             "P447" => "This user's proof of address is already verified (P447).".into(),
             "P454" => "The user cannot be suspended while they have active cards (P454).".into(),
+            "P455" => "The user is suspended (P455).".into(),
             "P459" => "The user is not verified yet (P459).".into(),
             "P460" => "No proof-of-address verification was found for this user (P460).".into(),
             "P500" => {
                 "P100 hit an unknown error (P500). Try again; if it persists, contact P100.".into()
             }
             "P501" => "P100 is temporarily unavailable (P501). Try again in a moment.".into(),
+            // The sandbox's own "not in this state" code: its message is the explanation.
+            "P901" => format!(
+                "Not possible in the user's current state: {} (P901).",
+                message.trim_end_matches('.')
+            ),
             other => format!("P100 refused the operation ({other})."),
         },
         E::RateLimited {

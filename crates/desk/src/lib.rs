@@ -4,12 +4,14 @@
 
 pub mod credentials;
 pub mod desk;
+pub mod documents;
 pub mod environment;
 pub mod error;
 mod operation;
 pub mod operator;
 pub mod sandbox;
 pub mod store;
+pub mod uploads;
 pub mod users;
 
 pub use desk::{Desk, DeskConfig};

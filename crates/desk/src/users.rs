@@ -87,7 +87,7 @@ impl Desk {
     }
 
     /// A user of the selected environment that the roster knows, with that environment.
-    async fn known_user(&self, ext: &str) -> Result<(EnvironmentKind, UserRecord)> {
+    pub(crate) async fn known_user(&self, ext: &str) -> Result<(EnvironmentKind, UserRecord)> {
         let env = self.current_environment().await?;
         let id = ext.to_owned();
         let user = self.db(move |s| s.user(env, &id)).await?.ok_or_else(|| {

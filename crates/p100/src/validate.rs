@@ -156,8 +156,17 @@ fn external_user_id(v: &str, errors: &mut Vec<FieldError>) {
     }
 }
 
+/// A `YYYY-MM-DD` date. `time`'s `[year]` also takes a leading `+` or `-` (`+1990-01-31`), which
+/// is not how a date is written here, so the first character must be a digit.
+pub fn parse_day(v: &str) -> Option<Date> {
+    if !v.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    Date::parse(v, format_description!("[year]-[month]-[day]")).ok()
+}
+
 fn birth_date(v: &str, today: Date, errors: &mut Vec<FieldError>) {
-    let Ok(date) = Date::parse(v, format_description!("[year]-[month]-[day]")) else {
+    let Some(date) = parse_day(v) else {
         errors.push(FieldError::new(
             "birthDate",
             "birthDate must be a real date written YYYY-MM-DD, for example 1990-01-31",
@@ -219,11 +228,12 @@ pub fn join_messages(errors: &[FieldError]) -> String {
 
 /// Maps a joined `P403` message back to the fields it names. A sentence that names no known
 /// field is kept under the field `""`, so nothing P100 said is dropped.
-pub fn fields_from_p403(message: &str, known_fields: &[&str]) -> Vec<FieldError> {
+pub fn fields_from_p403(message: &str) -> Vec<FieldError> {
     let mut out = Vec::new();
     for sentence in split_sentences(message) {
-        let field = known_fields
+        let field = CREATE_FIELDS
             .iter()
+            .chain(OTHER_FIELDS)
             .find(|f| {
                 sentence.starts_with(**f)
                     && sentence[f.len()..]
@@ -258,6 +268,25 @@ fn split_sentences(message: &str) -> Vec<String> {
     }
     out
 }
+
+/// Field names of the other request bodies (verification, hosted KYC, uploads, suspend).
+pub const OTHER_FIELDS: &[&str] = &[
+    "documentType",
+    "documentNumber",
+    "issuingCountry",
+    "issueDate",
+    "expiryDate",
+    "incomeSource",
+    "openAccountReason",
+    "taxId",
+    "occupation",
+    "additionalInfo",
+    "files",
+    "front",
+    "back",
+    "selfie",
+    "reason",
+];
 
 /// The create body's field names, in form order.
 pub const CREATE_FIELDS: &[&str] = &[
@@ -309,9 +338,8 @@ pub fn verification_fields(
             "issuingCountry must be an ISO 3166-1 alpha-2 country code",
         ));
     }
-    let day = format_description!("[year]-[month]-[day]");
     let parse = |name: &str, v: &str, errors: &mut Vec<FieldError>| {
-        let d = Date::parse(v, day).ok();
+        let d = parse_day(v);
         if d.is_none() {
             errors.push(FieldError::new(
                 name,
@@ -518,6 +546,21 @@ mod tests {
     }
 
     #[test]
+    fn dates_are_written_yyyy_mm_dd_without_a_sign() {
+        assert_eq!(parse_day("1990-01-31"), Some(date!(1990 - 01 - 31)));
+        for bad in [
+            "+1990-01-31",
+            "-1990-01-31",
+            "1990-1-31",
+            "1990-02-30",
+            " 1990-01-31",
+            "",
+        ] {
+            assert_eq!(parse_day(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
     fn exactly_eighteen_today_is_allowed() {
         let mut req = valid();
         req.profile.birth_date = Some("2008-11-25".into());
@@ -552,13 +595,13 @@ mod tests {
         req.profile.birth_date = Some("1990-13-01".into());
         let errors = create_user(&req, TODAY);
         let joined = join_messages(&errors);
-        let back = fields_from_p403(&joined, CREATE_FIELDS);
+        let back = fields_from_p403(&joined);
         assert_eq!(fields(&back), ["email", "birthDate"]);
         assert_eq!(
             back[0].message,
             "email must be an email address, for example name@example.com."
         );
-        let unknown = fields_from_p403("Something else went wrong.", CREATE_FIELDS);
+        let unknown = fields_from_p403("Something else went wrong.");
         assert_eq!(fields(&unknown), [""]);
     }
 }
