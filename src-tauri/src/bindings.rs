@@ -4,15 +4,23 @@
 
 #[cfg(test)]
 mod tests {
+    use crate::commands::documents::KycFileRef;
     use crate::commands::reference::Country;
     use crate::error::CommandError;
     use desk::desk::{CredentialStatus, KeyTest};
+    use desk::documents::{Admitted, DocumentRejection, DocumentToken};
     use desk::store::journal::JournalEntry;
     use desk::store::roster::UserRecord;
-    use desk::users::NewUser;
+    use desk::users::{HostedKycForm, HostedKycSession, NewUser, VerificationForm};
     use desk::{EnvironmentInfo, EnvironmentKind};
     use p100::FieldError;
-    use p100::models::UserProfile;
+    use p100::models::balances::{DepositConfig, WithdrawalConfig};
+    use p100::models::{
+        CryptoBalance, DocumentType, FiatBalance, FiatBalanceStatus, IncomeSource, KycFileSide,
+        NetworkConfig, Occupation, OpenAccountReason, Transaction, TransactionPage,
+        TransactionQuery, TransactionStatus, TransactionType, UserBalances, UserProfile,
+    };
+    use p100::upload::UploadProgress;
     use ts_rs::{Config, TS};
 
     const PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/ui/src/api/bindings.ts");
@@ -32,6 +40,31 @@ mod tests {
             FieldError::decl(&cfg),
             CommandError::decl(&cfg),
             Country::decl(&cfg),
+            DocumentType::decl(&cfg),
+            KycFileSide::decl(&cfg),
+            IncomeSource::decl(&cfg),
+            OpenAccountReason::decl(&cfg),
+            Occupation::decl(&cfg),
+            VerificationForm::decl(&cfg),
+            HostedKycForm::decl(&cfg),
+            HostedKycSession::decl(&cfg),
+            DocumentToken::decl(&cfg),
+            DocumentRejection::decl(&cfg),
+            Admitted::decl(&cfg),
+            KycFileRef::decl(&cfg),
+            UploadProgress::decl(&cfg),
+            FiatBalanceStatus::decl(&cfg),
+            FiatBalance::decl(&cfg),
+            WithdrawalConfig::decl(&cfg),
+            DepositConfig::decl(&cfg),
+            NetworkConfig::decl(&cfg),
+            CryptoBalance::decl(&cfg),
+            UserBalances::decl(&cfg),
+            TransactionType::decl(&cfg),
+            TransactionStatus::decl(&cfg),
+            Transaction::decl(&cfg),
+            TransactionPage::decl(&cfg),
+            TransactionQuery::decl(&cfg),
         ];
         let mut out = String::from(
             "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p partner-desk bindings`.\n\

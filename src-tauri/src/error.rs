@@ -50,4 +50,26 @@ impl From<Error> for CommandError {
     }
 }
 
+impl CommandError {
+    fn plain(code: &str, message: String) -> Self {
+        CommandError {
+            code: code.to_owned(),
+            message,
+            field: None,
+            fields: Vec::new(),
+            p100_code: None,
+            retry_after_secs: None,
+        }
+    }
+
+    pub fn internal(message: String) -> Self {
+        tracing::warn!(%message, "command failed");
+        Self::plain("internal", message)
+    }
+
+    pub fn cancelled() -> Self {
+        Self::plain("cancelled", "The upload was cancelled. P100 may or may not have received it; check the user's status.".into())
+    }
+}
+
 pub type CommandResult<T> = Result<T, CommandError>;

@@ -5,7 +5,11 @@ pub mod commands;
 pub mod error;
 
 use desk::{Desk, DeskConfig};
-use tauri::{Manager, Runtime};
+use std::sync::Arc;
+use tauri::{DragDropEvent, Emitter, Manager, Runtime, WindowEvent};
+
+/// Event carrying the tokens of files dropped on the window (`desk::documents::Admitted`).
+pub const DOCUMENTS_DROPPED: &str = "documents-dropped";
 
 /// Adds the app's state, setup and commands to a builder of any runtime (the real one, or
 /// Tauri's mock runtime in tests).
@@ -15,8 +19,25 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             let data_dir = app.path().app_data_dir()?;
             let desk = tauri::async_runtime::block_on(Desk::open(DeskConfig::new(&data_dir)))?;
             tracing::info!(db = %desk.db_path().display(), "desk opened");
-            app.manage(desk);
+            app.manage(Arc::new(desk));
+            app.manage(commands::documents::Uploads::default());
             Ok(())
+        })
+        .on_window_event(|window, event| {
+            // Drops are read on the Rust side: the webview never sees the paths, only tokens.
+            if let WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {
+                let desk = window.state::<Arc<Desk>>().inner().clone();
+                let app = window.app_handle().clone();
+                let paths = paths.clone();
+                tauri::async_runtime::spawn(async move {
+                    match desk.admit_files(paths).await {
+                        Ok(admitted) => {
+                            let _ = app.emit(DOCUMENTS_DROPPED, admitted);
+                        }
+                        Err(e) => tracing::warn!(error = %e, "dropped files could not be read"),
+                    }
+                });
+            }
         })
         .invoke_handler(tauri::generate_handler![
             commands::environment::environment_get,
@@ -27,7 +48,22 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::credentials::credentials_test,
             commands::users::users_list,
             commands::users::user_create,
+            commands::users::user_update,
+            commands::users::user_delete,
+            commands::users::user_suspend,
+            commands::users::user_unsuspend,
+            commands::users::user_extend,
+            commands::users::user_verify,
+            commands::users::user_balances,
+            commands::users::user_transactions,
             commands::users::journal_recent,
+            commands::kyc::kyc_hosted_start,
+            commands::kyc::kyc_hosted_open,
+            commands::kyc::kyc_refresh,
+            commands::documents::documents_pick,
+            commands::documents::kyc_upload,
+            commands::documents::poa_upload,
+            commands::documents::upload_cancel,
             commands::reference::countries_list,
         ])
 }

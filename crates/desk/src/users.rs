@@ -192,14 +192,22 @@ impl Desk {
                 "operator",
                 &serde_json::json!({"fields": fields}),
             )?;
-            s.apply_to_user(env, &target, &RosterChange::Profile(acc.profile))
+            s.apply_to_user(env, &target, &RosterChange::Profile(Box::new(acc.profile)))
         })
         .await
     }
 
-    /// Deletes the user at P100; the roster keeps a tombstone.
-    pub async fn delete_user(&self, ext: &str) -> Result<UserRecord> {
-        let (env, _) = self.known_user(ext).await?;
+    /// Deletes the user at P100; the roster keeps a tombstone. `confirmation` is what the
+    /// operator typed: the user's e-mail or `externalUserId`, checked here as well as in the UI.
+    pub async fn delete_user(&self, ext: &str, confirmation: &str) -> Result<UserRecord> {
+        let (env, user) = self.known_user(ext).await?;
+        let typed = confirmation.trim();
+        if typed.is_empty() || (typed != ext && Some(typed) != user.email.as_deref()) {
+            return Err(Error::Invalid(vec![FieldError::new(
+                "confirmation",
+                "type the user's e-mail or external user id to confirm",
+            )]));
+        }
         let client = self.client_for(env).await?;
         let op = self.op(
             env,

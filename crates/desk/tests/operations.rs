@@ -362,7 +362,9 @@ async fn account_operations_update_the_roster_and_explain_refusals() {
     let cards = d.suspend_user(&ext, "fraud".into()).await.unwrap_err();
     assert!(cards.operator_message().contains("active cards (P454)"));
 
-    let rec = d.delete_user(&ext).await.unwrap();
+    let wrong = d.delete_user(&ext, "someone@else.com").await.unwrap_err();
+    assert_eq!(wrong.field_errors()[0].field, "confirmation");
+    let rec = d.delete_user(&ext, "ada@example.com").await.unwrap();
     assert_eq!(rec.status, "DELETED");
     assert!(rec.deleted_at.is_some());
     let roster = d.users().await.unwrap();

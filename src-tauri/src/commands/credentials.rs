@@ -1,18 +1,18 @@
 //! Keys go in and are tested or removed here; no command returns one.
 
+use super::DeskState;
 use crate::error::CommandResult;
+use desk::EnvironmentKind;
 use desk::desk::{CredentialStatus, KeyTest};
-use desk::{Desk, EnvironmentKind};
-use tauri::State;
 
 #[tauri::command]
-pub async fn credentials_list(desk: State<'_, Desk>) -> CommandResult<Vec<CredentialStatus>> {
+pub async fn credentials_list(desk: DeskState<'_>) -> CommandResult<Vec<CredentialStatus>> {
     Ok(desk.credentials().await?)
 }
 
 #[tauri::command]
 pub async fn credentials_set(
-    desk: State<'_, Desk>,
+    desk: DeskState<'_>,
     kind: EnvironmentKind,
     api_key: String,
 ) -> CommandResult<()> {
@@ -20,16 +20,13 @@ pub async fn credentials_set(
 }
 
 #[tauri::command]
-pub async fn credentials_remove(
-    desk: State<'_, Desk>,
-    kind: EnvironmentKind,
-) -> CommandResult<bool> {
+pub async fn credentials_remove(desk: DeskState<'_>, kind: EnvironmentKind) -> CommandResult<bool> {
     Ok(desk.remove_api_key(kind).await?)
 }
 
 #[tauri::command]
 pub async fn credentials_test(
-    desk: State<'_, Desk>,
+    desk: DeskState<'_>,
     kind: EnvironmentKind,
 ) -> CommandResult<KeyTest> {
     Ok(desk.test_api_key(kind).await?)

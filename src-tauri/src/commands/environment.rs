@@ -1,15 +1,15 @@
+use super::DeskState;
 use crate::error::CommandResult;
-use desk::{Desk, EnvironmentInfo, EnvironmentKind};
-use tauri::State;
+use desk::{EnvironmentInfo, EnvironmentKind};
 
 #[tauri::command]
-pub async fn environment_get(desk: State<'_, Desk>) -> CommandResult<EnvironmentInfo> {
+pub async fn environment_get(desk: DeskState<'_>) -> CommandResult<EnvironmentInfo> {
     Ok(desk.environment().await?)
 }
 
 #[tauri::command]
 pub async fn environment_select(
-    desk: State<'_, Desk>,
+    desk: DeskState<'_>,
     kind: EnvironmentKind,
     custom_url: Option<String>,
 ) -> CommandResult<EnvironmentInfo> {

@@ -1,6 +1,11 @@
 //! The app's commands, one file per domain; each is a few lines over the desk core.
 
 pub mod credentials;
+pub mod documents;
 pub mod environment;
+pub mod kyc;
 pub mod reference;
 pub mod users;
+
+/// The desk core, shared with upload tasks that outlive a command's borrow.
+pub type DeskState<'a> = tauri::State<'a, std::sync::Arc<desk::Desk>>;

@@ -119,3 +119,121 @@ field: string | null,
 fields: Array<FieldError>, p100Code: string | null, retryAfterSecs: number | null, };
 
 export type Country = { code: string, name: string, };
+
+export type DocumentType = "ID_CARD" | "PASSPORT" | "RESIDENCE_PERMIT" | "DRIVER_LICENSE";
+
+export type KycFileSide = "front" | "back" | "selfie";
+
+export type IncomeSource = "BUSINESS_ACTIVITY" | "SALARY" | "OTHER" | "MAINTAINED_BY_FAMILY" | "INVESTMENTS" | "SOCIAL_BENEFITS" | "TENANCY";
+
+export type OpenAccountReason = "INVESTMENTS_OR_CRYPTOCURRENCIE" | "CURRENCY_EXCHANGE" | "DAILY_USE" | "GAMING_OR_GAMBLING" | "TRANSFER_OF_FUNDS_OUTSIDE_OF_EUROPE";
+
+export type Occupation = "IT" | "HEALTHCARE_AND_MEDICAL_SERVICES" | "FINANCE_AND_ACCOUNTING" | "EDUCATION_AND_TEACHING" | "SALES_AND_MARKETING" | "ENGINEERING" | "CUSTOMER_SERVICE" | "ADMINISTRATION_AND_OFFICE_MANAGEMENT" | "LEGAL_SERVICES" | "ARTS_AND_DESIGN" | "RETAIL_AND_SALES" | "CONSTRUCTION_AND_TRADES" | "HUMAN_RESOURCES" | "MANUFACTURING_AND_PRODUCTION" | "SCIENCE_AND_RESEARCH";
+
+export type VerificationForm = { documentType: DocumentType, documentNumber: string, issuingCountry: string, issueDate?: string, expiryDate: string, };
+
+export type HostedKycForm = { documentType: DocumentType, country: string, incomeSource: IncomeSource, openAccountReason: OpenAccountReason, taxId?: string, occupation?: Occupation, additionalInfo?: string, };
+
+export type HostedKycSession = { verificationId: string, url: string, };
+
+export type DocumentToken = { id: string, name: string, size: number, 
+/**
+ * `image/jpeg`, `image/png` or `application/pdf`, judged by content.
+ */
+mime: string, 
+/**
+ * A small PNG `data:` URL for images.
+ */
+thumbnail: string | null, 
+/**
+ * Page count for PDFs (counted from the page objects; a hint, not a parse).
+ */
+pages: number | null, };
+
+export type DocumentRejection = { name: string, message: string, };
+
+export type Admitted = { accepted: Array<DocumentToken>, rejected: Array<DocumentRejection>, };
+
+export type KycFileRef = { side: KycFileSide, token: string, };
+
+export type UploadProgress = { 
+/**
+ * Index of the file in the request.
+ */
+file: number, sent: number, total: number, };
+
+export type FiatBalanceStatus = "ACTIVE" | "WAITING_TO_BE_ACTIVATED";
+
+export type FiatBalance = { id: string, 
+/**
+ * Decimal string with the currency's precision, e.g. `"0.00"`.
+ */
+amount: string, 
+/**
+ * Lower-case currency, e.g. `eur`.
+ */
+name: string, rate: number, 
+/**
+ * `null` until an IBAN is issued.
+ */
+iban: string | null, status: FiatBalanceStatus, };
+
+export type WithdrawalConfig = { feeWithdrawal: number, minWithdrawal: number, };
+
+export type DepositConfig = { minDeposit: number, };
+
+export type NetworkConfig = { mainnet: boolean, 
+/**
+ * e.g. `sepolia`, `amoy`, `test`.
+ */
+name: string, withdrawal: WithdrawalConfig, deposit: DepositConfig, };
+
+export type CryptoBalance = { id: string, amount: string, name: string, 
+/**
+ * Deposit address; `null` until created.
+ */
+wallet: string | null, rate: number, 
+/**
+ * Keyed by network (`ethereum`, `polygon`, `btc`, `ltc`, …).
+ */
+networkConfig: { [key in string]: NetworkConfig }, };
+
+export type UserBalances = { fiatBalances: Array<FiatBalance>, cryptoBalances: Array<CryptoBalance>, };
+
+export type TransactionType = "DEPOSIT" | "WITHDRAWAL" | "TRANSFER_IN" | "TRANSFER_OUT" | "FEE";
+
+export type TransactionStatus = "COMPLETED" | "PENDING" | "FAILED";
+
+export type Transaction = { id: string, 
+/**
+ * RFC 3339, UTC.
+ */
+createdAt: string, type: TransactionType, status: TransactionStatus, 
+/**
+ * Lower-case currency, as in balances.
+ */
+currency: string, 
+/**
+ * Positive decimal string with the currency's precision.
+ */
+amount: string, description: string, };
+
+export type TransactionPage = { items: Array<Transaction>, page: number, limit: number, total: number, totalPages: number, };
+
+export type TransactionQuery = { 
+/**
+ * 1-based page, default 1.
+ */
+page?: number, 
+/**
+ * 1–100, default 20.
+ */
+limit?: number, currency?: string, type?: TransactionType, status?: TransactionStatus, 
+/**
+ * `YYYY-MM-DD`, inclusive.
+ */
+from?: string, 
+/**
+ * `YYYY-MM-DD`, inclusive.
+ */
+to?: string, };

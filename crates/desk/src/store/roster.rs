@@ -76,7 +76,7 @@ pub enum RosterChange {
     Status(String),
     Deleted,
     Extended,
-    Profile(UserProfile),
+    Profile(Box<UserProfile>),
     PoaRequired(bool),
     Kyc {
         method: Option<String>,
