@@ -30,7 +30,8 @@ pub struct Sandbox {
 }
 
 struct Inner {
-    users: HashMap<String, User>,
+    /// Boxed: a `User` is ~760 bytes, and load tests create hundreds of thousands.
+    users: HashMap<String, Box<User>>,
     persist: Option<Persist>,
 }
 
@@ -84,7 +85,7 @@ impl Sandbox {
             inner: Mutex::new(Inner {
                 users: users
                     .into_iter()
-                    .map(|u| (u.external_user_id.clone(), u))
+                    .map(|u| (u.external_user_id.clone(), Box::new(u)))
                     .collect(),
                 persist,
             }),
@@ -127,7 +128,7 @@ impl Sandbox {
                 .get(ext)
                 .filter(|u| u.status != UserStatus::Deleted)
                 .ok_or_else(ApiError::invalid_user)?;
-            let mut user = current.clone();
+            let mut user = User::clone(current);
             let value = f(&mut user, &mut fx)?;
             if let Some(p) = &inner.persist
                 && let Err(e) = p.save(&user)
@@ -136,7 +137,7 @@ impl Sandbox {
                 return Err(ApiError::unknown_exception());
             }
             let seqs = (user.review_seq, user.poa_seq);
-            inner.users.insert(ext.to_owned(), user);
+            inner.users.insert(ext.to_owned(), Box::new(user));
             // Inside the lock: two changes of one user emit in the order they were made
             // (emit only queues).
             for event in std::mem::take(&mut fx.webhooks) {
@@ -239,7 +240,7 @@ impl Sandbox {
         }
         inner
             .users
-            .insert(user.external_user_id.clone(), user.clone());
+            .insert(user.external_user_id.clone(), Box::new(user.clone()));
         Ok(user)
     }
 
@@ -611,7 +612,7 @@ impl Sandbox {
 
     /// Every user, deleted ones included, oldest first.
     pub fn all_users(&self) -> Vec<User> {
-        let mut users: Vec<User> = self.lock().users.values().cloned().collect();
+        let mut users: Vec<User> = self.lock().users.values().map(|u| User::clone(u)).collect();
         users.sort_by(|a, b| {
             a.created_at
                 .cmp(&b.created_at)
@@ -621,7 +622,7 @@ impl Sandbox {
     }
 
     pub fn user(&self, ext: &str) -> Option<User> {
-        self.lock().users.get(ext).cloned()
+        self.lock().users.get(ext).map(|u| User::clone(u))
     }
 
     pub fn user_count(&self) -> usize {
@@ -630,7 +631,8 @@ impl Sandbox {
 
     pub fn reset(&self) {
         let mut inner = self.lock();
-        inner.users.clear();
+        // A new map, not clear(): clear() keeps the capacity of a load test's worth of users.
+        inner.users = HashMap::new();
         if let Some(p) = &inner.persist
             && let Err(e) = p.clear()
         {
