@@ -157,7 +157,7 @@ impl Desk {
             .db(move |s| s.user_profile(env, &id))
             .await?
             .unwrap_or_default();
-        let changes = changed_fields(&stored, &edited.normalized());
+        let changes = stored.changes_to(&edited.normalized());
         if changes == UserProfile::default() {
             return Err(Error::Invalid(vec![FieldError::new(
                 "",
@@ -500,32 +500,6 @@ impl Desk {
             note,
         }
     }
-}
-
-/// The fields of `edited` that differ from `stored`; a field cleared by the operator is not sent
-/// (P100 documents no way to erase a field).
-fn changed_fields(stored: &UserProfile, edited: &UserProfile) -> UserProfile {
-    macro_rules! diff {
-        ($($f:ident),*) => {
-            UserProfile { $( $f: edited.$f.clone().filter(|v| stored.$f.as_ref() != Some(v)), )* }
-        };
-    }
-    diff!(
-        email,
-        phone,
-        first_name,
-        last_name,
-        street,
-        number,
-        city,
-        post_code,
-        country,
-        citizenship,
-        nationality,
-        birth_country,
-        birth_date,
-        user_identification_number
-    )
 }
 
 fn changed_names(p: &UserProfile) -> Vec<&'static str> {

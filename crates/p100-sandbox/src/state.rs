@@ -256,26 +256,7 @@ impl Sandbox {
     ) -> Result<UserAccount, ApiError> {
         self.change(ext, |u, _| {
             not_suspended(u)?;
-            let p = &mut u.profile;
-            macro_rules! take {
-                ($($f:ident),*) => { $( if changes.$f.is_some() { p.$f = changes.$f.clone(); } )* };
-            }
-            take!(
-                email,
-                phone,
-                first_name,
-                last_name,
-                street,
-                number,
-                city,
-                post_code,
-                country,
-                citizenship,
-                nationality,
-                birth_country,
-                birth_date,
-                user_identification_number
-            );
+            u.profile.apply(&changes);
             if !u.extended {
                 u.poa_required_for_extended = poa_country(&u.profile);
                 if u.poa_required_for_extended && u.poa.is_none() {

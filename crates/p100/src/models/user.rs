@@ -54,7 +54,48 @@ pub struct UserProfile {
     pub user_identification_number: Option<String>,
 }
 
+/// Runs `$m!` with every field of [`UserProfile`], so field-wise operations list them once.
+macro_rules! with_profile_fields {
+    ($m:ident) => {
+        $m!(
+            email,
+            phone,
+            first_name,
+            last_name,
+            street,
+            number,
+            city,
+            post_code,
+            country,
+            citizenship,
+            nationality,
+            birth_country,
+            birth_date,
+            user_identification_number
+        )
+    };
+}
+
 impl UserProfile {
+    /// Overwrites the fields that `changes` sets; the others stay (a PATCH).
+    pub fn apply(&mut self, changes: &UserProfile) {
+        macro_rules! take {
+            ($($f:ident),*) => {{ $( if changes.$f.is_some() { self.$f = changes.$f.clone(); } )* }};
+        }
+        with_profile_fields!(take)
+    }
+
+    /// The fields of `edited` that differ from `self`. A field emptied in `edited` is not a
+    /// change: P100 documents no way to erase one.
+    pub fn changes_to(&self, edited: &UserProfile) -> UserProfile {
+        macro_rules! diff {
+            ($($f:ident),*) => {
+                UserProfile { $( $f: edited.$f.clone().filter(|v| self.$f.as_ref() != Some(v)), )* }
+            };
+        }
+        with_profile_fields!(diff)
+    }
+
     /// As an operator means it: surrounding spaces dropped, empty fields absent, country codes
     /// in upper case.
     pub fn normalized(mut self) -> Self {
