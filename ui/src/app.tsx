@@ -1,16 +1,20 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { BackendContext, tauriBackend, toCommandError, useBackend, type Backend } from './api/backend';
-import type { CommandError, Country, EnvironmentInfo, EnvironmentKind, UserRecord } from './api/bindings';
+import type { Admitted, CommandError, Country, EnvironmentInfo, EnvironmentKind, UserRecord } from './api/bindings';
 import { ENV_OPTIONS } from './environments';
 import { ErrorBanner } from './components/ErrorBanner';
 import { Toast, type ToastMessage } from './components/Toast';
+import { DropProvider } from './drops';
+import { displayName } from './format';
 import { Roster } from './screens/Roster';
 import { Settings } from './screens/Settings';
+import { UserDetail } from './screens/UserDetail';
 import { UserForm, emptyDraft, type Draft } from './screens/UserForm';
 
-type Screen = 'roster' | 'new-user' | 'settings';
+/** `user` is the detail screen, reached from the roster rather than the nav. */
+type Screen = 'roster' | 'new-user' | 'settings' | 'user';
 
-const SCREENS: Array<{ id: Screen; label: string }> = [
+const SCREENS: Array<{ id: Exclude<Screen, 'user'>; label: string }> = [
   { id: 'roster', label: 'Users' },
   { id: 'new-user', label: 'New user' },
   { id: 'settings', label: 'Settings' },
@@ -36,6 +40,8 @@ function Shell() {
   // The draft lives here so that leaving the form does not throw away what was typed.
   const [draft, setDraft] = useState<Draft>(emptyDraft);
   const [toast, setToast] = useState<ToastMessage | null>(null);
+  // The user the detail screen shows; commands answer with the new record, which replaces it.
+  const [detail, setDetail] = useState<UserRecord | null>(null);
 
   const notify = useCallback(
     (kind: ToastMessage['kind'], text: string) => setToast({ id: ++toastSeq, kind, text }),
@@ -76,69 +82,126 @@ function Shell() {
     setScreen('roster');
   };
 
+  // A user belongs to one environment: switching away leaves its detail screen.
+  const envKind = env?.kind;
+  useEffect(() => {
+    if (envKind && detail && detail.environment !== envKind) {
+      setDetail(null);
+      setScreen((s) => (s === 'user' ? 'roster' : s));
+    }
+  }, [envKind, detail]);
+
+  const openUser = (user: UserRecord) => {
+    setDetail(user);
+    setScreen('user');
+  };
+
+  // An answer may come after the operator moved on (an upload finishing): it only replaces the
+  // record of the same user, and its toast shows wherever the operator is.
+  const onUpdated = useCallback(
+    (user: UserRecord, message: string) => {
+      setDetail((d) => (d && d.externalUserId === user.externalUserId ? user : d));
+      notify('success', message);
+    },
+    [notify],
+  );
+
+  const onDeleted = (user: UserRecord) => {
+    notify('success', `Deleted ${displayName(user)}`);
+    setDetail(null);
+    setScreen('roster');
+  };
+
+  const onUnroutedDrop = useCallback(
+    (admitted: Admitted) => {
+      const names = [
+        ...admitted.accepted.map((t) => t.name),
+        ...admitted.rejected.map((r) => `${r.name} (${r.message})`),
+      ];
+      notify('error', `Open a user's upload panel to add files. Not used: ${names.join(', ')}`);
+    },
+    [notify],
+  );
+  const onDropListenError = useCallback(
+    (e: CommandError) => notify('error', `Dropped files cannot be received: ${e.message}`),
+    [notify],
+  );
+
   const production = env?.isProduction ?? false;
 
   return (
-    <div class={`app${production ? ' production' : ''}`}>
-      <header class="header">
-        <span class="brand">Partner Desk</span>
-        <label class="env-switch">
-          <span>Environment</span>
-          <select
-            data-testid="env-select"
-            value={env?.kind ?? ''}
-            disabled={!env}
-            onChange={onHeaderEnv}
-          >
-            {!env && <option value="">Loading…</option>}
-            {ENV_OPTIONS.map((o) => (
-              <option key={o.kind} value={o.kind}>
-                {o.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <span class="base-url" title={env?.baseUrl ?? undefined}>
-          {env ? (env.baseUrl ?? 'starting…') : ''}
-        </span>
-      </header>
-      {production && (
-        <div class="production-banner" data-testid="production-banner" role="note">
-          PRODUCTION — real customers and money
-        </div>
-      )}
-      <div class="body">
-        <nav class="nav" aria-label="Main">
-          {SCREENS.map((s) => (
-            <button
-              key={s.id}
-              type="button"
-              data-testid={`nav-${s.id}`}
-              aria-current={screen === s.id ? 'page' : undefined}
-              onClick={() => setScreen(s.id)}
+    <DropProvider onUnrouted={onUnroutedDrop} onListenError={onDropListenError}>
+      <div class={`app${production ? ' production' : ''}`}>
+        <header class="header">
+          <span class="brand">Partner Desk</span>
+          <label class="env-switch">
+            <span>Environment</span>
+            <select
+              data-testid="env-select"
+              value={env?.kind ?? ''}
+              disabled={!env}
+              onChange={onHeaderEnv}
             >
-              {s.label}
-            </button>
-          ))}
-        </nav>
-        <main class="main">
-          <ErrorBanner error={loadError} testId="app-error" />
-          {screen === 'roster' && <Roster env={env} />}
-          {screen === 'new-user' && (
-            <UserForm
-              countries={countries}
-              countriesError={countriesError}
-              draft={draft}
-              setDraft={setDraft}
-              onCreated={onCreated}
-            />
-          )}
-          {screen === 'settings' && (
-            <Settings env={env} onEnv={setEnv} refreshEnv={refreshEnv} />
-          )}
-        </main>
+              {!env && <option value="">Loading…</option>}
+              {ENV_OPTIONS.map((o) => (
+                <option key={o.kind} value={o.kind}>
+                  {o.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <span class="base-url" title={env?.baseUrl ?? undefined}>
+            {env ? (env.baseUrl ?? 'starting…') : ''}
+          </span>
+        </header>
+        {production && (
+          <div class="production-banner" data-testid="production-banner" role="note">
+            PRODUCTION — real customers and money
+          </div>
+        )}
+        <div class="body">
+          <nav class="nav" aria-label="Main">
+            {SCREENS.map((s) => (
+              <button
+                key={s.id}
+                type="button"
+                data-testid={`nav-${s.id}`}
+                aria-current={screen === s.id || (s.id === 'roster' && screen === 'user') ? 'page' : undefined}
+                onClick={() => setScreen(s.id)}
+              >
+                {s.label}
+              </button>
+            ))}
+          </nav>
+          <main class="main">
+            <ErrorBanner error={loadError} testId="app-error" />
+            {screen === 'roster' && <Roster env={env} onOpen={openUser} />}
+            {screen === 'user' && detail && (
+              <UserDetail
+                key={detail.externalUserId}
+                record={detail}
+                countries={countries}
+                onUpdated={onUpdated}
+                onDeleted={onDeleted}
+                onBack={() => setScreen('roster')}
+              />
+            )}
+            {screen === 'new-user' && (
+              <UserForm
+                countries={countries}
+                countriesError={countriesError}
+                draft={draft}
+                setDraft={setDraft}
+                onCreated={onCreated}
+              />
+            )}
+            {screen === 'settings' && (
+              <Settings env={env} onEnv={setEnv} refreshEnv={refreshEnv} />
+            )}
+          </main>
+        </div>
+        <Toast toast={toast} onDone={clearToast} />
       </div>
-      <Toast toast={toast} onDone={clearToast} />
-    </div>
+    </DropProvider>
   );
 }

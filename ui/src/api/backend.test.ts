@@ -1,12 +1,25 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { UploadProgress } from './bindings';
 
 const invoke = vi.fn();
-vi.mock('@tauri-apps/api/core', () => ({ invoke: (...args: unknown[]) => invoke(...args) }));
+const listen = vi.fn();
+// jsdom has no Tauri runtime: a stand-in Channel that only keeps its handler.
+class FakeChannel {
+  onmessage: (p: UploadProgress) => void = () => {};
+}
+vi.mock('@tauri-apps/api/core', () => ({
+  invoke: (...args: unknown[]) => invoke(...args),
+  Channel: FakeChannel,
+}));
+vi.mock('@tauri-apps/api/event', () => ({ listen: (...args: unknown[]) => listen(...args) }));
 
 const { tauriBackend } = await import('./backend');
 
 describe('tauriBackend', () => {
-  beforeEach(() => invoke.mockReset());
+  beforeEach(() => {
+    invoke.mockReset();
+    listen.mockReset();
+  });
 
   it('sends the camelCase argument names the Rust commands expect', async () => {
     invoke.mockResolvedValue(null);
@@ -22,6 +35,85 @@ describe('tauriBackend', () => {
       ['user_create', { form: { hasAcceptedP100Tc: true, email: 'a@b.c' } }],
       ['journal_recent', { limit: 5 }],
     ]);
+  });
+
+  it('names the user, KYC and document commands and their arguments as Rust does', async () => {
+    invoke.mockResolvedValue(null);
+    const ext = 'ext-1';
+    await tauriBackend.userUpdate(ext, { city: 'Warsaw' });
+    await tauriBackend.userDelete(ext, 'a@b.c');
+    await tauriBackend.userSuspend(ext, 'fraud');
+    await tauriBackend.userUnsuspend(ext, '');
+    await tauriBackend.userExtend(ext);
+    await tauriBackend.userVerify(ext, {
+      documentType: 'PASSPORT',
+      documentNumber: 'AB1',
+      issuingCountry: 'PL',
+      expiryDate: '2030-01-01',
+    });
+    await tauriBackend.userBalances(ext);
+    await tauriBackend.userTransactions(ext, { page: 2, limit: 20 });
+    await tauriBackend.kycHostedStart(ext, {
+      documentType: 'DRIVER_LICENSE',
+      country: 'PL',
+      incomeSource: 'SALARY',
+      openAccountReason: 'DAILY_USE',
+      occupation: 'IT',
+      additionalInfo: 'x',
+    });
+    await tauriBackend.kycHostedOpen(ext);
+    await tauriBackend.kycRefresh(ext);
+    await tauriBackend.documentsPick(true);
+    await tauriBackend.uploadCancel('up-1');
+    expect(invoke.mock.calls.map(([cmd, args]) => [cmd, Object.keys(args as object)])).toEqual([
+      ['user_update', ['externalUserId', 'profile']],
+      ['user_delete', ['externalUserId', 'confirmation']],
+      ['user_suspend', ['externalUserId', 'reason']],
+      ['user_unsuspend', ['externalUserId', 'reason']],
+      ['user_extend', ['externalUserId']],
+      ['user_verify', ['externalUserId', 'form']],
+      ['user_balances', ['externalUserId']],
+      ['user_transactions', ['externalUserId', 'query']],
+      ['kyc_hosted_start', ['externalUserId', 'form']],
+      ['kyc_hosted_open', ['externalUserId']],
+      ['kyc_refresh', ['externalUserId']],
+      ['documents_pick', ['multiple']],
+      ['upload_cancel', ['uploadId']],
+    ]);
+    expect(invoke.mock.calls[1][1]).toEqual({ externalUserId: ext, confirmation: 'a@b.c' });
+    expect(invoke.mock.calls[11][1]).toEqual({ multiple: true });
+  });
+
+  it('passes uploads a Channel whose messages reach the handler', async () => {
+    invoke.mockResolvedValue(null);
+    const seen: UploadProgress[] = [];
+    const channel = tauriBackend.progressChannel((p) => seen.push(p));
+    expect(channel).toBeInstanceOf(FakeChannel);
+    const files = [{ side: 'front' as const, token: 't1' }];
+    await tauriBackend.kycUpload({ uploadId: 'up-1', externalUserId: 'ext-1', documentType: 'ID_CARD', files }, channel);
+    await tauriBackend.poaUpload({ uploadId: 'up-2', externalUserId: 'ext-1', tokens: ['t2'] }, channel);
+    expect(invoke.mock.calls).toEqual([
+      [
+        'kyc_upload',
+        { uploadId: 'up-1', externalUserId: 'ext-1', documentType: 'ID_CARD', files, onProgress: channel },
+      ],
+      ['poa_upload', { uploadId: 'up-2', externalUserId: 'ext-1', tokens: ['t2'], onProgress: channel }],
+    ]);
+    channel.onmessage({ file: 0, sent: 5, total: 10 });
+    expect(seen).toEqual([{ file: 0, sent: 5, total: 10 }]);
+  });
+
+  it('listens to documents-dropped and hands over the payload', async () => {
+    const unlisten = vi.fn();
+    listen.mockResolvedValue(unlisten);
+    const handler = vi.fn();
+    const stop = await tauriBackend.onDocumentsDropped(handler);
+    expect(listen.mock.calls[0][0]).toBe('documents-dropped');
+    const payload = { accepted: [], rejected: [{ name: 'a.exe', message: 'not a document' }] };
+    (listen.mock.calls[0][1] as (e: { payload: unknown }) => void)({ payload });
+    expect(handler).toHaveBeenCalledWith(payload);
+    stop();
+    expect(unlisten).toHaveBeenCalled();
   });
 
   it('passes a CommandError through and turns a bare Tauri string into one', async () => {

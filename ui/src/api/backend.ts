@@ -1,17 +1,55 @@
-import { invoke } from '@tauri-apps/api/core';
+import { Channel, invoke } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import type {
+  Admitted,
   CommandError,
   Country,
   CredentialStatus,
+  DocumentType,
   EnvironmentInfo,
   EnvironmentKind,
+  HostedKycForm,
+  HostedKycSession,
   JournalEntry,
   KeyTest,
+  KycFileRef,
   NewUser,
+  TransactionPage,
+  TransactionQuery,
+  UploadProgress,
+  UserBalances,
+  UserProfile,
   UserRecord,
+  VerificationForm,
 } from './bindings';
+
+/** The event Rust emits (with an {@link Admitted} payload) when files are dropped on the window. */
+export const DOCUMENTS_DROPPED = 'documents-dropped';
+
+/**
+ * Where an upload reports its progress. In the app it is a Tauri `Channel` (Rust calls
+ * `onmessage` for every chunk sent); the unit tests' fake takes any object with `onmessage`.
+ */
+export interface ProgressChannel {
+  onmessage: (progress: UploadProgress) => void;
+}
+
+export interface KycUploadRequest {
+  /** Chosen by the UI, so that Cancel can name the upload while it runs. */
+  uploadId: string;
+  externalUserId: string;
+  documentType: DocumentType;
+  files: KycFileRef[];
+}
+
+export interface PoaUploadRequest {
+  uploadId: string;
+  externalUserId: string;
+  /** Every file goes in one request (P100's field `files`), at most three. */
+  tokens: string[];
+}
 
 /** One typed method per Tauri command; every method rejects with a {@link CommandError}. */
 export interface Backend {
@@ -24,8 +62,33 @@ export interface Backend {
   credentialsTest(kind: EnvironmentKind): Promise<KeyTest>;
   usersList(): Promise<UserRecord[]>;
   userCreate(form: NewUser): Promise<UserRecord>;
+  /** Sends the whole edited profile; Rust sends P100 only the fields that changed. */
+  userUpdate(externalUserId: string, profile: UserProfile): Promise<UserRecord>;
+  /** `confirmation` is what the operator typed: the user's e-mail or externalUserId. */
+  userDelete(externalUserId: string, confirmation: string): Promise<UserRecord>;
+  userSuspend(externalUserId: string, reason: string): Promise<UserRecord>;
+  userUnsuspend(externalUserId: string, reason: string): Promise<UserRecord>;
+  userExtend(externalUserId: string): Promise<UserRecord>;
+  userVerify(externalUserId: string, form: VerificationForm): Promise<UserRecord>;
+  userBalances(externalUserId: string): Promise<UserBalances>;
+  userTransactions(externalUserId: string, query: TransactionQuery): Promise<TransactionPage>;
   journalRecent(limit?: number): Promise<JournalEntry[]>;
   countriesList(): Promise<Country[]>;
+  kycHostedStart(externalUserId: string, form: HostedKycForm): Promise<HostedKycSession>;
+  /** Rust opens the hosted page in the system browser; the webview never navigates to it. */
+  kycHostedOpen(externalUserId: string): Promise<null>;
+  kycRefresh(externalUserId: string): Promise<UserRecord>;
+  /** The native file dialog; the webview only ever gets tokens, never paths. */
+  documentsPick(multiple: boolean): Promise<Admitted>;
+  /** Rejects with code `cancelled` when {@link Backend.uploadCancel} stopped it. */
+  kycUpload(request: KycUploadRequest, onProgress: ProgressChannel): Promise<UserRecord>;
+  poaUpload(request: PoaUploadRequest, onProgress: ProgressChannel): Promise<UserRecord>;
+  /** `false` when no upload of that id was running (already finished). */
+  uploadCancel(uploadId: string): Promise<boolean>;
+  /** A channel to hand to an upload; `onmessage` is called with each progress report. */
+  progressChannel(onmessage: (progress: UploadProgress) => void): ProgressChannel;
+  /** Calls `handler` for every drop of files on the window; resolves to the unsubscribe function. */
+  onDocumentsDropped(handler: (admitted: Admitted) => void): Promise<() => void>;
 }
 
 function isCommandError(e: unknown): e is CommandError {
@@ -74,8 +137,29 @@ export const tauriBackend: Backend = {
   credentialsTest: (kind) => call('credentials_test', { kind }),
   usersList: () => call('users_list'),
   userCreate: (form) => call('user_create', { form }),
+  userUpdate: (externalUserId, profile) => call('user_update', { externalUserId, profile }),
+  userDelete: (externalUserId, confirmation) => call('user_delete', { externalUserId, confirmation }),
+  userSuspend: (externalUserId, reason) => call('user_suspend', { externalUserId, reason }),
+  userUnsuspend: (externalUserId, reason) => call('user_unsuspend', { externalUserId, reason }),
+  userExtend: (externalUserId) => call('user_extend', { externalUserId }),
+  userVerify: (externalUserId, form) => call('user_verify', { externalUserId, form }),
+  userBalances: (externalUserId) => call('user_balances', { externalUserId }),
+  userTransactions: (externalUserId, query) => call('user_transactions', { externalUserId, query }),
   journalRecent: (limit) => call('journal_recent', { limit: limit ?? null }),
   countriesList: () => call('countries_list'),
+  kycHostedStart: (externalUserId, form) => call('kyc_hosted_start', { externalUserId, form }),
+  kycHostedOpen: (externalUserId) => call('kyc_hosted_open', { externalUserId }),
+  kycRefresh: (externalUserId) => call('kyc_refresh', { externalUserId }),
+  documentsPick: (multiple) => call('documents_pick', { multiple }),
+  kycUpload: (request, onProgress) => call('kyc_upload', { ...request, onProgress }),
+  poaUpload: (request, onProgress) => call('poa_upload', { ...request, onProgress }),
+  uploadCancel: (uploadId) => call('upload_cancel', { uploadId }),
+  progressChannel: (onmessage) => {
+    const channel = new Channel<UploadProgress>();
+    channel.onmessage = onmessage;
+    return channel;
+  },
+  onDocumentsDropped: (handler) => listen<Admitted>(DOCUMENTS_DROPPED, (event) => handler(event.payload)),
 };
 
 /** Screens take the backend from here, so unit tests can render the app over a fake. */

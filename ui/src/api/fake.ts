@@ -1,15 +1,22 @@
 // An in-memory Backend for the UI unit tests ONLY: jsdom has no Tauri runtime, so `invoke` cannot
-// reach Rust there. It is never bundled into the app. Its checks are a stand-in for the Rust
-// validation (the single source of truth), just enough to exercise how errors are displayed.
-import type { Backend } from './backend';
+// reach Rust there, a real `Channel` cannot be created (it registers a callback with the Tauri
+// IPC), and `listen` has no event bus. It is never bundled into the app. Its checks are a stand-in
+// for the Rust validation (the single source of truth), just enough to exercise how errors are
+// displayed.
+import type { Backend, ProgressChannel } from './backend';
 import type {
+  Admitted,
   CommandError,
   Country,
   CredentialStatus,
+  DocumentToken,
   EnvironmentInfo,
   EnvironmentKind,
   FieldError,
+  KycFileSide,
   NewUser,
+  Transaction,
+  UserBalances,
   UserRecord,
 } from './bindings';
 
@@ -34,31 +41,121 @@ const COUNTRIES: Country[] = [
   { code: 'PL', name: 'Poland' },
 ];
 
-function fail(code: string, message: string, fields: FieldError[] = []): CommandError {
+/** Sides Method A takes per document type, as in `DocumentType::required_sides`. */
+const SIDES: Record<string, KycFileSide[]> = {
+  ID_CARD: ['front', 'back', 'selfie'],
+  RESIDENCE_PERMIT: ['front', 'back', 'selfie'],
+  PASSPORT: ['front', 'selfie'],
+};
+
+function fail(
+  code: string,
+  message: string,
+  fields: FieldError[] = [],
+  p100Code: string | null = null,
+): CommandError {
   return {
     code,
     message,
     field: fields.find((f) => f.field !== '')?.field ?? null,
     fields,
-    p100Code: null,
+    p100Code,
     retryAfterSecs: null,
   };
 }
 
-export interface FakeBackend extends Backend {
-  /** What the UI sent, so tests can check the wire shape (e.g. empty fields omitted). */
-  readonly calls: { userCreate: NewUser[]; credentialsSet: Array<[EnvironmentKind, string]> };
+const invalid = (fields: FieldError[]) => fail('invalid', 'Some fields need attention', fields);
+
+/** A complete record with sensible defaults, for tests to start from. */
+export function fakeUser(overrides: Partial<UserRecord> = {}): UserRecord {
+  return {
+    environment: 'sandbox',
+    externalUserId: 'ext-1',
+    userId: 'u-1',
+    email: 'ada@example.com',
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    country: 'PL',
+    citizenship: 'PL',
+    status: 'ACTIVE',
+    poaRequiredForExtended: false,
+    extended: false,
+    kycMethod: null,
+    verificationId: null,
+    verificationStatus: null,
+    attemptStatus: null,
+    rejectionReason: null,
+    poaStatus: null,
+    deletedAt: null,
+    createdAt: '2025-01-02T03:04:05Z',
+    updatedAt: '2025-01-02T03:04:05Z',
+    ...overrides,
+  };
 }
 
-export function createFakeBackend(
-  init: { kind?: EnvironmentKind; users?: UserRecord[]; keys?: EnvironmentKind[] } = {},
-): FakeBackend {
+let tokenSeq = 0;
+
+/** A token as Rust's admission would make it (JPEG with a thumbnail, or a PDF with pages). */
+export function fakeToken(name: string, overrides: Partial<DocumentToken> = {}): DocumentToken {
+  const pdf = name.toLowerCase().endsWith('.pdf');
+  return {
+    id: `tok-${++tokenSeq}`,
+    name,
+    size: 2048,
+    mime: pdf ? 'application/pdf' : 'image/jpeg',
+    thumbnail: pdf ? null : 'data:image/png;base64,iVBORw0KGgo=',
+    pages: pdf ? 2 : null,
+    ...overrides,
+  };
+}
+
+export interface FakeOptions {
+  kind?: EnvironmentKind;
+  users?: UserRecord[];
+  keys?: EnvironmentKind[];
+  balances?: Record<string, UserBalances>;
+  transactions?: Record<string, Transaction[]>;
+  /** externalUserIds whose users have active cards: suspending them answers P454. */
+  activeCards?: string[];
+  /** Uploads report half their bytes, then wait for `releaseUploads()` or a cancel. */
+  holdUploads?: boolean;
+}
+
+interface HeldUpload {
+  finish: () => void;
+  cancel: () => void;
+}
+
+export interface FakeBackend extends Backend {
+  /** What the UI sent, so tests can check the wire shape (e.g. empty fields omitted). */
+  readonly calls: {
+    userCreate: NewUser[];
+    credentialsSet: Array<[EnvironmentKind, string]>;
+    /** Every other command, in order, with its arguments (channels left out). */
+    log: Array<{ method: string; args: unknown[] }>;
+  };
+  /** Simulates Rust emitting `documents-dropped`. */
+  drop(admitted: Admitted): void;
+  /** What the next `documentsPick` answers (otherwise one new JPEG). */
+  queuePick(admitted: Admitted): void;
+  /** Completes every held upload: the rest of the progress, then the answer. */
+  releaseUploads(): void;
+}
+
+export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
   let kind: EnvironmentKind = init.kind ?? 'sandbox';
   let customUrl: string | null = null;
   const keys = new Map<EnvironmentKind, string>((init.keys ?? []).map((k) => [k, 'preset']));
   const users: UserRecord[] = [...(init.users ?? [])];
-  const calls: FakeBackend['calls'] = { userCreate: [], credentialsSet: [] };
+  const calls: FakeBackend['calls'] = { userCreate: [], credentialsSet: [], log: [] };
+  const dropHandlers = new Set<(a: Admitted) => void>();
+  const picks: Admitted[] = [];
+  const tokens = new Map<string, DocumentToken>();
+  const held = new Map<string, HeldUpload>();
   let nextId = 1;
+  let nextVerification = 1;
+
+  const log = (method: string, ...args: unknown[]) => calls.log.push({ method, args });
 
   const info = (): EnvironmentInfo => ({
     kind,
@@ -76,8 +173,71 @@ export function createFakeBackend(
     keySet: keys.has(k),
   });
 
+  const find = (ext: string): number => {
+    const i = users.findIndex((u) => u.externalUserId === ext && u.environment === kind);
+    if (i < 0) throw fail('invalid', `No user ${ext} in ${LABELS[kind]}`);
+    return i;
+  };
+  const change = (ext: string, patch: Partial<UserRecord>): UserRecord => {
+    const i = find(ext);
+    const next = { ...users[i], ...patch, updatedAt: new Date().toISOString() };
+    users[i] = next;
+    return next;
+  };
+  const remember = (admitted: Admitted): Admitted => {
+    for (const t of admitted.accepted) tokens.set(t.id, t);
+    return admitted;
+  };
+
+  /**
+   * Reports progress the way Rust's channel does: per file, a start, a half, and (unless held)
+   * the end; a held upload waits for `releaseUploads()` or `uploadCancel`.
+   */
+  const upload = (uploadId: string, sizes: number[], channel: ProgressChannel, done: () => UserRecord) =>
+    new Promise<UserRecord>((resolve, reject) => {
+      sizes.forEach((total, file) => {
+        channel.onmessage({ file, sent: 0, total });
+        channel.onmessage({ file, sent: Math.floor(total / 2), total });
+      });
+      const finish = () => {
+        sizes.forEach((total, file) => channel.onmessage({ file, sent: total, total }));
+        try {
+          resolve(done());
+        } catch (e) {
+          reject(e);
+        }
+      };
+      if (!init.holdUploads) {
+        queueMicrotask(finish);
+        return;
+      }
+      held.set(uploadId, {
+        finish,
+        cancel: () =>
+          reject(
+            fail(
+              'cancelled',
+              "The upload was cancelled. P100 may or may not have received it; check the user's status.",
+            ),
+          ),
+      });
+    });
+
   return {
     calls,
+    drop(admitted) {
+      remember(admitted);
+      for (const h of dropHandlers) h(admitted);
+    },
+    queuePick(admitted) {
+      picks.push(remember(admitted));
+    },
+    releaseUploads() {
+      const all = [...held.values()];
+      held.clear();
+      for (const u of all) u.finish();
+    },
+
     async environmentGet() {
       return info();
     },
@@ -123,9 +283,9 @@ export function createFakeBackend(
       for (const f of REQUIRED) {
         if (!form[f]?.trim()) fields.push({ field: f, message: `${f} should not be empty` });
       }
-      if (fields.length > 0) throw fail('invalid', 'Some fields need attention', fields);
+      if (fields.length > 0) throw invalid(fields);
       const now = new Date().toISOString();
-      const record: UserRecord = {
+      const record = fakeUser({
         environment: kind,
         externalUserId: `pd-${String(nextId++).padStart(6, '0')}`,
         userId: null,
@@ -135,26 +295,212 @@ export function createFakeBackend(
         country: form.country ?? null,
         citizenship: form.citizenship ?? null,
         status: 'WAITING_FOR_ACTIVATION',
-        poaRequiredForExtended: false,
-        extended: false,
-        kycMethod: null,
-        verificationId: null,
-        verificationStatus: null,
-        attemptStatus: null,
-        rejectionReason: null,
-        poaStatus: null,
-        deletedAt: null,
         createdAt: now,
         updatedAt: now,
-      };
+      });
       users.unshift(record);
       return record;
+    },
+    async userUpdate(ext, profile) {
+      log('userUpdate', ext, profile);
+      const u = users[find(ext)];
+      const patch: Partial<UserRecord> = {};
+      for (const f of REQUIRED) {
+        const v = profile[f]?.trim();
+        if (v !== undefined && v !== '' && v !== u[f]) patch[f] = v;
+      }
+      const others = Object.entries(profile).some(
+        ([k, v]) => !(REQUIRED as readonly string[]).includes(k) && typeof v === 'string' && v.trim() !== '',
+      );
+      if (Object.keys(patch).length === 0 && !others) {
+        throw invalid([{ field: '', message: 'nothing was changed' }]);
+      }
+      if (patch.email && !patch.email.includes('@')) {
+        throw invalid([{ field: 'email', message: 'email must be an email address' }]);
+      }
+      return change(ext, patch);
+    },
+    async userDelete(ext, confirmation) {
+      log('userDelete', ext, confirmation);
+      const u = users[find(ext)];
+      const typed = confirmation.trim();
+      if (!typed || (typed !== ext && typed !== u.email)) {
+        throw invalid([
+          { field: 'confirmation', message: "type the user's e-mail or external user id to confirm" },
+        ]);
+      }
+      return change(ext, { status: 'DELETED', deletedAt: new Date().toISOString() });
+    },
+    async userSuspend(ext, reason) {
+      log('userSuspend', ext, reason);
+      if (!reason.trim()) throw invalid([{ field: 'reason', message: 'say why the user is suspended' }]);
+      find(ext);
+      if (init.activeCards?.includes(ext)) {
+        throw fail('p100', 'P100 refused: the user has active cards', [], 'P454');
+      }
+      return change(ext, { status: 'SUSPENDED' });
+    },
+    async userUnsuspend(ext, reason) {
+      log('userUnsuspend', ext, reason);
+      return change(ext, { status: 'ACTIVE' });
+    },
+    async userExtend(ext) {
+      log('userExtend', ext);
+      const u = users[find(ext)];
+      if (u.poaRequiredForExtended && u.poaStatus !== 'APPROVED') {
+        throw fail('p100', 'P100 refused: proof of address is not approved', [], 'P460');
+      }
+      return change(ext, { extended: true });
+    },
+    async userVerify(ext, form) {
+      log('userVerify', ext, form);
+      find(ext);
+      const fields: FieldError[] = [];
+      if (!/^[A-Za-z0-9_-]{1,50}$/.test(form.documentNumber.trim())) {
+        fields.push({ field: 'documentNumber', message: "documentNumber must be 1 to 50 letters, digits, '-' or '_'" });
+      }
+      if (!/^[A-Z]{2}$/.test(form.issuingCountry)) {
+        fields.push({ field: 'issuingCountry', message: 'issuingCountry must be an ISO 3166-1 alpha-2 country code' });
+      }
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(form.expiryDate)) {
+        fields.push({ field: 'expiryDate', message: 'expiryDate must be a real date written YYYY-MM-DD' });
+      }
+      if (fields.length > 0) throw invalid(fields);
+      return change(ext, { verificationStatus: 'NOT_VERIFIED', attemptStatus: 'VERIFICATION' });
+    },
+    async userBalances(ext) {
+      log('userBalances', ext);
+      find(ext);
+      return init.balances?.[ext] ?? { fiatBalances: [], cryptoBalances: [] };
+    },
+    async userTransactions(ext, query) {
+      log('userTransactions', ext, query);
+      find(ext);
+      const limit = query.limit ?? 20;
+      const page = query.page ?? 1;
+      const items = (init.transactions?.[ext] ?? []).filter(
+        (t) =>
+          (!query.currency || t.currency === query.currency) &&
+          (!query.type || t.type === query.type) &&
+          (!query.status || t.status === query.status) &&
+          (!query.from || t.createdAt.slice(0, 10) >= query.from) &&
+          (!query.to || t.createdAt.slice(0, 10) <= query.to),
+      );
+      return {
+        items: items.slice((page - 1) * limit, page * limit),
+        page,
+        limit,
+        total: items.length,
+        totalPages: Math.ceil(items.length / limit),
+      };
     },
     async journalRecent() {
       return [];
     },
     async countriesList() {
       return COUNTRIES;
+    },
+    async kycHostedStart(ext, form) {
+      log('kycHostedStart', ext, form);
+      find(ext);
+      const fields: FieldError[] = [];
+      const blank = (v?: string) => !v?.trim();
+      if (!/^[A-Z]{2}$/.test(form.country)) {
+        fields.push({ field: 'country', message: 'country must be an ISO 3166-1 alpha-2 country code' });
+      }
+      if (form.incomeSource === 'BUSINESS_ACTIVITY' && blank(form.taxId)) {
+        fields.push({ field: 'taxId', message: 'taxId should not be empty when incomeSource is BUSINESS_ACTIVITY' });
+      }
+      if (form.incomeSource === 'SALARY' && !form.occupation) {
+        fields.push({ field: 'occupation', message: 'occupation should not be empty when incomeSource is SALARY' });
+      }
+      if (form.incomeSource !== 'BUSINESS_ACTIVITY' && blank(form.additionalInfo)) {
+        fields.push({
+          field: 'additionalInfo',
+          message: 'additionalInfo should not be empty unless incomeSource is BUSINESS_ACTIVITY',
+        });
+      }
+      if (fields.length > 0) throw invalid(fields);
+      const verificationId = `ver-${nextVerification++}`;
+      change(ext, {
+        kycMethod: 'hosted',
+        verificationId,
+        verificationStatus: 'NOT_VERIFIED',
+        attemptStatus: 'PENDING',
+        rejectionReason: null,
+      });
+      return { verificationId, url: `${BASE_URLS.sandbox}/provider/${verificationId}` };
+    },
+    async kycHostedOpen(ext) {
+      log('kycHostedOpen', ext);
+      if (!users[find(ext)].verificationId) throw fail('invalid', 'Start hosted KYC first');
+      return null;
+    },
+    async kycRefresh(ext) {
+      log('kycRefresh', ext);
+      return users[find(ext)];
+    },
+    async documentsPick(multiple) {
+      log('documentsPick', multiple);
+      return picks.shift() ?? remember({ accepted: [fakeToken('scan.jpg')], rejected: [] });
+    },
+    async kycUpload(request, onProgress) {
+      const { uploadId, externalUserId, documentType, files } = request;
+      log('kycUpload', request);
+      const sides = SIDES[documentType];
+      if (!sides) {
+        throw invalid([{ field: 'documentType', message: 'Method A takes ID_CARD, PASSPORT or RESIDENCE_PERMIT' }]);
+      }
+      if (files.length === 0) throw invalid([{ field: 'files', message: 'add at least one image' }]);
+      const stray = files.find((f) => !sides.includes(f.side));
+      if (stray) throw invalid([{ field: stray.side, message: `${stray.side} is not used for ${documentType}` }]);
+      find(externalUserId);
+      return upload(
+        uploadId,
+        files.map((f) => tokens.get(f.token)?.size ?? 1000),
+        onProgress,
+        () =>
+          change(externalUserId, {
+            kycMethod: 'files',
+            verificationStatus: 'NOT_VERIFIED',
+            attemptStatus: 'PENDING',
+            rejectionReason: null,
+          }),
+      );
+    },
+    async poaUpload(request, onProgress) {
+      const { uploadId, externalUserId, tokens: sent } = request;
+      log('poaUpload', request);
+      if (sent.length === 0 || sent.length > 3) {
+        throw invalid([{ field: 'files', message: 'send one to three files' }]);
+      }
+      if (!users[find(externalUserId)].poaRequiredForExtended) {
+        throw fail('p100', 'POA verification not found: not required for this user', [], 'P460');
+      }
+      return upload(
+        uploadId,
+        sent.map((t) => tokens.get(t)?.size ?? 1000),
+        onProgress,
+        () => change(externalUserId, { poaStatus: 'WAITING' }),
+      );
+    },
+    async uploadCancel(uploadId) {
+      log('uploadCancel', uploadId);
+      const u = held.get(uploadId);
+      if (!u) return false;
+      held.delete(uploadId);
+      u.cancel();
+      return true;
+    },
+    progressChannel(onmessage) {
+      // A plain object: the real Channel needs the Tauri IPC, which jsdom does not have.
+      return { onmessage };
+    },
+    async onDocumentsDropped(handler) {
+      dropHandlers.add(handler);
+      return () => {
+        dropHandlers.delete(handler);
+      };
     },
   };
 }

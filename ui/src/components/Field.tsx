@@ -19,17 +19,24 @@ interface Props {
   error?: string;
   /** Checkbox layout: the control sits before its label. */
   check?: boolean;
+  /**
+   * For forms that share a screen (the user detail has several with a `documentType`): ids become
+   * unique and test ids read `<prefix>-<name>` and `<prefix>-error-<name>`. Without a prefix they
+   * stay `field-<name>` and `error-<name>`.
+   */
+  prefix?: string;
   children: (control: ControlProps) => ComponentChildren;
 }
 
-export function Field({ name, label, required, hint, error, check, children }: Props) {
-  const id = `f-${name}`;
-  const hintId = hint ? `hint-${name}` : undefined;
-  const errorId = error ? `error-${name}` : undefined;
+export function Field({ name, label, required, hint, error, check, prefix, children }: Props) {
+  const base = prefix ? `${prefix}-${name}` : name;
+  const id = `f-${base}`;
+  const hintId = hint ? `hint-${base}` : undefined;
+  const errorId = error ? (prefix ? `${prefix}-error-${name}` : `error-${name}`) : undefined;
   const control = children({
     id,
     name,
-    'data-testid': `field-${name}`,
+    'data-testid': prefix ? base : `field-${name}`,
     'aria-invalid': error ? 'true' : undefined,
     'aria-required': required ? 'true' : undefined,
     'aria-describedby': [errorId, hintId].filter(Boolean).join(' ') || undefined,

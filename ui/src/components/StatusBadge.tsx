@@ -7,6 +7,7 @@ const TONES: Record<string, 'ok' | 'wait' | 'bad'> = {
   REJECTED: 'bad',
   CLOSED: 'bad',
   SUSPENDED: 'bad',
+  DELETED: 'bad',
 };
 
 const humanize = (status: string) => {

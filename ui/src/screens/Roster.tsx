@@ -3,15 +3,9 @@ import { toCommandError, useBackend } from '../api/backend';
 import type { CommandError, EnvironmentInfo, UserRecord } from '../api/bindings';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { StatusBadge } from '../components/StatusBadge';
+import { formatDate, fullName } from '../format';
 
-function formatDate(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime())
-    ? iso
-    : d.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' });
-}
-
-export function Roster({ env }: { env: EnvironmentInfo | null }) {
+export function Roster({ env, onOpen }: { env: EnvironmentInfo | null; onOpen: (user: UserRecord) => void }) {
   const backend = useBackend();
   const [users, setUsers] = useState<UserRecord[] | null>(null);
   const [error, setError] = useState<CommandError | null>(null);
@@ -71,28 +65,57 @@ export function Roster({ env }: { env: EnvironmentInfo | null }) {
               </tr>
             </thead>
             <tbody>
-              {users.map((u) => (
-                <tr key={u.externalUserId} data-testid="roster-row" data-external-user-id={u.externalUserId}>
-                  <td data-testid="roster-name">
-                    {[u.firstName, u.lastName].filter(Boolean).join(' ')}
-                  </td>
-                  <td data-testid="roster-email">{u.email ?? ''}</td>
-                  <td>{u.country ?? ''}</td>
-                  <td data-testid="roster-status">
-                    <StatusBadge status={u.status} />
-                  </td>
-                  <td>
-                    <time dateTime={u.createdAt} title={u.createdAt}>
-                      {formatDate(u.createdAt)}
-                    </time>
-                  </td>
-                  <td>
-                    <code class="ext-id" title={u.externalUserId}>
-                      {u.externalUserId}
-                    </code>
-                  </td>
-                </tr>
-              ))}
+              {users.map((u) => {
+                const name = fullName(u);
+                const deleted = u.deletedAt !== null;
+                // The whole row opens the user for the mouse; the button inside is the keyboard's way.
+                return (
+                  <tr
+                    key={u.externalUserId}
+                    class={deleted ? 'deleted' : undefined}
+                    data-testid="roster-row"
+                    data-external-user-id={u.externalUserId}
+                    onClick={(e) => {
+                      // Selecting text (to copy an id) is not a click on the row.
+                    if ((e.target as Element).closest('button') || window.getSelection()?.toString()) return;
+                    onOpen(u);
+                    }}
+                  >
+                    <td data-testid="roster-name">
+                      <button
+                        type="button"
+                        class="link"
+                        data-testid="roster-open"
+                        aria-label={`Open ${name || u.email || u.externalUserId}`}
+                        onClick={() => onOpen(u)}
+                      >
+                        {name || <span class="muted">(no name)</span>}
+                      </button>
+                    </td>
+                    <td data-testid="roster-email">{u.email ?? ''}</td>
+                    <td>{u.country ?? ''}</td>
+                    <td data-testid="roster-status">
+                      {deleted ? (
+                        <span class="badge deleted" title={`Deleted ${u.deletedAt}`}>
+                          Deleted
+                        </span>
+                      ) : (
+                        <StatusBadge status={u.status} />
+                      )}
+                    </td>
+                    <td>
+                      <time dateTime={u.createdAt} title={u.createdAt}>
+                        {formatDate(u.createdAt)}
+                      </time>
+                    </td>
+                    <td>
+                      <code class="ext-id" title={u.externalUserId}>
+                        {u.externalUserId}
+                      </code>
+                    </td>
+                  </tr>
+                  );
+              })}
             </tbody>
           </table>
         )}
