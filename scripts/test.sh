@@ -25,6 +25,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "Rust: tests (SQLite files, sandbox over loopback, Secret Service in a private session)"
 scripts/with-desktop.sh cargo test --workspace --locked
 
+step "Conformance: schemathesis against the running sandbox and its OpenAPI document"
+scripts/conformance.sh
+
 step "Build the app for the end-to-end test"
 cargo build --locked --bin partner-desk
 

@@ -10,7 +10,7 @@ use p100::models::{
 };
 use std::collections::BTreeMap;
 use time::format_description::well_known::Rfc3339;
-use time::{Date, Duration, OffsetDateTime, macros::format_description};
+use time::{Date, Duration, OffsetDateTime};
 
 /// Countries for which G0 says an IBAN can be issued.
 pub const IBAN_COUNTRIES: &[&str] = &[
@@ -326,7 +326,7 @@ pub fn check_query(q: &TransactionQuery) -> Vec<String> {
 }
 
 fn parse_date(s: &str) -> Option<Date> {
-    Date::parse(s, format_description!("[year]-[month]-[day]")).ok()
+    p100::validate::parse_day(s)
 }
 
 /// One page of a user's history; an empty page before activation. The query must have passed
@@ -358,7 +358,8 @@ pub fn transactions(
     let total = matching.len() as u32;
     let items = matching
         .into_iter()
-        .skip(((page - 1) * limit) as usize)
+        // In usize and saturating: a far page (up to u32::MAX) is empty, not an overflow panic.
+        .skip((page as usize - 1).saturating_mul(limit as usize))
         .take(limit as usize)
         .collect();
     TransactionPage {
@@ -427,6 +428,18 @@ mod tests {
             no_iban.fiat_balances[0].status,
             FiatBalanceStatus::WaitingToBeActivated
         );
+    }
+
+    #[test]
+    fn a_far_page_is_empty_not_an_overflow() {
+        let q = TransactionQuery {
+            page: Some(u32::MAX),
+            limit: Some(100),
+            ..Default::default()
+        };
+        let far = transactions("user-1", Some(AT), &q);
+        assert!(far.items.is_empty());
+        assert_eq!(far.page, u32::MAX);
     }
 
     #[test]

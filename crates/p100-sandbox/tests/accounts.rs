@@ -370,3 +370,18 @@ async fn every_v1_route_needs_the_key_except_the_browser_redirect() {
         "admin routes need the key too"
     );
 }
+
+#[tokio::test]
+async fn ids_that_are_path_segments_are_refused() {
+    let sb = sandbox().await;
+    for id in ["crypto", "crypto-and-fiat", "verification"] {
+        let r = sb
+            .post(
+                "/v1/user/balances/crypto-and-fiat",
+                create_body(id, "PL", "a@b.co"),
+            )
+            .await;
+        r.expect(400, Some("P403"));
+        assert!(r.message().contains("it is a path segment"), "{r:?}");
+    }
+}

@@ -138,8 +138,17 @@ fn required_fields(p: &UserProfile) -> [(&'static str, Option<&str>); 5] {
     ]
 }
 
+/// Ids that are literal segments of other paths in the routes table (`/v1/user/balances/crypto`,
+/// `/v1/user/verification`): a user with such an id could not be addressed in every route.
+pub const RESERVED_EXTERNAL_IDS: &[&str] = &["crypto", "crypto-and-fiat", "verification"];
+
 fn external_user_id(v: &str, errors: &mut Vec<FieldError>) {
-    if v.is_empty() {
+    if RESERVED_EXTERNAL_IDS.contains(&v) {
+        errors.push(FieldError::new(
+            "externalUserId",
+            format!("externalUserId must not be {v}: it is a path segment"),
+        ));
+    } else if v.is_empty() {
         errors.push(FieldError::new(
             "externalUserId",
             "externalUserId should not be empty",

@@ -170,7 +170,9 @@ pub async fn create_verification(
         let reason = f.require("openAccountReason", reason);
         let tax_id = f.string("taxId").filter(|s| !s.trim().is_empty());
         let occupation = f.one_of::<Occupation>("occupation", OCCUPATIONS);
-        let additional = f.string("additionalInfo").filter(|s| !s.trim().is_empty());
+        // The length rule applies to what was sent, blank or not; a blank value counts as absent.
+        let additional_sent = f.string("additionalInfo");
+        let additional = additional_sent.clone().filter(|s| !s.trim().is_empty());
         // A type error on occupation already says what is wrong with it.
         let has_occupation =
             occupation.is_some() || f.errors.iter().any(|e| e.field == "occupation");
@@ -179,7 +181,7 @@ pub async fn create_verification(
             income,
             tax_id.as_deref(),
             has_occupation,
-            additional.as_deref(),
+            additional_sent.as_deref(),
         );
         f.errors.extend(rules);
         f.finish()?;

@@ -9,10 +9,13 @@ mod poa;
 pub mod provider;
 mod users;
 
+use crate::error::ApiError;
 use crate::state::Sandbox;
 use axum::Router;
+use axum::extract::Request;
 use axum::http::{Method, StatusCode, Uri};
-use axum::response::{IntoResponse, Json};
+use axum::middleware::{Next, from_fn};
+use axum::response::{IntoResponse, Json, Response};
 use axum::routing::{get, patch, post};
 use p100::routes as r;
 use std::sync::Arc;
@@ -45,14 +48,52 @@ pub fn authenticated() -> Router<Arc<Sandbox>> {
             post(kyc::create_verification),
         )
         .route(r::GET_KYC_STATUS.template, get(kyc::get_kyc_status))
+        .layer(from_fn(utf8_path))
 }
 
 /// `/v1` routes opened by the end user's browser: no API key (docs/decisions.md).
 pub fn public() -> Router<Arc<Sandbox>> {
-    Router::new().route(
-        r::REDIRECT_TO_VERIFICATION.template,
-        get(provider::redirect),
-    )
+    Router::new()
+        .route(
+            r::REDIRECT_TO_VERIFICATION.template,
+            get(provider::redirect),
+        )
+        .layer(from_fn(utf8_path))
+}
+
+/// A path parameter whose percent-decoding is not UTF-8 (`/v1/kyc/status/%FF`) is a `P403`, not
+/// the plain-text 400 that axum's `Path` extractor would answer.
+async fn utf8_path(req: Request, next: Next) -> Response {
+    if percent_decodes_to_utf8(req.uri().path()) {
+        next.run(req).await
+    } else {
+        ApiError::validation_message("path must be UTF-8 once percent-decoded.").into_response()
+    }
+}
+
+/// Decodes `%XX` as axum does (a `%` without two hex digits stays as it is) and checks the bytes.
+fn percent_decodes_to_utf8(path: &str) -> bool {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match (
+            bytes[i],
+            bytes.get(i + 1).copied().and_then(hex),
+            bytes.get(i + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(hi), Some(lo)) => {
+                out.push(hi << 4 | lo);
+                i += 3;
+            }
+            (b, _, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    std::str::from_utf8(&out).is_ok()
 }
 
 /// Unknown paths answer like the NestJS default P100 appears to run on (docs/decisions.md).
@@ -65,4 +106,17 @@ pub async fn not_found(method: Method, uri: Uri) -> impl IntoResponse {
             "error": "Not Found",
         })),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent_decodes_to_utf8;
+
+    #[test]
+    fn paths_must_decode_to_utf8() {
+        assert!(percent_decodes_to_utf8("/v1/kyc/status/abc-1"));
+        assert!(percent_decodes_to_utf8("/v1/kyc/status/%C3%A9%2F%zz%"));
+        assert!(!percent_decodes_to_utf8("/v1/kyc/status/%FF"));
+        assert!(!percent_decodes_to_utf8("/v1/kyc/verification/%E2/%82%AC"));
+    }
 }
