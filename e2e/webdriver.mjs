@@ -86,8 +86,11 @@ export class Session {
       try {
         const el = await this.cmd('POST', '/element', { using: 'css selector', value: css });
         const id = el[ELEMENT];
-        if (text === undefined || (await this.text(id)).includes(text)) return id;
-        last = `text was ${JSON.stringify(await this.text(id))}`;
+        // textContent, not WebDriver's rendered text: WebKitWebDriver leaves out text inside
+        // ellipsis-clipped spans, which a person still reads (and hovers for the title).
+        const content = text === undefined ? '' : await this.script('return arguments[0].textContent', [{ [ELEMENT]: id }]);
+        if (text === undefined || content.includes(text)) return id;
+        last = `text was ${JSON.stringify(content)}`;
       } catch (e) {
         last = e.message;
       }
@@ -120,7 +123,9 @@ export class Session {
     return this.cmd('GET', `/element/${id}/attribute/${name}`);
   }
 
-  click(id) {
+  async click(id) {
+    // Centre it first: scrolled to the top edge, a sticky header would take the click.
+    await this.script('arguments[0].scrollIntoView({ block: "center" })', [{ [ELEMENT]: id }]);
     return this.cmd('POST', `/element/${id}/click`, {});
   }
 

@@ -27,6 +27,7 @@ const COMMANDS: &[&str] = &[
     "kyc_upload",
     "poa_upload",
     "upload_cancel",
+    "export_save_csv",
     "countries_list",
 ];
 

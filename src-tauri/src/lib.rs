@@ -64,6 +64,7 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::documents::kyc_upload,
             commands::documents::poa_upload,
             commands::documents::upload_cancel,
+            commands::export::export_save_csv,
             commands::reference::countries_list,
         ])
 }

@@ -3,6 +3,7 @@
 pub mod credentials;
 pub mod documents;
 pub mod environment;
+pub mod export;
 pub mod kyc;
 pub mod reference;
 pub mod users;

@@ -74,6 +74,8 @@ export interface Backend {
   userTransactions(externalUserId: string, query: TransactionQuery): Promise<TransactionPage>;
   journalRecent(limit?: number): Promise<JournalEntry[]>;
   countriesList(): Promise<Country[]>;
+  /** Native save dialog; the file name saved to, or null when the operator cancelled. */
+  exportSaveCsv(fileName: string, csv: string): Promise<string | null>;
   kycHostedStart(externalUserId: string, form: HostedKycForm): Promise<HostedKycSession>;
   /** Rust opens the hosted page in the system browser; the webview never navigates to it. */
   kycHostedOpen(externalUserId: string): Promise<null>;
@@ -147,6 +149,7 @@ export const tauriBackend: Backend = {
   userTransactions: (externalUserId, query) => call('user_transactions', { externalUserId, query }),
   journalRecent: (limit) => call('journal_recent', { limit: limit ?? null }),
   countriesList: () => call('countries_list'),
+  exportSaveCsv: (fileName, csv) => call('export_save_csv', { fileName, csv }),
   kycHostedStart: (externalUserId, form) => call('kyc_hosted_start', { externalUserId, form }),
   kycHostedOpen: (externalUserId) => call('kyc_hosted_open', { externalUserId }),
   kycRefresh: (externalUserId) => call('kyc_refresh', { externalUserId }),

@@ -400,6 +400,10 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
     async countriesList() {
       return COUNTRIES;
     },
+    async exportSaveCsv(fileName, csv) {
+      log('exportSaveCsv', fileName, csv);
+      return fileName;
+    },
     async kycHostedStart(ext, form) {
       log('kycHostedStart', ext, form);
       find(ext);

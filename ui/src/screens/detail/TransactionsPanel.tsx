@@ -11,7 +11,6 @@ import type {
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { Select } from '../../components/Select';
 import { toCsv } from '../../csv';
-import { downloadText } from '../../download';
 import { formatDate } from '../../format';
 import {
   TRANSACTION_STATUSES,
@@ -97,8 +96,13 @@ export function TransactionsPanel({ externalUserId }: { externalUserId: string }
         if (p >= chunk.totalPages || chunk.items.length === 0) break;
       }
       const day = new Date().toISOString().slice(0, 10);
-      downloadText(`transactions-${externalUserId}-${day}.csv`, toCsv(all), 'text/csv;charset=utf-8');
-      setExportResult(`Exported ${all.length} ${all.length === 1 ? 'transaction' : 'transactions'} to CSV.`);
+      setExporting('Choose where to save…');
+      const saved = await backend.exportSaveCsv(`transactions-${externalUserId}-${day}.csv`, toCsv(all));
+      setExportResult(
+        saved === null
+          ? 'Export cancelled.'
+          : `Exported ${all.length} ${all.length === 1 ? 'transaction' : 'transactions'} to ${saved}.`,
+      );
     } catch (e) {
       setError(toCommandError(e));
     }

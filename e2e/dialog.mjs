@@ -1,0 +1,47 @@
+// Drives the real GTK file chooser under Xvfb with xdotool, as a person would: wait for the
+// dialog, Ctrl+L, type the path, Return. There is no window manager, so focus is set directly.
+import { execFileSync } from 'node:child_process';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function dialogs(title) {
+  try {
+    return execFileSync('xdotool', ['search', '--name', title], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  } catch {
+    return []; // xdotool exits 1 while nothing matches
+  }
+}
+
+function xdotool(...args) {
+  return execFileSync('xdotool', args, { encoding: 'utf8' }).trim();
+}
+
+/**
+ * Runs `open` (the click that opens a dialog titled `title`) and enters `path` in the dialog it
+ * opens. GTK keeps earlier choosers around unmapped, so the new one is told apart from those.
+ * An open dialog takes the path after Ctrl+L; a save dialog in its (focused) name field.
+ */
+async function fillDialog(title, open, path, save, timeout = 20000) {
+  const before = new Set(dialogs(title));
+  await open();
+  const deadline = Date.now() + timeout;
+  let win;
+  while (!win && Date.now() < deadline) {
+    win = dialogs(title).find((id) => !before.has(id));
+    if (!win) await sleep(150);
+  }
+  if (!win) throw new Error(`no new window titled ${title}`);
+  await sleep(500); // let GTK finish mapping the chooser before typing into it
+  xdotool('windowfocus', '--sync', win);
+  xdotool('key', '--clearmodifiers', save ? 'ctrl+a' : 'ctrl+l');
+  await sleep(200);
+  xdotool('type', '--delay', '5', path);
+  await sleep(200);
+  xdotool('key', 'Return');
+}
+
+/** Picks `path` in the "Add documents" dialog that `open` opens. */
+export const pickInDialog = (open, path) => fillDialog('Add documents', open, path, false);
+
+/** Saves to `path` in the "Save export" dialog that `open` opens. */
+export const saveInDialog = (open, path) => fillDialog('Save export', open, path, true);

@@ -1,0 +1,157 @@
+// End to end through every user operation in the real window, on the embedded sandbox:
+// create → Method A files (picked in the real native dialog) → verification → active →
+// balances; proof of address; suspend/unsuspend; delete. A screenshot of each screen lands in
+// target/e2e/.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+import { pickInDialog, saveInDialog } from './dialog.mjs';
+import { ELEMENT, Session, byTestId, root, startDriver } from './webdriver.mjs';
+
+const app = process.env.PARTNER_DESK_BIN ?? resolve(root, 'target/debug/partner-desk');
+const files = mkdtempSync(join(tmpdir(), 'pd-e2e-'));
+const passport = join(files, 'passport.jpg');
+const selfie = join(files, 'selfie.jpg');
+const bill = join(files, 'utility-bill.pdf');
+let driver;
+let s;
+
+before(async () => {
+  assert.ok(existsSync(app), `build the app first: ${app}`);
+  // Real images (ImageMagick, installed by the test command) so thumbnails are real too.
+  execFileSync('convert', ['-size', '640x420', 'xc:#dfe7f5', '-fill', '#23408e', '-draw', 'rectangle 30,30 250,300', passport]);
+  execFileSync('convert', ['-size', '480x480', 'xc:#f4e2d8', '-fill', '#7a4b2a', '-draw', 'circle 240,220 240,90', selfie]);
+  writeFileSync(bill, '%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>> endobj\n3 0 obj <</Type /Page /Parent 2 0 R>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n');
+  driver = await startDriver();
+  s = await Session.create(driver.base, app);
+});
+
+after(async () => {
+  await s?.quit();
+  driver?.stop();
+});
+
+const el = (id) => ({ [ELEMENT]: id });
+
+async function text(testId, opts) {
+  return s.text(await s.waitFor(byTestId(testId), opts));
+}
+
+/** A screenshot with `testId`'s panel scrolled into view. */
+async function shot(name, testId) {
+  await s.script('document.querySelector(arguments[0])?.scrollIntoView({ block: "center" })', [byTestId(testId)]);
+  await new Promise((r) => setTimeout(r, 150));
+  await s.screenshot(name);
+}
+
+async function click(testId) {
+  await s.click(await s.waitFor(byTestId(testId)));
+}
+
+/** Clicks `refresh` until `testId` shows `want` (the sandbox decides after its review delay). */
+async function refreshUntil(refresh, testId, want, timeout = 20000) {
+  const deadline = Date.now() + timeout;
+  let last = '';
+  while (Date.now() < deadline) {
+    await click(refresh);
+    await new Promise((r) => setTimeout(r, 700));
+    last = await text(testId).catch(() => '');
+    if (last.includes(want)) return last;
+  }
+  throw new Error(`${testId} never showed ${want}; last: ${last}`);
+}
+
+let ext;
+
+test('create a user who lives in a proof-of-address country', async () => {
+  await s.waitUntil('return !document.querySelector(\'[data-testid="env-select"]\').disabled');
+  await click('nav-new-user');
+  await s.type(await s.waitFor(byTestId('field-email')), 'mariam@example.com');
+  await s.type(await s.waitFor(byTestId('field-firstName')), 'Mariam');
+  await s.type(await s.waitFor(byTestId('field-lastName')), 'Beridze');
+  await s.setValue(await s.waitFor(byTestId('field-country')), 'GE');
+  await s.setValue(await s.waitFor(byTestId('field-citizenship')), 'GE');
+  await s.setValue(await s.waitFor(byTestId('field-birthDate')), '1988-04-12');
+  await click('field-hasAcceptedP100Tc');
+  await click('create-submit');
+  await s.waitFor(byTestId('toast'), { text: 'Mariam Beridze' });
+  const row = await s.waitFor(byTestId('roster-row'));
+  ext = await s.attr(row, 'data-external-user-id');
+  await s.click(await s.waitFor(`${byTestId('roster-row')}[data-external-user-id="${ext}"] ${byTestId('roster-open')}`));
+  await s.waitFor(byTestId('user-detail'), { text: 'Mariam' });
+  await s.screenshot('user-detail');
+});
+
+test('Method A: files picked in the native dialog, uploaded with progress', async () => {
+  await s.setValue(await s.waitFor(byTestId('kyc-document-type')), 'PASSPORT');
+  await pickInDialog(() => click('kyc-pick-front'), passport);
+  await s.waitFor(byTestId('kyc-slot-front'), { text: 'passport.jpg' });
+  const thumb = await s.script('const i = document.querySelector(\'[data-testid="kyc-slot-front"] img\'); return i ? i.src.slice(0, 22) : null');
+  assert.equal(thumb, 'data:image/png;base64,', 'a thumbnail made by the desk from the real file');
+  await pickInDialog(() => click('kyc-pick-selfie'), selfie);
+  await s.waitFor(byTestId('kyc-slot-selfie'), { text: 'selfie.jpg' });
+  await shot('kyc-files', 'kyc-slot-front');
+  await click('kyc-upload');
+  await s.waitFor(byTestId('toast'), { text: '' });
+  await s.waitUntil('return document.body.innerText.includes("PENDING")', [], { what: 'KYC pending after upload' });
+});
+
+test('verification data, then the sandbox activates the user; balances show the IBAN', async () => {
+  await s.setValue(await s.waitFor(byTestId('verify-documentType')), 'PASSPORT');
+  await s.type(await s.waitFor(byTestId('verify-documentNumber')), 'AB1234567');
+  await s.setValue(await s.waitFor(byTestId('verify-issuingCountry')), 'GE');
+  await s.setValue(await s.waitFor(byTestId('verify-expiryDate')), '2031-06-30');
+  await click('verify-submit');
+  await s.waitUntil('return document.body.innerText.includes("VERIFICATION")', [], { what: 'verification under review' });
+  await refreshUntil('balances-refresh', 'balances', 'eur');
+  const balances = await text('balances');
+  assert.match(balances, /LT\d{18}/, 'a Lithuanian IBAN');
+  await refreshUntil('kyc-refresh', 'user-detail', 'ACTIVE');
+  await shot('balances', 'balances');
+});
+
+test('transactions: paged, and exported to CSV through the native save dialog', async () => {
+  await click('tx-apply'); // loaded when the user had no history yet
+  await s.waitFor(byTestId('tx-row'));
+  await shot('transactions', 'transactions');
+  const csv = join(files, 'history.csv');
+  await saveInDialog(() => click('tx-export'), csv);
+  await s.waitFor(byTestId('tx-export-status'), { text: 'history.csv' });
+  const lines = readFileSync(csv, 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
+  assert.equal(lines[0], 'id,createdAt,type,status,currency,amount,description');
+  assert.ok(lines.length > 8, `the sandbox seeds at least 8 transactions: ${lines.length - 1}`);
+});
+
+test('proof of address: one PDF, sent and waiting for review', async () => {
+  await pickInDialog(() => click('poa-pick'), bill);
+  await s.waitFor(byTestId('poa-file'), { text: 'utility-bill.pdf' });
+  await click('poa-upload');
+  await s.waitUntil('return document.body.innerText.includes("WAITING")', [], { what: 'POA waiting' });
+  await shot('poa', 'poa-upload');
+});
+
+test('suspend with a reason, then unsuspend', async () => {
+  await click('action-suspend');
+  await s.type(await s.waitFor(byTestId('suspend-reason')), 'Chargeback under investigation');
+  await click('suspend-confirm');
+  await s.waitUntil('return document.body.innerText.includes("SUSPENDED")', [], { what: 'suspended' });
+  await shot('suspended', 'user-detail');
+  await click('action-unsuspend');
+  await click('unsuspend-confirm');
+  await s.waitUntil('return !document.body.innerText.includes("SUSPENDED")', [], { what: 'unsuspended' });
+});
+
+test('delete asks for the typed e-mail and leaves a tombstone', async () => {
+  await click('action-delete');
+  const confirm = await s.waitFor(byTestId('delete-confirm'));
+  assert.equal(await s.script('return arguments[0].disabled', [el(confirm)]), true);
+  await s.type(await s.waitFor(byTestId('delete-confirmation')), 'mariam@example.com');
+  await s.screenshot('delete-confirm');
+  await s.click(confirm);
+  await s.waitFor(byTestId('roster'));
+  await s.waitFor(`${byTestId('roster-row')}[data-external-user-id="${ext}"]`, { text: 'Deleted' });
+  await s.screenshot('roster-after-delete');
+});
