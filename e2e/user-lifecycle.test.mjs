@@ -67,7 +67,10 @@ async function refreshUntil(refresh, testId, want, timeout = 20000) {
 let ext;
 
 test('create a user who lives in a proof-of-address country', async () => {
-  await s.waitUntil('return !document.querySelector(\'[data-testid="env-select"]\').disabled');
+  // The page may still be loading when the session starts.
+  await s.waitUntil('const e = document.querySelector(\'[data-testid="env-select"]\'); return e && !e.disabled', [], {
+    what: 'the app is loaded',
+  });
   await click('nav-new-user');
   await s.type(await s.waitFor(byTestId('field-email')), 'mariam@example.com');
   await s.type(await s.waitFor(byTestId('field-firstName')), 'Mariam');
@@ -94,8 +97,17 @@ test('Method A: files picked in the native dialog, uploaded with progress', asyn
   await pickInDialog(() => click('kyc-pick-selfie'), selfie);
   await s.waitFor(byTestId('kyc-slot-selfie'), { text: 'selfie.jpg' });
   await shot('kyc-files', 'kyc-slot-front');
+  // Record every value the progress bars take: the bars are fed by the Rust side's channel.
+  await s.script(`window.__progress = [];
+    new MutationObserver(() => document.querySelectorAll('progress[data-testid^="upload-progress-"]')
+      .forEach((p) => window.__progress.push([p.dataset.testid, Number(p.value), Number(p.max)])))
+      .observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['value', 'max'] });`);
   await click('kyc-upload');
   await s.waitFor(byTestId('toast'), { text: '' });
+  const progress = await s.waitUntil('return window.__progress.length ? window.__progress : null', [], { what: 'progress reported' });
+  const finals = new Map(progress.map(([id, value, max]) => [id, [value, max]]));
+  assert.deepEqual([...finals.keys()].sort(), ['upload-progress-0', 'upload-progress-1'], 'one bar per file');
+  for (const [id, [value, max]] of finals) assert.equal(value, max, `${id} reached 100%`);
   await s.waitUntil('return document.body.innerText.includes("PENDING")', [], { what: 'KYC pending after upload' });
 });
 
