@@ -18,6 +18,24 @@ use ts_rs::TS;
 #[derive(Default)]
 pub struct Uploads(Mutex<HashMap<String, tokio::task::AbortHandle>>);
 
+impl Uploads {
+    /// Stops the upload; `false` when none runs under that id (already finished).
+    fn cancel(&self, upload_id: &str) -> bool {
+        match self
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(upload_id)
+        {
+            Some(handle) => {
+                handle.abort();
+                true
+            }
+            None => false,
+        }
+    }
+}
+
 /// The native file dialog (GTK on Linux). Async: a dialog opened from the main thread would
 /// block the event loop.
 #[tauri::command]
@@ -137,5 +155,48 @@ pub fn upload_cancel(uploads: State<'_, Uploads>, upload_id: String) -> bool {
             true
         }
         None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn cancel_stops_the_upload_task_and_says_so() {
+        let uploads = Arc::new(Uploads::default());
+        let finished = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let done = finished.clone();
+        let running = {
+            let uploads = uploads.clone();
+            tokio::spawn(async move {
+                cancellable(&uploads, "u1".into(), async move {
+                    tokio::time::sleep(Duration::from_secs(30)).await;
+                    done.store(true, std::sync::atomic::Ordering::SeqCst);
+                    Ok(())
+                })
+                .await
+            })
+        };
+        while uploads.0.lock().unwrap().is_empty() {
+            tokio::task::yield_now().await;
+        }
+        assert!(uploads.cancel("u1"));
+        let err = running.await.unwrap().unwrap_err();
+        assert_eq!(err.code, "cancelled");
+        assert!(!finished.load(std::sync::atomic::Ordering::SeqCst));
+        assert!(
+            uploads.0.lock().unwrap().is_empty(),
+            "nothing left registered"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_finished_upload_is_no_longer_cancellable() {
+        let uploads = Uploads::default();
+        let out: CommandResult<u8> = cancellable(&uploads, "u2".into(), async { Ok(7) }).await;
+        assert_eq!(out.unwrap(), 7);
+        assert!(!uploads.cancel("u2"), "nothing to cancel once finished");
     }
 }
