@@ -124,7 +124,7 @@ async fn custom_environment_uses_the_key_from_the_keychain() {
 
     let conn = rusqlite::Connection::open(d.db_path()).unwrap();
     let states: Vec<String> = conn
-        .prepare("SELECT state FROM outbox ORDER BY created_at")
+        .prepare("SELECT state FROM outbox ORDER BY rowid")
         .unwrap()
         .query_map([], |r| r.get(0))
         .unwrap()

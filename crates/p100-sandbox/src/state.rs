@@ -55,12 +55,7 @@ enum Timer {
 pub const DEFAULT_REJECTION: &str = "DOCUMENT_DAMAGED";
 
 pub fn now() -> String {
-    let t = time::OffsetDateTime::now_utc();
-    let t = t
-        .replace_nanosecond(t.millisecond() as u32 * 1_000_000)
-        .unwrap_or(t);
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
+    p100::timestamp::now()
 }
 
 impl Sandbox {

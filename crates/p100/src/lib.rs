@@ -10,6 +10,7 @@ pub mod error;
 pub mod models;
 pub mod response;
 pub mod routes;
+pub mod timestamp;
 pub mod upload;
 pub mod validate;
 

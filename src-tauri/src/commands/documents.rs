@@ -144,18 +144,7 @@ pub async fn poa_upload(
 
 #[tauri::command]
 pub fn upload_cancel(uploads: State<'_, Uploads>, upload_id: String) -> bool {
-    match uploads
-        .0
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .remove(&upload_id)
-    {
-        Some(handle) => {
-            handle.abort();
-            true
-        }
-        None => false,
-    }
+    uploads.cancel(&upload_id)
 }
 
 #[cfg(test)]

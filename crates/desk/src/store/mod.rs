@@ -46,10 +46,5 @@ impl Store {
 
 /// UTC now as RFC 3339 with milliseconds: sortable as text.
 pub fn now() -> String {
-    let t = time::OffsetDateTime::now_utc();
-    let t = t
-        .replace_nanosecond(t.millisecond() as u32 * 1_000_000)
-        .unwrap_or(t);
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
+    p100::timestamp::now()
 }

@@ -93,7 +93,7 @@ impl Store {
     pub fn outbox_open_entries(&self) -> Result<Vec<OutboxEntry>> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
-            "SELECT id FROM outbox WHERE state IN ('pending', 'unknown') ORDER BY created_at, id",
+            "SELECT id FROM outbox WHERE state IN ('pending', 'unknown') ORDER BY rowid",
         )?;
         let ids = stmt
             .query_map([], |r| r.get::<_, String>(0))?

@@ -136,7 +136,7 @@ impl Store {
     pub fn list_users(&self, env: EnvironmentKind) -> Result<Vec<UserRecord>> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM users WHERE environment = ?1 ORDER BY created_at DESC, external_user_id"
+            "SELECT {COLUMNS} FROM users WHERE environment = ?1 ORDER BY created_at DESC, rowid DESC"
         ))?;
         let rows = stmt
             .query_map([env.as_str()], from_row)?
