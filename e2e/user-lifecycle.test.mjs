@@ -122,6 +122,13 @@ test('verification data, then the sandbox activates the user; balances show the 
   const balances = await text('balances');
   assert.match(balances, /LT\d{18}/, 'a Lithuanian IBAN');
   await refreshUntil('kyc-refresh', 'user-detail', 'ACTIVE');
+  await click('copy-iban');
+  const copied = await s.waitUntil(
+    'const t = document.querySelector(\'[data-testid="copy-iban"]\').parentElement.textContent; return /Copied|Could not/.test(t) && t',
+    [],
+    { what: 'the copy result' },
+  );
+  assert.match(copied, /Copied/, 'the IBAN reached the clipboard');
   await shot('balances', 'balances');
 });
 
