@@ -1,10 +1,11 @@
 import type { JSX } from 'preact';
-import { useRef, useState, type Dispatch, type StateUpdater } from 'preact/hooks';
-import { toCommandError, useBackend } from '../api/backend';
-import type { CommandError, Country, FieldError, NewUser, UserRecord } from '../api/bindings';
+import type { Dispatch, StateUpdater } from 'preact/hooks';
+import { useBackend } from '../api/backend';
+import type { CommandError, Country, NewUser, UserRecord } from '../api/bindings';
 import { CountrySelect } from '../components/CountrySelect';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Field } from '../components/Field';
+import { useForm } from '../useForm';
 
 /** NewUser's text fields, in the order the form shows them (and focuses the first error). */
 const TEXT_FIELDS = [
@@ -28,7 +29,6 @@ type TextField = (typeof TEXT_FIELDS)[number];
 type FormField = TextField | 'hasAcceptedP100Tc';
 
 const FORM_ORDER: readonly FormField[] = [...TEXT_FIELDS, 'hasAcceptedP100Tc'];
-const isFormField = (f: string): f is FormField => (FORM_ORDER as readonly string[]).includes(f);
 
 export type Draft = Record<TextField, string> & { hasAcceptedP100Tc: boolean };
 
@@ -54,61 +54,16 @@ interface Props {
   onCreated: (user: UserRecord) => void;
 }
 
-interface Failure {
-  error: CommandError;
-  /** Messages the form has no field for (field "" or one it does not show). */
-  loose: FieldError[];
-}
-
 export function UserForm({ countries, countriesError, draft, setDraft, onCreated }: Props) {
   const backend = useBackend();
-  const formRef = useRef<HTMLFormElement>(null);
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<Partial<Record<FormField, string>>>({});
-  const [failure, setFailure] = useState<Failure | null>(null);
-
-  const update = <K extends FormField>(name: K, value: Draft[K]) => {
-    setDraft((d) => ({ ...d, [name]: value }));
-    // The message was about the old value; the next submit re-checks the new one.
-    setErrors((errs) => {
-      if (errs[name] === undefined) return errs;
-      const next = { ...errs };
-      delete next[name];
-      return next;
-    });
-  };
+  const { errors, failure, busy, formRef, update, run, reset } = useForm([draft, setDraft], FORM_ORDER);
 
   const submit = async (e: Event) => {
     e.preventDefault();
     if (busy) return;
-    setBusy(true);
-    setErrors({});
-    setFailure(null);
-    let user: UserRecord;
-    try {
-      user = await backend.userCreate(toNewUser(draft));
-    } catch (err) {
-      const error = toCommandError(err);
-      const reported =
-        error.fields.length > 0 || !error.field
-          ? error.fields
-          : [{ field: error.field, message: error.message }];
-      const byField: Partial<Record<FormField, string>> = {};
-      const loose: FieldError[] = [];
-      for (const f of reported) {
-        if (isFormField(f.field)) byField[f.field] = [byField[f.field], f.message].filter(Boolean).join(' ');
-        else loose.push(f);
-      }
-      setErrors(byField);
-      setFailure({ error, loose });
-      setBusy(false);
-      const first = FORM_ORDER.find((f) => byField[f] !== undefined);
-      const el = first ? formRef.current?.elements.namedItem(first) : null;
-      if (el instanceof HTMLElement) el.focus();
-      return;
-    }
-    // The parent clears the draft and leaves this screen, so no state is set after this.
-    onCreated(user);
+    const user = await run(() => backend.userCreate(toNewUser(draft)));
+    // The parent clears the draft and leaves this screen.
+    if (user !== undefined) onCreated(user);
   };
 
   const text = (
@@ -159,15 +114,7 @@ export function UserForm({ countries, countriesError, draft, setDraft, onCreated
       </div>
       <ErrorBanner error={countriesError} />
       <form ref={formRef} class="user-form" onSubmit={submit} noValidate>
-        <ErrorBanner error={failure?.error ?? null} testId="form-error">
-          {failure && failure.loose.length > 0 && (
-            <ul>
-              {failure.loose.map((f, i) => (
-                <li key={i}>{f.message}</li>
-              ))}
-            </ul>
-          )}
-        </ErrorBanner>
+        <ErrorBanner error={failure?.error ?? null} loose={failure?.loose} testId="form-error" />
         <fieldset>
           <legend>Contact</legend>
           {text('email', 'Email', { required: true, type: 'email', autoComplete: 'off' })}
@@ -222,11 +169,7 @@ export function UserForm({ countries, countriesError, draft, setDraft, onCreated
             type="button"
             class="secondary"
             disabled={busy}
-            onClick={() => {
-              setDraft(emptyDraft());
-              setErrors({});
-              setFailure(null);
-            }}
+            onClick={() => reset(emptyDraft())}
           >
             Clear
           </button>

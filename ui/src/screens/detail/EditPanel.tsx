@@ -1,11 +1,11 @@
-import { useRef, useState } from 'preact/hooks';
-import { toCommandError, useBackend } from '../../api/backend';
-import type { CommandError, FieldError, UserProfile, UserRecord } from '../../api/bindings';
+import { useState } from 'preact/hooks';
+import { useBackend } from '../../api/backend';
+import type { UserProfile, UserRecord } from '../../api/bindings';
 import { CountrySelect } from '../../components/CountrySelect';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { Field } from '../../components/Field';
 import { displayName } from '../../format';
-import { focusFirstError, splitErrors } from '../../formErrors';
+import { useForm } from '../../useForm';
 import type { CountryProps, PanelProps } from './types';
 
 /** UserProfile's fields in form order. */
@@ -74,39 +74,18 @@ function toProfile(draft: Draft): UserProfile {
 
 export function EditPanel({ record, onUpdated, countries }: PanelProps & CountryProps) {
   const backend = useBackend();
-  const formRef = useRef<HTMLFormElement>(null);
-  const [draft, setDraft] = useState<Draft>(() => fromRecord(record));
-  const [busy, setBusy] = useState(false);
-  const [errors, setErrors] = useState<Partial<Record<ProfileField, string>>>({});
-  const [failure, setFailure] = useState<{ error: CommandError; loose: FieldError[] } | null>(null);
-
-  const update = (name: ProfileField, value: string) => {
-    setDraft((d) => ({ ...d, [name]: value }));
-    setErrors((errs) => {
-      if (errs[name] === undefined) return errs;
-      const next = { ...errs };
-      delete next[name];
-      return next;
-    });
-  };
+  const { draft, errors, failure, busy, formRef, update, run, reset } = useForm(
+    useState<Draft>(() => fromRecord(record)),
+    FIELDS,
+  );
 
   const save = async (e: Event) => {
     e.preventDefault();
     if (busy) return;
-    setBusy(true);
-    setErrors({});
-    setFailure(null);
-    try {
+    await run(async () => {
       const updated = await backend.userUpdate(record.externalUserId, toProfile(draft));
       onUpdated(updated, `Saved the changes to ${displayName(updated)}`);
-    } catch (err) {
-      const error = toCommandError(err);
-      const { byField, loose } = splitErrors(error, FIELDS);
-      setErrors(byField);
-      setFailure({ error, loose });
-      focusFirstError(formRef.current, FIELDS, byField);
-    }
-    setBusy(false);
+    });
   };
 
   return (
@@ -117,15 +96,7 @@ export function EditPanel({ record, onUpdated, countries }: PanelProps & Country
         empty; leave a field empty to keep what P100 has. Only changed fields are sent.
       </p>
       <form ref={formRef} class="grid-form" onSubmit={save} noValidate>
-        <ErrorBanner error={failure?.error ?? null} testId="edit-form-error">
-          {failure && failure.loose.length > 0 && (
-            <ul>
-              {failure.loose.map((f, i) => (
-                <li key={i}>{f.message}</li>
-              ))}
-            </ul>
-          )}
-        </ErrorBanner>
+        <ErrorBanner error={failure?.error ?? null} loose={failure?.loose} testId="edit-form-error" />
         {FIELDS.map((name) => (
           <Field key={name} prefix="edit" name={name} label={LABELS[name]} hint={HINTS[name]} error={errors[name]}>
             {(control) =>
@@ -152,11 +123,7 @@ export function EditPanel({ record, onUpdated, countries }: PanelProps & Country
             class="secondary"
             data-testid="edit-reset"
             disabled={busy}
-            onClick={() => {
-              setDraft(fromRecord(record));
-              setErrors({});
-              setFailure(null);
-            }}
+            onClick={() => reset(fromRecord(record))}
           >
             Reset
           </button>

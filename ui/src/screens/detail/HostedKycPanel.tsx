@@ -1,9 +1,7 @@
-import { useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { toCommandError, useBackend } from '../../api/backend';
 import type {
-  CommandError,
   DocumentType,
-  FieldError,
   HostedKycForm,
   HostedKycSession,
   IncomeSource,
@@ -16,8 +14,8 @@ import { ErrorBanner } from '../../components/ErrorBanner';
 import { Field } from '../../components/Field';
 import { Select } from '../../components/Select';
 import { displayName } from '../../format';
-import { focusFirstError, splitErrors } from '../../formErrors';
 import { DOCUMENT_TYPES, INCOME_SOURCES, OCCUPATIONS, OPEN_ACCOUNT_REASONS } from '../../labels';
+import { useForm, type FieldErrors } from '../../useForm';
 import type { CountryProps, PanelProps } from './types';
 
 const FIELDS = [
@@ -53,46 +51,35 @@ export function conditionalFields(income: IncomeSource | '') {
 /** Method B: P100's provider page, which the user fills in in a browser. */
 export function HostedKycPanel({ record, onUpdated, countries }: PanelProps & CountryProps) {
   const backend = useBackend();
-  const formRef = useRef<HTMLFormElement>(null);
-  const [draft, setDraft] = useState<Draft>({
-    documentType: '',
-    country: record.country ?? '',
-    incomeSource: '',
-    openAccountReason: '',
-    taxId: '',
-    occupation: '',
-    additionalInfo: '',
-  });
-  const [errors, setErrors] = useState<Partial<Record<FormField, string>>>({});
-  const [failure, setFailure] = useState<{ error: CommandError; loose: FieldError[] } | null>(null);
-  const [busy, setBusy] = useState<'start' | 'open' | null>(null);
+  const { draft, errors, failure, setFailure, busy, formRef, update, invalid, run } = useForm(
+    useState<Draft>({
+      documentType: '',
+      country: record.country ?? '',
+      incomeSource: '',
+      openAccountReason: '',
+      taxId: '',
+      occupation: '',
+      additionalInfo: '',
+    }),
+    FIELDS,
+  );
+  /** Opening the session in the browser; `busy` is starting one. */
+  const [opening, setOpening] = useState(false);
   const [session, setSession] = useState<HostedKycSession | null>(null);
   const show = conditionalFields(draft.incomeSource);
   const started = session !== null || (record.kycMethod === 'hosted' && record.verificationId !== null);
 
-  const update = <K extends keyof Draft>(name: K, value: Draft[K]) => {
-    setDraft((d) => ({ ...d, [name]: value }));
-    setErrors((errs) => {
-      if (errs[name] === undefined) return errs;
-      const next = { ...errs };
-      delete next[name];
-      return next;
-    });
-  };
-
   const start = async (e: Event) => {
     e.preventDefault();
-    if (busy) return;
-    setFailure(null);
+    if (busy || opening) return;
     // The enums have no "empty" value on the wire: a choice must be made before anything is sent.
-    const unchosen: Partial<Record<FormField, string>> = {};
+    const unchosen: FieldErrors<FormField> = {};
     if (!draft.documentType) unchosen.documentType = 'Choose the document type';
     if (!draft.incomeSource) unchosen.incomeSource = 'Choose the source of income';
     if (!draft.openAccountReason) unchosen.openAccountReason = 'Choose why the account is opened';
     if (show.occupation && !draft.occupation) unchosen.occupation = 'Choose the occupation';
     if (!draft.documentType || !draft.incomeSource || !draft.openAccountReason || unchosen.occupation) {
-      setErrors(unchosen);
-      focusFirstError(formRef.current, FIELDS, unchosen);
+      invalid(unchosen);
       return;
     }
     const form: HostedKycForm = {
@@ -106,9 +93,7 @@ export function HostedKycPanel({ record, onUpdated, countries }: PanelProps & Co
     if (show.occupation && draft.occupation) form.occupation = draft.occupation;
     if (show.additionalInfo) form.additionalInfo = draft.additionalInfo;
 
-    setBusy('start');
-    setErrors({});
-    try {
+    await run(async () => {
       const created = await backend.kycHostedStart(record.externalUserId, form);
       setSession(created);
       // Rust recorded the session on the user; take the record as it is now.
@@ -122,25 +107,18 @@ export function HostedKycPanel({ record, onUpdated, countries }: PanelProps & Co
         rejectionReason: null,
       };
       onUpdated(updated, `Started hosted KYC for ${displayName(updated)}`);
-    } catch (err) {
-      const error = toCommandError(err);
-      const { byField, loose } = splitErrors(error, FIELDS);
-      setErrors(byField);
-      setFailure({ error, loose });
-      focusFirstError(formRef.current, FIELDS, byField);
-    }
-    setBusy(null);
+    });
   };
 
   const open = async () => {
-    setBusy('open');
+    setOpening(true);
     setFailure(null);
     try {
       await backend.kycHostedOpen(record.externalUserId);
     } catch (err) {
       setFailure({ error: toCommandError(err), loose: [] });
     }
-    setBusy(null);
+    setOpening(false);
   };
 
   return (
@@ -150,15 +128,7 @@ export function HostedKycPanel({ record, onUpdated, countries }: PanelProps & Co
         P100 creates a verification session; the user completes it on the provider's page in a browser.
       </p>
       <form ref={formRef} class="grid-form" onSubmit={start} noValidate>
-        <ErrorBanner error={failure?.error ?? null} testId="hosted-error">
-          {failure && failure.loose.length > 0 && (
-            <ul>
-              {failure.loose.map((f, i) => (
-                <li key={i}>{f.message}</li>
-              ))}
-            </ul>
-          )}
-        </ErrorBanner>
+        <ErrorBanner error={failure?.error ?? null} loose={failure?.loose} testId="hosted-error" />
         <Field prefix="hosted" name="documentType" label="Document type" required error={errors.documentType}>
           {(control) => (
             <Select
@@ -250,18 +220,18 @@ export function HostedKycPanel({ record, onUpdated, countries }: PanelProps & Co
           </Field>
         )}
         <div class="actions span-all">
-          <button type="submit" class="primary" data-testid="hosted-start" disabled={busy !== null} aria-busy={busy === 'start'}>
-            {busy === 'start' ? 'Starting…' : started ? 'Start a new session' : 'Start hosted KYC'}
+          <button type="submit" class="primary" data-testid="hosted-start" disabled={busy || opening} aria-busy={busy}>
+            {busy ? 'Starting…' : started ? 'Start a new session' : 'Start hosted KYC'}
           </button>
           {started && (
             <button
               type="button"
               class="secondary"
               data-testid="hosted-open"
-              disabled={busy !== null}
+              disabled={busy || opening}
               onClick={() => void open()}
             >
-              {busy === 'open' ? 'Opening…' : 'Open verification in browser'}
+              {opening ? 'Opening…' : 'Open verification in browser'}
             </button>
           )}
         </div>

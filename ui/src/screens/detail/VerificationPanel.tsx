@@ -1,13 +1,13 @@
-import { useRef, useState } from 'preact/hooks';
-import { toCommandError, useBackend } from '../../api/backend';
-import type { CommandError, DocumentType, FieldError, VerificationForm } from '../../api/bindings';
+import { useState } from 'preact/hooks';
+import { useBackend } from '../../api/backend';
+import type { DocumentType, VerificationForm } from '../../api/bindings';
 import { CountrySelect } from '../../components/CountrySelect';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { Field } from '../../components/Field';
 import { Select } from '../../components/Select';
 import { displayName } from '../../format';
-import { focusFirstError, splitErrors } from '../../formErrors';
 import { DOCUMENT_TYPES } from '../../labels';
+import { useForm } from '../../useForm';
 import type { CountryProps, PanelProps } from './types';
 
 const FIELDS = [
@@ -26,30 +26,16 @@ const EMPTY: Draft = { documentType: '', documentNumber: '', issuingCountry: '',
 /** Add User Verification: the document data the operator read off the user's document. */
 export function VerificationPanel({ record, onUpdated, countries }: PanelProps & CountryProps) {
   const backend = useBackend();
-  const formRef = useRef<HTMLFormElement>(null);
-  const [draft, setDraft] = useState<Draft>({ ...EMPTY, issuingCountry: record.citizenship ?? '' });
-  const [errors, setErrors] = useState<Partial<Record<FormField, string>>>({});
-  const [failure, setFailure] = useState<{ error: CommandError; loose: FieldError[] } | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const update = <K extends FormField>(name: K, value: Draft[K]) => {
-    setDraft((d) => ({ ...d, [name]: value }));
-    setErrors((errs) => {
-      if (errs[name] === undefined) return errs;
-      const next = { ...errs };
-      delete next[name];
-      return next;
-    });
-  };
+  const { draft, errors, failure, busy, formRef, update, invalid, run } = useForm(
+    useState<Draft>({ ...EMPTY, issuingCountry: record.citizenship ?? '' }),
+    FIELDS,
+  );
 
   const submit = async (e: Event) => {
     e.preventDefault();
     if (busy) return;
-    setFailure(null);
     if (!draft.documentType) {
-      const unchosen = { documentType: 'Choose the document type' };
-      setErrors(unchosen);
-      focusFirstError(formRef.current, FIELDS, unchosen);
+      invalid({ documentType: 'Choose the document type' });
       return;
     }
     const form: VerificationForm = {
@@ -59,19 +45,10 @@ export function VerificationPanel({ record, onUpdated, countries }: PanelProps &
       expiryDate: draft.expiryDate,
     };
     if (draft.issueDate.trim()) form.issueDate = draft.issueDate;
-    setBusy(true);
-    setErrors({});
-    try {
+    await run(async () => {
       const updated = await backend.userVerify(record.externalUserId, form);
       onUpdated(updated, `Sent the verification data of ${displayName(updated)}`);
-    } catch (err) {
-      const error = toCommandError(err);
-      const { byField, loose } = splitErrors(error, FIELDS);
-      setErrors(byField);
-      setFailure({ error, loose });
-      focusFirstError(formRef.current, FIELDS, byField);
-    }
-    setBusy(false);
+    });
   };
 
   const date = (name: 'issueDate' | 'expiryDate', label: string, required: boolean) => (
@@ -87,15 +64,7 @@ export function VerificationPanel({ record, onUpdated, countries }: PanelProps &
       <h2 id="verify-title">Verification data</h2>
       <p class="muted">The identity document's details, as printed on it (Add User Verification).</p>
       <form ref={formRef} class="grid-form" onSubmit={submit} noValidate>
-        <ErrorBanner error={failure?.error ?? null} testId="verify-error">
-          {failure && failure.loose.length > 0 && (
-            <ul>
-              {failure.loose.map((f, i) => (
-                <li key={i}>{f.message}</li>
-              ))}
-            </ul>
-          )}
-        </ErrorBanner>
+        <ErrorBanner error={failure?.error ?? null} loose={failure?.loose} testId="verify-error" />
         <Field prefix="verify" name="documentType" label="Document type" required error={errors.documentType}>
           {(control) => (
             <Select
