@@ -119,6 +119,7 @@ describe('roster', () => {
       rejectionReason: null,
       poaStatus: null,
       deletedAt: null,
+      profile: { email: 'grace@example.com', firstName: 'Grace', lastName: 'Hopper', country: 'US', citizenship: 'US' },
       createdAt: '2025-01-02T03:04:05Z',
       updatedAt: '2025-01-02T03:04:05Z',
     };

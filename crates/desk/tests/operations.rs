@@ -327,6 +327,11 @@ async fn account_operations_update_the_roster_and_explain_refusals() {
     edited.email = Some("ada@example.com".into());
     let rec = d.update_user(&ext, edited.clone()).await.unwrap();
     assert_eq!(rec.email.as_deref(), Some("ada@example.com"));
+    assert_eq!(
+        rec.profile.city.as_deref(),
+        Some("Gdańsk"),
+        "the whole profile, for the edit form"
+    );
     let sent = d
         .with_sandbox(|h| h.state().user(&ext).unwrap().profile.city)
         .await

@@ -73,7 +73,11 @@ verificationId: string | null, verificationStatus: string | null, attemptStatus:
 /**
  * Set when the user was deleted: the row stays as a tombstone.
  */
-deletedAt: string | null, };
+deletedAt: string | null, 
+/**
+ * Every profile field as P100 last accepted it, for the edit form.
+ */
+profile: UserProfile, };
 
 export type JournalEntry = { id: number, at: string, 
 /**

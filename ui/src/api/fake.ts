@@ -68,7 +68,7 @@ const invalid = (fields: FieldError[]) => fail('invalid', 'Some fields need atte
 
 /** A complete record with sensible defaults, for tests to start from. */
 export function fakeUser(overrides: Partial<UserRecord> = {}): UserRecord {
-  return {
+  const base: Omit<UserRecord, 'profile'> = {
     environment: 'sandbox',
     externalUserId: 'ext-1',
     userId: 'u-1',
@@ -91,6 +91,15 @@ export function fakeUser(overrides: Partial<UserRecord> = {}): UserRecord {
     updatedAt: '2025-01-02T03:04:05Z',
     ...overrides,
   };
+  // The profile as the desk keeps it follows the record's own columns unless a test sets one.
+  const profile = overrides.profile ?? {
+    email: base.email ?? undefined,
+    firstName: base.firstName ?? undefined,
+    lastName: base.lastName ?? undefined,
+    country: base.country ?? undefined,
+    citizenship: base.citizenship ?? undefined,
+  };
+  return { ...base, profile };
 }
 
 let tokenSeq = 0;
@@ -318,7 +327,8 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
       if (patch.email && !patch.email.includes('@')) {
         throw invalid([{ field: 'email', message: 'email must be an email address' }]);
       }
-      return change(ext, patch);
+      const kept = Object.fromEntries(Object.entries(profile).filter(([, v]) => typeof v === 'string' && v.trim() !== ''));
+      return change(ext, { ...patch, profile: { ...u.profile, ...kept } });
     },
     async userDelete(ext, confirmation) {
       log('userDelete', ext, confirmation);

@@ -37,12 +37,14 @@ pub struct UserRecord {
     pub updated_at: String,
     /// Set when the user was deleted: the row stays as a tombstone.
     pub deleted_at: Option<String>,
+    /// Every profile field as P100 last accepted it, for the edit form.
+    pub profile: UserProfile,
 }
 
 const COLUMNS: &str = "environment, external_user_id, user_id, email, first_name, last_name, country, \
                        citizenship, status, poa_required_for_extended, extended, kyc_method, verification_id, \
                        verification_status, attempt_status, rejection_reason, poa_status, created_at, updated_at, \
-                       deleted_at";
+                       deleted_at, profile_json";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<UserRecord> {
     let env: String = r.get(0)?;
@@ -67,6 +69,8 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<UserRecord> {
         created_at: r.get(17)?,
         updated_at: r.get(18)?,
         deleted_at: r.get(19)?,
+        // Written by this desk from a UserProfile; an unreadable one shows as empty, not as an error.
+        profile: serde_json::from_str(&r.get::<_, String>(20)?).unwrap_or_default(),
     })
 }
 

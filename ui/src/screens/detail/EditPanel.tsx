@@ -56,13 +56,7 @@ const HINTS: Partial<Record<ProfileField, string>> = {
 
 /** The record keeps only these profile fields; the others start empty. */
 function fromRecord(r: UserRecord): Draft {
-  const draft = Object.fromEntries(FIELDS.map((f) => [f, ''])) as Draft;
-  draft.email = r.email ?? '';
-  draft.firstName = r.firstName ?? '';
-  draft.lastName = r.lastName ?? '';
-  draft.country = r.country ?? '';
-  draft.citizenship = r.citizenship ?? '';
-  return draft;
+  return Object.fromEntries(FIELDS.map((f) => [f, r.profile[f] ?? ''])) as Draft;
 }
 
 /** The whole edited profile, blanks left out; Rust works out what changed. */
@@ -92,8 +86,8 @@ export function EditPanel({ record, onUpdated, countries }: PanelProps & Country
     <section class="panel" aria-labelledby="edit-title" data-testid="edit-panel">
       <h2 id="edit-title">Edit profile</h2>
       <p class="muted">
-        Only the e-mail, name, residence and citizenship are kept on the desk, so the other fields start
-        empty; leave a field empty to keep what P100 has. Only changed fields are sent.
+        The profile as P100 last accepted it. Only changed fields are sent; emptying a field does not
+        erase it at P100.
       </p>
       <form ref={formRef} class="grid-form" onSubmit={save} noValidate>
         <ErrorBanner error={failure?.error ?? null} loose={failure?.loose} testId="edit-form-error" />
