@@ -25,12 +25,14 @@ function freePort() {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Starts tauri-driver on free ports and waits until it answers. */
-export async function startDriver() {
+export async function startDriver(env = {}) {
   const port = await freePort();
   const nativePort = await freePort();
   const bin = process.env.TAURI_DRIVER ?? 'tauri-driver';
+  // The app inherits this environment through tauri-driver and WebKitWebDriver.
   const proc = spawn(bin, ['--port', String(port), '--native-port', String(nativePort)], {
     stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, ...env },
   });
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
