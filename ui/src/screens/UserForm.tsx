@@ -6,24 +6,9 @@ import { CountrySelect } from '../components/CountrySelect';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Field } from '../components/Field';
 import { useForm } from '../useForm';
+import { PROFILE_FIELDS } from '../profileFields';
 
-/** NewUser's text fields, in the order the form shows them (and focuses the first error). */
-const TEXT_FIELDS = [
-  'email',
-  'phone',
-  'firstName',
-  'lastName',
-  'street',
-  'number',
-  'city',
-  'postCode',
-  'country',
-  'citizenship',
-  'nationality',
-  'birthCountry',
-  'birthDate',
-  'userIdentificationNumber',
-] as const satisfies ReadonlyArray<keyof NewUser>;
+const TEXT_FIELDS = PROFILE_FIELDS;
 
 type TextField = (typeof TEXT_FIELDS)[number];
 type FormField = TextField | 'hasAcceptedP100Tc';

@@ -7,26 +7,9 @@ import { Field } from '../../components/Field';
 import { displayName } from '../../format';
 import { useForm } from '../../useForm';
 import type { CountryProps, PanelProps } from './types';
+import { PROFILE_FIELDS, type ProfileField } from '../../profileFields';
 
-/** UserProfile's fields in form order. */
-const FIELDS = [
-  'email',
-  'phone',
-  'firstName',
-  'lastName',
-  'street',
-  'number',
-  'city',
-  'postCode',
-  'country',
-  'citizenship',
-  'nationality',
-  'birthCountry',
-  'birthDate',
-  'userIdentificationNumber',
-] as const satisfies ReadonlyArray<keyof UserProfile>;
-
-type ProfileField = (typeof FIELDS)[number];
+const FIELDS = PROFILE_FIELDS;
 type Draft = Record<ProfileField, string>;
 
 const COUNTRY_FIELDS: ReadonlySet<ProfileField> = new Set(['country', 'citizenship', 'nationality', 'birthCountry']);
