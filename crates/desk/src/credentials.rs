@@ -6,6 +6,45 @@ use crate::environment::EnvironmentKind;
 use crate::error::{Error, Result};
 use p100::ApiKey;
 
+/// The webhook security token P100 sends in `Authorization` (REFERENCE.md §1.2, §7.1). Same
+/// shape rules as an API key, and just as secret: Debug and Display print `***`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct WebhookToken(ApiKey);
+
+impl WebhookToken {
+    pub fn new(raw: impl AsRef<str>) -> std::result::Result<Self, p100::InvalidApiKey> {
+        ApiKey::new(raw).map(Self)
+    }
+
+    /// A fresh random token, for the embedded sandbox.
+    pub fn generate() -> Self {
+        Self(ApiKey::new(format!("whk_{}", uuid::Uuid::new_v4().simple())).expect("visible ASCII"))
+    }
+
+    pub(crate) fn expose(&self) -> &str {
+        self.0.expose()
+    }
+
+    /// Compares with what a caller sent in constant time, so the answer's timing does not leak
+    /// how much of the token was right.
+    pub(crate) fn matches(&self, presented: &str) -> bool {
+        let (a, b) = (self.expose().as_bytes(), presented.as_bytes());
+        a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    }
+}
+
+impl std::fmt::Debug for WebhookToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WebhookToken(***)")
+    }
+}
+
+impl std::fmt::Display for WebhookToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
+
 /// The keychain entries of one desk installation. Blocking: call from `spawn_blocking`.
 #[derive(Debug, Clone)]
 pub struct Keychain {
@@ -22,6 +61,34 @@ impl Keychain {
 
     fn entry(&self, env: EnvironmentKind) -> Result<keyring::Entry> {
         keyring::Entry::new(&self.service, &format!("api-key/{}", env.as_str())).map_err(map_err)
+    }
+
+    fn token_entry(&self, env: EnvironmentKind) -> Result<keyring::Entry> {
+        keyring::Entry::new(&self.service, &format!("webhook-token/{}", env.as_str()))
+            .map_err(map_err)
+    }
+
+    pub fn set_webhook_token(&self, env: EnvironmentKind, token: &WebhookToken) -> Result<()> {
+        self.token_entry(env)?
+            .set_password(token.0.expose())
+            .map_err(map_err)
+    }
+
+    pub fn remove_webhook_token(&self, env: EnvironmentKind) -> Result<bool> {
+        match self.token_entry(env)?.delete_credential() {
+            Ok(()) => Ok(true),
+            Err(keyring::Error::NoEntry) => Ok(false),
+            Err(e) => Err(map_err(e)),
+        }
+    }
+
+    /// The token P100 puts in `Authorization`, for the receiver to compare. Crate-private.
+    pub(crate) fn webhook_token(&self, env: EnvironmentKind) -> Result<Option<WebhookToken>> {
+        match self.token_entry(env)?.get_password() {
+            Ok(raw) => Ok(WebhookToken::new(raw).ok()),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(map_err(e)),
+        }
     }
 
     pub fn set(&self, env: EnvironmentKind, key: &ApiKey) -> Result<()> {

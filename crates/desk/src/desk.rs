@@ -60,6 +60,8 @@ pub struct Desk {
     client: OnceLock<p100::Client>,
     db_path: PathBuf,
     pub(crate) documents: Arc<crate::documents::Documents>,
+    pub(crate) changes: tokio::sync::broadcast::Sender<crate::store::roster::UserRecord>,
+    pub(crate) sync: tokio::sync::Mutex<crate::sync::SyncState>,
 }
 
 impl Desk {
@@ -80,6 +82,8 @@ impl Desk {
             client: OnceLock::new(),
             db_path,
             documents: Arc::default(),
+            changes: tokio::sync::broadcast::channel(1024).0,
+            sync: tokio::sync::Mutex::default(),
         })
     }
 
@@ -96,7 +100,7 @@ impl Desk {
         tokio::task::spawn_blocking(move || f(&store)).await?
     }
 
-    async fn keychain<T: Send + 'static>(
+    pub(crate) async fn keychain<T: Send + 'static>(
         &self,
         f: impl FnOnce(&Keychain) -> Result<T> + Send + 'static,
     ) -> Result<T> {
@@ -271,9 +275,25 @@ impl Desk {
         let mut guard = self.sandbox.lock().await;
         if guard.is_none() {
             let dir = self.db_path.parent().unwrap_or(Path::new("."));
-            *guard = Some(EmbeddedSandbox::start(dir).await?);
+            let sandbox = EmbeddedSandbox::start(dir).await?;
+            *guard = Some(sandbox);
+            // Lock order is sandbox, then sync: the receiver (if it runs) learns of the new
+            // sandbox here; a receiver started later points it itself.
+            drop(guard);
+            self.point_sandbox_webhooks().await;
+            guard = self.sandbox.lock().await;
+            if guard.is_none() {
+                return Err(Error::Sandbox("stopped while starting".into()));
+            }
         }
         Ok(guard)
+    }
+
+    /// Runs `f` on the embedded sandbox only if it is already running.
+    pub(crate) async fn if_sandbox_running(&self, f: impl FnOnce(&p100_sandbox::SandboxHandle)) {
+        if let Some(sb) = self.sandbox.lock().await.as_ref() {
+            f(sb.handle());
+        }
     }
 
     /// The embedded sandbox's base URL, starting it if needed.

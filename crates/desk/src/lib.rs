@@ -8,11 +8,14 @@ pub mod documents;
 pub mod environment;
 pub mod error;
 mod operation;
+pub mod onboarding;
 pub mod operator;
 pub mod sandbox;
 pub mod store;
+pub mod sync;
 pub mod uploads;
 pub mod users;
+pub mod views;
 
 pub use desk::{Desk, DeskConfig};
 pub use environment::{EnvironmentInfo, EnvironmentKind};

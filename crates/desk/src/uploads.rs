@@ -17,6 +17,25 @@ impl Desk {
         Ok(tokio::task::spawn_blocking(move || docs.admit(&paths)).await?)
     }
 
+    /// The files of an upload as the timeline keeps them: name, size, type and the 160 px
+    /// thumbnail the operator saw when picking them (never the document itself).
+    fn describe(&self, ids: &[String], upload: &[UploadFile]) -> Vec<serde_json::Value> {
+        ids.iter()
+            .zip(upload)
+            .map(|(id, f)| {
+                let token = self.documents.token(id);
+                serde_json::json!({
+                    "side": f.field,
+                    "name": f.file_name,
+                    "size": f.size,
+                    "mime": f.mime,
+                    "thumbnail": token.as_ref().and_then(|t| t.thumbnail.clone()),
+                    "pages": token.as_ref().and_then(|t| t.pages),
+                })
+            })
+            .collect()
+    }
+
     /// Every token checked again (still the picked file) just before sending.
     async fn ready(&self, tokens: Vec<(String, String)>) -> Result<Vec<UploadFile>> {
         let docs = self.documents.clone();
@@ -86,17 +105,15 @@ impl Desk {
             .iter()
             .map(|(side, t)| (side.as_str().to_owned(), t.clone()))
             .collect();
+        let ids: Vec<String> = files.iter().map(|(_, t)| t.clone()).collect();
         let upload = self.ready(tokens).await?;
-        let names: Vec<_> = upload
-            .iter()
-            .map(|f| serde_json::json!({"side": f.field, "name": f.file_name, "size": f.size}))
-            .collect();
+        let described = self.describe(&ids, &upload);
         let client = self.client_for(env).await?;
-        let payload = serde_json::json!({"documentType": document_type, "files": names});
+        let payload = serde_json::json!({"documentType": document_type, "files": brief(&described)});
         let op = self.op(env, routes::ADD_KYC_FILE.name, ext, payload.clone(), None);
         let target = ext.to_owned();
         self.run_op(op, client.add_kyc_files(ext, document_type, &upload, progress), move |s, answer| {
-            let detail = serde_json::json!({"documentType": document_type, "files": payload["files"], "missing": answer.missing});
+            let detail = serde_json::json!({"documentType": document_type, "files": described, "missing": answer.missing});
             s.add_event(env, &target, "kycFilesUploaded", "operator", &detail)?;
             s.apply_to_user(
                 env,
@@ -128,23 +145,15 @@ impl Desk {
         }
         let (env, _) = self.known_user(ext).await?;
         let upload = self
-            .ready(
-                tokens
-                    .into_iter()
-                    .map(|t| ("files".to_owned(), t))
-                    .collect(),
-            )
+            .ready(tokens.iter().map(|t| ("files".to_owned(), t.clone())).collect())
             .await?;
-        let names: Vec<_> = upload
-            .iter()
-            .map(|f| serde_json::json!({"name": f.file_name, "size": f.size}))
-            .collect();
+        let described = self.describe(&tokens, &upload);
         let client = self.client_for(env).await?;
         let op = self.op(
             env,
             routes::ADD_POA_FILE.name,
             ext,
-            serde_json::json!({"files": names}),
+            serde_json::json!({"files": brief(&described)}),
             None,
         );
         let target = ext.to_owned();
@@ -157,7 +166,7 @@ impl Desk {
                     &target,
                     "poaUploaded",
                     "operator",
-                    &serde_json::json!({"files": names}),
+                    &serde_json::json!({"files": described, "status": answer.status.as_str()}),
                 )?;
                 s.apply_to_user(
                     env,
@@ -168,4 +177,18 @@ impl Desk {
         )
         .await
     }
+}
+
+/// A described file without its thumbnail, for the outbox and the journal.
+fn brief(described: &[serde_json::Value]) -> Vec<serde_json::Value> {
+    described
+        .iter()
+        .map(|d| {
+            let mut d = d.clone();
+            if let Some(o) = d.as_object_mut() {
+                o.remove("thumbnail");
+            }
+            d
+        })
+        .collect()
 }

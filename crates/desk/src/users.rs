@@ -185,13 +185,11 @@ impl Desk {
                 &target,
                 &RosterChange::PoaRequired(acc.poa_required_for_extended),
             )?;
-            s.add_event(
-                env,
-                &target,
-                "updated",
-                "operator",
-                &serde_json::json!({"fields": fields}),
-            )?;
+            let detail = serde_json::json!({
+                "fields": fields,
+                "poaRequiredForExtended": acc.poa_required_for_extended,
+            });
+            s.add_event(env, &target, "updated", "operator", &detail)?;
             s.apply_to_user(env, &target, &RosterChange::Profile(Box::new(acc.profile)))
         })
         .await
@@ -259,7 +257,7 @@ impl Desk {
                     &target,
                     "suspended",
                     "operator",
-                    &serde_json::json!({"reason": r}),
+                    &serde_json::json!({"reason": r, "status": acc.status.as_str()}),
                 )?;
                 s.apply_to_user(env, &target, &account_status(&acc))
             },
@@ -285,7 +283,7 @@ impl Desk {
                 &target,
                 "unsuspended",
                 "operator",
-                &serde_json::json!({"reason": note}),
+                &serde_json::json!({"reason": note, "status": acc.status.as_str()}),
             )?;
             s.apply_to_user(env, &target, &account_status(&acc))
         })

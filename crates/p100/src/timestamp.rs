@@ -18,6 +18,11 @@ pub fn format(t: OffsetDateTime) -> String {
     .unwrap_or_default()
 }
 
+/// Reads an RFC 3339 timestamp (any offset); `None` when it is not one.
+pub fn parse(s: &str) -> Option<OffsetDateTime> {
+    OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -27,6 +27,33 @@ pub struct JournalEntry {
     pub message: Option<String>,
 }
 
+/// What the journal screen asks for; every part is optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct JournalFilter {
+    #[ts(optional)]
+    pub environment: Option<EnvironmentKind>,
+    #[ts(optional)]
+    pub operator: Option<String>,
+    #[ts(optional)]
+    pub operation: Option<String>,
+    /// `ok`, `error` or `unknown`.
+    #[ts(optional)]
+    pub outcome: Option<String>,
+    /// Target (`externalUserId`) contains this.
+    #[ts(optional)]
+    pub target: Option<String>,
+    /// At or after (RFC 3339).
+    #[ts(optional)]
+    pub from: Option<String>,
+    /// Before (RFC 3339).
+    #[ts(optional)]
+    pub to: Option<String>,
+    /// At most this many lines (default 500, at most 10,000).
+    #[ts(optional)]
+    pub limit: Option<u32>,
+}
+
 /// A journal line before it is written.
 pub struct NewJournalEntry<'a> {
     pub operator: &'a str,
@@ -65,14 +92,39 @@ impl Store {
 
     /// The newest entries first.
     pub fn recent_journal(&self, limit: u32) -> Result<Vec<JournalEntry>> {
+        self.query_journal(&JournalFilter {
+            limit: Some(limit),
+            ..JournalFilter::default()
+        })
+    }
+
+    /// Entries matching every given part of `f`, newest first.
+    pub fn query_journal(&self, f: &JournalFilter) -> Result<Vec<JournalEntry>> {
+        let blank = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+        let target = blank(&f.target).map(|t| format!("%{}%", t.replace('%', "\\%").replace('_', "\\_")));
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
             "SELECT id, at, operator, environment, operation, target, outcome, p100_code, http_status, duration_ms,
                     message
-             FROM journal ORDER BY id DESC LIMIT ?1",
+             FROM journal
+             WHERE (?1 IS NULL OR environment = ?1) AND (?2 IS NULL OR operator = ?2)
+               AND (?3 IS NULL OR operation = ?3) AND (?4 IS NULL OR outcome = ?4)
+               AND (?5 IS NULL OR target LIKE ?5 ESCAPE '\\') AND (?6 IS NULL OR at >= ?6)
+               AND (?7 IS NULL OR at < ?7)
+             ORDER BY id DESC LIMIT ?8",
         )?;
+        let params = rusqlite::params![
+            f.environment.map(|e| e.as_str()),
+            blank(&f.operator),
+            blank(&f.operation),
+            blank(&f.outcome),
+            target,
+            blank(&f.from),
+            blank(&f.to),
+            f.limit.unwrap_or(500).clamp(1, 10_000),
+        ];
         let rows = stmt
-            .query_map([limit], |r| {
+            .query_map(params, |r| {
                 let env: String = r.get(3)?;
                 Ok(JournalEntry {
                     id: r.get(0)?,

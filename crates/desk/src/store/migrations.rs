@@ -75,6 +75,22 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE users ADD COLUMN rejection_reason TEXT;
     ALTER TABLE users ADD COLUMN poa_status TEXT;
     "#,
+    // 3: onboarding stages derived from the events, and who at the desk caused each event.
+    r#"
+    ALTER TABLE users ADD COLUMN stage TEXT NOT NULL DEFAULT 'created';
+    ALTER TABLE users ADD COLUMN stage_since TEXT;
+    ALTER TABLE users ADD COLUMN next_action TEXT;
+    CREATE INDEX users_by_stage ON users (environment, stage);
+    ALTER TABLE events ADD COLUMN actor TEXT;
+    CREATE TABLE stage_reached (
+        environment      TEXT NOT NULL,
+        external_user_id TEXT NOT NULL,
+        stage            TEXT NOT NULL,
+        at               TEXT NOT NULL,
+        PRIMARY KEY (environment, external_user_id, stage)
+    );
+    CREATE INDEX journal_by_operation ON journal (operation, at);
+    "#,
 ];
 
 pub fn run(conn: &mut Connection) -> rusqlite::Result<()> {

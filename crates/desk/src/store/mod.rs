@@ -3,6 +3,8 @@
 
 mod migrations;
 pub use migrations::LATEST as SCHEMA_VERSION;
+pub mod events;
+pub mod funnel;
 pub mod journal;
 pub mod outbox;
 pub mod roster;
@@ -15,6 +17,8 @@ use std::sync::{Mutex, MutexGuard};
 
 pub struct Store {
     conn: Mutex<Connection>,
+    /// The OS user at the desk, recorded with the events this desk causes.
+    operator: String,
 }
 
 impl Store {
@@ -28,13 +32,19 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations::run(&mut conn)?;
+        events::backfill(&conn)?;
         Ok(Self {
             conn: Mutex::new(conn),
+            operator: crate::operator::os_user(),
         })
     }
 
     pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn actor(&self) -> &str {
+        &self.operator
     }
 
     pub fn schema_version(&self) -> Result<i64> {

@@ -3,6 +3,7 @@
 use super::{Store, now};
 use crate::environment::EnvironmentKind;
 use crate::error::Result;
+use crate::onboarding::Stage;
 use p100::models::UserProfile;
 use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
@@ -39,12 +40,18 @@ pub struct UserRecord {
     pub deleted_at: Option<String>,
     /// Every profile field as P100 last accepted it, for the edit form.
     pub profile: UserProfile,
+    /// Where the user stands on the onboarding path, derived from the timeline.
+    pub stage: Stage,
+    /// When the user entered `stage`.
+    pub stage_since: String,
+    /// What the operator should do next, in words.
+    pub next_action: Option<String>,
 }
 
 const COLUMNS: &str = "environment, external_user_id, user_id, email, first_name, last_name, country, \
                        citizenship, status, poa_required_for_extended, extended, kyc_method, verification_id, \
                        verification_status, attempt_status, rejection_reason, poa_status, created_at, updated_at, \
-                       deleted_at, profile_json";
+                       deleted_at, profile_json, stage, stage_since, next_action";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<UserRecord> {
     let env: String = r.get(0)?;
@@ -71,6 +78,9 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<UserRecord> {
         deleted_at: r.get(19)?,
         // Written by this desk from a UserProfile; an unreadable one shows as empty, not as an error.
         profile: serde_json::from_str(&r.get::<_, String>(20)?).unwrap_or_default(),
+        stage: super::events::parse_stage(&r.get::<_, String>(21)?),
+        stage_since: r.get::<_, Option<String>>(22)?.unwrap_or_default(),
+        next_action: r.get(23)?,
     })
 }
 
@@ -90,6 +100,8 @@ pub enum RosterChange {
         rejection_reason: Option<String>,
     },
     Poa(Option<String>),
+    /// Nothing but "something happened" (its event is on the timeline): bumps `updated_at`.
+    Touch,
 }
 
 /// What the roster learns when P100 accepts a create.
@@ -213,6 +225,7 @@ impl Store {
                 set("rejection_reason", rejection_reason)?
             }
             RosterChange::Poa(status) => set("poa_status", status)?,
+            RosterChange::Touch => set("updated_at", &at)?,
         };
         let record = tx.query_row(
             &format!(
@@ -240,47 +253,5 @@ impl Store {
             )
             .optional()?;
         Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
-    }
-
-    /// Appends a timeline event for one user.
-    pub fn add_event(
-        &self,
-        env: EnvironmentKind,
-        external_user_id: &str,
-        kind: &str,
-        source: &str,
-        detail: &serde_json::Value,
-    ) -> Result<()> {
-        self.conn().execute(
-            "INSERT INTO events (environment, external_user_id, at, kind, source, detail_json)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                env.as_str(),
-                external_user_id,
-                now(),
-                kind,
-                source,
-                detail.to_string()
-            ],
-        )?;
-        Ok(())
-    }
-
-    /// `(kind, source)` of a user's events, oldest first.
-    pub fn event_kinds(
-        &self,
-        env: EnvironmentKind,
-        external_user_id: &str,
-    ) -> Result<Vec<(String, String)>> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(
-            "SELECT kind, source FROM events WHERE environment = ?1 AND external_user_id = ?2 ORDER BY id",
-        )?;
-        let rows = stmt
-            .query_map(params![env.as_str(), external_user_id], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
     }
 }

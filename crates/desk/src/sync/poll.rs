@@ -1,0 +1,150 @@
+//! Polling Get KYC Status for users under review, each on its own backoff: 2 s after a change,
+//! doubling (with jitter) up to a minute while nothing changes, so a quiet roster costs P100
+//! little and a moving one is seen quickly.
+
+use crate::desk::Desk;
+use crate::environment::EnvironmentKind;
+use crate::error::{Error, Result};
+use crate::onboarding::Stage;
+use crate::store::Store;
+use crate::store::roster::{RosterChange, UserRecord};
+use p100::models::UserStatus;
+use rusqlite::params;
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+const FIRST: Duration = Duration::from_secs(2);
+const MAX: Duration = Duration::from_secs(60);
+
+#[derive(Default)]
+pub(super) struct Schedule {
+    users: HashMap<(EnvironmentKind, String), (Instant, Duration)>,
+}
+
+impl Schedule {
+    fn due(&self, key: &(EnvironmentKind, String), now: Instant) -> bool {
+        self.users.get(key).is_none_or(|(due, _)| *due <= now)
+    }
+
+    /// Schedules the next poll: soon after a change, later and later while nothing moves.
+    fn after(&mut self, key: (EnvironmentKind, String), changed: bool, now: Instant) {
+        let interval = match self.users.get(&key) {
+            Some((_, last)) if !changed => (*last * 2).min(MAX),
+            _ => FIRST,
+        };
+        // Up to a fifth more, so that many users submitted together spread their polls.
+        let jitter = interval.mul_f64((uuid::Uuid::new_v4().as_u128() % 200) as f64 / 1000.0);
+        self.users.insert(key, (now + interval + jitter, interval));
+    }
+}
+
+impl Store {
+    /// Users whose KYC outcome is still open at P100: verification submitted, or a hosted
+    /// session the user has not finished.
+    pub fn under_review(&self, env: EnvironmentKind) -> Result<Vec<String>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT external_user_id FROM users
+             WHERE environment = ?1 AND deleted_at IS NULL AND (
+                 stage = 'verificationSubmitted'
+                 OR (stage = 'identityDocuments' AND kyc_method = 'hosted'
+                     AND coalesce(attempt_status, '') NOT IN ('SUCCESSFUL', 'REJECTED_BY_PROVIDER')))",
+        )?;
+        let rows = stmt
+            .query_map(params![env.as_str()], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok(rows)
+    }
+}
+
+impl Desk {
+    pub(super) async fn poll_due(&self, schedule: &mut Schedule) -> Result<()> {
+        let env = self.current_environment().await?;
+        let ids = self.db(move |s| s.under_review(env)).await?;
+        schedule
+            .users
+            .retain(|(e, id), _| *e == env && ids.contains(id));
+        self.sync.lock().await.polling = ids.len() as u32;
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let client = self.client_for(env).await?;
+        for id in ids {
+            let key = (env, id);
+            let now = Instant::now();
+            if !schedule.due(&key, now) {
+                continue;
+            }
+            let changed = match self.poll_user(env, &client, &key.1).await {
+                Ok(changed) => changed,
+                Err(e) => {
+                    tracing::debug!(error = %e, "KYC status poll failed");
+                    false
+                }
+            };
+            schedule.after(key, changed, now);
+        }
+        Ok(())
+    }
+
+    /// One poll; true when P100's answer changed what the roster knew.
+    async fn poll_user(&self, env: EnvironmentKind, client: &p100::Client, ext: &str) -> Result<bool> {
+        let status = client.get_kyc_status(ext).await?;
+        let id = ext.to_owned();
+        let record: Option<UserRecord> = self
+            .db(move |s| {
+                let Some(user) = s.user(env, &id)? else {
+                    return Ok(None);
+                };
+                let now = (
+                    Some(status.verification_status.as_str()),
+                    status.attempt_status.map(|a| a.as_str()),
+                    status.rejection_reason.as_deref(),
+                );
+                let known = (
+                    user.verification_status.as_deref(),
+                    user.attempt_status.as_deref(),
+                    user.rejection_reason.as_deref(),
+                );
+                if now == known {
+                    return Ok(None);
+                }
+                let detail = serde_json::to_value(&status).unwrap_or_default();
+                s.add_event(env, &id, "kycStatus", "poll", &detail)?;
+                s.apply_to_user(
+                    env,
+                    &id,
+                    &RosterChange::Kyc {
+                        method: None,
+                        verification_id: None,
+                        verification_status: now.0.map(str::to_owned),
+                        attempt_status: now.1.map(str::to_owned),
+                        rejection_reason: now.2.map(str::to_owned),
+                    },
+                )
+                .map(Some)
+            })
+            .await?;
+        let Some(mut record) = record else {
+            return Ok(false);
+        };
+        // A passed review activates the user (balances appear); unless a webhook said so
+        // already, the balances confirm it.
+        if record.verification_status.as_deref() == Some("VERIFIED")
+            && record.status == UserStatus::WaitingForActivation.as_str()
+            && record.stage != Stage::NeedsAction
+        {
+            match self.balances(ext).await {
+                Ok(_) => {}
+                Err(Error::P100(e)) => tracing::debug!(error = %e, "activation check failed"),
+                Err(e) => return Err(e),
+            }
+            let id = ext.to_owned();
+            if let Some(fresh) = self.db(move |s| s.user(env, &id)).await? {
+                record = fresh;
+            }
+        }
+        (self.notifier())(record);
+        Ok(true)
+    }
+}
