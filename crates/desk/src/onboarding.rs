@@ -129,7 +129,14 @@ impl Facts {
             }
             // A new set of documents starts the identity step again, after a rejection too.
             "kycFilesUploaded" | "hostedKycStarted" => {
-                self.kyc_method = Some(if kind == "hostedKycStarted" { "hosted" } else { "files" }.into());
+                self.kyc_method = Some(
+                    if kind == "hostedKycStarted" {
+                        "hosted"
+                    } else {
+                        "files"
+                    }
+                    .into(),
+                );
                 self.kyc_file_error = false;
                 self.verification_submitted = false;
                 self.verification_status = Some("NOT_VERIFIED".into());
@@ -232,9 +239,7 @@ impl Facts {
         match stage {
             Stage::Created => Some("Upload identity documents or start hosted KYC".into()),
             Stage::IdentityDocuments => Some(
-                if is(&self.kyc_method, "hosted")
-                    && !is(&self.attempt_status, "SUCCESSFUL")
-                {
+                if is(&self.kyc_method, "hosted") && !is(&self.attempt_status, "SUCCESSFUL") {
                     "Waiting for the user to finish hosted KYC"
                 } else {
                     "Submit the verification data"
@@ -281,5 +286,389 @@ pub fn derive<'a>(events: impl IntoIterator<Item = Fact<'a>>) -> Onboarding {
         since,
         next_action: facts.next_action(stage),
         reached,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Derives from `(kind, detail)` pairs, one second apart.
+    fn run(events: &[(&str, Value)]) -> Onboarding {
+        let ats: Vec<String> = (0..events.len())
+            .map(|i| format!("2026-11-26T10:00:{i:02}.000Z"))
+            .collect();
+        derive(
+            events
+                .iter()
+                .zip(&ats)
+                .map(|((kind, detail), at)| Fact { kind, at, detail }),
+        )
+    }
+
+    fn created(poa: bool) -> (&'static str, Value) {
+        (
+            "created",
+            json!({"userId": "u1", "poaRequiredForExtended": poa}),
+        )
+    }
+
+    fn e(kind: &'static str) -> (&'static str, Value) {
+        (kind, json!({}))
+    }
+
+    fn kyc(v: &str, a: &str, reason: Option<&str>) -> (&'static str, Value) {
+        (
+            "kycStatus",
+            json!({"verificationStatus": v, "attemptStatus": a, "rejectionReason": reason}),
+        )
+    }
+
+    fn submitted() -> (&'static str, Value) {
+        (
+            "verificationSubmitted",
+            json!({"verificationStatus": "NOT_VERIFIED", "attemptStatus": "VERIFICATION"}),
+        )
+    }
+
+    fn status(s: &str) -> (&'static str, Value) {
+        ("userStatus", json!({"status": s}))
+    }
+
+    fn stages(o: &Onboarding) -> Vec<Stage> {
+        o.reached.iter().map(|(s, _)| *s).collect()
+    }
+
+    #[test]
+    fn method_a_path_to_active() {
+        let o = run(&[created(false)]);
+        assert_eq!(o.stage, Stage::Created);
+        assert_eq!(
+            o.next_action.as_deref(),
+            Some("Upload identity documents or start hosted KYC")
+        );
+        let o = run(&[created(false), e("kycFilesUploaded")]);
+        assert_eq!(
+            (o.stage, o.since.as_str()),
+            (Stage::IdentityDocuments, "2026-11-26T10:00:01.000Z")
+        );
+        assert_eq!(
+            o.next_action.as_deref(),
+            Some("Submit the verification data")
+        );
+        let o = run(&[
+            created(false),
+            e("kycFilesUploaded"),
+            ("kycFileStatus", json!({"status": "ADDED"})),
+            submitted(),
+        ]);
+        assert_eq!(o.stage, Stage::VerificationSubmitted);
+        assert_eq!(o.next_action.as_deref(), Some("Waiting for P100's review"));
+        let o = run(&[
+            created(false),
+            e("kycFilesUploaded"),
+            submitted(),
+            kyc("VERIFIED", "SUCCESSFUL", None),
+            status("ACTIVE"),
+        ]);
+        assert_eq!((o.stage, o.next_action.clone()), (Stage::Active, None));
+        assert_eq!(
+            o.since, "2026-11-26T10:00:04.000Z",
+            "since the activation, not the review"
+        );
+        assert_eq!(
+            stages(&o),
+            [
+                Stage::Created,
+                Stage::IdentityDocuments,
+                Stage::VerificationSubmitted,
+                Stage::Active
+            ]
+        );
+    }
+
+    #[test]
+    fn activation_seen_by_balances_poll_counts_too() {
+        let o = run(&[
+            created(false),
+            e("kycFilesUploaded"),
+            submitted(),
+            e("activated"),
+        ]);
+        assert_eq!(o.stage, Stage::Active);
+    }
+
+    #[test]
+    fn method_b_waits_for_the_user_then_for_the_data() {
+        let o = run(&[
+            created(false),
+            ("hostedKycStarted", json!({"verificationId": "v1"})),
+        ]);
+        assert_eq!(o.stage, Stage::IdentityDocuments);
+        assert_eq!(
+            o.next_action.as_deref(),
+            Some("Waiting for the user to finish hosted KYC")
+        );
+        let o = run(&[
+            created(false),
+            e("hostedKycStarted"),
+            kyc("NOT_VERIFIED", "VERIFICATION", None),
+        ]);
+        assert_eq!(
+            o.next_action.as_deref(),
+            Some("Waiting for the user to finish hosted KYC")
+        );
+        let o = run(&[
+            created(false),
+            e("hostedKycStarted"),
+            kyc("VERIFIED", "SUCCESSFUL", None),
+        ]);
+        assert_eq!(
+            (o.stage, o.next_action.as_deref()),
+            (
+                Stage::IdentityDocuments,
+                Some("Submit the verification data")
+            )
+        );
+        let o = run(&[
+            created(false),
+            e("hostedKycStarted"),
+            kyc("VERIFIED", "SUCCESSFUL", None),
+            submitted(),
+            status("ACTIVE"),
+        ]);
+        assert_eq!(o.stage, Stage::Active);
+    }
+
+    #[test]
+    fn rejections_and_errors_need_action_until_new_documents() {
+        let rejected = kyc("NOT_VERIFIED", "REJECTED_BY_PROVIDER", Some("blurry photo"));
+        let o = run(&[
+            created(false),
+            e("kycFilesUploaded"),
+            submitted(),
+            rejected.clone(),
+        ]);
+        assert_eq!(o.stage, Stage::NeedsAction);
+        assert_eq!(
+            o.next_action.as_deref(),
+            Some("Identity rejected (P100: blurry photo): send new documents")
+        );
+        assert!(
+            stages(&o).contains(&Stage::VerificationSubmitted),
+            "what was reached stays reached"
+        );
+        let o = run(&[
+            created(false),
+            e("kycFilesUploaded"),
+            submitted(),
+            rejected,
+            e("kycFilesUploaded"),
+        ]);
+        assert_eq!(o.stage, Stage::IdentityDocuments);
+
+        let o = run(&[
+            created(false),
+            e("kycFilesUploaded"),
+            ("kycFileStatus", json!({"status": "ERROR"})),
+        ]);
+        assert_eq!(o.stage, Stage::NeedsAction);
+        assert_eq!(
+            o.next_action.as_deref(),
+            Some("P100 could not process a KYC file: upload it again")
+        );
+
+        let o = run(&[
+            created(false),
+            e("hostedKycStarted"),
+            kyc("NOT_VERIFIED", "REJECTED_BY_PROVIDER", None),
+        ]);
+        assert_eq!(
+            (o.stage, o.next_action.as_deref()),
+            (
+                Stage::NeedsAction,
+                Some("Identity rejected: send new documents")
+            )
+        );
+
+        let o = run(&[
+            created(false),
+            e("kycFilesUploaded"),
+            submitted(),
+            status("ACTIVE"),
+            kyc("EXPIRED", "SUCCESSFUL", None),
+        ]);
+        assert_eq!(
+            (o.stage, o.next_action.as_deref()),
+            (
+                Stage::NeedsAction,
+                Some("KYC expired: the user must verify again")
+            )
+        );
+    }
+
+    #[test]
+    fn proof_of_address_only_when_required_and_sent() {
+        let active = [
+            created(true),
+            e("kycFilesUploaded"),
+            submitted(),
+            status("ACTIVE"),
+        ];
+        let o = run(&active);
+        assert_eq!(
+            o.stage,
+            Stage::Active,
+            "G3: POA is not sent, so it does not hold the user back"
+        );
+        assert!(!stages(&o).contains(&Stage::ProofOfAddress));
+
+        let mut v = active.to_vec();
+        v.push(("poaUploaded", json!({"status": "WAITING"})));
+        let o = run(&v);
+        assert_eq!(
+            (o.stage, o.next_action.as_deref()),
+            (
+                Stage::ProofOfAddress,
+                Some("Waiting for P100's proof-of-address review")
+            )
+        );
+        v.push(("poaStatus", json!({"status": "QUESTIONED"})));
+        let o = run(&v);
+        assert_eq!(
+            (o.stage, o.next_action.as_deref()),
+            (
+                Stage::NeedsAction,
+                Some("Proof of address questioned: upload a clearer copy")
+            )
+        );
+        v.push(("poaUploaded", json!({"status": "WAITING"})));
+        v.push(("poaStatus", json!({"status": "APPROVED"})));
+        let o = run(&v);
+        assert_eq!(
+            (o.stage, o.next_action.as_deref()),
+            (
+                Stage::Active,
+                Some("Extend: the proof of address is approved")
+            )
+        );
+        assert_eq!(stages(&o), Stage::PATH);
+        v.push(e("extended"));
+        assert_eq!(run(&v).next_action, None);
+
+        let o = run(&[
+            created(true),
+            ("poaUploaded", json!({})),
+            ("poaStatus", json!({"status": "REJECTED"})),
+        ]);
+        assert_eq!(
+            (o.stage, o.next_action.as_deref()),
+            (
+                Stage::NeedsAction,
+                Some("Proof of address rejected: send a different document")
+            )
+        );
+
+        // A residence change can make POA apply (or not) later.
+        let o = run(&[
+            created(true),
+            (
+                "updated",
+                json!({"fields": ["country"], "poaRequiredForExtended": false}),
+            ),
+            e("kycFilesUploaded"),
+            submitted(),
+            status("ACTIVE"),
+            ("poaUploaded", json!({"status": "WAITING"})),
+        ]);
+        assert_eq!(o.stage, Stage::Active);
+    }
+
+    #[test]
+    fn suspension_returns_to_where_the_user_was() {
+        let o = run(&[
+            created(false),
+            (
+                "suspended",
+                json!({"reason": "fraud check", "status": "SUSPENDED"}),
+            ),
+        ]);
+        assert_eq!(
+            (o.stage, o.next_action.as_deref()),
+            (
+                Stage::Suspended,
+                Some("Unsuspend once the reason is resolved")
+            )
+        );
+        let o = run(&[created(false), e("suspended"), e("unsuspended")]);
+        assert_eq!(o.stage, Stage::Created);
+        let o = run(&[
+            created(false),
+            e("kycFilesUploaded"),
+            submitted(),
+            status("ACTIVE"),
+            status("SUSPENDED"),
+            ("unsuspended", json!({"status": "ACTIVE"})),
+        ]);
+        assert_eq!(o.stage, Stage::Active);
+        // The webhook of the unsuspension may come before the operator's own event.
+        let o = run(&[
+            created(false),
+            e("kycFilesUploaded"),
+            submitted(),
+            status("ACTIVE"),
+            e("suspended"),
+            status("ACTIVE"),
+        ]);
+        assert_eq!(o.stage, Stage::Active);
+    }
+
+    #[test]
+    fn deletion_from_any_state_is_final() {
+        for before in [
+            vec![created(false)],
+            vec![created(false), e("suspended")],
+            vec![
+                created(false),
+                e("kycFilesUploaded"),
+                submitted(),
+                status("ACTIVE"),
+            ],
+        ] {
+            let mut v = before.clone();
+            v.push(e("deleted"));
+            v.push(status("ACTIVE"));
+            let o = run(&v);
+            assert_eq!((o.stage, o.next_action.clone()), (Stage::Deleted, None));
+        }
+        assert_eq!(
+            run(&[created(false), status("DELETED")]).stage,
+            Stage::Deleted
+        );
+    }
+
+    #[test]
+    fn failed_operations_and_unknown_events_change_nothing() {
+        let o = run(&[
+            created(false),
+            (
+                "operationFailed",
+                json!({"operation": "addUserVerification", "p100Code": "P445"}),
+            ),
+            e("somethingNew"),
+        ]);
+        assert_eq!(
+            (o.stage, o.since.as_str()),
+            (Stage::Created, "2026-11-26T10:00:00.000Z")
+        );
+    }
+
+    #[test]
+    fn stages_round_trip_their_names() {
+        for s in Stage::ALL {
+            assert_eq!(Stage::parse(s.as_str()), Some(s));
+            assert_eq!(serde_json::to_value(s).unwrap(), json!(s.as_str()));
+        }
     }
 }

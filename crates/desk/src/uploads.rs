@@ -109,7 +109,8 @@ impl Desk {
         let upload = self.ready(tokens).await?;
         let described = self.describe(&ids, &upload);
         let client = self.client_for(env).await?;
-        let payload = serde_json::json!({"documentType": document_type, "files": brief(&described)});
+        let payload =
+            serde_json::json!({"documentType": document_type, "files": brief(&described)});
         let op = self.op(env, routes::ADD_KYC_FILE.name, ext, payload.clone(), None);
         let target = ext.to_owned();
         self.run_op(op, client.add_kyc_files(ext, document_type, &upload, progress), move |s, answer| {
@@ -145,7 +146,12 @@ impl Desk {
         }
         let (env, _) = self.known_user(ext).await?;
         let upload = self
-            .ready(tokens.iter().map(|t| ("files".to_owned(), t.clone())).collect())
+            .ready(
+                tokens
+                    .iter()
+                    .map(|t| ("files".to_owned(), t.clone()))
+                    .collect(),
+            )
             .await?;
         let described = self.describe(&tokens, &upload);
         let client = self.client_for(env).await?;

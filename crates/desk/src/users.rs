@@ -131,7 +131,7 @@ impl Desk {
         };
         let (ext, profile) = (request.external_user_id.clone(), request.profile.clone());
         self.run_op(op, client.create_user(&request), move |s, created| {
-            let record = s.insert_user(&NewRosterUser {
+            s.insert_user(&NewRosterUser {
                 environment: env,
                 external_user_id: &ext,
                 user_id: &created.user_id,
@@ -144,7 +144,9 @@ impl Desk {
                 "poaRequiredForExtended": created.poa_required_for_extended,
             });
             s.add_event(env, &ext, "created", "operator", &detail)?;
-            Ok(record)
+            // Read back after the event: the stage is derived from it.
+            s.user(env, &ext)?
+                .ok_or_else(|| Error::Internal("the new user vanished".into()))
         })
         .await
     }

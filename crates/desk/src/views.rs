@@ -18,7 +18,11 @@ impl Desk {
 
     /// The funnel of users created since `from` (RFC 3339; `None`: all time) in `env` (`None`:
     /// the selected environment).
-    pub async fn funnel(&self, env: Option<EnvironmentKind>, from: Option<String>) -> Result<Funnel> {
+    pub async fn funnel(
+        &self,
+        env: Option<EnvironmentKind>,
+        from: Option<String>,
+    ) -> Result<Funnel> {
         let env = match env {
             Some(e) => e,
             None => self.current_environment().await?,

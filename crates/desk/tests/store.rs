@@ -1,7 +1,8 @@
 //! The store on a real SQLite file.
 
 use desk::EnvironmentKind;
-use desk::store::journal::NewJournalEntry;
+use desk::onboarding::Stage;
+use desk::store::journal::{JournalFilter, NewJournalEntry};
 use desk::store::outbox::OutboxState;
 use desk::store::roster::NewRosterUser;
 use desk::store::{SCHEMA_VERSION, Store};
@@ -139,4 +140,175 @@ fn journal_and_outbox_round_trip() {
     assert_eq!(j[0].p100_code.as_deref(), Some("P411"));
     assert_eq!(j[0].http_status, Some(400));
     assert!(j[0].at.ends_with('Z'), "UTC timestamps: {}", j[0].at);
+}
+
+fn line<'a>(
+    operator: &'a str,
+    operation: &'a str,
+    target: &'a str,
+    outcome: &'a str,
+) -> NewJournalEntry<'a> {
+    NewJournalEntry {
+        operator,
+        environment: EnvironmentKind::Sandbox,
+        operation,
+        target: Some(target),
+        outcome,
+        p100_code: None,
+        http_status: None,
+        duration_ms: 3,
+        message: None,
+    }
+}
+
+#[test]
+fn the_journal_filters_by_operator_operation_outcome_target_and_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(&dir.path().join("desk.sqlite3")).unwrap();
+    s.journal(&line("ada", "createUser", "u-100", "ok"))
+        .unwrap();
+    s.journal(&line("bob", "createUser", "u-200", "error"))
+        .unwrap();
+    s.journal(&line("ada", "suspendUser", "u-100", "ok"))
+        .unwrap();
+    s.journal(&line("ada", "deleteUser", "u_1%", "unknown"))
+        .unwrap();
+    let q = |f: JournalFilter| -> Vec<(String, String)> {
+        s.query_journal(&f)
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.operator, e.operation))
+            .collect()
+    };
+    let pair = |a: &str, b: &str| (a.to_owned(), b.to_owned());
+    assert_eq!(q(JournalFilter::default()).len(), 4);
+    assert_eq!(
+        q(JournalFilter {
+            operator: Some("ada".into()),
+            operation: Some("createUser".into()),
+            ..Default::default()
+        }),
+        [pair("ada", "createUser")]
+    );
+    assert_eq!(
+        q(JournalFilter {
+            outcome: Some("error".into()),
+            ..Default::default()
+        }),
+        [pair("bob", "createUser")]
+    );
+    assert_eq!(
+        q(JournalFilter {
+            target: Some("u-1".into()),
+            ..Default::default()
+        }),
+        [pair("ada", "suspendUser"), pair("ada", "createUser")],
+        "newest first; `-` is literal"
+    );
+    assert_eq!(
+        q(JournalFilter {
+            target: Some("_1%".into()),
+            ..Default::default()
+        }),
+        [pair("ada", "deleteUser")],
+        "LIKE wildcards in the search are literal"
+    );
+    assert!(
+        q(JournalFilter {
+            from: Some("2999-01-01T00:00:00.000Z".into()),
+            ..Default::default()
+        })
+        .is_empty()
+    );
+    assert_eq!(
+        q(JournalFilter {
+            to: Some("2999-01-01T00:00:00.000Z".into()),
+            limit: Some(2),
+            ..Default::default()
+        })
+        .len(),
+        2
+    );
+    assert!(
+        q(JournalFilter {
+            environment: Some(EnvironmentKind::Production),
+            ..Default::default()
+        })
+        .is_empty()
+    );
+}
+
+#[test]
+fn stages_follow_events_and_feed_the_funnel() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Store::open(&dir.path().join("desk.sqlite3")).unwrap();
+    let env = EnvironmentKind::Sandbox;
+    let p = profile();
+    for ext in ["a", "b", "c"] {
+        s.insert_user(&NewRosterUser {
+            environment: env,
+            external_user_id: ext,
+            user_id: "id",
+            profile: &p,
+            status: "WAITING_FOR_ACTIVATION",
+            poa_required_for_extended: false,
+        })
+        .unwrap();
+        s.add_event(env, ext, "created", "operator", &serde_json::json!({}))
+            .unwrap();
+    }
+    for ext in ["a", "b"] {
+        s.add_event(
+            env,
+            ext,
+            "kycFilesUploaded",
+            "operator",
+            &serde_json::json!({}),
+        )
+        .unwrap();
+    }
+    s.add_event(
+        env,
+        "a",
+        "userStatus",
+        "webhook",
+        &serde_json::json!({"status": "ACTIVE"}),
+    )
+    .unwrap();
+    s.add_event(
+        env,
+        "b",
+        "kycFileStatus",
+        "webhook",
+        &serde_json::json!({"status": "ERROR"}),
+    )
+    .unwrap();
+    let stage = |ext: &str| s.user(env, ext).unwrap().unwrap().stage;
+    assert_eq!(
+        (stage("a"), stage("b"), stage("c")),
+        (Stage::Active, Stage::NeedsAction, Stage::Created)
+    );
+    assert_eq!(
+        s.user(env, "b").unwrap().unwrap().next_action.as_deref(),
+        Some("P100 could not process a KYC file: upload it again")
+    );
+    let f = s.funnel(env, None).unwrap();
+    assert_eq!(f.users, 3);
+    let reached: Vec<u32> = f.steps.iter().map(|st| st.reached).collect();
+    assert_eq!(
+        reached,
+        [3, 2, 1, 0, 1],
+        "a's activation counts verification as reached"
+    );
+    assert_eq!(f.steps[1].conversion, Some(2.0 / 3.0));
+    assert_eq!(f.steps[0].current, 1);
+    assert_eq!(f.aside[0].count, 1, "b needs action");
+    assert!(
+        s.funnel(env, Some("2999-01-01T00:00:00.000Z"))
+            .unwrap()
+            .steps
+            .iter()
+            .all(|st| st.reached == 0)
+    );
+    assert_eq!(s.funnel(EnvironmentKind::Staging, None).unwrap().users, 0);
 }

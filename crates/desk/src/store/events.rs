@@ -59,7 +59,11 @@ impl Store {
     }
 
     /// A user's timeline, oldest first.
-    pub fn events(&self, env: EnvironmentKind, external_user_id: &str) -> Result<Vec<TimelineEvent>> {
+    pub fn events(
+        &self,
+        env: EnvironmentKind,
+        external_user_id: &str,
+    ) -> Result<Vec<TimelineEvent>> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
             "SELECT id, at, kind, source, actor, detail_json FROM events
@@ -109,7 +113,10 @@ fn derive_stage(conn: &Connection, env: &str, ext: &str) -> rusqlite::Result<()>
             ))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let o = onboarding::derive(rows.iter().map(|(kind, at, detail)| Fact { kind, at, detail }));
+    let o = onboarding::derive(
+        rows.iter()
+            .map(|(kind, at, detail)| Fact { kind, at, detail }),
+    );
     conn.execute(
         "UPDATE users SET stage = ?3, stage_since = ?4, next_action = ?5
          WHERE environment = ?1 AND external_user_id = ?2",

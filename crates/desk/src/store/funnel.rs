@@ -50,7 +50,7 @@ fn median(mut v: Vec<f64>) -> Option<f64> {
     }
     v.sort_by(f64::total_cmp);
     let m = v.len() / 2;
-    Some(if v.len() % 2 == 0 {
+    Some(if v.len().is_multiple_of(2) {
         (v[m - 1] + v[m]) / 2.0
     } else {
         v[m]
@@ -78,7 +78,9 @@ impl Store {
             for row in rows {
                 let (stage, n) = row?;
                 users += n;
-                *current.entry(super::events::parse_stage(&stage)).or_default() += n;
+                *current
+                    .entry(super::events::parse_stage(&stage))
+                    .or_default() += n;
             }
         }
         // Each user's first arrival at each path stage.

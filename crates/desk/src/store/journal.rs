@@ -100,8 +100,14 @@ impl Store {
 
     /// Entries matching every given part of `f`, newest first.
     pub fn query_journal(&self, f: &JournalFilter) -> Result<Vec<JournalEntry>> {
-        let blank = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
-        let target = blank(&f.target).map(|t| format!("%{}%", t.replace('%', "\\%").replace('_', "\\_")));
+        let blank = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        };
+        let target =
+            blank(&f.target).map(|t| format!("%{}%", t.replace('%', "\\%").replace('_', "\\_")));
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
             "SELECT id, at, operator, environment, operation, target, outcome, p100_code, http_status, duration_ms,

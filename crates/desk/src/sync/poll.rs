@@ -88,7 +88,12 @@ impl Desk {
     }
 
     /// One poll; true when P100's answer changed what the roster knew.
-    async fn poll_user(&self, env: EnvironmentKind, client: &p100::Client, ext: &str) -> Result<bool> {
+    async fn poll_user(
+        &self,
+        env: EnvironmentKind,
+        client: &p100::Client,
+        ext: &str,
+    ) -> Result<bool> {
         let status = client.get_kyc_status(ext).await?;
         let id = ext.to_owned();
         let record: Option<UserRecord> = self

@@ -68,7 +68,11 @@ async fn health() -> Json<Value> {
 }
 
 fn answer(status: StatusCode, message: &str) -> Response {
-    (status, Json(json!({"status": status.as_u16(), "message": message}))).into_response()
+    (
+        status,
+        Json(json!({"status": status.as_u16(), "message": message})),
+    )
+        .into_response()
 }
 
 /// Which environment's token the caller presented: the bare token, as P100 sends it, or
@@ -174,7 +178,10 @@ async fn event(
     body: axum::body::Bytes,
 ) -> Response {
     let Some(env) = environment_of(&shared, &headers) else {
-        return answer(StatusCode::UNAUTHORIZED, "the Authorization token is not one this desk holds");
+        return answer(
+            StatusCode::UNAUTHORIZED,
+            "the Authorization token is not one this desk holds",
+        );
     };
     let applied = match interpret(&format!("{a}/{b}"), &body) {
         Ok(applied) => applied,
@@ -189,7 +196,11 @@ async fn event(
             return Ok(None);
         }
         store.add_event(env, &applied.ext, applied.kind, "webhook", &applied.detail)?;
-        Ok(Some(store.apply_to_user(env, &applied.ext, &applied.change)?))
+        Ok(Some(store.apply_to_user(
+            env,
+            &applied.ext,
+            &applied.change,
+        )?))
     })
     .await;
     match written {
@@ -202,11 +213,17 @@ async fn event(
         Ok(Ok(None)) => answer(StatusCode::ACCEPTED, "unknown externalUserId: ignored"),
         Ok(Err(e)) => {
             tracing::error!(error = %e, "a webhook could not be stored");
-            answer(StatusCode::INTERNAL_SERVER_ERROR, "the desk could not store the event")
+            answer(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the desk could not store the event",
+            )
         }
         Err(e) => {
             tracing::error!(error = %e, "a webhook could not be stored");
-            answer(StatusCode::INTERNAL_SERVER_ERROR, "the desk could not store the event")
+            answer(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the desk could not store the event",
+            )
         }
     }
 }

@@ -1,0 +1,300 @@
+//! Live sync on the embedded sandbox: webhooks into the desk's receiver (token from a real Secret
+//! Service — run inside `scripts/with-desktop.sh`), polling when webhooks are off, sync resuming
+//! after a restart, and the receiver's answers to bad calls.
+
+use desk::onboarding::Stage;
+use desk::store::roster::UserRecord;
+use desk::users::{NewUser, VerificationForm};
+use desk::{Desk, DeskConfig};
+use p100::models::{DocumentType, KycFileSide, UserProfile};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+const JPEG: &[u8] = &[
+    0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0, 1,
+];
+
+fn config(dir: &Path, service: &str) -> DeskConfig {
+    let mut cfg = DeskConfig::new(dir);
+    cfg.keychain_service = service.to_owned();
+    cfg
+}
+
+fn service() -> String {
+    format!("partner-desk-test-{}", uuid::Uuid::new_v4())
+}
+
+async fn started(dir: &Path, service: &str) -> Arc<Desk> {
+    let d = Arc::new(Desk::open(config(dir, service)).await.unwrap());
+    d.start_sync().await.unwrap();
+    d
+}
+
+/// Creates a user and submits Method A verification; P100's review is then under way.
+async fn submit(d: &Desk, files: &Path, email: &str) -> String {
+    let user = d
+        .create_user(NewUser {
+            has_accepted_p100_tc: true,
+            profile: UserProfile {
+                email: Some(email.into()),
+                first_name: Some("Ada".into()),
+                last_name: Some("Lovelace".into()),
+                country: Some("PL".into()),
+                citizenship: Some("PL".into()),
+                ..Default::default()
+            },
+        })
+        .await
+        .unwrap();
+    assert_eq!(user.stage, Stage::Created);
+    let ext = user.external_user_id;
+    let path = files.join(format!("{email}.jpg"));
+    std::fs::write(&path, JPEG).unwrap();
+    let t = d
+        .admit_files(vec![path.clone(), path])
+        .await
+        .unwrap()
+        .accepted;
+    let sides = vec![
+        (KycFileSide::Front, t[0].id.clone()),
+        (KycFileSide::Selfie, t[1].id.clone()),
+    ];
+    let rec = d
+        .add_kyc_files(&ext, DocumentType::Passport, sides, None)
+        .await
+        .unwrap();
+    assert_eq!(rec.stage, Stage::IdentityDocuments);
+    let rec = d
+        .add_verification(
+            &ext,
+            VerificationForm {
+                document_type: DocumentType::Passport,
+                document_number: "AB123456".into(),
+                issuing_country: "PL".into(),
+                issue_date: None,
+                expiry_date: "2034-05-06".into(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(rec.stage, Stage::VerificationSubmitted);
+    ext
+}
+
+/// Waits for sync to announce that `ext` reached `stage`, with no call from the test.
+async fn announced(
+    rx: &mut tokio::sync::broadcast::Receiver<UserRecord>,
+    ext: &str,
+    stage: Stage,
+) -> UserRecord {
+    tokio::time::timeout(Duration::from_secs(20), async {
+        loop {
+            let r = rx.recv().await.expect("sync is running");
+            if r.external_user_id == ext && r.stage == stage {
+                return r;
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("{ext} never reached {stage:?}"))
+}
+
+async fn sources(d: &Desk, ext: &str) -> Vec<(String, String)> {
+    d.timeline(ext)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.kind, e.source))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_webhook_moves_the_user_to_active_with_no_call() {
+    let (dir, files) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let d = started(dir.path(), &service()).await;
+    let status = d.sync_status().await.unwrap();
+    let url = status.receiver_url.clone().expect("receiver runs");
+    assert!(
+        status
+            .token_set_for
+            .contains(&desk::EnvironmentKind::Sandbox)
+    );
+    let mut rx = d.subscribe();
+    let ext = submit(&d, files.path(), "hook@example.com").await;
+    let rec = announced(&mut rx, &ext, Stage::Active).await;
+    assert_eq!(rec.status, "ACTIVE");
+    let events = sources(&d, &ext).await;
+    assert!(
+        events.contains(&("userStatus".into(), "webhook".into())),
+        "{events:?}"
+    );
+    assert!(
+        events.contains(&("kycStatus".into(), "webhook".into())),
+        "{events:?}"
+    );
+    let deliveries = d.with_sandbox(|h| h.state().webhooks.log()).await.unwrap();
+    assert!(
+        deliveries.iter().all(|x| x.url.starts_with(&url)),
+        "delivered to the desk's receiver"
+    );
+    assert!(deliveries.iter().any(|x| x.state == "delivered"));
+
+    // Operator events carry who did them; webhook events do not.
+    let timeline = d.timeline(&ext).await.unwrap();
+    assert!(
+        timeline
+            .iter()
+            .filter(|e| e.source == "operator")
+            .all(|e| e.actor.is_some())
+    );
+    assert!(
+        timeline
+            .iter()
+            .filter(|e| e.source == "webhook")
+            .all(|e| e.actor.is_none())
+    );
+
+    let funnel = d.funnel(None, None).await.unwrap();
+    let reached: Vec<_> = funnel.steps.iter().map(|s| (s.stage, s.reached)).collect();
+    assert_eq!(
+        reached,
+        [
+            (Stage::Created, 1),
+            (Stage::IdentityDocuments, 1),
+            (Stage::VerificationSubmitted, 1),
+            (Stage::ProofOfAddress, 0),
+            (Stage::Active, 1)
+        ]
+    );
+    let submitted = &funnel.steps[2];
+    assert_eq!(submitted.conversion, Some(1.0));
+    assert!(
+        submitted.median_secs.is_some_and(|s| s > 0.5),
+        "the review takes the sandbox's delay: {submitted:?}"
+    );
+}
+
+#[tokio::test]
+async fn polling_catches_up_when_no_webhook_comes() {
+    let (dir, files) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let d = started(dir.path(), &service()).await;
+    // The sandbox forgets where to deliver: only the poller can see the review end.
+    d.with_sandbox(|h| h.state().webhooks.set_target(None, None))
+        .await
+        .unwrap();
+    let mut rx = d.subscribe();
+    let ext = submit(&d, files.path(), "poll@example.com").await;
+    announced(&mut rx, &ext, Stage::Active).await;
+    let events = sources(&d, &ext).await;
+    assert!(
+        events.contains(&("kycStatus".into(), "poll".into())),
+        "{events:?}"
+    );
+    assert!(
+        events.contains(&("activated".into(), "poll".into())),
+        "{events:?}"
+    );
+    assert!(!events.iter().any(|(_, s)| s == "webhook"));
+}
+
+#[tokio::test]
+async fn sync_resumes_after_a_restart() {
+    let (dir, files) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let svc = service();
+    let ext = {
+        let d = Desk::open(config(dir.path(), &svc)).await.unwrap();
+        // No sync in this run, and the desk closes before P100's review ends.
+        submit(&d, files.path(), "restart@example.com").await
+    };
+    let d = started(dir.path(), &svc).await;
+    let mut rx = d.subscribe();
+    let before = d.users().await.unwrap();
+    assert_eq!(before[0].stage, Stage::VerificationSubmitted);
+    announced(&mut rx, &ext, Stage::Active).await;
+}
+
+#[tokio::test]
+async fn the_receiver_checks_the_token_and_the_body() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = started(dir.path(), &service()).await;
+    let url = d.sync_status().await.unwrap().receiver_url.unwrap();
+    let http = reqwest::Client::new();
+    let health = http
+        .get(format!("{url}/webhook/health"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(health.status(), 200);
+    assert_eq!(
+        health.json::<serde_json::Value>().await.unwrap()["status"],
+        "ok"
+    );
+
+    let body = serde_json::json!({"externalUserId": "x", "status": "ACTIVE"});
+    let post = |auth: Option<&str>, path: &str, body: String| {
+        let mut r = http
+            .post(format!("{url}{path}"))
+            .body(body)
+            .header("content-type", "application/json");
+        if let Some(a) = auth {
+            r = r.header("authorization", a);
+        }
+        r.send()
+    };
+    let none = post(None, "/webhook/user/status", body.to_string())
+        .await
+        .unwrap();
+    assert_eq!(none.status(), 401);
+    let wrong = post(
+        Some("not-the-token"),
+        "/webhook/user/status",
+        body.to_string(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(wrong.status(), 401);
+
+    // The sandbox was handed the token: read it back the way the sandbox would send it.
+    let token = d
+        .with_sandbox(|h| h.state().webhooks.config().token.unwrap())
+        .await
+        .unwrap();
+    let unknown = post(Some(&token), "/webhook/user/status", body.to_string())
+        .await
+        .unwrap();
+    assert_eq!(
+        unknown.status(),
+        202,
+        "a user this desk never had is acknowledged, not stored"
+    );
+    let bad = post(
+        Some(&token),
+        "/webhook/user/status",
+        "{\"status\": 1}".into(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(bad.status(), 400);
+    let msg = bad.json::<serde_json::Value>().await.unwrap()["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        msg.contains("externalUserId") || msg.contains("expected JSON"),
+        "{msg}"
+    );
+    let path = post(Some(&token), "/webhook/nothing/here", body.to_string())
+        .await
+        .unwrap();
+    assert_eq!(path.status(), 404);
+    let bearer = post(
+        Some(&format!("Bearer {token}")),
+        "/webhook/user/status",
+        body.to_string(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(bearer.status(), 202);
+    assert!(d.users().await.unwrap().is_empty(), "nothing was stored");
+}
