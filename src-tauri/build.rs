@@ -29,6 +29,13 @@ const COMMANDS: &[&str] = &[
     "upload_cancel",
     "export_save_csv",
     "countries_list",
+    "user_timeline",
+    "funnel_get",
+    "journal_query",
+    "sync_status",
+    "webhook_token_set",
+    "webhook_token_remove",
+    "webhook_port_set",
 ];
 
 fn main() {

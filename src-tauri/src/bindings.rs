@@ -9,7 +9,11 @@ mod tests {
     use crate::error::CommandError;
     use desk::desk::{CredentialStatus, KeyTest};
     use desk::documents::{Admitted, DocumentRejection, DocumentToken};
-    use desk::store::journal::JournalEntry;
+    use desk::onboarding::Stage;
+    use desk::store::events::TimelineEvent;
+    use desk::store::funnel::{Funnel, FunnelStep, StageCount};
+    use desk::store::journal::{JournalEntry, JournalFilter};
+    use desk::sync::SyncStatus;
     use desk::store::roster::UserRecord;
     use desk::users::{HostedKycForm, HostedKycSession, NewUser, VerificationForm};
     use desk::{EnvironmentInfo, EnvironmentKind};
@@ -35,8 +39,15 @@ mod tests {
             KeyTest::decl(&cfg),
             UserProfile::decl(&cfg),
             NewUser::decl(&cfg),
+            Stage::decl(&cfg),
             UserRecord::decl(&cfg),
+            TimelineEvent::decl(&cfg),
+            FunnelStep::decl(&cfg),
+            StageCount::decl(&cfg),
+            Funnel::decl(&cfg),
             JournalEntry::decl(&cfg),
+            JournalFilter::decl(&cfg),
+            SyncStatus::decl(&cfg),
             FieldError::decl(&cfg),
             CommandError::decl(&cfg),
             Country::decl(&cfg),

@@ -10,6 +10,9 @@ use tauri::{DragDropEvent, Emitter, Manager, Runtime, WindowEvent};
 
 /// Event carrying the tokens of files dropped on the window (`desk::documents::Admitted`).
 pub const DOCUMENTS_DROPPED: &str = "documents-dropped";
+/// Event carrying a roster row that live sync changed (`UserRecord`), or `null` when changes
+/// were missed and the roster should be read again.
+pub const ROSTER_CHANGED: &str = "roster-changed";
 
 /// Adds the app's state, setup and commands to a builder of any runtime (the real one, or
 /// Tauri's mock runtime in tests).
@@ -19,8 +22,11 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             let data_dir = app.path().app_data_dir()?;
             let desk = tauri::async_runtime::block_on(Desk::open(DeskConfig::new(&data_dir)))?;
             tracing::info!(db = %desk.db_path().display(), "desk opened");
-            app.manage(Arc::new(desk));
+            let desk = Arc::new(desk);
+            app.manage(desk.clone());
             app.manage(commands::documents::Uploads::default());
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move { forward_sync(desk, handle).await });
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -66,7 +72,34 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::documents::upload_cancel,
             commands::export::export_save_csv,
             commands::reference::countries_list,
+            commands::board::user_timeline,
+            commands::board::funnel_get,
+            commands::users::journal_query,
+            commands::sync::sync_status,
+            commands::sync::webhook_token_set,
+            commands::sync::webhook_token_remove,
+            commands::sync::webhook_port_set,
         ])
+}
+
+/// Starts live sync and forwards each row it changes to the window.
+async fn forward_sync<R: Runtime>(desk: Arc<Desk>, app: tauri::AppHandle<R>) {
+    let mut changes = desk.subscribe();
+    if let Err(e) = desk.start_sync().await {
+        tracing::warn!(error = %e, "live sync did not start");
+        return;
+    }
+    loop {
+        match changes.recv().await {
+            Ok(record) => {
+                let _ = app.emit(ROSTER_CHANGED, Some(record));
+            }
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                let _ = app.emit(ROSTER_CHANGED, None::<desk::store::roster::UserRecord>);
+            }
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+        }
+    }
 }
 
 pub fn run() {

@@ -2,7 +2,7 @@
 
 use super::DeskState;
 use crate::error::CommandResult;
-use desk::store::journal::JournalEntry;
+use desk::store::journal::{JournalEntry, JournalFilter};
 use desk::store::roster::UserRecord;
 use desk::users::{NewUser, VerificationForm};
 use p100::models::{TransactionPage, TransactionQuery, UserBalances, UserProfile};
@@ -93,4 +93,12 @@ pub async fn journal_recent(
     limit: Option<u32>,
 ) -> CommandResult<Vec<JournalEntry>> {
     Ok(desk.journal(limit.unwrap_or(100).min(1000)).await?)
+}
+
+#[tauri::command]
+pub async fn journal_query(
+    desk: DeskState<'_>,
+    filter: JournalFilter,
+) -> CommandResult<Vec<JournalEntry>> {
+    Ok(desk.journal_query(filter).await?)
 }

@@ -53,6 +53,8 @@ country?: string, citizenship?: string, nationality?: string, birthCountry?: str
  */
 birthDate?: string, userIdentificationNumber?: string, };
 
+export type Stage = "created" | "identityDocuments" | "verificationSubmitted" | "proofOfAddress" | "active" | "needsAction" | "suspended" | "deleted";
+
 export type UserRecord = { environment: EnvironmentKind, externalUserId: string, 
 /**
  * P100's own id, once P100 answered.
@@ -77,7 +79,64 @@ deletedAt: string | null,
 /**
  * Every profile field as P100 last accepted it, for the edit form.
  */
-profile: UserProfile, };
+profile: UserProfile, 
+/**
+ * Where the user stands on the onboarding path, derived from the timeline.
+ */
+stage: Stage, 
+/**
+ * When the user entered `stage`.
+ */
+stageSince: string, 
+/**
+ * What the operator should do next, in words.
+ */
+nextAction: string | null, };
+
+export type TimelineEvent = { id: number, at: string, 
+/**
+ * e.g. `created`, `kycFilesUploaded`, `kycStatus`, `userStatus`, `operationFailed`.
+ */
+kind: string, 
+/**
+ * Who caused it: `operator` (this desk), `webhook` (P100 called us), `poll` (we asked P100).
+ */
+source: string, 
+/**
+ * The operator's OS user for `operator` events.
+ */
+actor: string | null, detail: Record<string, unknown>, };
+
+export type FunnelStep = { stage: Stage, 
+/**
+ * Users created in the period who reached this stage.
+ */
+reached: number, 
+/**
+ * `reached` over the previous required step's (Proof of address is optional: Active is
+ * compared with Verification submitted, and Proof of address shows the share that needed it).
+ */
+conversion: number | null, 
+/**
+ * Median time from reaching this stage to reaching a later one, over users who moved on.
+ */
+medianSecs: number | null, 
+/**
+ * Users still in this stage now.
+ */
+current: number, };
+
+export type StageCount = { stage: Stage, count: number, };
+
+export type Funnel = { environment: EnvironmentKind, 
+/**
+ * Users created at or after this time (RFC 3339); `None` for all time.
+ */
+from: string | null, users: number, steps: Array<FunnelStep>, 
+/**
+ * Users beside the path now: needs action, suspended, deleted.
+ */
+aside: Array<StageCount>, };
 
 export type JournalEntry = { id: number, at: string, 
 /**
@@ -96,6 +155,46 @@ target: string | null,
  * `ok`, `error`, or `unknown` (sent, no answer).
  */
 outcome: string, p100Code: string | null, httpStatus: number | null, durationMs: number, message: string | null, };
+
+export type JournalFilter = { environment?: EnvironmentKind, operator?: string, operation?: string, 
+/**
+ * `ok`, `error` or `unknown`.
+ */
+outcome?: string, 
+/**
+ * Target (`externalUserId`) contains this.
+ */
+target?: string, 
+/**
+ * At or after (RFC 3339).
+ */
+from?: string, 
+/**
+ * Before (RFC 3339).
+ */
+to?: string, 
+/**
+ * At most this many lines (default 500, at most 10,000).
+ */
+limit?: number, };
+
+export type SyncStatus = { 
+/**
+ * Where P100 should send webhooks (`http://127.0.0.1:PORT`), when the receiver runs.
+ */
+receiverUrl: string | null, 
+/**
+ * Why the receiver does not run, in words.
+ */
+receiverError: string | null, 
+/**
+ * Environments whose webhook token is in the keychain.
+ */
+tokenSetFor: Array<EnvironmentKind>, 
+/**
+ * Users whose KYC status is being polled now.
+ */
+polling: number, };
 
 export type FieldError = { 
 /**

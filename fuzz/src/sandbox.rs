@@ -1,0 +1,436 @@
+//! The sandbox in-process: one router and one paused-clock tokio runtime for the whole fuzzing
+//! process, a known set of users laid down before every request, and the request itself.
+
+use crate::input::Input;
+use crate::multipart;
+use crate::oracle::{self, Answer, Key, Sent};
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderValue, Method, Request, Uri, header};
+use p100::models::{
+    CreateKycVerificationRequest, CreateUserRequest, DocumentType, IncomeSource, KycFileSide,
+    OpenAccountReason, UserProfile, UserVerificationRequest,
+};
+use p100::routes::{self, Route};
+use p100_sandbox::SandboxConfig;
+use p100_sandbox::files::Upload;
+use p100_sandbox::model::{Outcome, PoaOutcome};
+use p100_sandbox::state::Sandbox;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+use tower::ServiceExt;
+
+pub const KEY: &str = "fuzz-sandbox-key-0123456789";
+const REVIEW_DELAY: Duration = Duration::from_secs(2);
+
+pub struct Harness {
+    rt: tokio::runtime::Runtime,
+    state: Arc<Sandbox>,
+    app: Router,
+}
+
+/// Built on first use and kept: a router and state per input would cost more than the request.
+pub fn harness() -> &'static Harness {
+    static H: OnceLock<Harness> = OnceLock::new();
+    H.get_or_init(|| {
+        // A paused clock auto-advances when the runtime is idle, so the review timers started by
+        // a request fire during the wait after it, at once and in a fixed order.
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .start_paused(true)
+            .build()
+            .expect("tokio runtime");
+        let config = SandboxConfig::local(KEY).with_review_delay(REVIEW_DELAY);
+        let state = Arc::new(Sandbox::new(config).expect("in-memory sandbox"));
+        let app = p100_sandbox::router(state.clone());
+        Harness { rt, state, app }
+    })
+}
+
+/// The ids laid down by [`seed`]; a path segment picks one of these most of the time.
+pub const USERS: &[&str] = &[
+    "new-pl",      // WAITING_FOR_ACTIVATION, no KYC
+    "new-ua",      // same, POA required
+    "files-pl",    // complete passport set (Method A), no verification yet
+    "review-pl",   // verification under manual review
+    "hosted",      // hosted KYC session pending; its verification id is the last known id
+    "hosted-ok",   // hosted check passed, verification not sent yet
+    "active-pl",   // ACTIVE
+    "active-ua",   // ACTIVE, POA required, none sent
+    "poa-wait",    // ACTIVE, POA waiting (manual review)
+    "poa-ok",      // ACTIVE, POA approved
+    "cards",       // ACTIVE with active cards (suspend answers P454)
+    "suspended",   // SUSPENDED
+    "deleted",     // DELETED
+    "nobody",      // never created
+    "crypto",      // literal paths win over templated ones
+    "verification",
+];
+
+fn profile(country: &str, email: &str) -> UserProfile {
+    let s = |v: &str| Some(v.to_owned());
+    UserProfile {
+        email: s(email),
+        phone: s("48500000000"),
+        first_name: s("Ada"),
+        last_name: s("Lovelace"),
+        street: s("Example Street"),
+        number: s("1/2"),
+        city: s("Exampletown"),
+        post_code: s("00-000"),
+        country: s(country),
+        citizenship: s("PL"),
+        nationality: s("PL"),
+        birth_country: s("PL"),
+        birth_date: s("1990-01-01"),
+        user_identification_number: s("90010112345"),
+    }
+}
+
+fn upload(field: &str, name: &str, mime: &'static str) -> Upload {
+    Upload {
+        field: field.to_owned(),
+        file_name: name.to_owned(),
+        size: 1024,
+        mime: Some(mime),
+    }
+}
+
+/// Empties the sandbox and lays down [`USERS`] in their states; returns the ids a segment may
+/// pick (the users, then the hosted session's verification id). Runs inside the runtime: the
+/// state starts review timers with `tokio::spawn` (all manual here, so none fire).
+fn seed(state: &Arc<Sandbox>) -> Vec<String> {
+    state.reset();
+    let ok = |r: Result<_, p100_sandbox::error::ApiError>, what: &str| {
+        if let Err(e) = r {
+            panic!("seeding {what}: {} {}", e.code, e.message)
+        }
+    };
+    let create = |ext: &str, country: &str, email: &str| {
+        ok(
+            state
+                .create_user(CreateUserRequest {
+                    external_user_id: ext.to_owned(),
+                    has_accepted_p100_tc: true,
+                    profile: profile(country, email),
+                })
+                .map(|_| ()),
+            ext,
+        )
+    };
+    let files = |ext: &str| {
+        let set = [
+            (KycFileSide::Front, upload("front", "passport.jpg", "image/jpeg")),
+            (KycFileSide::Selfie, upload("selfie", "selfie.png", "image/png")),
+        ];
+        ok(
+            state
+                .add_kyc_files(ext, DocumentType::Passport, &set)
+                .map(|_| ()),
+            ext,
+        )
+    };
+    let verify = |ext: &str| {
+        ok(
+            state
+                .add_verification(UserVerificationRequest {
+                    external_user_id: ext.to_owned(),
+                    document_type: DocumentType::Passport,
+                    document_number: "MANUAL-1".to_owned(),
+                    issuing_country: "PL".to_owned(),
+                    issue_date: Some("2020-01-01".to_owned()),
+                    expiry_date: "2035-01-01".to_owned(),
+                })
+                .map(|_| ()),
+            ext,
+        )
+    };
+    let active = |ext: &str, country: &str, email: &str| {
+        create(ext, country, email);
+        files(ext);
+        verify(ext);
+        ok(state.decide_kyc(ext, Outcome::Approve), ext);
+    };
+    let hosted = |ext: &str| -> String {
+        let r = state.create_hosted(&CreateKycVerificationRequest {
+            external_user_id: ext.to_owned(),
+            document_type: DocumentType::Passport,
+            country: "PL".to_owned(),
+            income_source: IncomeSource::Salary,
+            open_account_reason: OpenAccountReason::DailyUse,
+            tax_id: None,
+            occupation: None,
+            additional_info: Some("fuzz".to_owned()),
+        });
+        match r {
+            Ok(r) => r.verification_id,
+            Err(e) => panic!("seeding {ext}: {} {}", e.code, e.message),
+        }
+    };
+    let poa = |ext: &str| {
+        let set = [upload("files", "manual.pdf", "application/pdf")];
+        ok(state.add_poa(ext, &set).map(|_| ()), ext);
+    };
+
+    let mail = "ada@example.com";
+    create("new-pl", "PL", mail);
+    create("new-ua", "UA", mail);
+    create("files-pl", "PL", mail);
+    files("files-pl");
+    create("review-pl", "PL", mail);
+    files("review-pl");
+    verify("review-pl");
+    create("hosted", "PL", mail);
+    let verification_id = hosted("hosted");
+    create("hosted-ok", "PL", mail);
+    let done = hosted("hosted-ok");
+    ok(
+        state.complete_hosted("hosted-ok", &done, Outcome::Manual),
+        "hosted-ok",
+    );
+    ok(state.decide_kyc("hosted-ok", Outcome::Approve), "hosted-ok");
+    active("active-pl", "PL", mail);
+    active("active-ua", "UA", mail);
+    active("poa-wait", "UA", mail);
+    poa("poa-wait");
+    active("poa-ok", "UA", mail);
+    poa("poa-ok");
+    ok(state.decide_poa_now("poa-ok", PoaOutcome::Approve), "poa-ok");
+    active("cards", "PL", "ada+cards@example.com");
+    active("suspended", "PL", mail);
+    ok(state.suspend_user("suspended").map(|_| ()), "suspended");
+    create("deleted", "PL", mail);
+    ok(state.delete_user("deleted").map(|_| ()), "deleted");
+
+    let mut ids: Vec<String> = USERS.iter().map(|s| (*s).to_owned()).collect();
+    ids.push(verification_id);
+    ids
+}
+
+/// A request the targets describe; [`send`] seeds the sandbox, builds and sends it, and checks
+/// the answer.
+pub struct Spec<'a> {
+    /// The route the request aims at, or `None` for a raw path.
+    pub route: Option<&'static Route>,
+    pub method: Method,
+    pub key: Key,
+    /// One per placeholder of the route's template (the whole path for a raw one).
+    pub segments: Vec<Segment<'a>>,
+    /// Query string without the `?`, if any.
+    pub query: Option<&'a [u8]>,
+    pub content_type: Option<Vec<u8>>,
+    pub body: Vec<u8>,
+}
+
+pub enum Segment<'a> {
+    /// Index into the ids [`seed`] returns, percent-encoded as the client does.
+    Known(usize),
+    /// Raw bytes, percent-encoded as the client does (`p100::routes::Route::path`).
+    Encoded(&'a [u8]),
+    /// Raw bytes put into the path as they are (re-encoded only if they cannot form a URI).
+    Verbatim(&'a [u8]),
+}
+
+impl<'a> Segment<'a> {
+    /// One byte below 0x80 picks a known id; otherwise its low 6 bits are the length of the
+    /// raw bytes that follow, sent percent-encoded, or verbatim when bit 6 is set.
+    pub fn read(inp: &mut Input<'a>) -> Self {
+        let b = inp.byte();
+        if b < 0x80 {
+            Segment::Known(usize::from(b))
+        } else {
+            let raw = inp.bytes(usize::from(b & 0x3F));
+            if b & 0x40 != 0 {
+                Segment::Verbatim(raw)
+            } else {
+                Segment::Encoded(raw)
+            }
+        }
+    }
+}
+
+/// Methods a request may use instead of its route's own.
+pub const METHODS: &[Method] = &[
+    Method::GET,
+    Method::POST,
+    Method::PATCH,
+    Method::DELETE,
+    Method::PUT,
+    Method::HEAD,
+    Method::OPTIONS,
+    Method::TRACE,
+];
+
+pub fn route_method(route: &Route) -> Method {
+    match route.method {
+        routes::Method::Get => Method::GET,
+        routes::Method::Post => Method::POST,
+        routes::Method::Patch => Method::PATCH,
+        routes::Method::Delete => Method::DELETE,
+    }
+}
+
+/// Whether the route reads a multipart body.
+pub fn is_upload(route: &Route) -> bool {
+    route.template == routes::ADD_KYC_FILE.template || route.template == routes::ADD_POA_FILE.template
+}
+
+/// Whether the route reads a JSON body.
+pub fn is_json(route: &Route) -> bool {
+    matches!(route.method, routes::Method::Post | routes::Method::Patch) && !is_upload(route)
+}
+
+/// `Content-Type` values a request may carry instead of its route's own; `None` sends none.
+/// `multipart` marks the ones whose body is built by [`multipart::body`].
+pub fn content_type(choice: u8) -> (Option<Vec<u8>>, bool) {
+    let mp = format!("multipart/form-data; boundary={}", multipart::BOUNDARY).into_bytes();
+    let quoted = format!("multipart/form-data; boundary=\"{}\"", multipart::BOUNDARY).into_bytes();
+    match choice % 11 {
+        0 => (None, false),
+        1 => (Some(b"application/json".to_vec()), false),
+        2 => (Some(b"application/json; charset=utf-8".to_vec()), false),
+        3 => (Some(b"text/plain".to_vec()), false),
+        4 => (Some(mp), true),
+        5 => (Some(mp), false),
+        6 => (Some(b"multipart/form-data".to_vec()), false),
+        7 => (Some(b"APPLICATION/JSON ; x=y".to_vec()), false),
+        8 => (Some(b"application/x-www-form-urlencoded".to_vec()), false),
+        9 => (Some(quoted), true),
+        _ => (Some(b"multipart/form-data; boundary=other".to_vec()), true),
+    }
+}
+
+/// Everything but RFC 3986 unreserved characters as `%XX`, like `p100::routes`.
+fn encode(raw: &[u8], out: &mut Vec<u8>) {
+    for &b in raw {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b);
+        } else {
+            out.extend_from_slice(format!("%{b:02X}").as_bytes());
+        }
+    }
+}
+
+/// The bytes a URI cannot hold as `%XX`, keeping the ones that shape a path and query.
+fn repair(raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(raw.len());
+    for &b in raw {
+        if b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/%?".contains(&b) {
+            out.push(b);
+        } else {
+            out.extend_from_slice(format!("%{b:02X}").as_bytes());
+        }
+    }
+    out
+}
+
+fn uri(spec: &Spec<'_>, ids: &[String]) -> Option<Uri> {
+    let mut path = Vec::with_capacity(64);
+    let mut segments = spec.segments.iter();
+    let mut put = |seg: Option<&Segment<'_>>, path: &mut Vec<u8>| match seg {
+        None => {}
+        Some(Segment::Known(i)) => encode(ids[i % ids.len()].as_bytes(), path),
+        Some(Segment::Encoded(raw)) => encode(raw, path),
+        Some(Segment::Verbatim(raw)) => path.extend_from_slice(raw),
+    };
+    match spec.route {
+        Some(route) => {
+            let mut rest = route.template;
+            while let Some(open) = rest.find('{') {
+                path.extend_from_slice(rest[..open].as_bytes());
+                put(segments.next(), &mut path);
+                let close = rest[open..].find('}').map_or(rest.len(), |i| open + i + 1);
+                rest = &rest[close..];
+            }
+            path.extend_from_slice(rest.as_bytes());
+        }
+        None => {
+            path.push(b'/');
+            put(segments.next(), &mut path);
+        }
+    }
+    if let Some(q) = spec.query {
+        path.push(b'?');
+        path.extend_from_slice(q);
+    }
+    let parsed = Uri::try_from(path.as_slice())
+        .or_else(|_| Uri::try_from(repair(&path)))
+        .ok()?;
+    // Only origin-form paths: a raw path must not turn into an authority or a scheme.
+    (parsed.scheme().is_none() && parsed.path().starts_with('/')).then_some(parsed)
+}
+
+/// Seeds the sandbox, sends the request, checks the answer (panicking with the whole exchange
+/// when a check fails), then lets the review timers the request started run out.
+pub fn send(spec: &Spec<'_>) {
+    let h = harness();
+    let ids = h.rt.block_on(async { seed(&h.state) });
+    let Some(uri) = uri(spec, &ids) else { return };
+    // The admin routes are the sandbox's own, not P100's; a raw path stays off them (they would
+    // also leave a rate limit behind for the next inputs).
+    if uri.path().starts_with("/_sandbox") {
+        return;
+    }
+    let mut req = Request::builder().method(spec.method.clone()).uri(uri.clone());
+    match spec.key {
+        Key::Valid => req = req.header(p100::auth::API_KEY_HEADER, KEY),
+        Key::Missing => {}
+        Key::Empty => req = req.header(p100::auth::API_KEY_HEADER, ""),
+        Key::WrongSameLength => {
+            req = req.header(p100::auth::API_KEY_HEADER, "x".repeat(KEY.len()))
+        }
+        Key::Wrong => req = req.header(p100::auth::API_KEY_HEADER, "sk_live_other"),
+        Key::WrongThenValid => {
+            req = req
+                .header(p100::auth::API_KEY_HEADER, "sk_live_other")
+                .header(p100::auth::API_KEY_HEADER, KEY)
+        }
+    }
+    if let Some(ct) = &spec.content_type {
+        match HeaderValue::from_bytes(ct) {
+            Ok(v) => req = req.header(header::CONTENT_TYPE, v),
+            Err(_) => return,
+        }
+    }
+    // What hyper would add for a body it received whole.
+    req = req.header(header::CONTENT_LENGTH, spec.body.len());
+    let Ok(req) = req.body(Body::from(spec.body.clone())) else {
+        return;
+    };
+    let answer = h.rt.block_on(async {
+        let resp = h.app.clone().oneshot(req).await.expect("infallible");
+        let (parts, body) = resp.into_parts();
+        let body = axum::body::to_bytes(body, usize::MAX)
+            .await
+            .expect("the answer's body can be read");
+        Answer {
+            status: parts.status,
+            headers: parts.headers,
+            body,
+        }
+    });
+    let sent = Sent {
+        method: &spec.method,
+        uri: &uri,
+        key: spec.key,
+        content_type: spec.content_type.as_deref(),
+        body: &spec.body,
+    };
+    if let Err(why) = oracle::check(&sent, &answer) {
+        panic!(
+            "{why}\n--- request\n{} {}\nkey: {:?}\ncontent-type: {:?}\nbody: {:?}\n--- answer\n{} {:?}\n{:?}",
+            spec.method,
+            uri,
+            spec.key,
+            spec.content_type
+                .as_deref()
+                .map(String::from_utf8_lossy),
+            String::from_utf8_lossy(&spec.body),
+            answer.status,
+            answer.headers,
+            String::from_utf8_lossy(&answer.body),
+        );
+    }
+    // Fire every review timer the request started (deterministically: the clock is paused).
+    h.rt.block_on(tokio::time::sleep(REVIEW_DELAY * 2));
+}
