@@ -122,6 +122,9 @@ describe('roster', () => {
       profile: { email: 'grace@example.com', firstName: 'Grace', lastName: 'Hopper', country: 'US', citizenship: 'US' },
       createdAt: '2025-01-02T03:04:05Z',
       updatedAt: '2025-01-02T03:04:05Z',
+      stage: 'active',
+      stageSince: '2025-01-02T03:04:05Z',
+      nextAction: null,
     };
     await start(createFakeBackend({ users: [user] }));
     await screen.findByTestId('roster-empty');

@@ -6,17 +6,23 @@ import { ErrorBanner } from './components/ErrorBanner';
 import { Toast, type ToastMessage } from './components/Toast';
 import { DropProvider } from './drops';
 import { displayName } from './format';
+import { EMPTY_QUERY, type RosterQuery } from './rosterQuery';
+import { Board } from './screens/Board';
+import { Journal } from './screens/Journal';
 import { Roster } from './screens/Roster';
+import { useRoster } from './useRoster';
 import { Settings } from './screens/Settings';
 import { UserDetail } from './screens/UserDetail';
 import { UserForm, emptyDraft, type Draft } from './screens/UserForm';
 
 /** `user` is the detail screen, reached from the roster rather than the nav. */
-type Screen = 'roster' | 'new-user' | 'settings' | 'user';
+type Screen = 'board' | 'roster' | 'new-user' | 'journal' | 'settings' | 'user';
 
 const SCREENS: Array<{ id: Exclude<Screen, 'user'>; label: string }> = [
   { id: 'roster', label: 'Users' },
+  { id: 'board', label: 'Onboarding' },
   { id: 'new-user', label: 'New user' },
+  { id: 'journal', label: 'Journal' },
   { id: 'settings', label: 'Settings' },
 ];
 
@@ -42,6 +48,11 @@ function Shell() {
   const [toast, setToast] = useState<ToastMessage | null>(null);
   // The user the detail screen shows; commands answer with the new record, which replaces it.
   const [detail, setDetail] = useState<UserRecord | null>(null);
+  // Where the operator came from to a user, so "Back" returns there.
+  const [from, setFrom] = useState<'roster' | 'board'>('roster');
+  const roster = useRoster(env);
+  const { upsert } = roster;
+  const [query, setQuery] = useState<RosterQuery>(EMPTY_QUERY);
 
   const notify = useCallback(
     (kind: ToastMessage['kind'], text: string) => setToast({ id: ++toastSeq, kind, text }),
@@ -75,7 +86,24 @@ function Shell() {
     }
   };
 
+  // Live sync moves the open user too, not only the roster's row.
+  useEffect(() => {
+    let stop: (() => void) | null = null;
+    let cancelled = false;
+    backend
+      .onRosterChanged((record) => {
+        if (record) setDetail((d) => (d && d.externalUserId === record.externalUserId ? record : d));
+      })
+      .then((unlisten) => (cancelled ? unlisten() : (stop = unlisten)))
+      .catch(() => undefined);
+    return () => {
+      cancelled = true;
+      stop?.();
+    };
+  }, [backend]);
+
   const onCreated = (user: UserRecord) => {
+    upsert(user);
     const name = [user.firstName ?? draft.firstName, user.lastName ?? draft.lastName].join(' ').trim();
     setDraft(emptyDraft());
     notify('success', `Created ${name}`);
@@ -92,6 +120,7 @@ function Shell() {
   }, [envKind, detail]);
 
   const openUser = (user: UserRecord) => {
+    setFrom(screen === 'board' ? 'board' : 'roster');
     setDetail(user);
     setScreen('user');
   };
@@ -101,12 +130,14 @@ function Shell() {
   const onUpdated = useCallback(
     (user: UserRecord, message: string) => {
       setDetail((d) => (d && d.externalUserId === user.externalUserId ? user : d));
+      upsert(user);
       notify('success', message);
     },
-    [notify],
+    [notify, upsert],
   );
 
   const onDeleted = (user: UserRecord) => {
+    upsert(user);
     notify('success', `Deleted ${displayName(user)}`);
     setDetail(null);
     setScreen('roster');
@@ -166,7 +197,7 @@ function Shell() {
                 key={s.id}
                 type="button"
                 data-testid={`nav-${s.id}`}
-                aria-current={screen === s.id || (s.id === 'roster' && screen === 'user') ? 'page' : undefined}
+                aria-current={screen === s.id || (s.id === from && screen === 'user') ? 'page' : undefined}
                 onClick={() => setScreen(s.id)}
               >
                 {s.label}
@@ -175,7 +206,21 @@ function Shell() {
           </nav>
           <main class="main">
             <ErrorBanner error={loadError} testId="app-error" />
-            {screen === 'roster' && <Roster env={env} onOpen={openUser} />}
+            {screen === 'roster' && (
+              <Roster env={env} roster={roster} query={query} onQuery={setQuery} onOpen={openUser} />
+            )}
+            {screen === 'board' && (
+              <Board
+                env={env}
+                roster={roster}
+                onOpen={openUser}
+                onShowStage={(stage) => {
+                  setQuery({ ...EMPTY_QUERY, stage });
+                  setScreen('roster');
+                }}
+              />
+            )}
+            {screen === 'journal' && <Journal notify={notify} />}
             {screen === 'user' && detail && (
               <UserDetail
                 key={detail.externalUserId}
@@ -183,7 +228,7 @@ function Shell() {
                 countries={countries}
                 onUpdated={onUpdated}
                 onDeleted={onDeleted}
-                onBack={() => setScreen('roster')}
+                onBack={() => setScreen(from)}
               />
             )}
             {screen === 'new-user' && (

@@ -1,4 +1,4 @@
-import type { Transaction } from './api/bindings';
+import type { JournalEntry, Transaction } from './api/bindings';
 
 export const CSV_COLUMNS = ['id', 'createdAt', 'type', 'status', 'currency', 'amount', 'description'] as const;
 
@@ -14,9 +14,31 @@ export function csvCell(value: string): string {
 
 /** RFC 4180 CSV (CRLF line ends) with a header row, in the column order above. */
 export function toCsv(transactions: readonly Transaction[]): string {
-  const rows = [
-    CSV_COLUMNS.join(','),
-    ...transactions.map((t) => CSV_COLUMNS.map((c) => csvCell(String(t[c]))).join(',')),
+  return table(CSV_COLUMNS, transactions);
+}
+
+export const JOURNAL_COLUMNS = [
+  'at',
+  'operator',
+  'environment',
+  'operation',
+  'target',
+  'outcome',
+  'p100Code',
+  'httpStatus',
+  'durationMs',
+  'message',
+] as const;
+
+/** The journal as CSV, same rules; empty cells for what is not known. */
+export function journalCsv(entries: readonly JournalEntry[]): string {
+  return table(JOURNAL_COLUMNS, entries);
+}
+
+function table<T, K extends keyof T>(columns: readonly K[], rows: readonly T[]): string {
+  const lines = [
+    columns.join(','),
+    ...rows.map((r) => columns.map((c) => csvCell(r[c] === null || r[c] === undefined ? '' : String(r[c]))).join(',')),
   ];
-  return `${rows.join('\r\n')}\r\n`;
+  return `${lines.join('\r\n')}\r\n`;
 }

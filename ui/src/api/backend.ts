@@ -10,12 +10,16 @@ import type {
   DocumentType,
   EnvironmentInfo,
   EnvironmentKind,
+  Funnel,
   HostedKycForm,
   HostedKycSession,
   JournalEntry,
+  JournalFilter,
   KeyTest,
   KycFileRef,
   NewUser,
+  SyncStatus,
+  TimelineEvent,
   TransactionPage,
   TransactionQuery,
   UploadProgress,
@@ -27,6 +31,8 @@ import type {
 
 /** The event Rust emits (with an {@link Admitted} payload) when files are dropped on the window. */
 export const DOCUMENTS_DROPPED = 'documents-dropped';
+/** The event Rust emits with a roster row live sync changed, or `null`: read the roster again. */
+export const ROSTER_CHANGED = 'roster-changed';
 
 /**
  * Where an upload reports its progress. In the app it is a Tauri `Channel` (Rust calls
@@ -73,6 +79,15 @@ export interface Backend {
   userBalances(externalUserId: string): Promise<UserBalances>;
   userTransactions(externalUserId: string, query: TransactionQuery): Promise<TransactionPage>;
   journalRecent(limit?: number): Promise<JournalEntry[]>;
+  journalQuery(filter: JournalFilter): Promise<JournalEntry[]>;
+  userTimeline(externalUserId: string): Promise<TimelineEvent[]>;
+  /** `environment` null: the selected one; `from` null: all time. */
+  funnelGet(environment: EnvironmentKind | null, from: string | null): Promise<Funnel>;
+  syncStatus(): Promise<SyncStatus>;
+  /** Write-only, like API keys. */
+  webhookTokenSet(kind: EnvironmentKind, token: string): Promise<SyncStatus>;
+  webhookTokenRemove(kind: EnvironmentKind): Promise<SyncStatus>;
+  webhookPortSet(port: number): Promise<SyncStatus>;
   countriesList(): Promise<Country[]>;
   /** Native save dialog; the file name saved to, or null when the operator cancelled. */
   exportSaveCsv(fileName: string, csv: string): Promise<string | null>;
@@ -91,6 +106,8 @@ export interface Backend {
   progressChannel(onmessage: (progress: UploadProgress) => void): ProgressChannel;
   /** Calls `handler` for every drop of files on the window; resolves to the unsubscribe function. */
   onDocumentsDropped(handler: (admitted: Admitted) => void): Promise<() => void>;
+  /** Calls `handler` with each row live sync changed (`null`: reload); resolves to the unsubscribe. */
+  onRosterChanged(handler: (record: UserRecord | null) => void): Promise<() => void>;
 }
 
 function isCommandError(e: unknown): e is CommandError {
@@ -148,6 +165,13 @@ export const tauriBackend: Backend = {
   userBalances: (externalUserId) => call('user_balances', { externalUserId }),
   userTransactions: (externalUserId, query) => call('user_transactions', { externalUserId, query }),
   journalRecent: (limit) => call('journal_recent', { limit: limit ?? null }),
+  journalQuery: (filter) => call('journal_query', { filter }),
+  userTimeline: (externalUserId) => call('user_timeline', { externalUserId }),
+  funnelGet: (environment, from) => call('funnel_get', { environment, from }),
+  syncStatus: () => call('sync_status'),
+  webhookTokenSet: (kind, token) => call('webhook_token_set', { kind, token }),
+  webhookTokenRemove: (kind) => call('webhook_token_remove', { kind }),
+  webhookPortSet: (port) => call('webhook_port_set', { port }),
   countriesList: () => call('countries_list'),
   exportSaveCsv: (fileName, csv) => call('export_save_csv', { fileName, csv }),
   kycHostedStart: (externalUserId, form) => call('kyc_hosted_start', { externalUserId, form }),
@@ -163,6 +187,7 @@ export const tauriBackend: Backend = {
     return channel;
   },
   onDocumentsDropped: (handler) => listen<Admitted>(DOCUMENTS_DROPPED, (event) => handler(event.payload)),
+  onRosterChanged: (handler) => listen<UserRecord | null>(ROSTER_CHANGED, (event) => handler(event.payload)),
 };
 
 /** Screens take the backend from here, so unit tests can render the app over a fake. */

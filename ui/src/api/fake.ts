@@ -13,8 +13,12 @@ import type {
   EnvironmentInfo,
   EnvironmentKind,
   FieldError,
+  JournalEntry,
+  JournalFilter,
   KycFileSide,
   NewUser,
+  Stage,
+  TimelineEvent,
   Transaction,
   UserBalances,
   UserRecord,
@@ -33,6 +37,7 @@ const BASE_URLS: Record<EnvironmentKind, string | null> = {
   production: 'https://api.p100.example',
   custom: null,
 };
+const PATH: Stage[] = ['created', 'identityDocuments', 'verificationSubmitted', 'proofOfAddress', 'active'];
 const REQUIRED = ['email', 'firstName', 'lastName', 'country', 'citizenship'] as const;
 
 const COUNTRIES: Country[] = [
@@ -89,6 +94,9 @@ export function fakeUser(overrides: Partial<UserRecord> = {}): UserRecord {
     deletedAt: null,
     createdAt: '2025-01-02T03:04:05Z',
     updatedAt: '2025-01-02T03:04:05Z',
+    stage: 'active',
+    stageSince: '2025-01-02T03:04:05Z',
+    nextAction: null,
     ...overrides,
   };
   // The profile as the desk keeps it follows the record's own columns unless a test sets one.
@@ -128,6 +136,8 @@ export interface FakeOptions {
   activeCards?: string[];
   /** Uploads report half their bytes, then wait for `releaseUploads()` or a cancel. */
   holdUploads?: boolean;
+  journal?: JournalEntry[];
+  timelines?: Record<string, TimelineEvent[]>;
 }
 
 interface HeldUpload {
@@ -140,6 +150,8 @@ export interface FakeBackend extends Backend {
   readonly calls: {
     userCreate: NewUser[];
     credentialsSet: Array<[EnvironmentKind, string]>;
+    journalQuery: JournalFilter[];
+    funnelGet: Array<[EnvironmentKind | null, string | null]>;
     /** Every other command, in order, with its arguments (channels left out). */
     log: Array<{ method: string; args: unknown[] }>;
   };
@@ -149,6 +161,8 @@ export interface FakeBackend extends Backend {
   queuePick(admitted: Admitted): void;
   /** Completes every held upload: the rest of the progress, then the answer. */
   releaseUploads(): void;
+  /** Simulates live sync changing a user (Rust emitting `roster-changed`). */
+  syncChange(externalUserId: string, patch: Partial<UserRecord>): UserRecord;
 }
 
 export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
@@ -156,8 +170,11 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
   let customUrl: string | null = null;
   const keys = new Map<EnvironmentKind, string>((init.keys ?? []).map((k) => [k, 'preset']));
   const users: UserRecord[] = [...(init.users ?? [])];
-  const calls: FakeBackend['calls'] = { userCreate: [], credentialsSet: [], log: [] };
+  const calls: FakeBackend['calls'] = { userCreate: [], credentialsSet: [], journalQuery: [], funnelGet: [], log: [] };
   const dropHandlers = new Set<(a: Admitted) => void>();
+  const rosterHandlers = new Set<(r: UserRecord | null) => void>();
+  const journal: JournalEntry[] = init.journal ?? [];
+  const timelines: Record<string, TimelineEvent[]> = init.timelines ?? {};
   const picks: Admitted[] = [];
   const tokens = new Map<string, DocumentToken>();
   const held = new Map<string, HeldUpload>();
@@ -306,6 +323,9 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
         status: 'WAITING_FOR_ACTIVATION',
         createdAt: now,
         updatedAt: now,
+        stage: 'created',
+        stageSince: now,
+        nextAction: 'Upload identity documents or start hosted KYC',
       });
       users.unshift(record);
       return record;
@@ -406,6 +426,52 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
     },
     async journalRecent() {
       return [];
+    },
+    async journalQuery(filter) {
+      calls.journalQuery.push(filter);
+      return journal.filter(
+        (j) =>
+          (!filter.operator || j.operator === filter.operator) &&
+          (!filter.operation || j.operation === filter.operation) &&
+          (!filter.outcome || j.outcome === filter.outcome),
+      );
+    },
+    async userTimeline(ext) {
+      find(ext);
+      return timelines[ext] ?? [];
+    },
+    async funnelGet(environment, from) {
+      calls.funnelGet.push([environment, from]);
+      const env = environment ?? kind;
+      const mine = users.filter((u) => u.environment === env);
+      const count = (s: Stage) => mine.filter((u) => u.stage === s).length;
+      return {
+        environment: env,
+        from,
+        users: mine.length,
+        steps: PATH.map((stage, i) => ({
+          stage,
+          // A stand-in: everyone at or past a stage reached it.
+          reached: mine.filter((u) => PATH.indexOf(u.stage) >= i).length,
+          conversion: null,
+          medianSecs: i === 2 ? 90 : null,
+          current: count(stage),
+        })),
+        aside: (['needsAction', 'suspended', 'deleted'] as const).map((stage) => ({ stage, count: count(stage) })),
+      };
+    },
+    async syncStatus() {
+      return { receiverUrl: 'http://127.0.0.1:4200', receiverError: null, tokenSetFor: ['sandbox'], polling: 0 };
+    },
+    async webhookTokenSet(k, token) {
+      if (!token.trim()) throw invalid([{ field: 'webhookToken', message: 'the API key is empty' }]);
+      return { receiverUrl: 'http://127.0.0.1:4200', receiverError: null, tokenSetFor: ['sandbox', k], polling: 0 };
+    },
+    async webhookTokenRemove() {
+      return { receiverUrl: 'http://127.0.0.1:4200', receiverError: null, tokenSetFor: ['sandbox'], polling: 0 };
+    },
+    async webhookPortSet() {
+      return { receiverUrl: 'http://127.0.0.1:4200', receiverError: null, tokenSetFor: ['sandbox'], polling: 0 };
     },
     async countriesList() {
       return COUNTRIES;
@@ -515,6 +581,17 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
       return () => {
         dropHandlers.delete(handler);
       };
+    },
+    async onRosterChanged(handler) {
+      rosterHandlers.add(handler);
+      return () => {
+        rosterHandlers.delete(handler);
+      };
+    },
+    syncChange(ext, patch) {
+      const next = change(ext, patch);
+      for (const h of rosterHandlers) h(next);
+      return next;
     },
   };
 }

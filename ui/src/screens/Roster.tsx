@@ -1,125 +1,234 @@
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { toCommandError, useBackend } from '../api/backend';
-import type { CommandError, EnvironmentInfo, UserRecord } from '../api/bindings';
+import { useMemo, useRef, useState } from 'preact/hooks';
+import type { EnvironmentInfo, Stage, UserRecord } from '../api/bindings';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { StageBadge } from '../components/StageBadge';
 import { StatusBadge } from '../components/StatusBadge';
 import { formatDate, fullName } from '../format';
+import { distinct, queryRoster, type RosterQuery, type SortKey } from '../rosterQuery';
+import { STAGES, STAGE_LABELS } from '../stages';
+import type { RosterState } from '../useRoster';
 
-export function Roster({ env, onOpen }: { env: EnvironmentInfo | null; onOpen: (user: UserRecord) => void }) {
-  const backend = useBackend();
-  const [users, setUsers] = useState<UserRecord[] | null>(null);
-  const [error, setError] = useState<CommandError | null>(null);
-  const [loading, setLoading] = useState(false);
-  // Only the latest request may fill the table: an answer for the previous environment is stale.
-  const latest = useRef(0);
+/** Every row is this tall (styles.css `.roster-row`), so the visible slice is arithmetic. */
+export const ROW_HEIGHT = 44;
+/** Rows drawn above and below the visible ones, so fast scrolling shows no blank band. */
+const OVERSCAN = 10;
+/** Rows drawn before the list has measured itself (jsdom never does). */
+const INITIAL_ROWS = 40;
 
-  const load = useCallback(async () => {
-    const request = ++latest.current;
-    setLoading(true);
-    try {
-      const list = await backend.usersList();
-      if (request !== latest.current) return;
-      setUsers(list);
-      setError(null);
-    } catch (e) {
-      if (request !== latest.current) return;
-      setError(toCommandError(e));
-    }
-    setLoading(false);
-  }, [backend]);
+const COLUMNS: Array<{ key: SortKey | null; label: string }> = [
+  { key: 'name', label: 'Name' },
+  { key: null, label: 'Email' },
+  { key: 'country', label: 'Country' },
+  { key: 'status', label: 'Status' },
+  { key: 'stage', label: 'Stage' },
+  { key: 'created', label: 'Created' },
+  { key: null, label: 'External user ID' },
+];
 
-  useEffect(() => {
-    if (!env) return;
-    // Another environment's users must not linger under this one's name.
-    setUsers(null);
-    void load();
-  }, [env, load]);
+export function Roster({
+  env,
+  roster,
+  query,
+  onQuery,
+  onOpen,
+}: {
+  env: EnvironmentInfo | null;
+  roster: RosterState;
+  /** Kept by the shell, so leaving the roster (to a user and back) keeps the search. */
+  query: RosterQuery;
+  onQuery: (q: RosterQuery) => void;
+  onOpen: (user: UserRecord) => void;
+}) {
+  const { users, error, loading, reload } = roster;
+  const all = users ?? [];
+  const rows = useMemo(() => queryRoster(all, query), [all, query]);
+  const statuses = useMemo(() => distinct(all, (u) => u.status), [all]);
+  const countries = useMemo(() => distinct(all, (u) => u.country), [all]);
+  const set = (patch: Partial<RosterQuery>) => onQuery({ ...query, ...patch });
+
+  const scroller = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [viewport, setViewport] = useState(0);
+  const visible = viewport > 0 ? Math.ceil(viewport / ROW_HEIGHT) : INITIAL_ROWS;
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(rows.length, first + visible + 2 * OVERSCAN);
+  const onScroll = () => {
+    const el = scroller.current;
+    if (!el) return;
+    setScrollTop(el.scrollTop);
+    setViewport(el.clientHeight);
+  };
+
+  const sortBy = (key: SortKey) =>
+    set(query.sort === key ? { descending: !query.descending } : { sort: key, descending: key === 'created' });
 
   return (
-    <section class="screen" aria-labelledby="roster-title">
+    <section class="screen roster-screen" aria-labelledby="roster-title">
       <div class="screen-head">
         <h1 id="roster-title">Users</h1>
         {env && <span class="muted">{env.label}</span>}
-        <button type="button" class="secondary" onClick={() => void load()} disabled={loading || !env}>
+        <button type="button" class="secondary" onClick={() => void reload()} disabled={loading || !env}>
           {loading ? 'Loading…' : 'Reload'}
         </button>
       </div>
+      <div class="roster-filters" role="search">
+        <label>
+          <span>Search</span>
+          <input
+            type="search"
+            data-testid="roster-search"
+            placeholder="Name, e-mail or external id"
+            value={query.search}
+            onInput={(e) => set({ search: e.currentTarget.value })}
+          />
+        </label>
+        <label>
+          <span>Stage</span>
+          <select
+            data-testid="roster-stage"
+            value={query.stage}
+            onChange={(e) => set({ stage: e.currentTarget.value as Stage | '' })}
+          >
+            <option value="">All stages</option>
+            {STAGES.map((s) => (
+              <option key={s} value={s}>
+                {STAGE_LABELS[s]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span>Status</span>
+          <select data-testid="roster-status-filter" value={query.status} onChange={(e) => set({ status: e.currentTarget.value })}>
+            <option value="">All statuses</option>
+            {statuses.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span>Country</span>
+          <select data-testid="roster-country" value={query.country} onChange={(e) => set({ country: e.currentTarget.value })}>
+            <option value="">All countries</option>
+            {countries.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span class="muted roster-count" data-testid="roster-count" aria-live="polite">
+          {users === null ? '' : `${rows.length.toLocaleString()} of ${all.length.toLocaleString()}`}
+        </span>
+      </div>
       <ErrorBanner error={error} testId="roster-error" />
-      <div class="table-wrap" aria-busy={loading}>
+      <div class="table-wrap roster-scroll" aria-busy={loading} ref={scroller} onScroll={onScroll} data-testid="roster-scroll">
         {users === null ? (
           <p class="placeholder">{error ? '' : 'Loading users…'}</p>
-        ) : users.length === 0 ? (
+        ) : all.length === 0 ? (
           <p class="empty" data-testid="roster-empty">
             No users in {env?.label ?? 'this environment'} yet. Create one with “New user”.
           </p>
         ) : (
-          <table data-testid="roster">
+          <table data-testid="roster" aria-rowcount={rows.length + 1}>
             <thead>
               <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Email</th>
-                <th scope="col">Country</th>
-                <th scope="col">Status</th>
-                <th scope="col">Created</th>
-                <th scope="col">External user ID</th>
+                {COLUMNS.map((c) => (
+                  <th
+                    key={c.label}
+                    scope="col"
+                    aria-sort={
+                      c.key && query.sort === c.key ? (query.descending ? 'descending' : 'ascending') : undefined
+                    }
+                  >
+                    {c.key ? (
+                      <button type="button" class="sort" data-testid={`sort-${c.key}`} onClick={() => sortBy(c.key as SortKey)}>
+                        {c.label}
+                        {query.sort === c.key ? (query.descending ? ' ▼' : ' ▲') : ''}
+                      </button>
+                    ) : (
+                      c.label
+                    )}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody>
-              {users.map((u) => {
-                const name = fullName(u);
-                const deleted = u.deletedAt !== null;
-                // The whole row opens the user for the mouse; the button inside is the keyboard's way.
-                return (
-                  <tr
-                    key={u.externalUserId}
-                    class={deleted ? 'deleted' : undefined}
-                    data-testid="roster-row"
-                    data-external-user-id={u.externalUserId}
-                    onClick={(e) => {
-                      // Selecting text (to copy an id) is not a click on the row.
-                    if ((e.target as Element).closest('button') || window.getSelection()?.toString()) return;
-                    onOpen(u);
-                    }}
-                  >
-                    <td data-testid="roster-name">
-                      <button
-                        type="button"
-                        class="link"
-                        data-testid="roster-open"
-                        aria-label={`Open ${name || u.email || u.externalUserId}`}
-                        onClick={() => onOpen(u)}
-                      >
-                        {name || <span class="muted">(no name)</span>}
-                      </button>
-                    </td>
-                    <td data-testid="roster-email">{u.email ?? ''}</td>
-                    <td>{u.country ?? ''}</td>
-                    <td data-testid="roster-status">
-                      {deleted ? (
-                        <span class="badge deleted" title={`Deleted ${u.deletedAt}`}>
-                          Deleted
-                        </span>
-                      ) : (
-                        <StatusBadge status={u.status} />
-                      )}
-                    </td>
-                    <td>
-                      <time dateTime={u.createdAt} title={u.createdAt}>
-                        {formatDate(u.createdAt)}
-                      </time>
-                    </td>
-                    <td>
-                      <code class="ext-id" title={u.externalUserId}>
-                        {u.externalUserId}
-                      </code>
-                    </td>
-                  </tr>
-                  );
-              })}
+              {first > 0 && (
+                <tr class="spacer" aria-hidden="true" style={{ height: `${first * ROW_HEIGHT}px` }} />
+              )}
+              {rows.slice(first, last).map((u, i) => (
+                <Row key={u.externalUserId} u={u} index={first + i} onOpen={onOpen} />
+              ))}
+              {last < rows.length && (
+                <tr class="spacer" aria-hidden="true" style={{ height: `${(rows.length - last) * ROW_HEIGHT}px` }} />
+              )}
             </tbody>
           </table>
         )}
+        {users !== null && all.length > 0 && rows.length === 0 && (
+          <p class="empty" data-testid="roster-no-match">
+            No user matches these filters.
+          </p>
+        )}
       </div>
     </section>
+  );
+}
+
+function Row({ u, index, onOpen }: { u: UserRecord; index: number; onOpen: (user: UserRecord) => void }) {
+  const name = fullName(u);
+  const deleted = u.deletedAt !== null;
+  // The whole row opens the user for the mouse; the button inside is the keyboard's way.
+  return (
+    <tr
+      class={`roster-row${deleted ? ' deleted' : ''}`}
+      aria-rowindex={index + 2}
+      data-testid="roster-row"
+      data-external-user-id={u.externalUserId}
+      onClick={(e) => {
+        // Selecting text (to copy an id) is not a click on the row.
+        if ((e.target as Element).closest('button') || window.getSelection()?.toString()) return;
+        onOpen(u);
+      }}
+    >
+      <td data-testid="roster-name">
+        <button
+          type="button"
+          class="link"
+          data-testid="roster-open"
+          aria-label={`Open ${name || u.email || u.externalUserId}`}
+          onClick={() => onOpen(u)}
+        >
+          {name || <span class="muted">(no name)</span>}
+        </button>
+      </td>
+      <td data-testid="roster-email">{u.email ?? ''}</td>
+      <td>{u.country ?? ''}</td>
+      <td data-testid="roster-status">
+        {deleted ? (
+          <span class="badge deleted" title={`Deleted ${u.deletedAt}`}>
+            Deleted
+          </span>
+        ) : (
+          <StatusBadge status={u.status} />
+        )}
+      </td>
+      <td data-testid="roster-stage-cell">
+        <StageBadge stage={u.stage} />
+      </td>
+      <td>
+        <time dateTime={u.createdAt} title={u.createdAt}>
+          {formatDate(u.createdAt)}
+        </time>
+      </td>
+      <td>
+        <code class="ext-id" title={u.externalUserId}>
+          {u.externalUserId}
+        </code>
+      </td>
+    </tr>
   );
 }

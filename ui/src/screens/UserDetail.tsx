@@ -12,6 +12,8 @@ import {
   explainRejectionReason,
   explainVerificationStatus,
 } from '../labels';
+import { StageBadge } from '../components/StageBadge';
+import { Timeline } from '../components/Timeline';
 import { AccountPanel } from './detail/AccountPanel';
 import { BalancesPanel } from './detail/BalancesPanel';
 import { EditPanel } from './detail/EditPanel';
@@ -23,6 +25,7 @@ import { VerificationPanel } from './detail/VerificationPanel';
 
 /** The panels in page order, by their headings' ids, for the "On this page" links. */
 const SECTIONS: Array<[string, string]> = [
+  ['timeline-title', 'Timeline'],
   ['edit-title', 'Profile'],
   ['kyc-title', 'Identity documents'],
   ['poa-title', 'Proof of address'],
@@ -63,7 +66,15 @@ export function UserDetail({ record, countries, onUpdated, onDeleted, onBack }: 
             <StatusBadge status={record.status} />
           </span>
           {deleted && <span class="badge bad">Deleted</span>}
+          <span data-testid="detail-stage">
+            <StageBadge stage={record.stage} />
+          </span>
         </div>
+        {record.nextAction && (
+          <p class="next-action" data-testid="detail-next-action">
+            Next: {record.nextAction}
+          </p>
+        )}
         <dl class="facts">
           <dt>Email</dt>
           <dd data-testid="detail-email">{record.email ?? <span class="muted">none</span>}</dd>
@@ -89,10 +100,13 @@ export function UserDetail({ record, countries, onUpdated, onDeleted, onBack }: 
       </header>
 
       {deleted ? (
-        <p class="note" data-testid="detail-deleted">
-          This user was deleted on {formatDate(record.deletedAt!)}. The desk keeps the row as a record; nothing more
-          can be done with it.
-        </p>
+        <>
+          <p class="note" data-testid="detail-deleted">
+            This user was deleted on {formatDate(record.deletedAt!)}. The desk keeps the row as a record; nothing
+            more can be done with it.
+          </p>
+          <Timeline record={record} />
+        </>
       ) : (
         <div class="panels">
           <nav class="section-nav" aria-label="On this page">
@@ -102,6 +116,7 @@ export function UserDetail({ record, countries, onUpdated, onDeleted, onBack }: 
               </a>
             ))}
           </nav>
+          <Timeline record={record} />
           <EditPanel record={record} onUpdated={onUpdated} countries={countries} />
           <KycFilesPanel record={record} onUpdated={onUpdated} />
           <PoaPanel record={record} onUpdated={onUpdated} />

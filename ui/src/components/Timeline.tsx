@@ -1,0 +1,147 @@
+import { useEffect, useState } from 'preact/hooks';
+import { toCommandError, useBackend } from '../api/backend';
+import type { CommandError, TimelineEvent, UserRecord } from '../api/bindings';
+import { formatBytes, formatDate } from '../format';
+import { ErrorBanner } from './ErrorBanner';
+
+const KIND_LABELS: Record<string, string> = {
+  created: 'User created',
+  updated: 'Profile updated',
+  kycFilesUploaded: 'Identity documents uploaded',
+  kycFileStatus: 'KYC file processed',
+  hostedKycStarted: 'Hosted KYC started',
+  verificationSubmitted: 'Verification submitted',
+  kycStatus: 'KYC status',
+  activated: 'Activated (balances created)',
+  userStatus: 'User status',
+  poaUploaded: 'Proof of address uploaded',
+  poaStatus: 'Proof of address reviewed',
+  suspended: 'Suspended',
+  unsuspended: 'Unsuspended',
+  extended: 'Extended',
+  deleted: 'Deleted',
+  operationFailed: 'Operation failed',
+};
+
+const SOURCE_LABELS: Record<string, string> = {
+  operator: 'by',
+  webhook: 'webhook from P100',
+  poll: 'asked P100',
+};
+
+interface FileDetail {
+  side?: string;
+  name?: string;
+  size?: number;
+  mime?: string;
+  thumbnail?: string | null;
+  pages?: number | null;
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+
+/** The one line that says what happened, from the event's detail. */
+function summary(e: TimelineEvent): string {
+  const d = e.detail;
+  switch (e.kind) {
+    case 'kycStatus':
+    case 'verificationSubmitted':
+      return [str(d.verificationStatus), str(d.attemptStatus), str(d.rejectionReason)].filter(Boolean).join(' · ');
+    case 'userStatus':
+    case 'kycFileStatus':
+    case 'poaStatus':
+      return str(d.status) ?? '';
+    case 'suspended':
+    case 'unsuspended':
+      return str(d.reason) ?? '';
+    case 'updated':
+      return Array.isArray(d.fields) ? `Changed: ${d.fields.join(', ')}` : '';
+    case 'operationFailed':
+      return [str(d.operation), str(d.p100Code), str(d.message)].filter(Boolean).join(' · ');
+    case 'hostedKycStarted':
+      return str(d.verificationId) ? `Session ${String(d.verificationId)}` : '';
+    default:
+      return '';
+  }
+}
+
+const files = (e: TimelineEvent): FileDetail[] =>
+  Array.isArray(e.detail.files) ? (e.detail.files as FileDetail[]) : [];
+
+/**
+ * Everything that happened to a user, newest first: the operator's operations, uploads (with
+ * the thumbnails seen when picking), webhooks and poll results. Reloads when the record changes.
+ */
+export function Timeline({ record }: { record: UserRecord }) {
+  const backend = useBackend();
+  const [events, setEvents] = useState<TimelineEvent[] | null>(null);
+  const [error, setError] = useState<CommandError | null>(null);
+
+  useEffect(() => {
+    let stale = false;
+    backend.userTimeline(record.externalUserId).then(
+      (list) => {
+        if (stale) return;
+        setEvents(list);
+        setError(null);
+      },
+      (e) => !stale && setError(toCommandError(e)),
+    );
+    return () => {
+      stale = true;
+    };
+  }, [backend, record.externalUserId, record.updatedAt]);
+
+  return (
+    <section class="panel" aria-labelledby="timeline-title" data-testid="timeline">
+      <h2 id="timeline-title">Timeline</h2>
+      <ErrorBanner error={error} testId="timeline-error" />
+      {events === null ? (
+        <p class="placeholder">{error ? '' : 'Loading…'}</p>
+      ) : (
+        <ol class="timeline">
+          {[...events].reverse().map((e) => {
+            const failed = e.kind === 'operationFailed';
+            return (
+              <li key={e.id} class={`event source-${e.source}${failed ? ' failed' : ''}`} data-testid="timeline-event" data-kind={e.kind}>
+                <div class="event-head">
+                  <strong>{KIND_LABELS[e.kind] ?? e.kind}</strong>
+                  <span class={`badge ${failed ? 'bad' : 'ok'}`}>{failed ? 'failed' : 'ok'}</span>
+                  <span class="muted">
+                    {SOURCE_LABELS[e.source] ?? e.source}
+                    {e.source === 'operator' && e.actor ? ` ${e.actor}` : ''}
+                  </span>
+                  <time class="muted" dateTime={e.at} title={e.at}>
+                    {formatDate(e.at)}
+                  </time>
+                </div>
+                {summary(e) && <p class="event-summary">{summary(e)}</p>}
+                {files(e).length > 0 && (
+                  <ul class="event-files">
+                    {files(e).map((f, i) => (
+                      <li key={i}>
+                        {f.thumbnail ? (
+                          <img src={f.thumbnail} alt={`Thumbnail of ${f.name ?? 'file'}`} width={64} />
+                        ) : (
+                          <span class="file-icon" aria-hidden="true">
+                            {f.mime === 'application/pdf' ? 'PDF' : 'FILE'}
+                          </span>
+                        )}
+                        <span>
+                          {f.side ? `${f.side}: ` : ''}
+                          {f.name}
+                          {typeof f.size === 'number' ? ` (${formatBytes(f.size)})` : ''}
+                          {f.pages ? `, ${f.pages} pages` : ''}
+                        </span>
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </li>
+            );
+          })}
+        </ol>
+      )}
+    </section>
+  );
+}

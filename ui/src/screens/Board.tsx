@@ -1,0 +1,192 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { toCommandError, useBackend } from '../api/backend';
+import type { CommandError, EnvironmentInfo, EnvironmentKind, Funnel, Stage, UserRecord } from '../api/bindings';
+import { ErrorBanner } from '../components/ErrorBanner';
+import { ENV_OPTIONS } from '../environments';
+import { displayName } from '../format';
+import { STAGES, STAGE_LABELS, durationText, sinceText } from '../stages';
+import type { RosterState } from '../useRoster';
+
+/** Cards drawn per column; the rest are a click away in the roster, filtered by the stage. */
+const CARDS_PER_COLUMN = 25;
+
+const PERIODS: Array<{ id: string; label: string; days: number | null }> = [
+  { id: '7', label: 'Last 7 days', days: 7 },
+  { id: '30', label: 'Last 30 days', days: 30 },
+  { id: '90', label: 'Last 90 days', days: 90 },
+  { id: 'all', label: 'All time', days: null },
+];
+
+export function Board({
+  env,
+  roster,
+  onOpen,
+  onShowStage,
+}: {
+  env: EnvironmentInfo | null;
+  roster: RosterState;
+  onOpen: (user: UserRecord) => void;
+  onShowStage: (stage: Stage) => void;
+}) {
+  const { users, error } = roster;
+  // Oldest in the stage first: who has waited longest is what the operator looks for.
+  const columns = useMemo(() => {
+    const by = new Map<Stage, UserRecord[]>(STAGES.map((s) => [s, []]));
+    for (const u of users ?? []) by.get(u.stage)?.push(u);
+    for (const list of by.values()) list.sort((a, b) => (a.stageSince < b.stageSince ? -1 : 1));
+    return by;
+  }, [users]);
+  const now = Date.now();
+
+  return (
+    <section class="screen" aria-labelledby="board-title">
+      <div class="screen-head">
+        <h1 id="board-title">Onboarding</h1>
+        {env && <span class="muted">{env.label}</span>}
+      </div>
+      <ErrorBanner error={error} testId="board-error" />
+      <FunnelPanel env={env} users={users} />
+      <div class="board" data-testid="board" aria-busy={users === null}>
+        {STAGES.map((stage) => {
+          const list = columns.get(stage) ?? [];
+          return (
+            <section
+              key={stage}
+              class={`board-column stage-${stage}`}
+              data-testid={`column-${stage}`}
+              aria-labelledby={`column-${stage}-title`}
+            >
+              <h2 id={`column-${stage}-title`}>
+                {STAGE_LABELS[stage]} <span class="count" data-testid={`count-${stage}`}>{list.length}</span>
+              </h2>
+              <ul>
+                {list.slice(0, CARDS_PER_COLUMN).map((u) => (
+                  <li key={u.externalUserId}>
+                    <button
+                      type="button"
+                      class="card"
+                      data-testid="card"
+                      data-external-user-id={u.externalUserId}
+                      onClick={() => onOpen(u)}
+                    >
+                      <strong>{displayName(u)}</strong>
+                      <span class="muted">
+                        {u.country ?? ''} · <time dateTime={u.stageSince} title={u.stageSince}>{sinceText(u.stageSince, now)}</time>
+                      </span>
+                      {u.nextAction && <span class="next">{u.nextAction}</span>}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+              {list.length > CARDS_PER_COLUMN && (
+                <button type="button" class="link more" onClick={() => onShowStage(stage)}>
+                  {list.length - CARDS_PER_COLUMN} more in the roster…
+                </button>
+              )}
+            </section>
+          );
+        })}
+      </div>
+    </section>
+  );
+}
+
+function FunnelPanel({ env, users }: { env: EnvironmentInfo | null; users: UserRecord[] | null }) {
+  const backend = useBackend();
+  const [period, setPeriod] = useState('30');
+  const [kind, setKind] = useState<EnvironmentKind | null>(null);
+  const [funnel, setFunnel] = useState<Funnel | null>(null);
+  const [error, setError] = useState<CommandError | null>(null);
+  const shown = kind ?? env?.kind ?? null;
+
+  useEffect(() => {
+    if (!shown) return;
+    const days = PERIODS.find((p) => p.id === period)?.days ?? null;
+    const from = days === null ? null : new Date(Date.now() - days * 86_400_000).toISOString();
+    let stale = false;
+    backend.funnelGet(shown, from).then(
+      (f) => {
+        if (stale) return;
+        setFunnel(f);
+        setError(null);
+      },
+      (e) => !stale && setError(toCommandError(e)),
+    );
+    return () => {
+      stale = true;
+    };
+    // `users` changes when live sync moves a card: the funnel follows.
+  }, [backend, shown, period, users]);
+
+  const widest = Math.max(1, funnel?.users ?? 1);
+  return (
+    <section class="funnel" data-testid="funnel" aria-labelledby="funnel-title">
+      <div class="funnel-head">
+        <h2 id="funnel-title">Funnel</h2>
+        <label>
+          <span>Period</span>
+          <select data-testid="funnel-period" value={period} onChange={(e) => setPeriod(e.currentTarget.value)}>
+            {PERIODS.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span>Environment</span>
+          <select
+            data-testid="funnel-env"
+            value={shown ?? ''}
+            onChange={(e) => setKind(e.currentTarget.value as EnvironmentKind)}
+          >
+            {ENV_OPTIONS.map((o) => (
+              <option key={o.kind} value={o.kind}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        {funnel && <span class="muted">{funnel.users} users created in the period</span>}
+      </div>
+      <ErrorBanner error={error} testId="funnel-error" />
+      {funnel && (
+        <table class="funnel-table">
+          <thead>
+            <tr>
+              <th scope="col">Stage</th>
+              <th scope="col">Reached</th>
+              <th scope="col" class="bar-col">
+                <span class="visually-hidden">Share of users</span>
+              </th>
+              <th scope="col">Conversion</th>
+              <th scope="col">Median time in stage</th>
+              <th scope="col">Now</th>
+            </tr>
+          </thead>
+          <tbody>
+            {funnel.steps.map((s) => (
+              <tr key={s.stage} data-testid={`funnel-${s.stage}`}>
+                <th scope="row">{STAGE_LABELS[s.stage]}</th>
+                <td data-testid="funnel-reached">{s.reached}</td>
+                <td class="bar-col">
+                  <span class={`bar stage-${s.stage}`} style={{ width: `${(100 * s.reached) / widest}%` }} />
+                </td>
+                <td>{s.conversion === null ? '—' : `${Math.round(s.conversion * 100)} %`}</td>
+                <td>{durationText(s.medianSecs)}</td>
+                <td>{s.current}</td>
+              </tr>
+            ))}
+          </tbody>
+          <tfoot>
+            <tr>
+              <td colSpan={6} class="muted">
+                Beside the path now: {funnel.aside.map((a) => `${STAGE_LABELS[a.stage]} ${a.count}`).join(' · ')}
+              </td>
+            </tr>
+          </tfoot>
+        </table>
+      )}
+    </section>
+  );
+}
