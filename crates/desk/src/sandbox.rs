@@ -9,6 +9,8 @@ use std::path::Path;
 use url::Url;
 
 const STATE_FILE: &str = "embedded-sandbox.sqlite3";
+/// How long the embedded sandbox takes to decide a review, in ms (default 2000).
+pub const REVIEW_DELAY_ENV: &str = "PARTNER_DESK_SANDBOX_REVIEW_MS";
 
 pub struct EmbeddedSandbox {
     handle: SandboxHandle,
@@ -22,6 +24,13 @@ impl EmbeddedSandbox {
         let key = ApiKey::new(&raw).map_err(|e| Error::Sandbox(e.to_string()))?;
         let mut config = SandboxConfig::local(raw);
         config.state_file = Some(data_dir.join(STATE_FILE));
+        // Demos and end-to-end tests slow P100's review down to watch the board move.
+        if let Some(ms) = std::env::var(REVIEW_DELAY_ENV)
+            .ok()
+            .and_then(|v| v.trim().parse::<u64>().ok())
+        {
+            config = config.with_review_delay(std::time::Duration::from_millis(ms));
+        }
         let (_, handle) = p100_sandbox::spawn(config)
             .await
             .map_err(|e| Error::Sandbox(e.to_string()))?;
