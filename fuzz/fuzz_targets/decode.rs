@@ -178,7 +178,10 @@ where
     }
     match &got {
         Ok(v) => {
-            assert!((200..=299).contains(&status), "HTTP {status} read as success");
+            assert!(
+                (200..=299).contains(&status),
+                "HTTP {status} read as success"
+            );
             // What the client read, written back as JSON, reads the same.
             let json = serde_json::to_vec(v).expect("a model serialises");
             let again = decode::<T>(status, None, &json);

@@ -46,7 +46,12 @@ const PART_TYPES: &[&[u8]] = &[
 ];
 
 /// The smallest heads the sandbox's content sniffer accepts.
-const MAGIC: [&[u8]; 4] = [b"", b"\xFF\xD8\xFF\xE0", b"\x89PNG\r\n\x1a\n", b"%PDF-1.7\n"];
+const MAGIC: [&[u8]; 4] = [
+    b"",
+    b"\xFF\xD8\xFF\xE0",
+    b"\x89PNG\r\n\x1a\n",
+    b"%PDF-1.7\n",
+];
 
 /// Just over the sandbox's 5 MB per-file limit (P440).
 const OVERSIZE: usize = 5 * 1024 * 1024 + 1;

@@ -74,9 +74,11 @@ fn ensure(ok: bool, why: impl FnOnce() -> String) -> Check {
 }
 
 /// The template axum picks for `path`: a literal segment wins over a parameter, leftmost first
-/// (matchit's priority); a parameter matches one non-empty segment.
+/// (matchit's priority); a parameter matches one segment, which may be empty unless it is the
+/// last (matchit 0.8: `/v1/kyc/verification//v` reaches the handler with an empty id).
 pub fn matched_template(path: &str) -> Option<&'static str> {
     let segs: Vec<&str> = path.split('/').collect();
+    let last = segs.len() - 1;
     let mut best: Option<(&'static str, Vec<bool>)> = None;
     for route in routes::ALL {
         let tmpl: Vec<&str> = route.template.split('/').collect();
@@ -84,10 +86,14 @@ pub fn matched_template(path: &str) -> Option<&'static str> {
             continue;
         }
         let mut literal = Vec::with_capacity(tmpl.len());
-        let fits = tmpl.iter().zip(&segs).all(|(t, s)| {
+        let fits = tmpl.iter().zip(&segs).enumerate().all(|(i, (t, s))| {
             let param = t.starts_with('{');
             literal.push(!param);
-            if param { !s.is_empty() } else { t == s }
+            if param {
+                i < last || !s.is_empty()
+            } else {
+                t == s
+            }
         });
         // Literal beats parameter at the first segment where two templates differ.
         if fits && best.as_ref().is_none_or(|(_, b)| literal > *b) {
@@ -134,8 +140,8 @@ fn status_of(code: &str) -> Option<u16> {
     Some(match code {
         "P211" => 202,
         "P445" | "P460" => 404,
-        "P403" | "P411" | "P412" | "P426" | "P440" | "P447" | "P454" | "P455" | "P459"
-        | "P500" | "P501" | "P901" => 400,
+        "P403" | "P411" | "P412" | "P426" | "P440" | "P447" | "P454" | "P455" | "P459" | "P500"
+        | "P501" | "P901" => 400,
         _ => return None,
     })
 }
@@ -153,8 +159,8 @@ fn envelope(ans: &Answer) -> Result<Envelope, String> {
     ensure(content_type(ans) == "application/json", || {
         "an error envelope must be sent as application/json".into()
     })?;
-    let v: Value = serde_json::from_slice(&ans.body)
-        .map_err(|e| format!("error body is not JSON: {e}"))?;
+    let v: Value =
+        serde_json::from_slice(&ans.body).map_err(|e| format!("error body is not JSON: {e}"))?;
     let obj = v.as_object().ok_or("error body is not a JSON object")?;
     for k in obj.keys() {
         ensure(
@@ -170,7 +176,9 @@ fn envelope(ans: &Answer) -> Result<Envelope, String> {
         .get("errorMessage")
         .and_then(Value::as_str)
         .ok_or("error body has no string errorMessage")?;
-    ensure(!message.trim().is_empty(), || "errorMessage is empty".into())?;
+    ensure(!message.trim().is_empty(), || {
+        "errorMessage is empty".into()
+    })?;
     let name = match obj.get("errorName") {
         None => None,
         Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
@@ -214,9 +222,7 @@ fn client_reads_envelope(ans: &Answer, env: &Envelope) -> Check {
         }
         _ => false,
     };
-    ensure(fits, || {
-        format!("the client reads the envelope as {got:?}")
-    })
+    ensure(fits, || format!("the client reads the envelope as {got:?}"))
 }
 
 /// A success body that the client's model for the route reads; `ext` is the path's user id,
@@ -272,8 +278,7 @@ pub fn check(sent: &Sent<'_>, ans: &Answer) -> Check {
         if head {
             return Ok(());
         }
-        let v: Value =
-            serde_json::from_slice(&ans.body).map_err(|e| format!("404 body: {e}"))?;
+        let v: Value = serde_json::from_slice(&ans.body).map_err(|e| format!("404 body: {e}"))?;
         let want = serde_json::json!({
             "statusCode": 404,
             "message": format!("Cannot {} {path}", sent.method),
@@ -348,10 +353,9 @@ pub fn check(sent: &Sent<'_>, ans: &Answer) -> Check {
     };
 
     if head {
-        return ensure(
-            matches!(ans.status.as_u16(), 200 | 400 | 404),
-            || "HEAD answered a status GET cannot".into(),
-        );
+        return ensure(matches!(ans.status.as_u16(), 200 | 400 | 404), || {
+            "HEAD answered a status GET cannot".into()
+        });
     }
 
     // The handler ran: success for the route, or an envelope.

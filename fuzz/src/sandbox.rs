@@ -16,7 +16,8 @@ use p100_sandbox::SandboxConfig;
 use p100_sandbox::files::Upload;
 use p100_sandbox::model::{Outcome, PoaOutcome};
 use p100_sandbox::state::Sandbox;
-use std::sync::{Arc, OnceLock};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 use tower::ServiceExt;
 
@@ -27,6 +28,44 @@ pub struct Harness {
     rt: tokio::runtime::Runtime,
     state: Arc<Sandbox>,
     app: Router,
+    /// The ids [`seed`] returned and the users it laid down, serialised; `None` once a request
+    /// may have changed them (the next input seeds again).
+    seeded: Mutex<Option<Seeded>>,
+}
+
+struct Seeded {
+    ids: Vec<String>,
+    /// Each user as JSON, by id.
+    users: HashMap<String, Vec<u8>>,
+}
+
+fn user_json(user: &p100_sandbox::model::User) -> Vec<u8> {
+    serde_json::to_vec(user).expect("a user serialises")
+}
+
+/// Every user by id, as JSON. Too slow to take for every input; taken once per seeding.
+fn snapshot(state: &Sandbox) -> HashMap<String, Vec<u8>> {
+    state
+        .all_users()
+        .iter()
+        .map(|u| (u.external_user_id.clone(), user_json(u)))
+        .collect()
+}
+
+/// The ids a request can name: its percent-decoded path segments and the body's
+/// `externalUserId`. Only these users can change (plus new ones, which change the count).
+fn named_ids(uri: &Uri, body: &[u8]) -> Vec<String> {
+    let mut ids: Vec<String> = uri
+        .path()
+        .split('/')
+        .map(|seg| String::from_utf8_lossy(&oracle::percent_decode(seg)).into_owned())
+        .collect();
+    if let Ok(serde_json::Value::Object(map)) = serde_json::from_slice(body)
+        && let Some(serde_json::Value::String(ext)) = map.get("externalUserId")
+    {
+        ids.push(ext.clone());
+    }
+    ids
 }
 
 /// Built on first use and kept: a router and state per input would cost more than the request.
@@ -43,27 +82,32 @@ pub fn harness() -> &'static Harness {
         let config = SandboxConfig::local(KEY).with_review_delay(REVIEW_DELAY);
         let state = Arc::new(Sandbox::new(config).expect("in-memory sandbox"));
         let app = p100_sandbox::router(state.clone());
-        Harness { rt, state, app }
+        Harness {
+            rt,
+            state,
+            app,
+            seeded: Mutex::new(None),
+        }
     })
 }
 
 /// The ids laid down by [`seed`]; a path segment picks one of these most of the time.
 pub const USERS: &[&str] = &[
-    "new-pl",      // WAITING_FOR_ACTIVATION, no KYC
-    "new-ua",      // same, POA required
-    "files-pl",    // complete passport set (Method A), no verification yet
-    "review-pl",   // verification under manual review
-    "hosted",      // hosted KYC session pending; its verification id is the last known id
-    "hosted-ok",   // hosted check passed, verification not sent yet
-    "active-pl",   // ACTIVE
-    "active-ua",   // ACTIVE, POA required, none sent
-    "poa-wait",    // ACTIVE, POA waiting (manual review)
-    "poa-ok",      // ACTIVE, POA approved
-    "cards",       // ACTIVE with active cards (suspend answers P454)
-    "suspended",   // SUSPENDED
-    "deleted",     // DELETED
-    "nobody",      // never created
-    "crypto",      // literal paths win over templated ones
+    "new-pl",    // WAITING_FOR_ACTIVATION, no KYC
+    "new-ua",    // same, POA required
+    "files-pl",  // complete passport set (Method A), no verification yet
+    "review-pl", // verification under manual review
+    "hosted",    // hosted KYC session pending; its verification id is the last known id
+    "hosted-ok", // hosted check passed, verification not sent yet
+    "active-pl", // ACTIVE
+    "active-ua", // ACTIVE, POA required, none sent
+    "poa-wait",  // ACTIVE, POA waiting (manual review)
+    "poa-ok",    // ACTIVE, POA approved
+    "cards",     // ACTIVE with active cards (suspend answers P454)
+    "suspended", // SUSPENDED
+    "deleted",   // DELETED
+    "nobody",    // never created
+    "crypto",    // literal paths win over templated ones
     "verification",
 ];
 
@@ -120,8 +164,14 @@ fn seed(state: &Arc<Sandbox>) -> Vec<String> {
     };
     let files = |ext: &str| {
         let set = [
-            (KycFileSide::Front, upload("front", "passport.jpg", "image/jpeg")),
-            (KycFileSide::Selfie, upload("selfie", "selfie.png", "image/png")),
+            (
+                KycFileSide::Front,
+                upload("front", "passport.jpg", "image/jpeg"),
+            ),
+            (
+                KycFileSide::Selfie,
+                upload("selfie", "selfie.png", "image/png"),
+            ),
         ];
         ok(
             state
@@ -195,7 +245,10 @@ fn seed(state: &Arc<Sandbox>) -> Vec<String> {
     poa("poa-wait");
     active("poa-ok", "UA", mail);
     poa("poa-ok");
-    ok(state.decide_poa_now("poa-ok", PoaOutcome::Approve), "poa-ok");
+    ok(
+        state.decide_poa_now("poa-ok", PoaOutcome::Approve),
+        "poa-ok",
+    );
     active("cards", "PL", "ada+cards@example.com");
     active("suspended", "PL", mail);
     ok(state.suspend_user("suspended").map(|_| ()), "suspended");
@@ -272,7 +325,8 @@ pub fn route_method(route: &Route) -> Method {
 
 /// Whether the route reads a multipart body.
 pub fn is_upload(route: &Route) -> bool {
-    route.template == routes::ADD_KYC_FILE.template || route.template == routes::ADD_POA_FILE.template
+    route.template == routes::ADD_KYC_FILE.template
+        || route.template == routes::ADD_POA_FILE.template
 }
 
 /// Whether the route reads a JSON body.
@@ -327,7 +381,7 @@ fn repair(raw: &[u8]) -> Vec<u8> {
 fn uri(spec: &Spec<'_>, ids: &[String]) -> Option<Uri> {
     let mut path = Vec::with_capacity(64);
     let mut segments = spec.segments.iter();
-    let mut put = |seg: Option<&Segment<'_>>, path: &mut Vec<u8>| match seg {
+    let put = |seg: Option<&Segment<'_>>, path: &mut Vec<u8>| match seg {
         None => {}
         Some(Segment::Known(i)) => encode(ids[i % ids.len()].as_bytes(), path),
         Some(Segment::Encoded(raw)) => encode(raw, path),
@@ -360,41 +414,52 @@ fn uri(spec: &Spec<'_>, ids: &[String]) -> Option<Uri> {
     (parsed.scheme().is_none() && parsed.path().starts_with('/')).then_some(parsed)
 }
 
-/// Seeds the sandbox, sends the request, checks the answer (panicking with the whole exchange
-/// when a check fails), then lets the review timers the request started run out.
-pub fn send(spec: &Spec<'_>) {
-    let h = harness();
-    let ids = h.rt.block_on(async { seed(&h.state) });
-    let Some(uri) = uri(spec, &ids) else { return };
+/// The HTTP request for `spec`, or `None` when the bytes cannot form one (or it would go to
+/// the sandbox's own admin routes).
+fn request(spec: &Spec<'_>, ids: &[String]) -> Option<(Uri, Request<Body>)> {
+    let uri = uri(spec, ids)?;
     // The admin routes are the sandbox's own, not P100's; a raw path stays off them (they would
     // also leave a rate limit behind for the next inputs).
     if uri.path().starts_with("/_sandbox") {
-        return;
+        return None;
     }
-    let mut req = Request::builder().method(spec.method.clone()).uri(uri.clone());
+    let mut req = Request::builder()
+        .method(spec.method.clone())
+        .uri(uri.clone());
+    let name = p100::auth::API_KEY_HEADER;
     match spec.key {
-        Key::Valid => req = req.header(p100::auth::API_KEY_HEADER, KEY),
+        Key::Valid => req = req.header(name, KEY),
         Key::Missing => {}
-        Key::Empty => req = req.header(p100::auth::API_KEY_HEADER, ""),
-        Key::WrongSameLength => {
-            req = req.header(p100::auth::API_KEY_HEADER, "x".repeat(KEY.len()))
-        }
-        Key::Wrong => req = req.header(p100::auth::API_KEY_HEADER, "sk_live_other"),
-        Key::WrongThenValid => {
-            req = req
-                .header(p100::auth::API_KEY_HEADER, "sk_live_other")
-                .header(p100::auth::API_KEY_HEADER, KEY)
-        }
+        Key::Empty => req = req.header(name, ""),
+        Key::WrongSameLength => req = req.header(name, "x".repeat(KEY.len())),
+        Key::Wrong => req = req.header(name, "sk_live_other"),
+        Key::WrongThenValid => req = req.header(name, "sk_live_other").header(name, KEY),
     }
     if let Some(ct) = &spec.content_type {
-        match HeaderValue::from_bytes(ct) {
-            Ok(v) => req = req.header(header::CONTENT_TYPE, v),
-            Err(_) => return,
-        }
+        req = req.header(header::CONTENT_TYPE, HeaderValue::from_bytes(ct).ok()?);
     }
     // What hyper would add for a body it received whole.
     req = req.header(header::CONTENT_LENGTH, spec.body.len());
-    let Ok(req) = req.body(Body::from(spec.body.clone())) else {
+    let req = req.body(Body::from(spec.body.clone())).ok()?;
+    Some((uri, req))
+}
+
+/// Seeds the sandbox if needed, sends the request, and checks the answer and what the request
+/// did to the users, panicking with the whole exchange when a check fails.
+pub fn send(spec: &Spec<'_>) {
+    let h = harness();
+    let mut seeded = h.seeded.lock().unwrap_or_else(|e| e.into_inner());
+    // Seeding costs more than most requests, so it is redone only after a request that may have
+    // changed the users (an accepted change); every other request must leave them as they were.
+    let Seeded { ids, users } = seeded.take().unwrap_or_else(|| {
+        let ids = h.rt.block_on(async { seed(&h.state) });
+        Seeded {
+            ids,
+            users: snapshot(&h.state),
+        }
+    });
+    let Some((uri, req)) = request(spec, &ids) else {
+        *seeded = Some(Seeded { ids, users });
         return;
     };
     let answer = h.rt.block_on(async {
@@ -422,15 +487,42 @@ pub fn send(spec: &Spec<'_>) {
             spec.method,
             uri,
             spec.key,
-            spec.content_type
-                .as_deref()
-                .map(String::from_utf8_lossy),
+            spec.content_type.as_deref().map(String::from_utf8_lossy),
             String::from_utf8_lossy(&spec.body),
             answer.status,
             answer.headers,
             String::from_utf8_lossy(&answer.body),
         );
     }
-    // Fire every review timer the request started (deterministically: the clock is paused).
-    h.rt.block_on(tokio::time::sleep(REVIEW_DELAY * 2));
+    let changes = answer.status.is_success() && !matches!(spec.method, Method::GET | Method::HEAD);
+    if changes {
+        // Fire every review timer the request started (at once and in a fixed order: the clock
+        // is paused), and seed again for the next input.
+        h.rt.block_on(async { tokio::time::sleep(REVIEW_DELAY * 2).await });
+    } else {
+        // The sandbox promises that a refused call (and any read) changes nothing: no user is
+        // added, and the users the request names are as they were.
+        let count = h.state.user_count();
+        assert_eq!(
+            count,
+            users.len(),
+            "a request answered {} added users: {} {uri}",
+            answer.status,
+            spec.method
+        );
+        for ext in named_ids(&uri, &spec.body) {
+            let now = h.state.user(&ext).map(|u| user_json(&u));
+            let before = users.get(&ext);
+            if now.as_ref() != before {
+                panic!(
+                    "a request answered {} changed user {ext:?}\n--- request\n{} {uri}\n--- before\n{}\n--- after\n{}",
+                    answer.status,
+                    spec.method,
+                    String::from_utf8_lossy(before.map_or(&b""[..], |b| &b[..])),
+                    String::from_utf8_lossy(now.as_deref().unwrap_or(b"")),
+                );
+            }
+        }
+        *seeded = Some(Seeded { ids, users });
+    }
 }

@@ -13,8 +13,8 @@ mod tests {
     use desk::store::events::TimelineEvent;
     use desk::store::funnel::{Funnel, FunnelStep, StageCount};
     use desk::store::journal::{JournalEntry, JournalFilter};
-    use desk::sync::SyncStatus;
     use desk::store::roster::UserRecord;
+    use desk::sync::SyncStatus;
     use desk::users::{HostedKycForm, HostedKycSession, NewUser, VerificationForm};
     use desk::{EnvironmentInfo, EnvironmentKind};
     use p100::FieldError;

@@ -43,21 +43,38 @@ const COMPARE: Record<SortKey, (a: UserRecord, b: UserRecord) => number> = {
   stage: (a, b) => STAGES.indexOf(a.stage) - STAGES.indexOf(b.stage),
 };
 
-/** The rows to show, filtered and sorted. Pure, so the 10,000-row case is tested without a DOM. */
-export function queryRoster(users: UserRecord[], q: RosterQuery): UserRecord[] {
+/**
+ * The roster in display order. Sorting is the expensive part, so it runs only when the rows or
+ * the sort change, not on every keystroke; the search text of each row is made here too, so the
+ * first keystroke does not pay for it.
+ */
+export function sortRoster(users: UserRecord[], sort: SortKey, descending: boolean): UserRecord[] {
+  const cmp = COMPARE[sort];
+  // Ties keep the roster's order (newest first), so equal rows do not jump around.
+  const indexed = users.map((u, i) => {
+    haystack(u);
+    return [u, i] as const;
+  });
+  indexed.sort(([a, ia], [b, ib]) => (descending ? cmp(b, a) : cmp(a, b)) || ia - ib);
+  return indexed.map(([u]) => u);
+}
+
+/** The sorted rows that match the search and filters, in the same order. */
+export function filterRoster(sorted: UserRecord[], q: RosterQuery): UserRecord[] {
   const terms = q.search.toLowerCase().split(/\s+/).filter(Boolean);
-  const rows = users.filter(
+  if (!terms.length && !q.stage && !q.status && !q.country) return sorted;
+  return sorted.filter(
     (u) =>
       (!q.stage || u.stage === q.stage) &&
       (!q.status || u.status === q.status) &&
       (!q.country || u.country === q.country) &&
       terms.every((t) => haystack(u).includes(t)),
   );
-  const cmp = COMPARE[q.sort];
-  // Ties keep the roster's order (newest first), so equal rows do not jump around.
-  const indexed = rows.map((u, i) => [u, i] as const);
-  indexed.sort(([a, ia], [b, ib]) => (q.descending ? cmp(b, a) : cmp(a, b)) || ia - ib);
-  return indexed.map(([u]) => u);
+}
+
+/** The rows to show, filtered and sorted. Pure, so the 10,000-row case is tested without a DOM. */
+export function queryRoster(users: UserRecord[], q: RosterQuery): UserRecord[] {
+  return filterRoster(sortRoster(users, q.sort, q.descending), q);
 }
 
 /** The distinct values of a column, sorted, for a filter's options. */

@@ -4,7 +4,7 @@ import { ErrorBanner } from '../components/ErrorBanner';
 import { StageBadge } from '../components/StageBadge';
 import { StatusBadge } from '../components/StatusBadge';
 import { formatDate, fullName } from '../format';
-import { distinct, queryRoster, type RosterQuery, type SortKey } from '../rosterQuery';
+import { distinct, filterRoster, sortRoster, type RosterQuery, type SortKey } from '../rosterQuery';
 import { STAGES, STAGE_LABELS } from '../stages';
 import type { RosterState } from '../useRoster';
 
@@ -40,8 +40,9 @@ export function Roster({
   onOpen: (user: UserRecord) => void;
 }) {
   const { users, error, loading, reload } = roster;
-  const all = users ?? [];
-  const rows = useMemo(() => queryRoster(all, query), [all, query]);
+  const all = useMemo(() => users ?? [], [users]);
+  const sorted = useMemo(() => sortRoster(all, query.sort, query.descending), [all, query.sort, query.descending]);
+  const rows = useMemo(() => filterRoster(sorted, query), [sorted, query]);
   const statuses = useMemo(() => distinct(all, (u) => u.status), [all]);
   const countries = useMemo(() => distinct(all, (u) => u.country), [all]);
   const set = (patch: Partial<RosterQuery>) => onQuery({ ...query, ...patch });
@@ -132,7 +133,7 @@ export function Roster({
             No users in {env?.label ?? 'this environment'} yet. Create one with “New user”.
           </p>
         ) : (
-          <table data-testid="roster" aria-rowcount={rows.length + 1}>
+          <table data-testid="roster" class="roster-table" aria-rowcount={rows.length + 1}>
             <thead>
               <tr>
                 {COLUMNS.map((c) => (

@@ -1,0 +1,64 @@
+// Roster filter → repaint in the real WebKit view, with 10,000 users.
+//
+// Seeds a desk database (bench's `seed-roster`, through the desk's own store), starts the real
+// app on it through tauri-driver, and types into the roster's search box with WebDriver key
+// events. For each keystroke the page records the time from the `keydown` event to the first
+// moment after the next frame was painted (a `setTimeout(0)` queued from `requestAnimationFrame`
+// runs after that frame's paint), i.e. what the operator waits for. Prints the median of 20.
+//
+// Run inside a desktop session: `scripts/with-desktop.sh node bench/roster-filter.mjs`
+// (bench/roster-filter.sh builds what it needs and does that).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Session, byTestId, root, startDriver } from '../e2e/webdriver.mjs';
+
+const USERS = Number(process.env.ROSTER_USERS ?? 10000);
+const app = process.env.PARTNER_DESK_BIN ?? resolve(root, 'target/debug/partner-desk');
+const seeder = resolve(root, 'target/debug/seed-roster');
+const data = mkdtempSync(join(tmpdir(), 'pd-bench-'));
+const appDir = join(data, 'io.partnerdesk.app');
+mkdirSync(appDir, { recursive: true });
+execFileSync(seeder, [join(appDir, 'partner-desk.sqlite3'), String(USERS)], { stdio: 'inherit' });
+
+const driver = await startDriver({ XDG_DATA_HOME: data });
+const s = await Session.create(driver.base, app);
+try {
+  // "10,000 of 10,000" or "10000 of 10000", as the webview's locale writes numbers.
+  await s.waitUntil(
+    'const c = document.querySelector(arguments[0]); return !!c && c.textContent.split(" of ").map((n) => n.replace(/\\D/g, "")).every((n) => n === arguments[1])',
+    [byTestId('roster-count'), String(USERS)],
+    { timeout: 60000, what: `the roster shows ${USERS} users` },
+  );
+  const rowsDrawn = await s.script('return document.querySelectorAll(\'[data-testid="roster-row"]\').length');
+  await s.script(`
+    window.__lat = [];
+    const input = document.querySelector('[data-testid="roster-search"]');
+    input.addEventListener('keydown', (e) => {
+      const t0 = e.timeStamp;
+      requestAnimationFrame(() => setTimeout(() => window.__lat.push(performance.now() - t0), 0));
+    });`);
+  const search = await s.waitFor(byTestId('roster-search'));
+  // 20 keystrokes: "nowak" typed and erased twice; each narrows or widens the 10,000 rows.
+  const keys = [...'nowak', ...'\uE003'.repeat(5), ...'nowak', ...'\uE003'.repeat(5)];
+  const counts = [];
+  for (const k of keys) {
+    const before = await s.script('return window.__lat.length');
+    await s.cmd('POST', `/element/${search}/value`, { text: k });
+    await s.waitUntil('return window.__lat.length > arguments[0]', [before], { what: 'the repaint after a key' });
+    counts.push(await s.text(await s.waitFor(byTestId('roster-count'))));
+  }
+  const lat = await s.script('return window.__lat');
+  const sorted = [...lat].sort((a, b) => a - b);
+  const median = (sorted[9] + sorted[10]) / 2;
+  console.log(`roster filter → repaint, ${USERS} users, ${lat.length} keystrokes in WebKitGTK`);
+  console.log(`  rows drawn (virtualized): ${rowsDrawn}`);
+  console.log(`  shown after each key: ${counts.join(' | ')}`);
+  console.log(`  per key (ms): ${lat.map((v) => v.toFixed(1)).join(' ')}`);
+  console.log(`  median ${median.toFixed(1)} ms, p90 ${sorted[17].toFixed(1)} ms, max ${sorted[19].toFixed(1)} ms (target < 50 ms)`);
+  if (process.env.ROSTER_JSON) console.log(JSON.stringify({ users: USERS, medianMs: median, samples: lat }));
+} finally {
+  await s.quit();
+  driver.stop();
+}
