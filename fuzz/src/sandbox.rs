@@ -414,6 +414,13 @@ fn uri(spec: &Spec<'_>, ids: &[String]) -> Option<Uri> {
     (parsed.scheme().is_none() && parsed.path().starts_with('/')).then_some(parsed)
 }
 
+/// `FUZZ_TRACE=1` prints each exchange's method, URI, status and `errorCode` to stderr (to see
+/// what a corpus reaches: run the target on it with `-runs=0`).
+fn trace() -> bool {
+    static TRACE: OnceLock<bool> = OnceLock::new();
+    *TRACE.get_or_init(|| std::env::var_os("FUZZ_TRACE").is_some_and(|v| v == "1"))
+}
+
 /// The HTTP request for `spec`, or `None` when the bytes cannot form one (or it would go to
 /// the sandbox's own admin routes).
 fn request(spec: &Spec<'_>, ids: &[String]) -> Option<(Uri, Request<Body>)> {
@@ -474,6 +481,21 @@ pub fn send(spec: &Spec<'_>) {
             body,
         }
     });
+    if trace() {
+        let code = serde_json::from_slice::<serde_json::Value>(&answer.body)
+            .ok()
+            .and_then(|v| {
+                v.get("errorCode")
+                    .and_then(|c| c.as_str())
+                    .map(str::to_owned)
+            })
+            .unwrap_or_default();
+        eprintln!(
+            "FUZZ_TRACE {} {uri} -> {} {code}",
+            spec.method,
+            answer.status.as_u16()
+        );
+    }
     let sent = Sent {
         method: &spec.method,
         uri: &uri,

@@ -1,7 +1,7 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { UserRecord } from './api/bindings';
-import { createFakeBackend, type FakeBackend } from './api/fake';
+import { createFakeBackend, fakeUser, type FakeBackend } from './api/fake';
 import { App } from './app';
 
 afterEach(cleanup);
@@ -213,5 +213,67 @@ describe('credentials', () => {
       expect(screen.getByTestId('cred-message-production').textContent).toContain('No API key'),
     );
     expect(screen.getByTestId('cred-message-production').classList.contains('bad')).toBe(true);
+  });
+});
+
+describe('onboarding board', () => {
+  const user = (ext: string, stage: UserRecord['stage'], nextAction: string | null = null) =>
+    fakeUser({ externalUserId: ext, firstName: ext, lastName: 'Test', stage, nextAction, status: 'WAITING_FOR_ACTIVATION' });
+
+  it('shows a column per stage with counts, and a card moves when live sync reports it', async () => {
+    const backend = await start(
+      createFakeBackend({
+        users: [
+          user('nino', 'verificationSubmitted', "Waiting for P100's review"),
+          user('jan', 'created', 'Upload identity documents or start hosted KYC'),
+          user('ada', 'needsAction', 'Identity rejected: send new documents'),
+        ],
+      }),
+    );
+    fireEvent.click(screen.getByTestId('nav-board'));
+    const column = (stage: string) => screen.getByTestId(`column-${stage}`);
+    await waitFor(() => expect(within(column('verificationSubmitted')).getByText('nino Test')).toBeTruthy());
+    expect(screen.getByTestId('count-verificationSubmitted').textContent).toBe('1');
+    expect(screen.getByTestId('count-active').textContent).toBe('0');
+    expect(within(column('needsAction')).getByText('Identity rejected: send new documents')).toBeTruthy();
+
+    backend.syncChange('nino', { stage: 'active', status: 'ACTIVE', nextAction: null });
+
+    await waitFor(() => expect(within(column('active')).getByText('nino Test')).toBeTruthy());
+    expect(within(column('verificationSubmitted')).queryByText('nino Test')).toBeNull();
+    expect(screen.getByTestId('count-active').textContent).toBe('1');
+    // The funnel follows the roster: asked again after the move.
+    await waitFor(() => expect(backend.calls.funnelGet.length).toBeGreaterThan(1));
+  });
+
+  it('opens the roster filtered by stage from a card list, and a card opens the user', async () => {
+    await start(createFakeBackend({ users: [user('nino', 'verificationSubmitted')] }));
+    fireEvent.click(screen.getByTestId('nav-board'));
+    fireEvent.click(await screen.findByText('nino Test'));
+    await waitFor(() => expect(screen.getByTestId('detail-stage').textContent).toBe('Verification submitted'));
+    fireEvent.click(screen.getByTestId('detail-back'));
+    await screen.findByTestId('board');
+  });
+});
+
+describe('roster search', () => {
+  it('filters as the operator types and keeps the search when coming back from a user', async () => {
+    await start(
+      createFakeBackend({
+        users: [
+          fakeUser({ externalUserId: 'a', firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' }),
+          fakeUser({ externalUserId: 'g', firstName: 'Grace', lastName: 'Hopper', email: 'grace@example.com' }),
+        ],
+      }),
+    );
+    await waitFor(() => expect(screen.getAllByTestId('roster-row').length).toBe(2));
+    fireEvent.input(screen.getByTestId('roster-search'), { target: { value: 'hopp' } });
+    await waitFor(() => expect(screen.getAllByTestId('roster-row').length).toBe(1));
+    expect(screen.getByTestId('roster-count').textContent).toBe('1 of 2');
+    fireEvent.click(screen.getByTestId('roster-open'));
+    fireEvent.click(await screen.findByTestId('detail-back'));
+    await waitFor(() => expect(screen.getAllByTestId('roster-row').length).toBe(1));
+    fireEvent.input(screen.getByTestId('roster-search'), { target: { value: 'nobody' } });
+    await screen.findByTestId('roster-no-match');
   });
 });
