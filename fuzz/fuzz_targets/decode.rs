@@ -52,14 +52,15 @@ fuzz_target!(|data: &[u8]| {
         .map(|b| std::str::from_utf8(b).expect("ASCII"));
     let body = inp.rest();
     match model % 9 {
-        0 => check::<Value>(status, retry_after, body, true),
+        // Numbers: serde_json's default float parsing may be one ULP off after a round trip.
+        0 => check::<Value>(status, retry_after, body, false),
         1 => check::<CreateUserResponse>(status, retry_after, body, true),
         2 => check::<UserAccount>(status, retry_after, body, true),
         3 => check::<KycStatus>(status, retry_after, body, true),
         4 => check::<CreateKycVerificationResponse>(status, retry_after, body, true),
         5 => check::<KycFilesResponse>(status, retry_after, body, true),
         6 => check::<PoaUploadResponse>(status, retry_after, body, true),
-        // f64 fields: serde_json's default float parsing may be one ULP off after a round trip.
+        // f64 fields, likewise.
         7 => check::<UserBalances>(status, retry_after, body, false),
         _ => check::<TransactionPage>(status, retry_after, body, true),
     }

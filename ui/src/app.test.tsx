@@ -277,3 +277,19 @@ describe('roster search', () => {
     await screen.findByTestId('roster-no-match');
   });
 });
+
+describe('live sync settings', () => {
+  it('shows the receiver, takes a webhook token write-only, and refuses a bad port', async () => {
+    await start();
+    fireEvent.click(screen.getByTestId('nav-settings'));
+    expect((await screen.findByTestId('sync-receiver-url')).textContent).toBe('http://127.0.0.1:4200');
+    expect(screen.getByTestId('sync-token-staging').textContent).toBe('No webhook token');
+    fireEvent.input(screen.getByTestId('sync-token-input'), { target: { value: 'whk_secret' } });
+    fireEvent.click(screen.getByTestId('sync-token-save'));
+    await waitFor(() => expect(screen.getByTestId('sync-token-staging').textContent).toBe('Webhook token set'));
+    expect(screen.getByTestId<HTMLInputElement>('sync-token-input').value).toBe('');
+    fireEvent.input(screen.getByTestId('sync-port'), { target: { value: '70000' } });
+    fireEvent.click(screen.getByTestId('sync-port-save'));
+    expect((await screen.findByTestId('sync-error')).textContent).toContain('0 to 65535');
+  });
+});

@@ -3,6 +3,7 @@ import { toCommandError, useBackend } from '../api/backend';
 import type { CommandError, CredentialStatus, EnvironmentInfo, EnvironmentKind } from '../api/bindings';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { ENV_OPTIONS } from '../environments';
+import { SyncPanel } from './SyncPanel';
 
 interface Props {
   env: EnvironmentInfo | null;
@@ -18,6 +19,7 @@ export function Settings({ env, onEnv, refreshEnv }: Props) {
       </div>
       <EnvironmentPanel env={env} onEnv={onEnv} />
       <CredentialsPanel onChanged={refreshEnv} />
+      <SyncPanel />
     </section>
   );
 }
