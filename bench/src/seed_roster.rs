@@ -69,7 +69,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         store.insert_user(&NewRosterUser {
             environment: env,
             external_user_id: &ext,
-            user_id: &format!("u{i}"),
+            user_id: Some(&format!("u{i}")),
             profile: &profile,
             status: "WAITING_FOR_ACTIVATION",
             poa_required_for_extended: false,

@@ -23,6 +23,8 @@ pub struct DeskConfig {
     /// Where the SQLite file lives (the platform's app-data folder in the app).
     pub data_dir: PathBuf,
     pub keychain_service: String,
+    /// How calls to P100 are retried; tests shorten the waits.
+    pub retry_policy: p100::RetryPolicy,
 }
 
 impl DeskConfig {
@@ -30,6 +32,7 @@ impl DeskConfig {
         Self {
             data_dir: data_dir.into(),
             keychain_service: KEYCHAIN_SERVICE.to_owned(),
+            retry_policy: p100::RetryPolicy::default(),
         }
     }
 }
@@ -62,6 +65,11 @@ pub struct Desk {
     pub(crate) documents: Arc<crate::documents::Documents>,
     pub(crate) changes: tokio::sync::broadcast::Sender<crate::store::roster::UserRecord>,
     pub(crate) sync: tokio::sync::Mutex<crate::sync::SyncState>,
+    pub(crate) retries: tokio::sync::broadcast::Sender<crate::operation::RetryEvent>,
+    /// Running operations' cancel switches, by outbox id.
+    pub(crate) cancels:
+        std::sync::Mutex<std::collections::HashMap<String, tokio::sync::watch::Sender<bool>>>,
+    retry_policy: p100::RetryPolicy,
 }
 
 impl Desk {
@@ -84,6 +92,9 @@ impl Desk {
             documents: Arc::default(),
             changes: tokio::sync::broadcast::channel(1024).0,
             sync: tokio::sync::Mutex::default(),
+            retries: tokio::sync::broadcast::channel(256).0,
+            cancels: std::sync::Mutex::default(),
+            retry_policy: config.retry_policy,
         })
     }
 
@@ -260,15 +271,16 @@ impl Desk {
                 (url, key)
             }
         };
-        match self.client.get() {
-            Some(pool) => Ok(pool.rebind(url, key)),
+        let client = match self.client.get() {
+            Some(pool) => pool.rebind(url, key),
             None => {
                 let c = p100::Client::new(url, key)?;
                 // A concurrent first call may win the race; either pool serves.
                 let _ = self.client.set(c.clone());
-                Ok(c)
+                c
             }
-        }
+        };
+        Ok(client.with_retry_policy(self.retry_policy))
     }
 
     async fn ensure_sandbox(&self) -> Result<tokio::sync::MutexGuard<'_, Option<EmbeddedSandbox>>> {

@@ -2,7 +2,8 @@
 //! on the window. Each becomes a token: an unguessable id the UI may hold, with what the UI may
 //! show (name, size, type judged by content, a thumbnail or page count). Uploads take tokens,
 //! never paths, and re-check the file's hash first, so a forged token, a raw path, or a file
-//! swapped after picking never reaches P100.
+//! swapped after picking never reaches P100. The transport then reads the very file that was
+//! checked ([`ReadyFile::transport_path`]), not whatever the path names by then.
 
 use base64::Engine;
 use serde::Serialize;
@@ -10,11 +11,13 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use ts_rs::TS;
 
 pub const MAX_BYTES: u64 = 5 * 1024 * 1024;
 const THUMB_PX: u32 = 160;
+/// Longest file name kept, in characters; a longer one keeps its start and its extension.
+pub const MAX_NAME_CHARS: usize = 100;
 
 /// What the UI knows of a picked file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -59,6 +62,26 @@ pub struct ReadyFile {
     pub name: String,
     pub mime: String,
     pub size: u64,
+    /// The file as opened and hashed by the check; held open until the upload is over.
+    file: Arc<std::fs::File>,
+}
+
+impl ReadyFile {
+    /// What the transport should open to read the checked file. On Linux that is the handle
+    /// the check read (`/proc/self/fd/N` opens the same file even if the path was swapped for a
+    /// link or another file since, on every retry); elsewhere the path itself.
+    /// Valid while this `ReadyFile` lives.
+    pub fn transport_path(&self) -> PathBuf {
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::fd::AsRawFd;
+            let fd = PathBuf::from(format!("/proc/self/fd/{}", self.file.as_raw_fd()));
+            if fd.exists() {
+                return fd;
+            }
+        }
+        self.path.clone()
+    }
 }
 
 /// The session's picked files. Nothing is persisted: a restart forgets every token.
@@ -72,12 +95,9 @@ impl Documents {
     pub fn admit(&self, paths: &[PathBuf]) -> Admitted {
         let mut out = Admitted::default();
         for path in paths {
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "file".into());
+            let name = display_name(path);
             match inspect(path) {
-                Ok((sha256, mut token)) => {
+                Ok((sha256, mut token, _)) => {
                     token.name = name;
                     let id = uuid::Uuid::new_v4().to_string();
                     token.id = id.clone();
@@ -115,7 +135,7 @@ impl Documents {
             })?;
             (p.path.clone(), p.sha256, p.token.clone())
         };
-        let (now_sha, _) = inspect(&path).map_err(|m| format!("{}: {m}", token.name))?;
+        let (now_sha, _, file) = inspect(&path).map_err(|m| format!("{}: {m}", token.name))?;
         if now_sha != sha {
             return Err(format!(
                 "{} changed after it was picked; add it again",
@@ -127,6 +147,7 @@ impl Documents {
             name: token.name,
             mime: token.mime,
             size: token.size,
+            file: Arc::new(file),
         })
     }
 
@@ -139,8 +160,66 @@ fn human_size(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / 1_048_576.0)
 }
 
+/// The name the operator, the timeline and P100 see: the last path component, with control
+/// characters (a CR LF in a multipart `filename="…"` starts a new header line and breaks the
+/// request), Unicode bidi controls (which make `invoice` + U+202E + `fdp.exe` read as
+/// `invoiceexe.pdf`) and `"` and `\` (which multipart parsers unescape differently) each
+/// replaced by `_`, and at most [`MAX_NAME_CHARS`] characters.
+fn display_name(path: &Path) -> String {
+    let raw = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let clean: Vec<char> = raw
+        .chars()
+        .map(|c| if unsafe_in_name(c) { '_' } else { c })
+        .collect();
+    if clean.is_empty() {
+        return "file".into();
+    }
+    if clean.len() <= MAX_NAME_CHARS {
+        return clean.into_iter().collect();
+    }
+    // Keep a short extension (`.pdf`), since that is what tells a person what the file is.
+    let ext = clean
+        .iter()
+        .rposition(|c| *c == '.')
+        .filter(|&dot| dot > 0 && clean.len() - dot <= 10)
+        .map_or(&[][..], |dot| &clean[dot..]);
+    let head = MAX_NAME_CHARS - 1 - ext.len();
+    clean[..head]
+        .iter()
+        .chain(['…'].iter())
+        .chain(ext)
+        .collect()
+}
+
+fn unsafe_in_name(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '"' | '\\' | '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{2028}' | '\u{2029}'
+        )
+        || ('\u{202A}'..='\u{202E}').contains(&c)
+        || ('\u{2066}'..='\u{2069}').contains(&c)
+}
+
+/// Whether the opened file is the one `lstat` saw (not a link or another file swapped in
+/// between the two).
+#[cfg(unix)]
+fn same_file(seen: &std::fs::Metadata, opened: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    seen.dev() == opened.dev() && seen.ino() == opened.ino()
+}
+
+#[cfg(not(unix))]
+fn same_file(_: &std::fs::Metadata, _: &std::fs::Metadata) -> bool {
+    true
+}
+
 /// Reads and judges one file: a regular file (not a link), at most 5 MB, JPEG/PNG/PDF by content.
-fn inspect(path: &Path) -> Result<([u8; 32], DocumentToken), String> {
+/// Returns the file still open, so that what is sent later is what was judged.
+fn inspect(path: &Path) -> Result<([u8; 32], DocumentToken, std::fs::File), String> {
     let meta = std::fs::symlink_metadata(path).map_err(|e| format!("cannot be read ({e})"))?;
     if meta.file_type().is_symlink() {
         return Err("is a link; pick the file itself".into());
@@ -157,9 +236,17 @@ fn inspect(path: &Path) -> Result<([u8; 32], DocumentToken), String> {
     if meta.len() == 0 {
         return Err("is empty".into());
     }
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot be read ({e})"))?;
+    let opened = file
+        .metadata()
+        .map_err(|e| format!("cannot be read ({e})"))?;
+    if !opened.is_file() || !same_file(&meta, &opened) {
+        return Err("was replaced while being opened; pick it again".into());
+    }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_BYTES + 1).read_to_end(&mut bytes))
+    (&file)
+        .take(MAX_BYTES + 1)
+        .read_to_end(&mut bytes)
         .map_err(|e| format!("cannot be read ({e})"))?;
     if bytes.len() as u64 > MAX_BYTES {
         return Err("grew beyond 5 MB while being read".into());
@@ -179,7 +266,7 @@ fn inspect(path: &Path) -> Result<([u8; 32], DocumentToken), String> {
         thumbnail,
         pages,
     };
-    Ok((sha256, token))
+    Ok((sha256, token, file))
 }
 
 pub fn sniff(head: &[u8]) -> Option<&'static str> {
@@ -239,5 +326,47 @@ mod tests {
         let pdf = b"%PDF-1.4\n1 0 obj << /Type /Pages /Count 2 >>\n2 0 obj << /Type /Page >>\n3 0 obj <</Type/Page>>";
         assert_eq!(pdf_pages(pdf), 2);
         assert_eq!(pdf_pages(b"%PDF-1.4\n"), 1);
+    }
+
+    #[test]
+    fn names_lose_controls_and_bidi_overrides_and_keep_their_extension() {
+        let name = |s: &str| display_name(Path::new(s));
+        assert_eq!(name("/tmp/a\r\nb.pdf"), "a__b.pdf");
+        assert_eq!(name("/tmp/invoice\u{202E}fdp.exe"), "invoice_fdp.exe");
+        assert_eq!(name("/tmp/Zoë & Jo (1).pdf"), "Zoë & Jo (1).pdf");
+        assert_eq!(name("/"), "file");
+        let long = name(&format!("/tmp/{}.jpeg", "x".repeat(300)));
+        assert_eq!(long.chars().count(), MAX_NAME_CHARS);
+        assert!(long.ends_with("x….jpeg"), "{long}");
+        // No extension worth keeping: the start is kept.
+        let dotless = name(&"y".repeat(300));
+        assert_eq!(dotless.chars().count(), MAX_NAME_CHARS);
+        assert!(dotless.ends_with("y…"));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_transport_reads_the_checked_file_even_if_the_path_is_swapped_later() {
+        let dir = std::env::temp_dir().join(format!("pd-docs-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir(&dir).unwrap();
+        let picked = dir.join("id.pdf");
+        let secret = dir.join("secret.pdf");
+        std::fs::write(&picked, b"%PDF-1.4 the document").unwrap();
+        std::fs::write(&secret, b"%PDF-1.4 something else entirely").unwrap();
+        let docs = Documents::default();
+        let id = docs.admit(std::slice::from_ref(&picked)).accepted[0]
+            .id
+            .clone();
+        let ready = docs.ready(&id).unwrap();
+        // After the last check, before (or between retries of) the transport's open: the path
+        // now names a link to another file.
+        std::fs::remove_file(&picked).unwrap();
+        std::os::unix::fs::symlink(&secret, &picked).unwrap();
+        let path = ready.transport_path();
+        assert_ne!(path, picked);
+        assert_eq!(std::fs::read(&path).unwrap(), b"%PDF-1.4 the document");
+        // A second open (a retry) reads it from the start again.
+        assert_eq!(std::fs::read(&path).unwrap(), b"%PDF-1.4 the document");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

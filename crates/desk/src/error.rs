@@ -48,6 +48,7 @@ impl Error {
             Error::P100(
                 p100::Error::Timeout | p100::Error::Connect(_) | p100::Error::Transport(_),
             ) => "network",
+            Error::P100(p100::Error::Cancelled { .. }) => "cancelled",
             Error::NoApiKey(_) => "noApiKey",
             Error::KeychainUnavailable(_) | Error::Keychain(_) => "keychain",
             Error::InvalidApiKey(_) => "invalid",
@@ -155,6 +156,14 @@ fn p100_message(e: &p100::Error) -> String {
         E::Server { status } => {
             format!("P100 answered with a server error (HTTP {status}). The outcome is unknown.")
         }
+        E::Cancelled {
+            outcome_unknown: true,
+        } => "Cancelled while waiting to retry. An earlier attempt may have reached P100: the \
+              operation stays open in the journal's Open operations to retry or resolve."
+            .into(),
+        E::Cancelled {
+            outcome_unknown: false,
+        } => "Cancelled while waiting to retry; nothing was done at P100.".into(),
         E::UnexpectedResponse { status, .. } => {
             format!("P100 sent an answer the desk does not understand (HTTP {status}).")
         }

@@ -1,6 +1,11 @@
 //! How every mutating call to P100 runs: written to the outbox before it is sent, then — in the
 //! same blocking step — the roster and timeline take P100's answer, the journal records who did
 //! what with which outcome, and the outbox entry is closed.
+//!
+//! While the client waits to retry (`p100::retry`), the desk announces it (`RetryEvent`) and the
+//! operator may cancel the wait. When an earlier attempt's outcome was unknown — in this run, or
+//! in a run that was killed — a repeat that P100 answers "already done" (`P411` for a create,
+//! `P455` for a suspend, …) is the operation having happened, and is recorded as such.
 
 use crate::desk::Desk;
 use crate::environment::EnvironmentKind;
@@ -8,7 +13,11 @@ use crate::error::{Error, Result};
 use crate::store::Store;
 use crate::store::journal::NewJournalEntry;
 use crate::store::outbox::OutboxState;
+use p100::retry::{HOOK, RetryHook, RetryNotice};
+use serde::Serialize;
+use std::sync::Arc;
 use std::time::Instant;
+use ts_rs::TS;
 
 /// One call as the journal and the outbox see it.
 pub(crate) struct Op {
@@ -21,6 +30,29 @@ pub(crate) struct Op {
     pub payload: serde_json::Value,
     /// A note for the journal line, e.g. the reason for a suspension.
     pub note: Option<String>,
+    /// An open outbox entry this call retries (its earlier attempt's outcome is unknown).
+    pub retrying: Option<String>,
+}
+
+/// A retry the desk is waiting for, as the window shows it ("retrying in N s").
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RetryEvent {
+    /// The outbox entry: what `cancel_operation` takes.
+    pub operation_id: String,
+    pub operation: String,
+    pub target: String,
+    pub attempt: u32,
+    pub max_attempts: u32,
+    pub delay_ms: u64,
+    pub reason: String,
+}
+
+/// P100's answer to a repeat of an operation that already happened.
+pub(crate) struct Duplicate<R> {
+    pub code: &'static str,
+    /// Records the operation as done, from what the desk knows (P100's answer carries nothing).
+    pub commit: Box<dyn FnOnce(&Store) -> Result<R> + Send>,
 }
 
 impl Desk {
@@ -35,44 +67,124 @@ impl Desk {
         T: Send + 'static,
         R: Send + 'static,
     {
+        self.run_op_reconciled(op, call, commit, None).await
+    }
+
+    /// [`Desk::run_op`], with what a duplicate answer means for this operation.
+    pub(crate) async fn run_op_reconciled<T, R>(
+        &self,
+        op: Op,
+        call: impl Future<Output = p100::Result<T>>,
+        commit: impl FnOnce(&Store, T) -> Result<R> + Send + 'static,
+        duplicate: Option<Duplicate<R>>,
+    ) -> Result<R>
+    where
+        T: Send + 'static,
+        R: Send + 'static,
+    {
         let Op {
             env,
             name,
             target,
             payload,
             note,
+            retrying,
         } = op;
-        let t = target.clone();
-        let outbox_id = self
-            .db(move |s| s.outbox_open(env, name, &t, &payload))
-            .await?;
+        let prior_unknown = retrying.is_some();
+        let outbox_id = match retrying {
+            Some(id) => {
+                let i = id.clone();
+                self.db(move |s| s.outbox_attempt(&i)).await?;
+                id
+            }
+            None => {
+                let t = target.clone();
+                self.db(move |s| s.outbox_open(env, name, &t, &payload))
+                    .await?
+            }
+        };
+        let (cancel_tx, cancel_rx) = tokio::sync::watch::channel(false);
+        self.cancels
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(outbox_id.clone(), cancel_tx);
+        let events = self.retries.clone();
+        let (oid, t) = (outbox_id.clone(), target.clone());
+        let hook = RetryHook::new(
+            Arc::new(move |n: &RetryNotice| {
+                let _ = events.send(RetryEvent {
+                    operation_id: oid.clone(),
+                    operation: n.route.to_owned(),
+                    target: t.clone(),
+                    attempt: n.attempt,
+                    max_attempts: n.max_attempts,
+                    delay_ms: n.delay.as_millis() as u64,
+                    reason: n.reason.clone(),
+                });
+            }),
+            cancel_rx,
+        );
         let started = Instant::now();
-        let answer = call.await;
+        let answer = HOOK.scope(hook.clone(), call).await;
+        self.cancels
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&outbox_id);
+        let record = hook.record();
         let duration_ms = started.elapsed().as_millis().min(u128::from(u32::MAX)) as u32;
         let operator = self.operator.clone();
+        let attempts = record.attempts.max(1);
+        let line_target = target.clone();
+        let ok_line = move |s: &Store, message: Option<&str>| -> Result<()> {
+            s.journal(&NewJournalEntry {
+                operator: &operator,
+                environment: env,
+                operation: name,
+                target: Some(&line_target),
+                outcome: "ok",
+                p100_code: None,
+                http_status: None,
+                duration_ms,
+                message,
+            })?;
+            Ok(())
+        };
         match answer {
             Ok(value) => {
                 self.db(move |s| {
                     let result = commit(s, value)?;
-                    s.journal(&NewJournalEntry {
-                        operator: &operator,
-                        environment: env,
-                        operation: name,
-                        target: Some(&target),
-                        outcome: "ok",
-                        p100_code: None,
-                        http_status: None,
-                        duration_ms,
-                        message: note.as_deref(),
-                    })?;
-                    s.outbox_close(&outbox_id, OutboxState::Done, None)?;
+                    ok_line(s, note.as_deref())?;
+                    s.outbox_close(&outbox_id, OutboxState::Done, None, attempts)?;
+                    Ok(result)
+                })
+                .await
+            }
+            Err(e)
+                if (prior_unknown || record.earlier_outcome_unknown)
+                    && duplicate
+                        .as_ref()
+                        .is_some_and(|d| e.p100_code() == Some(d.code)) =>
+            {
+                let dup = duplicate.expect("checked above");
+                let message = format!(
+                    "reconciled: a repeat was answered {} after an attempt whose outcome was unknown, so it had happened",
+                    dup.code
+                );
+                self.db(move |s| {
+                    let result = (dup.commit)(s)?;
+                    ok_line(s, Some(&message))?;
+                    s.outbox_close(&outbox_id, OutboxState::Done, Some(&message), attempts)?;
                     Ok(result)
                 })
                 .await
             }
             Err(e) => {
-                // A refusal means nothing happened at P100; no answer means it may have.
-                let state = if e.outcome_unknown() {
+                // A refusal means nothing happened at P100; no answer means it may have — also
+                // when an earlier attempt got no answer and a later one was refused for a reason
+                // that does not tell.
+                let unknown =
+                    e.outcome_unknown() || prior_unknown || record.earlier_outcome_unknown;
+                let state = if unknown {
                     OutboxState::Unknown
                 } else {
                     OutboxState::Failed
@@ -82,6 +194,7 @@ impl Desk {
                     e.http_status(),
                     e.to_string(),
                 );
+                let operator = self.operator.clone();
                 self.db(move |s| {
                     let message = match &note {
                         Some(n) => format!("{n} — {text}"),
@@ -92,7 +205,7 @@ impl Desk {
                         environment: env,
                         operation: name,
                         target: Some(&target),
-                        outcome: if state == OutboxState::Unknown { "unknown" } else { "error" },
+                        outcome: if unknown { "unknown" } else { "error" },
                         p100_code: code.as_deref(),
                         http_status: status,
                         duration_ms,
@@ -102,11 +215,29 @@ impl Desk {
                         let detail = serde_json::json!({"operation": name, "p100Code": code, "message": text});
                         s.add_event(env, &target, "operationFailed", "operator", &detail)?;
                     }
-                    s.outbox_close(&outbox_id, state, Some(&text))
+                    s.outbox_close(&outbox_id, state, Some(&text), attempts)
                 })
                 .await?;
                 Err(Error::P100(e))
             }
+        }
+    }
+
+    /// Every retry wait as it is scheduled, for the window.
+    pub fn subscribe_retries(&self) -> tokio::sync::broadcast::Receiver<RetryEvent> {
+        self.retries.subscribe()
+    }
+
+    /// Cancels the retry wait of a running operation; `false` when it is not running.
+    pub fn cancel_operation(&self, operation_id: &str) -> bool {
+        match self
+            .cancels
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(operation_id)
+        {
+            Some(tx) => tx.send(true).is_ok(),
+            None => false,
         }
     }
 }

@@ -36,31 +36,35 @@ impl Desk {
             .collect()
     }
 
-    /// Every token checked again (still the picked file) just before sending.
-    async fn ready(&self, tokens: Vec<(String, String)>) -> Result<Vec<UploadFile>> {
+    /// Every token checked again (still the picked file) just before sending. The checked
+    /// files come back too: they must stay alive until the upload is over, since the transport
+    /// reads them through their open handles (`ReadyFile::transport_path`).
+    async fn ready(
+        &self,
+        tokens: Vec<(String, String)>,
+    ) -> Result<(Vec<UploadFile>, Vec<ReadyFile>)> {
         let docs = self.documents.clone();
         tokio::task::spawn_blocking(move || {
             let mut files = Vec::new();
+            let mut held = Vec::new();
             let mut errors = Vec::new();
             for (field, token) in tokens {
                 match docs.ready(&token) {
-                    Ok(ReadyFile {
-                        path,
-                        name,
-                        mime,
-                        size,
-                    }) => files.push(UploadFile {
-                        field,
-                        file_name: name,
-                        mime,
-                        path,
-                        size,
-                    }),
+                    Ok(ready) => {
+                        files.push(UploadFile {
+                            field,
+                            file_name: ready.name.clone(),
+                            mime: ready.mime.clone(),
+                            path: ready.transport_path(),
+                            size: ready.size,
+                        });
+                        held.push(ready);
+                    }
                     Err(message) => errors.push(FieldError::new(&field, message)),
                 }
             }
             if errors.is_empty() {
-                Ok(files)
+                Ok((files, held))
             } else {
                 Err(Error::Invalid(errors))
             }
@@ -106,7 +110,7 @@ impl Desk {
             .map(|(side, t)| (side.as_str().to_owned(), t.clone()))
             .collect();
         let ids: Vec<String> = files.iter().map(|(_, t)| t.clone()).collect();
-        let upload = self.ready(tokens).await?;
+        let (upload, _held) = self.ready(tokens).await?;
         let described = self.describe(&ids, &upload);
         let client = self.client_for(env).await?;
         let payload =
@@ -145,7 +149,7 @@ impl Desk {
             )]));
         }
         let (env, _) = self.known_user(ext).await?;
-        let upload = self
+        let (upload, _held) = self
             .ready(
                 tokens
                     .iter()

@@ -3,12 +3,12 @@
 use crate::desk::Desk;
 use crate::environment::EnvironmentKind;
 use crate::error::{Error, Result};
-use crate::operation::Op;
+use crate::operation::{Duplicate, Op};
 use crate::store::roster::{NewRosterUser, RosterChange, UserRecord};
 use p100::FieldError;
 use p100::models::{
     CreateKycVerificationRequest, CreateUserRequest, KycStatus, TransactionPage, TransactionQuery,
-    UserAccount, UserBalances, UserProfile, UserStatus, UserVerificationRequest,
+    UserBalances, UserProfile, UserStatus, UserVerificationRequest,
 };
 use p100::routes;
 use p100::validate;
@@ -75,10 +75,6 @@ fn kyc_change(
     }
 }
 
-fn account_status(acc: &UserAccount) -> RosterChange {
-    RosterChange::Status(acc.status.as_str().to_owned())
-}
-
 impl Desk {
     /// The selected environment's roster, newest first, tombstones included.
     pub async fn users(&self) -> Result<Vec<UserRecord>> {
@@ -121,6 +117,16 @@ impl Desk {
         if !errors.is_empty() {
             return Err(Error::Invalid(errors));
         }
+        self.send_create(env, request, None).await
+    }
+
+    /// Sends a create; `retrying` is the open outbox entry of an earlier attempt.
+    async fn send_create(
+        &self,
+        env: EnvironmentKind,
+        request: CreateUserRequest,
+        retrying: Option<String>,
+    ) -> Result<UserRecord> {
         let client = self.client_for(env).await?;
         let op = Op {
             env,
@@ -128,26 +134,42 @@ impl Desk {
             target: request.external_user_id.clone(),
             payload: serde_json::to_value(&request).map_err(|e| Error::Internal(e.to_string()))?,
             note: None,
+            retrying,
         };
         let (ext, profile) = (request.external_user_id.clone(), request.profile.clone());
-        self.run_op(op, client.create_user(&request), move |s, created| {
+        let insert = move |s: &crate::store::Store, user_id: Option<&str>, poa: bool| {
             s.insert_user(&NewRosterUser {
                 environment: env,
                 external_user_id: &ext,
-                user_id: &created.user_id,
+                user_id,
                 profile: &profile,
                 status: UserStatus::WaitingForActivation.as_str(),
-                poa_required_for_extended: created.poa_required_for_extended,
+                poa_required_for_extended: poa,
             })?;
-            let detail = serde_json::json!({
-                "userId": created.user_id,
-                "poaRequiredForExtended": created.poa_required_for_extended,
-            });
+            let detail = serde_json::json!({"userId": user_id, "poaRequiredForExtended": poa});
             s.add_event(env, &ext, "created", "operator", &detail)?;
             // Read back after the event: the stage is derived from it.
             s.user(env, &ext)?
                 .ok_or_else(|| Error::Internal("the new user vanished".into()))
-        })
+        };
+        let insert2 = insert.clone();
+        // The externalUserId is a fresh UUID: P411 for it can only be our own earlier attempt.
+        // P100's own id did not come back then; the flag is re-derived from the residence.
+        let poa = request
+            .profile
+            .country
+            .as_deref()
+            .is_some_and(p100::countries::poa_required);
+        let duplicate = Duplicate {
+            code: "P411",
+            commit: Box::new(move |s: &crate::store::Store| insert2(s, None, poa)),
+        };
+        self.run_op_reconciled(
+            op,
+            client.create_user(&request),
+            move |s, created| insert(s, Some(&created.user_id), created.poa_required_for_extended),
+            Some(duplicate),
+        )
         .await
     }
 
@@ -171,14 +193,25 @@ impl Desk {
         if !errors.is_empty() {
             return Err(Error::Invalid(errors));
         }
+        self.send_update(env, ext, changes, None).await
+    }
+
+    async fn send_update(
+        &self,
+        env: EnvironmentKind,
+        ext: &str,
+        changes: UserProfile,
+        retrying: Option<String>,
+    ) -> Result<UserRecord> {
         let client = self.client_for(env).await?;
-        let op = self.op(
+        let mut op = self.op(
             env,
             routes::UPDATE_USER.name,
             ext,
             serde_json::to_value(&changes).unwrap_or_default(),
             None,
         );
+        op.retrying = retrying;
         let target = ext.to_owned();
         let fields = changed_names(&changes);
         self.run_op(op, client.update_user(ext, &changes), move |s, acc| {
@@ -208,20 +241,8 @@ impl Desk {
                 "type the user's e-mail or external user id to confirm",
             )]));
         }
-        let client = self.client_for(env).await?;
-        let op = self.op(
-            env,
-            routes::DELETE_USER.name,
-            ext,
-            serde_json::Value::Null,
-            None,
-        );
-        let target = ext.to_owned();
-        self.run_op(op, client.delete_user(ext), move |s, _| {
-            s.add_event(env, &target, "deleted", "operator", &serde_json::json!({}))?;
-            s.apply_to_user(env, &target, &RosterChange::Deleted)
-        })
-        .await
+        self.send_state_change(env, ext, StateChange::Delete, None)
+            .await
     }
 
     /// Suspends the user; the reason is kept in the journal and the timeline.
@@ -240,73 +261,75 @@ impl Desk {
             )]));
         }
         let (env, _) = self.known_user(ext).await?;
-        let client = self.client_for(env).await?;
-        let op = self.op(
-            env,
-            routes::SUSPEND_USER.name,
-            ext,
-            serde_json::json!({"reason": reason}),
-            Some(reason.clone()),
-        );
-        let target = ext.to_owned();
-        let r = reason.clone();
-        self.run_op(
-            op,
-            client.suspend_user(ext, Some(&reason)),
-            move |s, acc| {
-                s.add_event(
-                    env,
-                    &target,
-                    "suspended",
-                    "operator",
-                    &serde_json::json!({"reason": r, "status": acc.status.as_str()}),
-                )?;
-                s.apply_to_user(env, &target, &account_status(&acc))
-            },
-        )
-        .await
+        self.send_state_change(env, ext, StateChange::Suspend(reason), None)
+            .await
     }
 
     pub async fn unsuspend_user(&self, ext: &str, reason: String) -> Result<UserRecord> {
         let (env, _) = self.known_user(ext).await?;
-        let client = self.client_for(env).await?;
         let note = Some(reason.trim().to_owned()).filter(|r| !r.is_empty());
-        let op = self.op(
-            env,
-            routes::UNSUSPEND_USER.name,
-            ext,
-            serde_json::Value::Null,
-            note.clone(),
-        );
-        let target = ext.to_owned();
-        self.run_op(op, client.unsuspend_user(ext), move |s, acc| {
-            s.add_event(
-                env,
-                &target,
-                "unsuspended",
-                "operator",
-                &serde_json::json!({"reason": note, "status": acc.status.as_str()}),
-            )?;
-            s.apply_to_user(env, &target, &account_status(&acc))
-        })
-        .await
+        self.send_state_change(env, ext, StateChange::Unsuspend(note), None)
+            .await
     }
 
     pub async fn extend_user(&self, ext: &str) -> Result<UserRecord> {
         let (env, _) = self.known_user(ext).await?;
+        self.send_state_change(env, ext, StateChange::Extend, None)
+            .await
+    }
+
+    /// Delete, suspend, unsuspend or extend. A repeat of one that already happened is answered
+    /// "already so" (`P412`, `P455`, `P901`; extend repeats harmlessly): after an attempt whose
+    /// outcome was unknown, that answer is recorded as the change having happened.
+    async fn send_state_change(
+        &self,
+        env: EnvironmentKind,
+        ext: &str,
+        change: StateChange,
+        retrying: Option<String>,
+    ) -> Result<UserRecord> {
         let client = self.client_for(env).await?;
-        let op = self.op(
-            env,
-            routes::EXTEND_USER.name,
-            ext,
-            serde_json::Value::Null,
-            None,
-        );
+        let (name, payload, note) = match &change {
+            StateChange::Delete => (routes::DELETE_USER.name, serde_json::Value::Null, None),
+            StateChange::Suspend(r) => (
+                routes::SUSPEND_USER.name,
+                serde_json::json!({"reason": r}),
+                Some(r.clone()),
+            ),
+            StateChange::Unsuspend(r) => (
+                routes::UNSUSPEND_USER.name,
+                serde_json::json!({"reason": r}),
+                r.clone(),
+            ),
+            StateChange::Extend => (routes::EXTEND_USER.name, serde_json::Value::Null, None),
+        };
+        let mut op = self.op(env, name, ext, payload, note);
+        op.retrying = retrying;
+        let call = async {
+            match &change {
+                StateChange::Delete => client.delete_user(ext).await,
+                StateChange::Suspend(r) => client.suspend_user(ext, Some(r)).await,
+                StateChange::Unsuspend(_) => client.unsuspend_user(ext).await,
+                StateChange::Extend => client.extend_user(ext).await,
+            }
+        };
         let target = ext.to_owned();
-        self.run_op(op, client.extend_user(ext), move |s, _| {
-            s.add_event(env, &target, "extended", "operator", &serde_json::json!({}))?;
-            s.apply_to_user(env, &target, &RosterChange::Extended)
-        })
+        let (c1, c2) = (change.clone(), change.clone());
+        let (t1, t2) = (target.clone(), target);
+        let duplicate = c1.duplicate_code().map(|code| Duplicate {
+            code,
+            commit: Box::new(move |s: &crate::store::Store| {
+                let status = c1.status_after(s, env, &t1)?;
+                c1.record(s, env, &t1, status)
+            })
+                as Box<dyn FnOnce(&crate::store::Store) -> Result<UserRecord> + Send>,
+        });
+        self.run_op_reconciled(
+            op,
+            call,
+            move |s, acc| c2.record(s, env, &t2, acc.status.as_str().to_owned()),
+            duplicate,
+        )
         .await
     }
 
@@ -328,10 +351,28 @@ impl Desk {
         if !errors.is_empty() {
             return Err(Error::Invalid(errors));
         }
+        self.send_verification(env, req, None).await
+    }
+
+    /// The whole request goes to the outbox (the document number included, in the desk's own
+    /// database), so that an operation left open by a crash can be sent again.
+    async fn send_verification(
+        &self,
+        env: EnvironmentKind,
+        req: UserVerificationRequest,
+        retrying: Option<String>,
+    ) -> Result<UserRecord> {
         let client = self.client_for(env).await?;
-        let payload = serde_json::json!({"documentType": req.document_type, "issuingCountry": req.issuing_country});
-        let op = self.op(env, routes::ADD_USER_VERIFICATION.name, ext, payload, None);
-        let target = ext.to_owned();
+        let ext = req.external_user_id.clone();
+        let mut op = self.op(
+            env,
+            routes::ADD_USER_VERIFICATION.name,
+            &ext,
+            serde_json::to_value(&req).unwrap_or_default(),
+            None,
+        );
+        op.retrying = retrying;
+        let target = ext.clone();
         self.run_op(op, client.add_user_verification(&req), move |s, status| {
             s.add_event(
                 env,
@@ -498,6 +539,82 @@ impl Desk {
             target: target.to_owned(),
             payload,
             note,
+            retrying: None,
+        }
+    }
+}
+
+/// A change of the account's state, as sent and as recorded.
+#[derive(Debug, Clone)]
+enum StateChange {
+    Delete,
+    Suspend(String),
+    Unsuspend(Option<String>),
+    Extend,
+}
+
+impl StateChange {
+    /// What P100 answers to a repeat of this change once it happened.
+    fn duplicate_code(&self) -> Option<&'static str> {
+        match self {
+            StateChange::Delete => Some("P412"),
+            StateChange::Suspend(_) => Some("P455"),
+            StateChange::Unsuspend(_) => Some("P901"),
+            StateChange::Extend => None,
+        }
+    }
+
+    /// The status the user has after the change, when P100's answer was lost: unsuspend returns
+    /// to ACTIVE once verification passed, else to WAITING_FOR_ACTIVATION.
+    fn status_after(
+        &self,
+        s: &crate::store::Store,
+        env: EnvironmentKind,
+        ext: &str,
+    ) -> Result<String> {
+        let user = s.user(env, ext)?;
+        Ok(match self {
+            StateChange::Delete => "DELETED".into(),
+            StateChange::Suspend(_) => UserStatus::Suspended.as_str().into(),
+            StateChange::Unsuspend(_) => {
+                if user.as_ref().and_then(|u| u.verification_status.as_deref()) == Some("VERIFIED")
+                {
+                    UserStatus::Active.as_str().into()
+                } else {
+                    UserStatus::WaitingForActivation.as_str().into()
+                }
+            }
+            StateChange::Extend => user.map(|u| u.status).unwrap_or_default(),
+        })
+    }
+
+    /// The timeline event and roster change of the change having happened.
+    fn record(
+        &self,
+        s: &crate::store::Store,
+        env: EnvironmentKind,
+        ext: &str,
+        status: String,
+    ) -> Result<UserRecord> {
+        match self {
+            StateChange::Delete => {
+                s.add_event(env, ext, "deleted", "operator", &serde_json::json!({}))?;
+                s.apply_to_user(env, ext, &RosterChange::Deleted)
+            }
+            StateChange::Suspend(r) => {
+                let detail = serde_json::json!({"reason": r, "status": status});
+                s.add_event(env, ext, "suspended", "operator", &detail)?;
+                s.apply_to_user(env, ext, &RosterChange::Status(status))
+            }
+            StateChange::Unsuspend(r) => {
+                let detail = serde_json::json!({"reason": r, "status": status});
+                s.add_event(env, ext, "unsuspended", "operator", &detail)?;
+                s.apply_to_user(env, ext, &RosterChange::Status(status))
+            }
+            StateChange::Extend => {
+                s.add_event(env, ext, "extended", "operator", &serde_json::json!({}))?;
+                s.apply_to_user(env, ext, &RosterChange::Extended)
+            }
         }
     }
 }

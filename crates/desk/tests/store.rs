@@ -67,7 +67,7 @@ fn roster_is_per_environment_and_newest_first() {
         s.insert_user(&NewRosterUser {
             environment: env,
             external_user_id: ext,
-            user_id: &format!("uid-{ext}"),
+            user_id: Some(&format!("uid-{ext}")),
             profile: &p,
             status: "WAITING_FOR_ACTIVATION",
             poa_required_for_extended: ext == "b",
@@ -92,7 +92,7 @@ fn roster_is_per_environment_and_newest_first() {
     let again = s.insert_user(&NewRosterUser {
         environment: EnvironmentKind::Sandbox,
         external_user_id: "a",
-        user_id: "x",
+        user_id: Some("x"),
         profile: &p,
         status: "ACTIVE",
         poa_required_for_extended: false,
@@ -248,7 +248,7 @@ fn stages_follow_events_and_feed_the_funnel() {
         s.insert_user(&NewRosterUser {
             environment: env,
             external_user_id: ext,
-            user_id: "id",
+            user_id: Some("id"),
             profile: &p,
             status: "WAITING_FOR_ACTIVATION",
             poa_required_for_extended: false,

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 /// Countries of residence for which POA is required for the extended level (G0's list; the
 /// newer "Supported Countries" page could not be recovered).
-pub const POA_COUNTRIES: &[&str] = &["AM", "AR", "AZ", "GE", "IL", "MD", "UA"];
+pub use p100::countries::POA_COUNTRIES;
 
 #[derive(Clone)]
 pub struct SandboxConfig {

@@ -9,6 +9,7 @@ use crate::models::{
     UserVerificationRequest,
 };
 use crate::response::decode;
+use crate::retry::{self, RetryNotice, RetryPolicy};
 use crate::routes::{self, Method, Route};
 use crate::upload::{ProgressFn, UploadFile};
 use crate::validate;
@@ -28,6 +29,7 @@ pub struct Client {
     http: reqwest::Client,
     base: Url,
     key: ApiKey,
+    retry: RetryPolicy,
 }
 
 impl std::fmt::Debug for Client {
@@ -48,7 +50,18 @@ impl Client {
             .user_agent(concat!("partner-desk/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| Error::Transport(e.to_string()))?;
-        Ok(Self { http, base, key })
+        Ok(Self {
+            http,
+            base,
+            key,
+            retry: RetryPolicy::default(),
+        })
+    }
+
+    /// The same client with another retry policy ([`RetryPolicy::NONE`] never retries).
+    pub fn with_retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
     }
 
     /// The same connection pool, pointed at another environment or key.
@@ -57,6 +70,7 @@ impl Client {
             http: self.http.clone(),
             base,
             key,
+            retry: self.retry,
         }
     }
 
@@ -160,10 +174,9 @@ impl Client {
         query: &TransactionQuery,
     ) -> Result<TransactionPage> {
         let url = self.url(&routes::GET_USER_TRANSACTIONS, &[external_user_id])?;
-        self.execute(
-            &routes::GET_USER_TRANSACTIONS,
-            self.http.get(url).query(query),
-        )
+        self.execute(&routes::GET_USER_TRANSACTIONS, || async {
+            Ok(self.http.get(url.clone()).query(query))
+        })
         .await
     }
 
@@ -176,12 +189,16 @@ impl Client {
         progress: Option<ProgressFn>,
     ) -> Result<KycFilesResponse> {
         let text = [("documentType", document_type.as_str().to_owned())];
-        let form = crate::upload::form(&text, files, progress).await?;
         let url = self.url(&routes::ADD_KYC_FILE, &[external_user_id])?;
-        self.execute(
-            &routes::ADD_KYC_FILE,
-            self.http.post(url).multipart(form).timeout(UPLOAD_TIMEOUT),
-        )
+        // A retry builds the form again: the files are streamed from the start.
+        self.execute(&routes::ADD_KYC_FILE, || async {
+            let form = crate::upload::form(&text, files, progress.clone()).await?;
+            Ok(self
+                .http
+                .post(url.clone())
+                .multipart(form)
+                .timeout(UPLOAD_TIMEOUT))
+        })
         .await
     }
 
@@ -198,12 +215,15 @@ impl Client {
                 "send 1 to 3 files in one request",
             )]));
         }
-        let form = crate::upload::form(&[], files, progress).await?;
         let url = self.url(&routes::ADD_POA_FILE, &[external_user_id])?;
-        self.execute(
-            &routes::ADD_POA_FILE,
-            self.http.post(url).multipart(form).timeout(UPLOAD_TIMEOUT),
-        )
+        self.execute(&routes::ADD_POA_FILE, || async {
+            let form = crate::upload::form(&[], files, progress.clone()).await?;
+            Ok(self
+                .http
+                .post(url.clone())
+                .multipart(form)
+                .timeout(UPLOAD_TIMEOUT))
+        })
         .await
     }
 
@@ -220,15 +240,68 @@ impl Client {
             Method::Patch => reqwest::Method::PATCH,
             Method::Delete => reqwest::Method::DELETE,
         };
-        let mut req = self.http.request(method, url);
-        if let Some(body) = body {
-            req = req.json(body);
-        }
-        self.execute(route, req).await
+        self.execute(route, || async {
+            let mut req = self.http.request(method.clone(), url.clone());
+            if let Some(body) = body {
+                req = req.json(body);
+            }
+            Ok(req)
+        })
+        .await
     }
 
-    /// Adds the key, sends, and decodes the answer.
-    async fn execute<T: DeserializeOwned>(
+    /// Sends the request `make` builds, retrying as the policy allows ([`crate::retry`]), and
+    /// decodes the answer. `make` is called again for each attempt, so bodies are fresh.
+    async fn execute<T, F, Fut>(&self, route: &Route, make: F) -> Result<T>
+    where
+        T: DeserializeOwned,
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<reqwest::RequestBuilder>>,
+    {
+        let hook = retry::HOOK.try_with(Clone::clone).ok();
+        let mut attempt = 1;
+        let mut unknown = false;
+        loop {
+            let result = self.attempt(route, make().await?).await;
+            if let Some(h) = &hook {
+                let mut r = h.record.lock().unwrap_or_else(|e| e.into_inner());
+                r.attempts += 1;
+                r.earlier_outcome_unknown |= unknown;
+            }
+            let error = match result {
+                Ok(v) => return Ok(v),
+                Err(e) => e,
+            };
+            let Some(delay) = self.retry.delay(route, &error, attempt + 1) else {
+                return Err(error);
+            };
+            unknown |= error.outcome_unknown();
+            tracing::info!(route = route.name, attempt, ?delay, error = %error, "retrying");
+            match &hook {
+                Some(h) => {
+                    (h.notify)(&RetryNotice {
+                        route: route.name,
+                        attempt: attempt + 1,
+                        max_attempts: self.retry.max_attempts,
+                        delay,
+                        reason: retry::reason(&error),
+                    });
+                    let mut cancel = h.cancel.clone();
+                    tokio::select! {
+                        _ = tokio::time::sleep(delay) => {}
+                        _ = cancel.wait_for(|c| *c) => {
+                            return Err(Error::Cancelled { outcome_unknown: unknown });
+                        }
+                    }
+                }
+                None => tokio::time::sleep(delay).await,
+            }
+            attempt += 1;
+        }
+    }
+
+    /// One attempt: adds the key, sends, and decodes the answer.
+    async fn attempt<T: DeserializeOwned>(
         &self,
         route: &Route,
         req: reqwest::RequestBuilder,

@@ -255,6 +255,14 @@ pub const COUNTRIES: &[(&str, &str)] = &[
 ];
 
 /// True when `code` is an assigned ISO 3166-1 alpha-2 code (upper case, as P100 expects).
+/// Residences where P100's G0 docs say proof of address applies (REFERENCE.md §3.5).
+pub const POA_COUNTRIES: &[&str] = &["AM", "AR", "AZ", "GE", "IL", "MD", "UA"];
+
+/// Whether a user residing in `code` would need POA for the extended tier.
+pub fn poa_required(code: &str) -> bool {
+    POA_COUNTRIES.contains(&code)
+}
+
 pub fn is_country_code(code: &str) -> bool {
     COUNTRIES.binary_search_by(|(c, _)| (*c).cmp(code)).is_ok()
 }

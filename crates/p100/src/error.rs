@@ -84,6 +84,10 @@ pub enum Error {
     Connect(String),
     #[error("network error: {0}")]
     Transport(String),
+    /// The operator cancelled while the call waited to be retried. `outcome_unknown`: an earlier
+    /// attempt may have reached P100 and acted.
+    #[error("cancelled by the operator while waiting to retry")]
+    Cancelled { outcome_unknown: bool },
 }
 
 fn join_fields(fields: &[FieldError]) -> String {
@@ -120,10 +124,13 @@ impl Error {
     /// True when the request may have reached P100 and its effect is unknown: the outbox keeps
     /// such an operation open instead of calling it failed.
     pub fn outcome_unknown(&self) -> bool {
-        matches!(
-            self,
-            Error::Timeout | Error::Transport(_) | Error::Server { .. }
-        )
+        match self {
+            Error::Timeout | Error::Transport(_) | Error::Server { .. } => true,
+            // "Unknown exception": P100 may have failed after acting.
+            Error::Api { code, .. } => code == "P500",
+            Error::Cancelled { outcome_unknown } => *outcome_unknown,
+            _ => false,
+        }
     }
 }
 

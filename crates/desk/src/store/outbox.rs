@@ -61,11 +61,36 @@ impl Store {
         Ok(id)
     }
 
-    pub fn outbox_close(&self, id: &str, state: OutboxState, error: Option<&str>) -> Result<()> {
+    /// Closes an entry; `attempts` is how many sends this run made (added to the earlier ones).
+    pub fn outbox_close(
+        &self,
+        id: &str,
+        state: OutboxState,
+        error: Option<&str>,
+        attempts: u32,
+    ) -> Result<()> {
         self.conn().execute(
-            "UPDATE outbox SET state = ?2, updated_at = ?3, last_error = ?4 WHERE id = ?1",
-            params![id, state.as_str(), now(), error],
+            "UPDATE outbox SET state = ?2, updated_at = ?3, last_error = ?4, attempts = attempts + ?5 - 1
+             WHERE id = ?1",
+            params![id, state.as_str(), now(), error, attempts],
         )?;
+        Ok(())
+    }
+
+    /// An open entry is being sent again (retried from the journal after a crash or a lost
+    /// answer): back to pending, one more attempt.
+    pub fn outbox_attempt(&self, id: &str) -> Result<()> {
+        let n = self.conn().execute(
+            "UPDATE outbox SET state = 'pending', attempts = attempts + 1, updated_at = ?2
+             WHERE id = ?1 AND state IN ('pending', 'unknown')",
+            params![id, now()],
+        )?;
+        if n == 0 {
+            return Err(crate::Error::Invalid(vec![p100::FieldError::new(
+                "operationId",
+                "this operation is not open any more",
+            )]));
+        }
         Ok(())
     }
 

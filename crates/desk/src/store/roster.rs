@@ -108,7 +108,8 @@ pub enum RosterChange {
 pub struct NewRosterUser<'a> {
     pub environment: EnvironmentKind,
     pub external_user_id: &'a str,
-    pub user_id: &'a str,
+    /// P100's own id; `None` when a reconciled create never got P100's answer.
+    pub user_id: Option<&'a str>,
     pub profile: &'a UserProfile,
     pub status: &'a str,
     pub poa_required_for_extended: bool,
