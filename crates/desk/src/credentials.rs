@@ -16,6 +16,18 @@ impl WebhookToken {
         ApiKey::new(raw).map(Self)
     }
 
+    /// Why `raw` was refused, said of a webhook token (the shared rules speak of an API key).
+    pub fn refusal(e: &p100::InvalidApiKey) -> String {
+        use p100::InvalidApiKey as I;
+        match e {
+            I::Empty => "the webhook token is empty".into(),
+            I::TooLong { max } => format!("the webhook token is longer than {max} characters"),
+            I::BadCharacter => "the webhook token may contain only visible ASCII characters \
+                                (no spaces or line breaks)"
+                .into(),
+        }
+    }
+
     /// A fresh random token, for the embedded sandbox.
     pub fn generate() -> Self {
         Self(ApiKey::new(format!("whk_{}", uuid::Uuid::new_v4().simple())).expect("visible ASCII"))
@@ -133,5 +145,47 @@ fn map_err(e: keyring::Error) -> Error {
             Error::Keychain("the stored entry is not readable text".into())
         }
         other => Error::Keychain(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_webhook_token_never_prints_itself() {
+        let token = WebhookToken::new("  whk_s3cr3t-value  ").unwrap();
+        assert_eq!(token.expose(), "whk_s3cr3t-value");
+        assert_eq!(format!("{token}"), "***");
+        assert_eq!(format!("{token:?}"), "WebhookToken(***)");
+        assert_eq!(format!("{token:#?}"), "WebhookToken(***)");
+        // Inside other values too (a tuple, an Option, a Vec), as a log line would show them.
+        let nested = format!(
+            "{:?}",
+            (EnvironmentKind::Staging, Some(&token), vec![token.clone()])
+        );
+        assert!(!nested.contains("s3cr3t"), "{nested}");
+        let generated = WebhookToken::generate();
+        assert!(generated.expose().starts_with("whk_"));
+        assert!(!format!("{generated:?} {generated}").contains(generated.expose()));
+    }
+
+    #[test]
+    fn tokens_compare_in_full() {
+        let token = WebhookToken::new("whk_abc").unwrap();
+        assert!(token.matches("whk_abc"));
+        for wrong in ["", "whk_ab", "whk_abcd", "WHK_ABC", "whk_abd", " whk_abc"] {
+            assert!(!token.matches(wrong), "{wrong:?}");
+        }
+    }
+
+    #[test]
+    fn a_refused_token_is_explained_as_a_token() {
+        for raw in ["", "has space", "line\nbreak", "é", &"t".repeat(513)] {
+            let e = WebhookToken::new(raw).unwrap_err();
+            let said = WebhookToken::refusal(&e);
+            assert!(said.starts_with("the webhook token "), "{raw:?}: {said}");
+            assert!(!said.contains("API key"), "{said}");
+        }
     }
 }

@@ -66,6 +66,7 @@ impl Error {
             Error::P100(p100::Error::Validation { message }) => {
                 p100::validate::fields_from_p403(message)
             }
+            Error::InvalidUrl(message) => vec![FieldError::new("customUrl", message.clone())],
             _ => Vec::new(),
         }
     }

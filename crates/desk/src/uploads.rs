@@ -92,7 +92,13 @@ impl Desk {
                 "add at least one image",
             )]));
         }
-        for (side, _) in &files {
+        for (i, (side, _)) in files.iter().enumerate() {
+            if files[..i].iter().any(|(earlier, _)| earlier == side) {
+                return Err(Error::Invalid(vec![FieldError::new(
+                    side.as_str(),
+                    format!("{} must be sent once", side.as_str()),
+                )]));
+            }
             if !required.contains(side) {
                 return Err(Error::Invalid(vec![FieldError::new(
                     side.as_str(),

@@ -168,7 +168,10 @@ impl Desk {
     /// Stores an environment's webhook token and reloads the receiver's tokens.
     pub async fn set_webhook_token(&self, env: EnvironmentKind, raw: String) -> Result<SyncStatus> {
         let token = WebhookToken::new(raw).map_err(|e| {
-            crate::Error::Invalid(vec![p100::FieldError::new("webhookToken", e.to_string())])
+            crate::Error::Invalid(vec![p100::FieldError::new(
+                "webhookToken",
+                WebhookToken::refusal(&e),
+            )])
         })?;
         self.keychain(move |k| k.set_webhook_token(env, &token))
             .await?;

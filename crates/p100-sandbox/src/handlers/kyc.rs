@@ -119,7 +119,7 @@ pub async fn add_kyc_files(
     if form.files.is_empty() {
         errors.push(FieldError::new(
             "files",
-            "at least one of front, back, selfie must be sent",
+            "files should contain at least one of front, back, selfie",
         ));
     }
     if !errors.is_empty() {
