@@ -109,6 +109,9 @@ EOF
 checks=not_a_server_error,status_code_conformance,content_type_conformance
 checks+=,response_schema_conformance,response_headers_conformance,negative_data_rejection
 checks+=,ignored_auth,use_after_free
+# Hypothesis' health checks judge the request generator, not the sandbox: a run on a loaded
+# 2-core machine tripped `filter_too_much` on one operation (its conditional body fields reject
+# many random drafts) while every request sent passed. They are not a conformance failure.
 extra=()
 [ -n "${CONFORMANCE_SEED:-}" ] && extra+=(--seed "$CONFORMANCE_SEED")
 reports=junit${CONFORMANCE_REPORTS:+,$CONFORMANCE_REPORTS}
@@ -128,6 +131,7 @@ set +e
       --request-timeout 10 \
       --max-time "$max_time" \
       --max-failures 50 \
+      --suppress-health-check filter_too_much,too_slow \
       --report "$reports" --report-dir "$work" --report-junit-path "$work/junit.xml" \
       "${extra[@]}"
 )

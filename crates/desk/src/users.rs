@@ -121,7 +121,7 @@ impl Desk {
     }
 
     /// Sends a create; `retrying` is the open outbox entry of an earlier attempt.
-    async fn send_create(
+    pub(crate) async fn send_create(
         &self,
         env: EnvironmentKind,
         request: CreateUserRequest,
@@ -196,7 +196,7 @@ impl Desk {
         self.send_update(env, ext, changes, None).await
     }
 
-    async fn send_update(
+    pub(crate) async fn send_update(
         &self,
         env: EnvironmentKind,
         ext: &str,
@@ -281,7 +281,7 @@ impl Desk {
     /// Delete, suspend, unsuspend or extend. A repeat of one that already happened is answered
     /// "already so" (`P412`, `P455`, `P901`; extend repeats harmlessly): after an attempt whose
     /// outcome was unknown, that answer is recorded as the change having happened.
-    async fn send_state_change(
+    pub(crate) async fn send_state_change(
         &self,
         env: EnvironmentKind,
         ext: &str,
@@ -356,7 +356,7 @@ impl Desk {
 
     /// The whole request goes to the outbox (the document number included, in the desk's own
     /// database), so that an operation left open by a crash can be sent again.
-    async fn send_verification(
+    pub(crate) async fn send_verification(
         &self,
         env: EnvironmentKind,
         req: UserVerificationRequest,
@@ -546,7 +546,7 @@ impl Desk {
 
 /// A change of the account's state, as sent and as recorded.
 #[derive(Debug, Clone)]
-enum StateChange {
+pub(crate) enum StateChange {
     Delete,
     Suspend(String),
     Unsuspend(Option<String>),
@@ -554,6 +554,21 @@ enum StateChange {
 }
 
 impl StateChange {
+    /// The change an outbox entry stored, for sending it again.
+    pub(crate) fn from_outbox(operation: &str, payload: &serde_json::Value) -> Option<Self> {
+        let reason = payload
+            .get("reason")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        match operation {
+            n if n == routes::DELETE_USER.name => Some(StateChange::Delete),
+            n if n == routes::SUSPEND_USER.name => reason.map(StateChange::Suspend),
+            n if n == routes::UNSUSPEND_USER.name => Some(StateChange::Unsuspend(reason)),
+            n if n == routes::EXTEND_USER.name => Some(StateChange::Extend),
+            _ => None,
+        }
+    }
+
     /// What P100 answers to a repeat of this change once it happened.
     fn duplicate_code(&self) -> Option<&'static str> {
         match self {

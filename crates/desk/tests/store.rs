@@ -113,14 +113,19 @@ fn journal_and_outbox_round_trip() {
         )
         .unwrap();
     assert_eq!(s.outbox_open_entries().unwrap().len(), 1);
-    s.outbox_close(&id, OutboxState::Unknown, Some("timed out"))
+    s.outbox_close(&id, OutboxState::Unknown, Some("timed out"), 1)
         .unwrap();
     let open = s.outbox_open_entries().unwrap();
     assert_eq!(open.len(), 1, "an unknown outcome stays open");
     assert_eq!(open[0].last_error.as_deref(), Some("timed out"));
-    s.outbox_close(&id, OutboxState::Done, None).unwrap();
+    s.outbox_close(&id, OutboxState::Done, None, 2).unwrap();
     assert!(s.outbox_open_entries().unwrap().is_empty());
-    assert_eq!(s.outbox_entry(&id).unwrap().state, "done");
+    let done = s.outbox_entry(&id).unwrap();
+    assert_eq!(
+        (done.state.as_str(), done.attempts),
+        ("done", 2),
+        "a run of two sends adds one"
+    );
 
     s.journal(&NewJournalEntry {
         operator: "ops",

@@ -39,6 +39,7 @@ pub struct OutboxEntry {
     pub payload_json: String,
     pub state: String,
     pub attempts: i64,
+    pub created_at: String,
     pub last_error: Option<String>,
 }
 
@@ -96,7 +97,7 @@ impl Store {
 
     pub fn outbox_entry(&self, id: &str) -> Result<OutboxEntry> {
         Ok(self.conn().query_row(
-            "SELECT id, environment, operation, target, payload_json, state, attempts, last_error
+            "SELECT id, environment, operation, target, payload_json, state, attempts, last_error, created_at
              FROM outbox WHERE id = ?1",
             [id],
             |r| {
@@ -109,6 +110,7 @@ impl Store {
                     state: r.get(5)?,
                     attempts: r.get(6)?,
                     last_error: r.get(7)?,
+                    created_at: r.get(8)?,
                 })
             },
         )?)
