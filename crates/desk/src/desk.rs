@@ -55,6 +55,21 @@ pub struct KeyTest {
     pub message: String,
 }
 
+/// The data folder holds customers' personal data and the thumbnails of their identity
+/// documents: on Unix only the OS user may enter it (0700), whatever the umask made of it.
+/// Elsewhere the per-user app-data folder's own access rules apply.
+fn make_private(dir: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Err(e) = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700)) {
+            tracing::warn!(dir = %dir.display(), error = %e, "the data folder could not be made private");
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
 pub struct Desk {
     pub(crate) store: Arc<Store>,
     keychain: Keychain,
@@ -77,8 +92,10 @@ impl Desk {
         let db_path = config.data_dir.join(DB_FILE);
         let path = db_path.clone();
         let store = tokio::task::spawn_blocking(move || {
-            std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))
+            let dir = path.parent().unwrap_or(Path::new("."));
+            std::fs::create_dir_all(dir)
                 .map_err(|e| Error::Internal(format!("cannot create the data folder: {e}")))?;
+            make_private(dir);
             Store::open(&path)
         })
         .await??;
