@@ -391,7 +391,7 @@ fn uri(spec: &Spec<'_>, ids: &[String]) -> Option<Uri> {
         Some(route) => {
             let mut rest = route.template;
             while let Some(open) = rest.find('{') {
-                path.extend_from_slice(rest[..open].as_bytes());
+                path.extend_from_slice(&rest.as_bytes()[..open]);
                 put(segments.next(), &mut path);
                 let close = rest[open..].find('}').map_or(rest.len(), |i| open + i + 1);
                 rest = &rest[close..];
