@@ -36,6 +36,10 @@ const COMMANDS: &[&str] = &[
     "webhook_token_set",
     "webhook_token_remove",
     "webhook_port_set",
+    "operation_cancel",
+    "operations_open",
+    "operation_retry",
+    "operation_resolve",
 ];
 
 fn main() {

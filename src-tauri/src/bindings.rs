@@ -10,6 +10,8 @@ mod tests {
     use desk::desk::{CredentialStatus, KeyTest};
     use desk::documents::{Admitted, DocumentRejection, DocumentToken};
     use desk::onboarding::Stage;
+    use desk::operation::RetryEvent;
+    use desk::recovery::OpenOperation;
     use desk::store::events::TimelineEvent;
     use desk::store::funnel::{Funnel, FunnelStep, StageCount};
     use desk::store::journal::{JournalEntry, JournalFilter};
@@ -48,6 +50,8 @@ mod tests {
             JournalEntry::decl(&cfg),
             JournalFilter::decl(&cfg),
             SyncStatus::decl(&cfg),
+            RetryEvent::decl(&cfg),
+            OpenOperation::decl(&cfg),
             FieldError::decl(&cfg),
             CommandError::decl(&cfg),
             Country::decl(&cfg),

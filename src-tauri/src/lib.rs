@@ -13,6 +13,8 @@ pub const DOCUMENTS_DROPPED: &str = "documents-dropped";
 /// Event carrying a roster row that live sync changed (`UserRecord`), or `null` when changes
 /// were missed and the roster should be read again.
 pub const ROSTER_CHANGED: &str = "roster-changed";
+/// Event carrying a retry wait (`desk::operation::RetryEvent`): "retrying in N s", cancellable.
+pub const OPERATION_RETRYING: &str = "operation-retrying";
 
 /// Adds the app's state, setup and commands to a builder of any runtime (the real one, or
 /// Tauri's mock runtime in tests).
@@ -26,6 +28,11 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             app.manage(desk.clone());
             app.manage(commands::documents::Uploads::default());
             let handle = app.handle().clone();
+            let retry_desk = desk.clone();
+            let retry_handle = app.handle().clone();
+            tauri::async_runtime::spawn(
+                async move { forward_retries(retry_desk, retry_handle).await },
+            );
             tauri::async_runtime::spawn(async move { forward_sync(desk, handle).await });
             Ok(())
         })
@@ -79,6 +86,10 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::sync::webhook_token_set,
             commands::sync::webhook_token_remove,
             commands::sync::webhook_port_set,
+            commands::operations::operation_cancel,
+            commands::operations::operations_open,
+            commands::operations::operation_retry,
+            commands::operations::operation_resolve,
         ])
 }
 
@@ -98,6 +109,22 @@ async fn forward_sync<R: Runtime>(desk: Arc<Desk>, app: tauri::AppHandle<R>) {
                 let _ = app.emit(ROSTER_CHANGED, None::<desk::store::roster::UserRecord>);
             }
             Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+        }
+    }
+}
+
+/// Forwards each retry wait to the window ("retrying in N s", with Cancel).
+async fn forward_retries<R: Runtime>(desk: Arc<Desk>, app: tauri::AppHandle<R>) {
+    use tokio::sync::broadcast::error::RecvError;
+    let mut retries = desk.subscribe_retries();
+    loop {
+        match retries.recv().await {
+            Ok(r) => {
+                let _ = app.emit(OPERATION_RETRYING, r);
+            }
+            // Lagging only drops stale countdowns; the next notice replaces them.
+            Err(RecvError::Lagged(_)) => continue,
+            Err(RecvError::Closed) => return,
         }
     }
 }

@@ -293,3 +293,53 @@ describe('live sync settings', () => {
     expect((await screen.findByTestId('sync-error')).textContent).toContain('0 to 65535');
   });
 });
+
+describe('retries and open operations', () => {
+  it('shows "retrying in N s" with a Cancel that reaches the desk', async () => {
+    const backend = await start();
+    backend.retrying({
+      operationId: 'op-1',
+      operation: 'createUser',
+      target: 'ext-9',
+      attempt: 2,
+      maxAttempts: 4,
+      delayMs: 5000,
+      reason: 'P100 is rate limiting',
+    });
+    const notice = await screen.findByTestId('retry-notice');
+    expect(notice.textContent).toMatch(/createUser for ext-9: P100 is rate limiting\. Retrying in [45] s \(attempt 2 of 4\)/);
+    fireEvent.click(screen.getByTestId('retry-cancel'));
+    await waitFor(() => expect(screen.queryByTestId('retry-notice')).toBeNull());
+    expect(backend.calls.log.filter((c) => c.method === 'operationCancel')).toEqual([{ method: 'operationCancel', args: ['op-1'] }]);
+  });
+
+  it('lists open operations on the roster and sends one again or resolves it', async () => {
+    const op = (id: string, operation: string, retryable: boolean) => ({
+      id,
+      environment: 'sandbox' as const,
+      operation,
+      target: 'ext-1',
+      state: 'pending',
+      attempts: 1,
+      createdAt: '2026-11-26T01:00:00.000Z',
+      lastError: null,
+      retryable,
+    });
+    const backend = await start(
+      createFakeBackend({ users: [fakeUser()], openOperations: [op('a', 'createUser', true), op('b', 'addPoaFile', false)] }),
+    );
+    await waitFor(() => expect(screen.getAllByTestId('open-operation').length).toBe(2));
+    const [create, upload] = screen.getAllByTestId('open-operation');
+    expect(within(upload).queryByTestId('open-op-retry')).toBeNull();
+    fireEvent.click(within(create).getByTestId('open-op-retry'));
+    await waitFor(() => expect(screen.getAllByTestId('open-operation').length).toBe(1));
+    fireEvent.click(screen.getByTestId('open-op-not-happened'));
+    await waitFor(() => expect(screen.queryByTestId('open-operations')).toBeNull());
+    expect(backend.calls.log.map((c) => [c.method, ...c.args])).toEqual(
+      expect.arrayContaining([
+        ['operationRetry', 'a'],
+        ['operationResolve', 'b', false],
+      ]),
+    );
+  });
+});

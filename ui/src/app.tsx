@@ -3,6 +3,8 @@ import { BackendContext, tauriBackend, toCommandError, useBackend, type Backend 
 import type { Admitted, CommandError, Country, EnvironmentInfo, EnvironmentKind, UserRecord } from './api/bindings';
 import { ENV_OPTIONS } from './environments';
 import { ErrorBanner } from './components/ErrorBanner';
+import { OpenOperations } from './components/OpenOperations';
+import { RetryBanner } from './components/RetryBanner';
 import { Toast, type ToastMessage } from './components/Toast';
 import { DropProvider } from './drops';
 import { displayName } from './format';
@@ -206,6 +208,8 @@ function Shell() {
           </nav>
           <main class="main">
             <ErrorBanner error={loadError} testId="app-error" />
+            <RetryBanner onError={(m) => notify('error', m)} />
+            {(screen === 'roster' || screen === 'journal') && <OpenOperations onUpdated={onUpdated} />}
             {screen === 'roster' && (
               <Roster env={env} roster={roster} query={query} onQuery={setQuery} onOpen={openUser} />
             )}

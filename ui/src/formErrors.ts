@@ -34,3 +34,12 @@ export function focusFirstError<F extends string>(
   const el = first ? form?.elements.namedItem(first) : null;
   if (el instanceof HTMLElement) el.focus();
 }
+
+/**
+ * One line for a control that is its own form (a key, a token): the field messages, which say
+ * what is wrong ("the API key may contain only visible ASCII characters…"), else the summary.
+ */
+export function explain(error: CommandError): string {
+  const details = error.fields.map((f) => f.message).filter(Boolean);
+  return details.length ? `${error.message}: ${details.join('; ')}` : error.message;
+}

@@ -190,6 +190,21 @@ impl Desk {
                 "enter the base URL of the Custom environment".into(),
             ));
         }
+        // The Custom key belongs to the host it was given for: pointing Custom at another origin
+        // forgets it (and the webhook token), so a changed URL can never carry the old key away.
+        let previous = self.db(|s| s.setting(SETTING_CUSTOM_URL)).await?;
+        let moved = match (&custom, previous.as_deref().map(Url::parse)) {
+            (Some(new), Some(Ok(old))) => new.origin() != old.origin(),
+            _ => false,
+        };
+        if moved {
+            self.keychain(|k| {
+                k.remove(EnvironmentKind::Custom)?;
+                k.remove_webhook_token(EnvironmentKind::Custom)
+            })
+            .await?;
+            tracing::info!("custom URL moved to another host: its API key was removed");
+        }
         self.db(move |s| {
             if let Some(url) = custom {
                 s.set_setting(SETTING_CUSTOM_URL, url.as_str().trim_end_matches('/'))?;

@@ -48,11 +48,14 @@ pub struct RetryEvent {
     pub reason: String,
 }
 
+/// Records an operation as done in the store, from what the desk knows.
+pub(crate) type StoreCommit<R> = Box<dyn FnOnce(&Store) -> Result<R> + Send>;
+
 /// P100's answer to a repeat of an operation that already happened.
 pub(crate) struct Duplicate<R> {
     pub code: &'static str,
-    /// Records the operation as done, from what the desk knows (P100's answer carries nothing).
-    pub commit: Box<dyn FnOnce(&Store) -> Result<R> + Send>,
+    /// What to record then (P100's answer carries nothing).
+    pub commit: StoreCommit<R>,
 }
 
 impl Desk {

@@ -138,7 +138,15 @@ async fn killed_mid_create_the_operation_is_open_and_sending_it_again_makes_one_
     );
 
     // Send it again, now straight to the sandbox: P411 for our own id means it happened.
-    d.select_environment(EnvironmentKind::Custom, Some(sandbox.base_url()))
+    let moved = d
+        .select_environment(EnvironmentKind::Custom, Some(sandbox.base_url()))
+        .await
+        .unwrap();
+    assert!(
+        !moved.key_set,
+        "a key given for one host is forgotten when Custom points elsewhere"
+    );
+    d.set_api_key(EnvironmentKind::Custom, KEY.into())
         .await
         .unwrap();
     let user = d.retry_operation(&open[0].id).await.unwrap();

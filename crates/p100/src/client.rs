@@ -48,6 +48,9 @@ impl Client {
             .timeout(DEFAULT_TIMEOUT)
             .connect_timeout(Duration::from_secs(10))
             .user_agent(concat!("partner-desk/", env!("CARGO_PKG_VERSION")))
+            // Never follow a redirect: reqwest would carry `x-api-key` to whatever host it names.
+            // P100 documents none, so a 3xx is an unexpected answer, not a new address.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::Transport(e.to_string()))?;
         Ok(Self {

@@ -6,6 +6,7 @@ pub mod documents;
 pub mod environment;
 pub mod export;
 pub mod kyc;
+pub mod operations;
 pub mod reference;
 pub mod sync;
 pub mod users;

@@ -18,6 +18,8 @@ import type {
   KeyTest,
   KycFileRef,
   NewUser,
+  OpenOperation,
+  RetryEvent,
   SyncStatus,
   TimelineEvent,
   TransactionPage,
@@ -33,6 +35,8 @@ import type {
 export const DOCUMENTS_DROPPED = 'documents-dropped';
 /** The event Rust emits with a roster row live sync changed, or `null`: read the roster again. */
 export const ROSTER_CHANGED = 'roster-changed';
+/** The event Rust emits with a {@link RetryEvent} when a call waits to be sent again. */
+export const OPERATION_RETRYING = 'operation-retrying';
 
 /**
  * Where an upload reports its progress. In the app it is a Tauri `Channel` (Rust calls
@@ -88,6 +92,14 @@ export interface Backend {
   webhookTokenSet(kind: EnvironmentKind, token: string): Promise<SyncStatus>;
   webhookTokenRemove(kind: EnvironmentKind): Promise<SyncStatus>;
   webhookPortSet(port: number): Promise<SyncStatus>;
+  /** Stops a running operation's retry wait; `false` when it is not waiting any more. */
+  operationCancel(operationId: string): Promise<boolean>;
+  /** Operations left open (a crash, a lost answer, a cancelled retry), oldest first. */
+  operationsOpen(): Promise<OpenOperation[]>;
+  /** Sends an open operation again, as stored. */
+  operationRetry(operationId: string): Promise<UserRecord>;
+  /** Closes an open operation by the operator's word. */
+  operationResolve(operationId: string, happened: boolean): Promise<null>;
   countriesList(): Promise<Country[]>;
   /** Native save dialog; the file name saved to, or null when the operator cancelled. */
   exportSaveCsv(fileName: string, csv: string): Promise<string | null>;
@@ -108,6 +120,8 @@ export interface Backend {
   onDocumentsDropped(handler: (admitted: Admitted) => void): Promise<() => void>;
   /** Calls `handler` with each row live sync changed (`null`: reload); resolves to the unsubscribe. */
   onRosterChanged(handler: (record: UserRecord | null) => void): Promise<() => void>;
+  /** Calls `handler` with each retry wait; resolves to the unsubscribe function. */
+  onOperationRetrying(handler: (event: RetryEvent) => void): Promise<() => void>;
 }
 
 function isCommandError(e: unknown): e is CommandError {
@@ -172,6 +186,10 @@ export const tauriBackend: Backend = {
   webhookTokenSet: (kind, token) => call('webhook_token_set', { kind, token }),
   webhookTokenRemove: (kind) => call('webhook_token_remove', { kind }),
   webhookPortSet: (port) => call('webhook_port_set', { port }),
+  operationCancel: (operationId) => call('operation_cancel', { operationId }),
+  operationsOpen: () => call('operations_open'),
+  operationRetry: (operationId) => call('operation_retry', { operationId }),
+  operationResolve: (operationId, happened) => call('operation_resolve', { operationId, happened }),
   countriesList: () => call('countries_list'),
   exportSaveCsv: (fileName, csv) => call('export_save_csv', { fileName, csv }),
   kycHostedStart: (externalUserId, form) => call('kyc_hosted_start', { externalUserId, form }),
@@ -188,6 +206,7 @@ export const tauriBackend: Backend = {
   },
   onDocumentsDropped: (handler) => listen<Admitted>(DOCUMENTS_DROPPED, (event) => handler(event.payload)),
   onRosterChanged: (handler) => listen<UserRecord | null>(ROSTER_CHANGED, (event) => handler(event.payload)),
+  onOperationRetrying: (handler) => listen<RetryEvent>(OPERATION_RETRYING, (event) => handler(event.payload)),
 };
 
 /** Screens take the backend from here, so unit tests can render the app over a fake. */

@@ -196,6 +196,23 @@ tokenSetFor: Array<EnvironmentKind>,
  */
 polling: number, };
 
+export type RetryEvent = { 
+/**
+ * The outbox entry: what `cancel_operation` takes.
+ */
+operationId: string, operation: string, target: string, attempt: number, maxAttempts: number, delayMs: number, reason: string, };
+
+export type OpenOperation = { id: string, environment: EnvironmentKind, operation: string, target: string, 
+/**
+ * `pending` (no answer was recorded: the desk stopped mid-call) or `unknown` (sent, no answer).
+ */
+state: string, attempts: number, createdAt: string, lastError: string | null, 
+/**
+ * Whether "Send again" is offered: the stored request can be repeated safely. Uploads need
+ * the files picked again, and a hosted session or a verification must not be doubled.
+ */
+retryable: boolean, };
+
 export type FieldError = { 
 /**
  * The API field name, e.g. `birthDate`.

@@ -17,6 +17,8 @@ import type {
   JournalFilter,
   KycFileSide,
   NewUser,
+  OpenOperation,
+  RetryEvent,
   Stage,
   TimelineEvent,
   Transaction,
@@ -138,6 +140,7 @@ export interface FakeOptions {
   holdUploads?: boolean;
   journal?: JournalEntry[];
   timelines?: Record<string, TimelineEvent[]>;
+  openOperations?: OpenOperation[];
 }
 
 interface HeldUpload {
@@ -163,6 +166,8 @@ export interface FakeBackend extends Backend {
   releaseUploads(): void;
   /** Simulates live sync changing a user (Rust emitting `roster-changed`). */
   syncChange(externalUserId: string, patch: Partial<UserRecord>): UserRecord;
+  /** Simulates Rust emitting `operation-retrying`. */
+  retrying(event: RetryEvent): void;
 }
 
 export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
@@ -173,6 +178,8 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
   const calls: FakeBackend['calls'] = { userCreate: [], credentialsSet: [], journalQuery: [], funnelGet: [], log: [] };
   const dropHandlers = new Set<(a: Admitted) => void>();
   const rosterHandlers = new Set<(r: UserRecord | null) => void>();
+  const retryHandlers = new Set<(r: RetryEvent) => void>();
+  let openOps: OpenOperation[] = init.openOperations ?? [];
   const journal: JournalEntry[] = init.journal ?? [];
   const timelines: Record<string, TimelineEvent[]> = init.timelines ?? {};
   const picks: Admitted[] = [];
@@ -470,6 +477,25 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
     async webhookTokenRemove() {
       return { receiverUrl: 'http://127.0.0.1:4200', receiverError: null, tokenSetFor: ['sandbox'], polling: 0 };
     },
+    async operationCancel(id) {
+      log('operationCancel', id);
+      return true;
+    },
+    async operationsOpen() {
+      return openOps;
+    },
+    async operationRetry(id) {
+      log('operationRetry', id);
+      const op = openOps.find((o) => o.id === id);
+      if (!op) throw fail('invalid', 'this operation is not open any more');
+      openOps = openOps.filter((o) => o.id !== id);
+      return users[find(op.target)];
+    },
+    async operationResolve(id, happened) {
+      log('operationResolve', id, happened);
+      openOps = openOps.filter((o) => o.id !== id);
+      return null;
+    },
     async webhookPortSet() {
       return { receiverUrl: 'http://127.0.0.1:4200', receiverError: null, tokenSetFor: ['sandbox'], polling: 0 };
     },
@@ -587,6 +613,15 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
       return () => {
         rosterHandlers.delete(handler);
       };
+    },
+    async onOperationRetrying(handler) {
+      retryHandlers.add(handler);
+      return () => {
+        retryHandlers.delete(handler);
+      };
+    },
+    retrying(event) {
+      for (const h of retryHandlers) h(event);
     },
     syncChange(ext, patch) {
       const next = change(ext, patch);

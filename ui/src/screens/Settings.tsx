@@ -3,6 +3,7 @@ import { toCommandError, useBackend } from '../api/backend';
 import type { CommandError, CredentialStatus, EnvironmentInfo, EnvironmentKind } from '../api/bindings';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { ENV_OPTIONS } from '../environments';
+import { explain } from '../formErrors';
 import { SyncPanel } from './SyncPanel';
 
 interface Props {
@@ -194,7 +195,7 @@ function CredentialRow({ status, onChanged }: { status: CredentialStatus; onChan
     try {
       setMessage(await action());
     } catch (e) {
-      setMessage({ ok: false, text: toCommandError(e).message });
+      setMessage({ ok: false, text: explain(toCommandError(e)) });
     }
     setBusy(null);
   };

@@ -3,6 +3,7 @@ import { toCommandError, useBackend } from '../api/backend';
 import type { CommandError, EnvironmentKind, SyncStatus } from '../api/bindings';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { ENV_OPTIONS } from '../environments';
+import { explain } from '../formErrors';
 
 /**
  * Live sync: where P100 should send webhooks, each environment's webhook token (write-only, in
@@ -28,7 +29,9 @@ export function SyncPanel() {
       setStatus(await f());
       return true;
     } catch (e) {
-      setError(toCommandError(e));
+      const err = toCommandError(e);
+      // The token or port is the whole form: say what is wrong with it, not only "see the field".
+      setError({ ...err, message: explain(err), fields: [] });
       return false;
     } finally {
       setBusy(false);

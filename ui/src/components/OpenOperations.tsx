@@ -1,0 +1,101 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { toCommandError, useBackend } from '../api/backend';
+import type { CommandError, OpenOperation, UserRecord } from '../api/bindings';
+import { formatDate } from '../format';
+import { ErrorBanner } from './ErrorBanner';
+
+/**
+ * Operations the desk sent without learning how they ended — it was closed mid-call, the answer
+ * was lost, or a retry was cancelled. The operator sends one again (a repeat that P100 answers
+ * "already done" is recorded as done) or resolves it after checking with P100.
+ */
+export function OpenOperations({ onUpdated }: { onUpdated: (user: UserRecord, message: string) => void }) {
+  const backend = useBackend();
+  const [ops, setOps] = useState<OpenOperation[] | null>(null);
+  const [error, setError] = useState<CommandError | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+
+  const load = useCallback(
+    () =>
+      backend.operationsOpen().then(
+      (list) => {
+        setOps(list);
+        setError(null);
+      },
+      (e) => setError(toCommandError(e)),
+      ),
+    [backend],
+  );
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const act = async (id: string, f: () => Promise<void>) => {
+    setBusy(id);
+    setError(null);
+    try {
+      await f();
+    } catch (e) {
+      setError(toCommandError(e));
+    }
+    setBusy(null);
+    await load();
+  };
+
+  if (ops === null || (ops.length === 0 && !error)) return null;
+  return (
+    <section class="panel open-ops" data-testid="open-operations" aria-labelledby="open-ops-title">
+      <h2 id="open-ops-title">Open operations ({ops.length})</h2>
+      <p class="muted">
+        Sent to P100 without an answer. Send again (a repeat that P100 says is already done is recorded as done), or
+        resolve after checking the user.
+      </p>
+      <ErrorBanner error={error} testId="open-ops-error" />
+      <ul>
+        {ops.map((o) => (
+          <li key={o.id} data-testid="open-operation" data-operation={o.operation}>
+            <span>
+              <strong>{o.operation}</strong> for <code>{o.target}</code> in {o.environment} · {o.state} · {o.attempts}{' '}
+              attempt(s) · {formatDate(o.createdAt)}
+              {o.lastError ? ` · ${o.lastError}` : ''}
+            </span>
+            {o.retryable && (
+              <button
+                type="button"
+                data-testid="open-op-retry"
+                disabled={busy !== null}
+                onClick={() =>
+                  void act(o.id, async () => {
+                    const user = await backend.operationRetry(o.id);
+                    onUpdated(user, `${o.operation} done`);
+                  })
+                }
+              >
+                Send again
+              </button>
+            )}
+            <button
+              type="button"
+              class="secondary"
+              data-testid="open-op-happened"
+              disabled={busy !== null}
+              onClick={() => void act(o.id, async () => void (await backend.operationResolve(o.id, true)))}
+            >
+              It happened
+            </button>
+            <button
+              type="button"
+              class="secondary"
+              data-testid="open-op-not-happened"
+              disabled={busy !== null}
+              onClick={() => void act(o.id, async () => void (await backend.operationResolve(o.id, false)))}
+            >
+              It did not happen
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
