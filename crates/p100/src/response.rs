@@ -31,7 +31,9 @@ pub fn decode<T: DeserializeOwned>(
         });
     }
     // P100 answers some business outcomes with an envelope and a 2xx status (P211 as 202).
-    if let Ok(env) = serde_json::from_slice::<Envelope>(body) {
+    if may_be_envelope(body)
+        && let Ok(env) = serde_json::from_slice::<Envelope>(body)
+    {
         let message = env.error_message.unwrap_or_default();
         return Err(if env.error_code == "P403" {
             Error::Validation { message }
@@ -54,6 +56,16 @@ pub fn decode<T: DeserializeOwned>(
             status,
             detail: snippet(body),
         }),
+    }
+}
+
+/// False only when the body cannot be an envelope: valid UTF-8 with neither the key `errorCode`
+/// nor a backslash (through which an escaped key could spell it). Saves parsing every success
+/// twice (about 2 µs of a 1 KB balances answer); the envelope check is otherwise unchanged.
+fn may_be_envelope(body: &[u8]) -> bool {
+    match std::str::from_utf8(body) {
+        Ok(text) => text.contains("errorCode") || text.contains('\\'),
+        Err(_) => true,
     }
 }
 
@@ -160,6 +172,34 @@ mod tests {
                 .unwrap_err()
                 .outcome_unknown()
         );
+    }
+
+    #[test]
+    fn an_envelope_is_found_however_its_key_is_written() {
+        for body in [
+            &br#"{"errorCode":"P211","errorMessage":"pending"}"#[..],
+            br#"{"errorCod\u0065":"P211","errorMessage":"pending"}"#,
+            br#"{"fiatBalances":[],"cryptoBalances":[],"errorCode":"P211"}"#,
+        ] {
+            assert!(may_be_envelope(body));
+            let err = decode::<crate::models::UserBalances>(202, None, body).unwrap_err();
+            assert_eq!(
+                err.p100_code(),
+                Some("P211"),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+        assert!(!may_be_envelope(
+            br#"{"fiatBalances":[],"cryptoBalances":[]}"#
+        ));
+        assert!(may_be_envelope(b"\xff{}"));
+        let ok = decode::<crate::models::UserBalances>(
+            200,
+            None,
+            br#"{"fiatBalances":[],"cryptoBalances":[]}"#,
+        );
+        assert!(ok.is_ok());
     }
 
     #[test]
