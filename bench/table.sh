@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Every side-by-side figure of Partner Desk in one run on this machine, printed as one markdown
+# table (bench/RESULTS.md explains each row). Release builds in target/pkg (CARGO_TARGET_DIR).
+#
+#   bench/table.sh                 # about 10 minutes after the builds
+#   STARTUP_RUNS=5 bench/table.sh  # fewer start-up runs
+#
+# Rows: cold start to the drawn UI and process-tree RSS against a bare Tauri 2.12.5 window built
+# here in the same run (bench/startup.py, bench/bare-window/); POA upload of 3 × 5 MiB against
+# curl -F and the client's RSS growth (upload-bench); 1,000 sequential calls against bare reqwest
+# (client-calls); 10,000-user roster filter → repaint (bench/roster-filter.mjs).
+# Raw output and JSON land in target/bench-table/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+here=$PWD
+export PATH="$HOME/.cargo/bin:$PATH"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$here/target/pkg}"
+rel="$CARGO_TARGET_DIR/release"
+out="$here/target/bench-table"
+mkdir -p "$out"
+rm -f "$out"/*.json "$out"/*.txt
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf '\033[31mtable: %s\033[0m\n' "$*" >&2; exit 1; }
+load() { cut -d' ' -f1 /proc/loadavg; }
+echo "$(load)" >"$out/load-start.txt"
+
+# --- builds (not timed) --------------------------------------------------------------------------
+say "release builds in $CARGO_TARGET_DIR"
+npm run --silent build >/dev/null
+cargo build --release --locked -p partner-desk --bin partner-desk
+cargo build --release --locked -p p100-sandbox -p partner-desk-bench
+
+# The bare window: a fresh tiny project with the workspace's Cargo.lock (so tauri is the same
+# 2.12.5 and shared dependencies the same versions) and the same release profile.
+bare="$here/target/bench-bare"
+rm -rf "$bare"
+cp -r bench/bare-window "$bare"
+mv "$bare/Cargo.toml.in" "$bare/Cargo.toml"
+cp Cargo.lock "$bare/Cargo.lock"
+mkdir -p "$bare/icons"
+cp icons/32x32.png "$bare/icons/"
+say "bare Tauri window in $bare"
+(cd "$bare" && cargo build --release)
+app_tauri=$(grep -A1 '^name = "tauri"$' Cargo.lock | sed -n 's/version = "\(.*\)"/\1/p')
+bare_tauri=$(grep -A1 '^name = "tauri"$' "$bare/Cargo.lock" | sed -n 's/version = "\(.*\)"/\1/p')
+[ "$app_tauri" = "$bare_tauri" ] || die "tauri $bare_tauri in the bare window, $app_tauri in the app"
+printf '{"tauri":"%s","deskBinary":%s,"bareBinary":%s}\n' "$app_tauri" \
+  "$(stat -c %s "$rel/partner-desk")" "$(stat -c %s "$rel/bare-window")" >"$out/build.json"
+
+# --- 1. start-up and memory ----------------------------------------------------------------------
+# Partner Desk is ready when the roster screen is drawn: the pixel is in the roster's "No users in
+# Sandbox yet" notice, which appears only after the page asked the core for the environment and
+# the roster and rendered their answers (a new profile has no users). The bare window is ready
+# when its page's background is drawn. Two modes: a first launch (empty profile every run) and a
+# returning user's start (process from nothing, profile kept from the warm-up run). Each run's
+# session has an unlocked gnome-keyring already running, as a logged-in desktop has.
+say "start-up: Partner Desk against the bare window"
+scripts/with-desktop.sh python3 bench/startup.py --keyring --modes first,returning \
+  --runs "${STARTUP_RUNS:-10}" --warmup 1 --hold 6 \
+  --app desk "$rel/partner-desk" "${DESK_READY_PIXEL:-471,223,5b6470}" \
+  --app bare "$rel/bare-window" "600,600,1f6feb" \
+  --out "$out/startup.json" --shots "$out" 2>"$out/startup.stderr" | tee "$out/startup.txt" ||
+  { grep -v -E 'dbus-daemon|SpiRegistry|control socket' "$out/startup.stderr" | tail -20; die "start-up runs failed"; }
+
+# --- 2. upload -----------------------------------------------------------------------------------
+say "POA upload: desk client against curl -F"
+"$rel/upload-bench" --sandbox "$rel/p100-sandbox" --json | tee "$out/upload.txt"
+grep '^{' "$out/upload.txt" >"$out/upload.json"
+
+# --- 3. sequential calls -------------------------------------------------------------------------
+say "1,000 sequential calls: desk client against bare reqwest"
+"$rel/client-calls" --sandbox "$rel/p100-sandbox" --json | tee "$out/calls.txt"
+grep '^{' "$out/calls.txt" >"$out/calls.json"
+
+# --- 4. roster filter → repaint -------------------------------------------------------------------
+# bench/roster-filter.mjs, on the release app; it seeds with target/debug/seed-roster.
+say "roster filter → repaint, 10,000 users"
+if [ ! -x target/debug/seed-roster ]; then
+  cargo build --locked --bin seed-roster -p partner-desk-bench
+fi
+PARTNER_DESK_BIN="$rel/partner-desk" ROSTER_JSON=1 \
+  scripts/with-desktop.sh node bench/roster-filter.mjs | tee "$out/roster.txt"
+grep '^{' "$out/roster.txt" >"$out/roster.json"
+
+echo "$(load)" >"$out/load-end.txt"
+
+# --- the table -----------------------------------------------------------------------------------
+python3 - "$out" <<'EOF'
+import json, os, subprocess, sys, datetime
+out = sys.argv[1]
+j = lambda n: json.load(open(os.path.join(out, n)))
+st, up, ca, ro, b = j("startup.json")["summary"], j("upload.json"), j("calls.json"), j("roster.json"), j("build.json")
+d, bare = st["first"]["desk"], st["first"]["bare"]
+rd, rbare = st["returning"]["desk"], st["returning"]["bare"]
+load0 = open(os.path.join(out, "load-start.txt")).read().strip()
+load1 = open(os.path.join(out, "load-end.txt")).read().strip()
+commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+mib = lambda kb: kb / 1024
+ok = lambda good: "met" if good else "missed"
+rows = [
+  ("Start → roster drawn, first launch (empty profile; median of %d)" % d["runs"],
+   "%.0f ms" % d["ready_ms"], "bare Tauri window, page drawn: %.0f ms" % bare["ready_ms"],
+   d["ready_ms"] / bare["ready_ms"], "≤ 1.2×", d["ready_ms"] / bare["ready_ms"] <= 1.2),
+  ("Start → roster drawn, returning user (profile kept; median of %d)" % rd["runs"],
+   "%.0f ms" % rd["ready_ms"], "bare Tauri window, page drawn: %.0f ms" % rbare["ready_ms"],
+   rd["ready_ms"] / rbare["ready_ms"], "≤ 1.2×", rd["ready_ms"] / rbare["ready_ms"] <= 1.2),
+  ("RSS of the process tree 6 s after a first launch (app + WebKit)",
+   "%.0f MiB" % mib(d["rss_kb"]), "bare Tauri window %.0f MiB" % mib(bare["rss_kb"]),
+   d["rss_kb"] / bare["rss_kb"], "≤ 1.2×", d["rss_kb"] / bare["rss_kb"] <= 1.2),
+  ("POA upload, 3 × 5 MiB, streamed (median of %d)" % up["rounds"],
+   "%.1f ms" % up["deskMs"], "curl -F: %.1f ms" % up["curlMs"],
+   up["ratio"], "≤ 1.1×", up["ratio"] <= 1.1),
+  ("Client RSS growth during that upload (max of %d)" % (up["rounds"] + 1),
+   "%.2f MiB" % mib(up["maxRssGrowthKb"]), "files read into memory first: %.1f MiB" % mib(up["controlBufferedGrowthKb"]),
+   None, "< 10 MB", up["maxRssGrowthKb"] * 1024 < 10e6),
+  ("%d sequential API calls (median of %d rounds)" % (ca["calls"], ca["rounds"]),
+   "%.1f ms" % ca["deskMs"], "bare reqwest, same typed answer: %.1f ms" % ca["bareTypedMs"],
+   ca["ratio"], "≤ 1.05×", ca["ratio"] <= 1.05),
+  ("the same, against bare reqwest reading bytes only",
+   "%.1f ms" % ca["deskMs"], "bare reqwest, no decoding: %.1f ms" % ca["bareBytesMs"],
+   ca["ratioBytes"], "(info)", None),
+  ("Roster filter → repaint, %d users (median of %d keys)" % (ro["users"], len(ro["samples"])),
+   "%.1f ms" % ro["medianMs"], "—", None, "< 50 ms", ro["medianMs"] < 50),
+]
+print()
+print("Partner Desk side by side — %s, commit %s, %d CPUs, load %s at start / %s at end, tauri %s" % (
+  datetime.datetime.now().strftime("%Y-%m-%d %H:%M"), commit, os.cpu_count(), load0, load1, b["tauri"]))
+print()
+print("| What | Partner Desk | Baseline (same run) | Ratio | Target | |")
+print("|---|---|---|---|---|---|")
+for what, mine, base, ratio, target, good in rows:
+    print("| %s | %s | %s | %s | %s | %s |" % (what, mine, base, "%.2f×" % ratio if ratio else "—", target, "" if good is None else ok(good)))
+print()
+print("Binaries: partner-desk %.1f MB, bare window %.1f MB (release, stripped). PSS of the trees: %.0f vs %.0f MiB (%.2f×)." % (
+  b["deskBinary"] / 1e6, b["bareBinary"] / 1e6, mib(d["pss_kb"]), mib(bare["pss_kb"]), d["pss_kb"] / bare["pss_kb"]))
+EOF
