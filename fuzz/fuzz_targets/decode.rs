@@ -183,8 +183,14 @@ where
                 (200..=299).contains(&status),
                 "HTTP {status} read as success"
             );
-            // What the client read, written back as JSON, reads the same.
+            // What the client read, written back as JSON, reads the same, unless writing it back
+            // made an envelope: a `Value` body whose repeated `errorCode` kept serde from reading
+            // it as one the first time comes back with the key once.
             let json = serde_json::to_vec(v).expect("a model serialises");
+            if envelope(&json).is_some() {
+                assert!(has_repeated_envelope_key(body), "{v:?} is an envelope");
+                return;
+            }
             let again = decode::<T>(status, None, &json);
             match again {
                 Ok(w) if !exact_round_trip || w == *v => {}

@@ -190,6 +190,9 @@ def decode():
     seed("gateway", 7, 503, b"<html><body>503 Service Unavailable</body></html>")
     seed("not-found", 0, 404, js({"statusCode": 404, "message": "Cannot GET /x", "error": "Not Found"}))
     seed("too-large", 5, 413, b"Failed to buffer the request body: length limit exceeded")
+    # Found by the first long run: a success whose repeated errorCode is no envelope to serde.
+    seed("repeated-error-code", 0, 200, b'{"errorCode":"P412","a":1,"errorCode":"P403"}')
+    seed("array-envelope", 2, 200, b'["P412","invalid-user","User does not exist"]')
 
 
 if __name__ == "__main__":
