@@ -1,10 +1,10 @@
 // The onboarding board in the real window: a user's card sits in "Verification submitted"
-// while the embedded sandbox reviews (slowed to 6 s for the test), then moves to "Active" with
+// while the embedded sandbox reviews (slowed to 15 s for the test, so a loaded machine still sees it), then moves to "Active" with
 // no click — the sandbox's webhook reaches the desk's receiver and the roster follows. Then the
 // funnel, the user's timeline and the journal. Screenshots in target/e2e/.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -23,7 +23,11 @@ before(async () => {
   assert.ok(existsSync(app), `build the app first: ${app}`);
   execFileSync('convert', ['-size', '640x420', 'xc:#e4ecf7', '-fill', '#1d3f7a', '-draw', 'rectangle 40,40 260,320', passport]);
   execFileSync('convert', ['-size', '480x480', 'xc:#f1e6da', '-fill', '#6b4226', '-draw', 'circle 240,220 240,90', selfie]);
-  driver = await startDriver({ PARTNER_DESK_SANDBOX_REVIEW_MS: '6000' });
+  // Its own data folder (inside the session's, so the secrets scan still reads it): the other
+  // files expect to start from an empty roster.
+  const data = join(process.env.XDG_DATA_HOME ?? tmpdir(), 'board-test');
+  mkdirSync(data, { recursive: true });
+  driver = await startDriver({ PARTNER_DESK_SANDBOX_REVIEW_MS: '15000', XDG_DATA_HOME: data });
   s = await Session.create(driver.base, app);
 });
 
@@ -83,7 +87,7 @@ test('the card moves from "Verification submitted" to "Active" with no click', a
   const moved = await s.waitUntil(
     'return document.querySelector(arguments[0]) ? Date.now() : null',
     [card('active')],
-    { timeout: 30000, what: 'the card reaches Active' },
+    { timeout: 45000, what: 'the card reaches Active' },
   );
   assert.ok(moved);
   assert.equal(await s.script('return document.querySelector(arguments[0])', [card('verificationSubmitted')]), null);

@@ -13,6 +13,8 @@
 #   FUZZ_TOOLCHAIN  `nightly` (the default when rustup has it: AddressSanitizer on) or `stable`
 #                   (the fallback: RUSTC_BOOTSTRAP=1 and --sanitizer none)
 #   CARGO_BUILD_JOBS  build parallelism (default 2: the machines have two cores)
+#   FUZZ_BUILD      `release` (default: the fastest fuzzing) or `dev` (unoptimised: builds in a
+#                   fraction of the time; what the test command uses for its 25 s smoke)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -57,9 +59,19 @@ if [[ ${#targets[@]} -eq 0 ]]; then
     mapfile -t targets < <(cd fuzz && "${cargo_cmd[@]}" list)
 fi
 
-echo "fuzz-smoke: toolchain $toolchain, sanitizer $sanitizer, ${seconds}s per target: ${targets[*]}"
+profile=()
+case "${FUZZ_BUILD:-release}" in
+    release) ;;
+    dev) profile=(--dev) ;;
+    *)
+        echo "fuzz-smoke: FUZZ_BUILD must be release or dev, not $FUZZ_BUILD" >&2
+        exit 2
+        ;;
+esac
+
+echo "fuzz-smoke: toolchain $toolchain, sanitizer $sanitizer, ${FUZZ_BUILD:-release} build, ${seconds}s per target: ${targets[*]}"
 started=$SECONDS
-(cd fuzz && "${cargo_cmd[@]}" build --sanitizer "$sanitizer")
+(cd fuzz && "${cargo_cmd[@]}" build "${profile[@]}" --sanitizer "$sanitizer")
 echo "fuzz-smoke: built in $((SECONDS - started))s"
 
 failed=()
@@ -71,7 +83,7 @@ for target in "${targets[@]}"; do
     echo "=== $target"
     status=0
     # New inputs go to fuzz/corpus/<target> (kept across runs, not committed); seeds are read only.
-    (cd fuzz && "${cargo_cmd[@]}" run --sanitizer "$sanitizer" "$target" \
+    (cd fuzz && "${cargo_cmd[@]}" run "${profile[@]}" --sanitizer "$sanitizer" "$target" \
         "corpus/$target" "seeds/$target" -- \
         -max_total_time="$seconds" -timeout=10 -print_final_stats=1 -dict="$dict") \
         >"$log" 2>&1 || status=$?

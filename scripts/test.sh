@@ -28,6 +28,9 @@ scripts/with-desktop.sh cargo test --workspace --locked
 step "Conformance: schemathesis against the running sandbox and its OpenAPI document"
 scripts/conformance.sh
 
+step "Fuzzing smoke: each cargo-fuzz target for 25 s (the long runs: fuzz/README.md)"
+FUZZ_BUILD=dev scripts/fuzz-smoke.sh
+
 step "Build the app for the end-to-end test"
 cargo build --locked --bin partner-desk
 
