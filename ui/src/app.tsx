@@ -13,6 +13,7 @@ import { Board } from './screens/Board';
 import { Journal } from './screens/Journal';
 import { Roster } from './screens/Roster';
 import { useRoster } from './useRoster';
+import { useSubscription } from './useSubscription';
 import { Settings } from './screens/Settings';
 import { UserDetail } from './screens/UserDetail';
 import { UserForm, emptyDraft, type Draft } from './screens/UserForm';
@@ -89,20 +90,15 @@ function Shell() {
   };
 
   // Live sync moves the open user too, not only the roster's row.
-  useEffect(() => {
-    let stop: (() => void) | null = null;
-    let cancelled = false;
-    backend
-      .onRosterChanged((record) => {
-        if (record) setDetail((d) => (d && d.externalUserId === record.externalUserId ? record : d));
-      })
-      .then((unlisten) => (cancelled ? unlisten() : (stop = unlisten)))
-      .catch(() => undefined);
-    return () => {
-      cancelled = true;
-      stop?.();
-    };
-  }, [backend]);
+  useSubscription(
+    useCallback(
+      () =>
+        backend.onRosterChanged((record) => {
+          if (record) setDetail((d) => (d && d.externalUserId === record.externalUserId ? record : d));
+        }),
+      [backend],
+    ),
+  );
 
   const onCreated = (user: UserRecord) => {
     upsert(user);

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { toCommandError, useBackend } from './api/backend';
 import type { CommandError, EnvironmentInfo, UserRecord } from './api/bindings';
+import { useSubscription } from './useSubscription';
 
 export interface RosterState {
   /** `null` while the first answer for this environment is awaited. */
@@ -63,18 +64,10 @@ export function useRoster(env: EnvironmentInfo | null): RosterState {
     void reload();
   }, [kind, reload]);
 
-  useEffect(() => {
-    let stop: (() => void) | null = null;
-    let cancelled = false;
-    backend
-      .onRosterChanged((record) => (record ? upsert(record) : void reload()))
-      .then((unlisten) => (cancelled ? unlisten() : (stop = unlisten)))
-      .catch((e: unknown) => setError(toCommandError(e)));
-    return () => {
-      cancelled = true;
-      stop?.();
-    };
-  }, [backend, upsert, reload]);
+  useSubscription(
+    useCallback(() => backend.onRosterChanged((record) => (record ? upsert(record) : void reload())), [backend, upsert, reload]),
+    (e) => setError(toCommandError(e)),
+  );
 
   return { users, error, loading, reload, upsert };
 }

@@ -64,6 +64,19 @@ fn bad_payload(e: serde_json::Error) -> Error {
 }
 
 impl Desk {
+    /// The outbox entry `id`, if it is still open.
+    async fn open_entry(&self, id: &str) -> Result<OutboxEntry> {
+        let key = id.to_owned();
+        let entry = self.db(move |s| s.outbox_entry(&key)).await?;
+        if !matches!(entry.state.as_str(), "pending" | "unknown") {
+            return Err(Error::Invalid(vec![FieldError::new(
+                "operationId",
+                "this operation is not open any more",
+            )]));
+        }
+        Ok(entry)
+    }
+
     /// Operations still pending or of unknown outcome, oldest first, in every environment.
     pub async fn open_operations(&self) -> Result<Vec<OpenOperation>> {
         let entries = self.db(|s| s.outbox_open_entries()).await?;
@@ -73,14 +86,7 @@ impl Desk {
     /// Sends an open operation again, as stored, in its own environment. A repeat that P100
     /// answers "already done" closes it as done.
     pub async fn retry_operation(&self, id: &str) -> Result<UserRecord> {
-        let key = id.to_owned();
-        let entry = self.db(move |s| s.outbox_entry(&key)).await?;
-        if !matches!(entry.state.as_str(), "pending" | "unknown") {
-            return Err(Error::Invalid(vec![FieldError::new(
-                "operationId",
-                "this operation is not open any more",
-            )]));
-        }
+        let entry = self.open_entry(id).await?;
         let env = EnvironmentKind::parse(&entry.environment)
             .ok_or_else(|| Error::Internal("unknown environment".into()))?;
         let payload: serde_json::Value =
@@ -120,14 +126,7 @@ impl Desk {
     /// Closes an open operation by the operator's word: `happened` (P100 did it) or not. The
     /// journal keeps who decided.
     pub async fn resolve_operation(&self, id: &str, happened: bool) -> Result<()> {
-        let key = id.to_owned();
-        let entry = self.db(move |s| s.outbox_entry(&key)).await?;
-        if !matches!(entry.state.as_str(), "pending" | "unknown") {
-            return Err(Error::Invalid(vec![FieldError::new(
-                "operationId",
-                "this operation is not open any more",
-            )]));
-        }
+        let entry = self.open_entry(id).await?;
         let operator = self.operator.clone();
         self.db(move |s| {
             let (state, words) = if happened {

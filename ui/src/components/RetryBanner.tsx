@@ -1,6 +1,7 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useState } from 'preact/hooks';
 import { toCommandError, useBackend } from '../api/backend';
 import type { RetryEvent } from '../api/bindings';
+import { useSubscription } from '../useSubscription';
 
 interface Waiting extends RetryEvent {
   /** When the retry is due, in `Date.now()` time. */
@@ -17,22 +18,17 @@ export function RetryBanner({ onError }: { onError: (message: string) => void })
   const [waiting, setWaiting] = useState<Waiting[]>([]);
   const [now, setNow] = useState(Date.now());
 
-  useEffect(() => {
-    let stop: (() => void) | null = null;
-    let cancelled = false;
-    backend
-      .onOperationRetrying((e) => {
-        const t = Date.now();
-        setNow(t);
-        setWaiting((list) => [...list.filter((w) => w.operationId !== e.operationId), { ...e, due: t + e.delayMs }]);
-      })
-      .then((unlisten) => (cancelled ? unlisten() : (stop = unlisten)))
-      .catch(() => undefined);
-    return () => {
-      cancelled = true;
-      stop?.();
-    };
-  }, [backend]);
+  useSubscription(
+    useCallback(
+      () =>
+        backend.onOperationRetrying((e) => {
+          const t = Date.now();
+          setNow(t);
+          setWaiting((list) => [...list.filter((w) => w.operationId !== e.operationId), { ...e, due: t + e.delayMs }]);
+        }),
+      [backend],
+    ),
+  );
 
   useEffect(() => {
     if (!waiting.length) return;
