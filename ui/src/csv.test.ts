@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Transaction } from './api/bindings';
-import { csvCell, toCsv } from './csv';
+import { csvCell, journalCsv, toCsv } from './csv';
 
 const tx = (overrides: Partial<Transaction> = {}): Transaction => ({
   id: 'tx-1',
@@ -42,5 +42,43 @@ describe('toCsv', () => {
     expect(csvCell('-1')).toBe("'-1");
     expect(csvCell('@SUM(A1)')).toBe("'@SUM(A1)");
     expect(csvCell('1+1')).toBe('1+1');
+  });
+});
+
+describe('journalCsv', () => {
+  it('writes every journal column, empty cells for what is unknown, formulas defused', () => {
+    const csv = journalCsv([
+      {
+        id: 1,
+        at: '2026-11-26T01:00:00.000Z',
+        operator: 'ops',
+        environment: 'sandbox',
+        operation: 'suspendUser',
+        target: 'ext-1',
+        outcome: 'error',
+        p100Code: 'P454',
+        httpStatus: 400,
+        durationMs: 12,
+        message: '=HYPERLINK("x"), "active cards"',
+      },
+      {
+        id: 2,
+        at: '2026-11-26T01:00:01.000Z',
+        operator: 'ops',
+        environment: 'production',
+        operation: 'createUser',
+        target: null,
+        outcome: 'ok',
+        p100Code: null,
+        httpStatus: null,
+        durationMs: 80,
+        message: null,
+      },
+    ]);
+    expect(csv).toBe(
+      'at,operator,environment,operation,target,outcome,p100Code,httpStatus,durationMs,message\r\n' +
+        `2026-11-26T01:00:00.000Z,ops,sandbox,suspendUser,ext-1,error,P454,400,12,"'=HYPERLINK(""x""), ""active cards"""\r\n` +
+        '2026-11-26T01:00:01.000Z,ops,production,createUser,,ok,,,80,\r\n',
+    );
   });
 });
