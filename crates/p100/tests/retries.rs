@@ -217,17 +217,47 @@ async fn attempts_are_bounded_and_a_wait_can_be_cancelled() {
 
 #[tokio::test]
 async fn uploads_restart_from_the_first_byte() {
-    let (sb, c) = setup(FAST).await;
+    use axum::body::Bytes;
+    use axum::http::StatusCode;
+    use axum::routing::any;
+    // A server that reads every byte, then fails the first upload with a bare 503 (outcome
+    // unknown: an upload is harmless to repeat) and accepts the second. The sandbox's faults
+    // answer before reading the body, which would not show the restart.
+    let seen = Arc::new(Mutex::new(Vec::<usize>::new()));
+    let s2 = seen.clone();
+    let app = axum::Router::new().fallback(any(move |body: Bytes| {
+        let seen = s2.clone();
+        async move {
+            let n = {
+                let mut v = seen.lock().unwrap();
+                v.push(body.len());
+                v.len()
+            };
+            if n == 1 {
+                (StatusCode::SERVICE_UNAVAILABLE, String::new())
+            } else {
+                (
+                    StatusCode::CREATED,
+                    r#"{"externalUserId":"u1","documentType":"PASSPORT","received":["front"],"missing":["selfie"]}"#.to_owned(),
+                )
+            }
+        }
+    }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let c = Client::new(
+        format!("http://{addr}").parse().unwrap(),
+        ApiKey::new(KEY).unwrap(),
+    )
+    .unwrap()
+    .with_retry_policy(FAST);
+
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("front.jpg");
     let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0];
     jpeg.resize(200_000, 7);
     std::fs::write(&path, &jpeg).unwrap();
-    let req = create_request();
-    c.create_user(&req).await.unwrap();
-    sb.state()
-        .faults
-        .add(rule(Fault::Status { status: 503 }, 1));
     let progress = Arc::new(Mutex::new(Vec::new()));
     let p = progress.clone();
     let files = [p100::upload::UploadFile {
@@ -237,21 +267,24 @@ async fn uploads_restart_from_the_first_byte() {
         path: path.clone(),
         size: jpeg.len() as u64,
     }];
-    let answer = c
-        .add_kyc_files(
-            &req.external_user_id,
-            DocumentType::Passport,
-            &files,
-            Some(Arc::new(move |u| p.lock().unwrap().push(u.sent))),
-        )
-        .await
-        .unwrap();
-    assert_eq!(answer.received, vec![KycFileSide::Front]);
+    let (answer, notices, record, _) = watched(c.add_kyc_files(
+        "u1",
+        DocumentType::Passport,
+        &files,
+        Some(Arc::new(move |u| p.lock().unwrap().push(u.sent))),
+    ))
+    .await;
+    assert_eq!(answer.unwrap().received, vec![KycFileSide::Front]);
+    assert_eq!((notices.len(), record.attempts), (1, 2));
+    let bodies = seen.lock().unwrap().clone();
+    assert_eq!(bodies.len(), 2);
+    assert_eq!(bodies[0], bodies[1], "the whole request was sent again");
+    assert!(bodies[0] > jpeg.len(), "each holds the whole file");
     let sent = progress.lock().unwrap().clone();
     let restarts = sent.windows(2).filter(|w| w[1] < w[0]).count();
     assert_eq!(
         restarts, 1,
-        "the second attempt streamed the file again from 0: {sent:?}"
+        "progress started again from 0 for the second attempt: {sent:?}"
     );
     assert_eq!(*sent.last().unwrap(), jpeg.len() as u64);
 }
