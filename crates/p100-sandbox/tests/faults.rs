@@ -86,7 +86,9 @@ async fn latency_delays_and_a_429_fault_carries_retry_after() {
         sb.handle.base_url().parse().unwrap(),
         p100::ApiKey::new(KEY).unwrap(),
     )
-    .unwrap();
+    .unwrap()
+    // The sandbox's raw answer to each fault, not the client's retries of it.
+    .with_retry_policy(p100::RetryPolicy::NONE);
     sb.post(
         "/_sandbox/faults",
         json!({"kind": "rateLimit", "retryAfterSecs": 3}),
@@ -113,7 +115,9 @@ async fn a_dropped_connection_happens_after_the_effect() {
         sb.handle.base_url().parse().unwrap(),
         p100::ApiKey::new(KEY).unwrap(),
     )
-    .unwrap();
+    .unwrap()
+    // The sandbox's raw answer to each fault, not the client's retries of it.
+    .with_retry_policy(p100::RetryPolicy::NONE);
     let req: p100::models::CreateUserRequest =
         serde_json::from_value(create_body(&id, "PL", "a@b.co")).unwrap();
     let err = c.create_user(&req).await.unwrap_err();
