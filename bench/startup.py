@@ -88,10 +88,13 @@ def snapshot(root):
 
 
 def pixel_poller(spec, t0, out, stop):
-    """Polls one root-window pixel with Xlib's XGetImage until it has the wanted colour."""
+    """Polls root-window pixels with Xlib's XGetImage until each has its wanted colour.
+    `spec` is X,Y,RRGGBB[+X,Y,RRGGBB...]; the first is the ready pixel, the others extra marks."""
     import ctypes, ctypes.util
-    x, y, rgb = spec.split(",")
-    x, y, want = int(x), int(y), int(rgb, 16)
+    want = []
+    for one in spec.split("+"):
+        x, y, rgb = one.split(",")
+        want.append((int(x), int(y), int(rgb, 16)))
     xl = ctypes.CDLL(ctypes.util.find_library("X11"))
     xl.XOpenDisplay.restype = ctypes.c_void_p
     xl.XDefaultRootWindow.restype = ctypes.c_ulong
@@ -105,18 +108,22 @@ def pixel_poller(spec, t0, out, stop):
     d = xl.XOpenDisplay(None)
     root = xl.XDefaultRootWindow(d)
     last = None
-    while not stop.is_set():
-        img = xl.XGetImage(d, root, x, y, 1, 1, 0xFFFFFFFF, 2)  # ZPixmap
-        v = xl.XGetPixel(img, 0, 0) & 0xFFFFFF
-        xl.XDestroyImage(img)
-        now = (time.monotonic_ns() - t0) / 1e6
-        if v != last:
-            out.setdefault("changes", []).append([round(now, 1), f"{v:06x}"])
-            last = v
-        if v == want:
-            out["ready_ms"] = now
-            return
+    marks = out.setdefault("marks_ms", [None] * len(want))
+    while not stop.is_set() and None in marks:
+        for i, (x, y, rgb) in enumerate(want):
+            if marks[i] is not None:
+                continue
+            img = xl.XGetImage(d, root, x, y, 1, 1, 0xFFFFFFFF, 2)  # ZPixmap
+            v = xl.XGetPixel(img, 0, 0) & 0xFFFFFF
+            xl.XDestroyImage(img)
+            now = (time.monotonic_ns() - t0) / 1e6
+            if i == 0 and v != last:
+                out.setdefault("changes", []).append([round(now, 1), f"{v:06x}"])
+                last = v
+            if v == rgb:
+                marks[i] = now
         time.sleep(0.005)
+    out["ready_ms"] = marks[0]
 
 
 def inner(a):
@@ -161,7 +168,8 @@ def inner(a):
         except ProcessLookupError:
             pass
     with open(a.result, "w") as f:
-        json.dump({"ready_ms": pix.get("ready_ms"), "changes": pix.get("changes", [])[:20],
+        json.dump({"ready_ms": pix.get("ready_ms"), "marks_ms": pix.get("marks_ms", []),
+                   "changes": pix.get("changes", [])[:20],
                    "hold": snap, "peak_rss_kb": peak, "exit": p.returncode}, f)
 
 
@@ -210,8 +218,13 @@ def summarize(runs):
     for r in meas:
         for p in (r["hold"] or {}).get("procs", []):
             per_proc.setdefault(p["name"], []).append(p["rss_kb"])
+    marks = {}
+    for r in meas:
+        for i, m in enumerate(r.get("marks_ms", [])[1:], start=1):
+            marks.setdefault(i, []).append(m)
     return {
         "ready_ms": statistics.median(ready) if ready and len(ready) == len(meas) else None,
+        "marks_ms": {i: statistics.median(v) if None not in v else None for i, v in marks.items()},
         "ready_min_ms": min(ready) if ready else None,
         "ready_max_ms": max(ready) if ready else None,
         "rss_kb": statistics.median(rss) if rss else None,
@@ -230,7 +243,8 @@ def main():
     ap.add_argument("--errlog", help=argparse.SUPPRESS)
     ap.add_argument("--shot", help=argparse.SUPPRESS)
     ap.add_argument("--app", nargs=3, action="append", metavar=("NAME", "PATH", "X,Y,RRGGBB"),
-                    help="a binary and the pixel its drawn UI paints; the last --app is the baseline")
+                    help="a binary and the pixel its drawn UI paints (+X,Y,RRGGBB... adds "
+                         "pixels timed as extra marks); the last --app is the baseline")
     ap.add_argument("--modes", default="first,returning",
                     help="first: an empty profile every run (a first launch); returning: each "
                          "binary keeps its profile across runs (database, WebKit and Mesa shader "
@@ -273,6 +287,9 @@ def main():
                     h = r["hold"] or {"rss_kb": 0, "pss_kb": 0, "procs": []}
                     ready = f"{r['ready_ms']:.0f}" if r["ready_ms"] is not None else "never"
                     procs = ", ".join(f"{p['name']} {p['rss_kb'] / 1024:.0f}" for p in h["procs"])
+                    extra = [f"{m:.0f}" if m is not None else "never" for m in r["marks_ms"][1:]]
+                    if extra:
+                        ready += f" (marks {', '.join(extra)} ms)"
                     print(f"{mode} run {i}{' (warm-up)' if r['warmup'] else ''} {name:>6}: "
                           f"ready {ready} ms, tree RSS {h['rss_kb'] / 1024:.1f} MiB, "
                           f"PSS {h['pss_kb'] / 1024:.1f} MiB ({procs})", flush=True)

@@ -42,6 +42,15 @@ mkdir -p "$bare/icons"
 cp icons/32x32.png "$bare/icons/"
 say "bare Tauri window in $bare"
 (cd "$bare" && cargo build --release)
+# The same bare shell showing Partner Desk's built UI (ui/dist) instead of its one-line page:
+# with no Rust core behind it, it tells the page's share of the start-up apart from the core's.
+bareui="$here/target/bench-bare-ui"
+rm -rf "$bareui"
+cp -r "$bare" "$bareui"
+rm -rf "$bareui/dist" "$bareui/target"
+cp -r ui/dist "$bareui/dist"
+sed -i 's/^name = "bare-window"$/name = "bare-window-deskui"/' "$bareui/Cargo.toml"
+(cd "$bareui" && cargo build --release)
 app_tauri=$(grep -A1 '^name = "tauri"$' Cargo.lock | sed -n 's/version = "\(.*\)"/\1/p')
 bare_tauri=$(grep -A1 '^name = "tauri"$' "$bare/Cargo.lock" | sed -n 's/version = "\(.*\)"/\1/p')
 [ "$app_tauri" = "$bare_tauri" ] || die "tauri $bare_tauri in the bare window, $app_tauri in the app"
@@ -52,25 +61,27 @@ printf '{"tauri":"%s","deskBinary":%s,"bareBinary":%s}\n' "$app_tauri" \
 # Partner Desk is ready when the roster screen is drawn: the pixel is in the roster's "No users in
 # Sandbox yet" notice, which appears only after the page asked the core for the environment and
 # the roster and rendered their answers (a new profile has no users). The bare window is ready
-# when its page's background is drawn. Two modes: a first launch (empty profile every run) and a
+# when its page's background is drawn. "deskui" (the bare shell with Partner Desk's UI) is ready
+# when the UI's header bar is drawn, which the desk run also times as a second mark. Two modes: a first launch (empty profile every run) and a
 # returning user's start (process from nothing, profile kept from the warm-up run). Each run's
 # session has an unlocked gnome-keyring already running, as a logged-in desktop has.
 say "start-up: Partner Desk against the bare window"
 scripts/with-desktop.sh python3 bench/startup.py --keyring --modes first,returning \
   --runs "${STARTUP_RUNS:-10}" --warmup 1 --hold 6 \
-  --app desk "$rel/partner-desk" "${DESK_READY_PIXEL:-471,223,5b6470}" \
+  --app desk "$rel/partner-desk" "${DESK_READY_PIXEL:-471,223,5b6470}+${DESK_HEADER_PIXEL:-900,20,223047}" \
+  --app deskui "$rel/bare-window-deskui" "${DESK_HEADER_PIXEL:-900,20,223047}" \
   --app bare "$rel/bare-window" "600,600,1f6feb" \
   --out "$out/startup.json" --shots "$out" 2>"$out/startup.stderr" | tee "$out/startup.txt" ||
   { grep -v -E 'dbus-daemon|SpiRegistry|control socket' "$out/startup.stderr" | tail -20; die "start-up runs failed"; }
 
 # --- 2. upload -----------------------------------------------------------------------------------
 say "POA upload: desk client against curl -F"
-"$rel/upload-bench" --sandbox "$rel/p100-sandbox" --json | tee "$out/upload.txt"
+"$rel/upload-bench" --sandbox "$rel/p100-sandbox" --json --breakdown | tee "$out/upload.txt"
 grep '^{' "$out/upload.txt" >"$out/upload.json"
 
 # --- 3. sequential calls -------------------------------------------------------------------------
 say "1,000 sequential calls: desk client against bare reqwest"
-"$rel/client-calls" --sandbox "$rel/p100-sandbox" --json | tee "$out/calls.txt"
+"$rel/client-calls" --sandbox "$rel/p100-sandbox" --json --breakdown | tee "$out/calls.txt"
 grep '^{' "$out/calls.txt" >"$out/calls.json"
 
 # --- 4. roster filter → repaint -------------------------------------------------------------------
@@ -92,7 +103,8 @@ out = sys.argv[1]
 j = lambda n: json.load(open(os.path.join(out, n)))
 st, up, ca, ro, b = j("startup.json")["summary"], j("upload.json"), j("calls.json"), j("roster.json"), j("build.json")
 d, bare = st["first"]["desk"], st["first"]["bare"]
-rd, rbare = st["returning"]["desk"], st["returning"]["bare"]
+rd, rbare, rui = st["returning"]["desk"], st["returning"]["bare"], st["returning"]["deskui"]
+ui = st["first"]["deskui"]
 load0 = open(os.path.join(out, "load-start.txt")).read().strip()
 load1 = open(os.path.join(out, "load-end.txt")).read().strip()
 commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
@@ -105,6 +117,9 @@ rows = [
   ("Start → roster drawn, returning user (profile kept; median of %d)" % rd["runs"],
    "%.0f ms" % rd["ready_ms"], "bare Tauri window, page drawn: %.0f ms" % rbare["ready_ms"],
    rd["ready_ms"] / rbare["ready_ms"], "≤ 1.2×", rd["ready_ms"] / rbare["ready_ms"] <= 1.2),
+  ("— the same UI in the bare shell (no Rust core): header drawn, returning user",
+   "%.0f ms" % rd["marks_ms"]["1"], "bare shell + Partner Desk's ui/dist: %.0f ms" % rui["ready_ms"],
+   rd["marks_ms"]["1"] / rui["ready_ms"], "(where the gap is)", None),
   ("RSS of the process tree 6 s after a first launch (app + WebKit)",
    "%.0f MiB" % mib(d["rss_kb"]), "bare Tauri window %.0f MiB" % mib(bare["rss_kb"]),
    d["rss_kb"] / bare["rss_kb"], "≤ 1.2×", d["rss_kb"] / bare["rss_kb"] <= 1.2),
@@ -132,6 +147,8 @@ print("|---|---|---|---|---|---|")
 for what, mine, base, ratio, target, good in rows:
     print("| %s | %s | %s | %s | %s | %s |" % (what, mine, base, "%.2f×" % ratio if ratio else "—", target, "" if good is None else ok(good)))
 print()
+print("The bare shell with Partner Desk's UI, first launch: header drawn %.0f ms (Partner Desk's own header: %.0f ms), tree RSS %.0f MiB (Partner Desk %.0f, bare page %.0f)." % (
+  ui["ready_ms"], d["marks_ms"]["1"], mib(ui["rss_kb"]), mib(d["rss_kb"]), mib(bare["rss_kb"])))
 print("Binaries: partner-desk %.1f MB, bare window %.1f MB (release, stripped). PSS of the trees: %.0f vs %.0f MiB (%.2f×)." % (
   b["deskBinary"] / 1e6, b["bareBinary"] / 1e6, mib(d["pss_kb"]), mib(bare["pss_kb"]), d["pss_kb"] / bare["pss_kb"]))
 EOF

@@ -16,12 +16,14 @@ const HELP: &str = "\
 upload-bench: Add POA File (3 files) through the desk's client against curl -F, same sandbox
 
 USAGE:
-    upload-bench [--sandbox PATH] [--rounds N] [--size BYTES] [--json]
+    upload-bench [--sandbox PATH] [--rounds N] [--size BYTES] [--json] [--breakdown]
 
     --sandbox PATH   the p100-sandbox binary [default: target/pkg/release/p100-sandbox]
-    --rounds N       timed uploads of each kind, alternating which goes first [default: 15]
+    --rounds N       timed uploads of each kind, alternating which goes first [default: 25]
     --size BYTES     size of each of the three files [default: 5242880, the largest P100 takes]
     --json           also print one JSON line with every figure
+    --breakdown      then time the same upload with bare reqwest streaming the files (tokio
+                     File, 64 KiB / 256 KiB / 1 MiB reads; up to 15 rounds each, after the rest)
 
 Each round creates two users resident in GE (a POA country), so every upload meets a user whose
 POA is not yet WAITING. One untimed upload of each kind warms up first. The client's time is
@@ -157,6 +159,46 @@ fn curl_upload(sandbox: &Sandbox, id: &str, files: &[UploadFile]) -> Result<(f64
     Ok((total * 1e3, wall))
 }
 
+/// The breakdown: the same streamed request with bare reqwest (tokio File, 64 KiB reads, no
+/// progress, no client layer), in milliseconds.
+async fn bare_streamed_upload(
+    http: &reqwest::Client,
+    sandbox: &Sandbox,
+    id: &str,
+    files: &[UploadFile],
+    chunk: usize,
+) -> Result<f64, String> {
+    let started = Instant::now();
+    let mut form = reqwest::multipart::Form::new();
+    for f in files {
+        let file = tokio::fs::File::open(&f.path)
+            .await
+            .map_err(|e| e.to_string())?;
+        let stream = tokio_util::io::ReaderStream::with_capacity(file, chunk);
+        let part = reqwest::multipart::Part::stream_with_length(
+            reqwest::Body::wrap_stream(stream),
+            f.size,
+        )
+        .file_name(f.file_name.clone())
+        .mime_str(&f.mime)
+        .map_err(|e| e.to_string())?;
+        form = form.part("files", part);
+    }
+    let resp = http
+        .post(format!("{}/v1/user/poa-files/{id}", sandbox.base))
+        .header("x-api-key", &sandbox.key)
+        .multipart(form)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let status = resp.status().as_u16();
+    let _ = resp.bytes().await;
+    if status != 201 {
+        return Err(format!("bare streamed upload answered {status}"));
+    }
+    Ok(started.elapsed().as_secs_f64() * 1e3)
+}
+
 /// The control: the same request with every file read into memory first.
 async fn buffered_upload(sandbox: &Sandbox, id: &str, files: &[UploadFile]) -> Result<u64, String> {
     let http = reqwest::Client::new();
@@ -193,7 +235,7 @@ async fn run(args: &[String]) -> Result<(), String> {
     let rounds: usize = flag(args, "--rounds")
         .map(|v| v.parse().map_err(|_| format!("--rounds {v}")))
         .transpose()?
-        .unwrap_or(15);
+        .unwrap_or(25);
     let size: u64 = flag(args, "--size")
         .map(|v| v.parse().map_err(|_| format!("--size {v}")))
         .transpose()?
@@ -232,6 +274,21 @@ async fn run(args: &[String]) -> Result<(), String> {
             let (t, w) = curl_upload(&sandbox, &b, uploads)?;
             curl_ms.push(t);
             curl_wall_ms.push(w);
+        }
+    }
+    if args.iter().any(|a| a == "--breakdown") {
+        let http = reqwest::Client::new();
+        for chunk in [64 * 1024, 256 * 1024, 1024 * 1024] {
+            let mut t = Vec::new();
+            for _ in 0..rounds.min(15) {
+                let id = create_user(&client, "GE").await?;
+                t.push(bare_streamed_upload(&http, &sandbox, &id, uploads, chunk).await?);
+            }
+            println!(
+                "  breakdown: bare reqwest streamed, {:4} KiB reads   median {:7.1} ms",
+                chunk / 1024,
+                median(&t)
+            );
         }
     }
     let control_kb = buffered_upload(&sandbox, &create_user(&client, "GE").await?, uploads).await?;
