@@ -2,6 +2,9 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { useBackend, type ProgressChannel } from './api/backend';
 import { newUploadId } from './ids';
 
+/** How long finished uploads stay on screen at 100 %. */
+const COMPLETE_SHOWN_MS = 700;
+
 export interface UploadFileState {
   name: string;
   sent: number;
@@ -47,11 +50,18 @@ export function useUpload() {
         files: u.files.map((f, i) => (i === p.file ? { ...f, sent: p.sent, total: p.total } : f)),
       })),
     );
+    let result: T;
     try {
-      return await send(id, channel);
-    } finally {
+      result = await send(id, channel);
+    } catch (e) {
       set(id, () => null);
+      throw e;
     }
+    // P100's answer proves every byte arrived; the last progress message may still be on its
+    // way (the answer can overtake the channel). Show the bars full for a moment, then clear.
+    set(id, (u) => ({ ...u, files: u.files.map((f) => ({ ...f, sent: f.total })) }));
+    setTimeout(() => set(id, () => null), COMPLETE_SHOWN_MS);
+    return result;
   }
 
   const cancel = async () => {
