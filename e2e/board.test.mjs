@@ -40,6 +40,13 @@ async function click(testId) {
   await s.click(await s.waitFor(byTestId(testId)));
 }
 
+/** Picks `value` in a <select> once that option exists (the country lists load asynchronously). */
+async function choose(testId, value) {
+  const css = `${byTestId(testId)} option[value="${value}"]`;
+  await s.waitUntil('return !!document.querySelector(arguments[0])', [css], { what: `${testId} offers ${value}` });
+  await s.setValue(await s.waitFor(byTestId(testId)), value);
+}
+
 const card = (stage) => `${byTestId(`column-${stage}`)} ${byTestId('card')}[data-external-user-id="${ext}"]`;
 
 test('create a user and submit Method A verification', async () => {
@@ -50,8 +57,8 @@ test('create a user and submit Method A verification', async () => {
   await s.type(await s.waitFor(byTestId('field-email')), 'nino.board@example.com');
   await s.type(await s.waitFor(byTestId('field-firstName')), 'Nino');
   await s.type(await s.waitFor(byTestId('field-lastName')), 'Kapanadze');
-  await s.setValue(await s.waitFor(byTestId('field-country')), 'PL');
-  await s.setValue(await s.waitFor(byTestId('field-citizenship')), 'PL');
+  await choose('field-country', 'PL');
+  await choose('field-citizenship', 'PL');
   await s.setValue(await s.waitFor(byTestId('field-birthDate')), '1990-02-03');
   await click('field-hasAcceptedP100Tc');
   await click('create-submit');
@@ -63,19 +70,28 @@ test('create a user and submit Method A verification', async () => {
   await s.waitFor(card('created'));
   await s.click(await s.waitFor(card('created')));
   await s.waitFor(byTestId('detail-stage'), { text: 'Created' });
-  await s.setValue(await s.waitFor(byTestId('kyc-document-type')), 'PASSPORT');
+  await choose('kyc-document-type', 'PASSPORT');
   await pickInDialog(() => click('kyc-pick-front'), passport);
   await s.waitFor(byTestId('kyc-slot-front'), { text: 'passport.jpg' });
   await pickInDialog(() => click('kyc-pick-selfie'), selfie);
   await s.waitFor(byTestId('kyc-slot-selfie'), { text: 'selfie.jpg' });
   await click('kyc-upload');
   await s.waitFor(byTestId('detail-stage'), { text: 'Identity documents' });
-  await s.setValue(await s.waitFor(byTestId('verify-documentType')), 'PASSPORT');
+  await choose('verify-documentType', 'PASSPORT');
   await s.type(await s.waitFor(byTestId('verify-documentNumber')), 'PL7654321');
-  await s.setValue(await s.waitFor(byTestId('verify-issuingCountry')), 'PL');
+  await choose('verify-issuingCountry', 'PL');
   await s.setValue(await s.waitFor(byTestId('verify-expiryDate')), '2032-09-30');
   await click('verify-submit');
-  await s.waitFor(byTestId('detail-stage'), { text: 'Verification submitted' });
+  // Either the stage moves, or the panel says why not (shown in the failure, not a bare timeout).
+  const outcome = await s.waitUntil(
+    `const stage = document.querySelector('[data-testid="detail-stage"]').textContent;
+     const error = document.querySelector('[data-testid="verify-error"]')?.textContent ?? '';
+     const fields = [...document.querySelectorAll('[id^="verify-"][aria-invalid="true"]')].map((e) => e.id).join(',');
+     return stage.includes('Verification submitted') ? 'submitted' : (error || fields) ? 'refused: ' + error + ' ' + fields : null;`,
+    [],
+    { what: 'the verification answered' },
+  );
+  assert.equal(outcome, 'submitted');
 });
 
 test('the card moves from "Verification submitted" to "Active" with no click', async () => {
