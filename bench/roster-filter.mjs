@@ -16,7 +16,7 @@ import { Session, byTestId, root, startDriver } from '../e2e/webdriver.mjs';
 
 const USERS = Number(process.env.ROSTER_USERS ?? 10000);
 const app = process.env.PARTNER_DESK_BIN ?? resolve(root, 'target/debug/partner-desk');
-const seeder = resolve(root, 'target/debug/seed-roster');
+const seeder = process.env.SEED_ROSTER_BIN ?? resolve(root, 'target/debug/seed-roster');
 const data = mkdtempSync(join(tmpdir(), 'pd-bench-'));
 const appDir = join(data, 'io.partnerdesk.app');
 mkdirSync(appDir, { recursive: true });
