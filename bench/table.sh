@@ -76,12 +76,9 @@ say "1,000 sequential calls: desk client against bare reqwest"
 grep '^{' "$out/calls.txt" >"$out/calls.json"
 
 # --- 3. roster filter → repaint -------------------------------------------------------------------
-# bench/roster-filter.mjs, on the release app; it seeds with target/debug/seed-roster.
+# bench/roster-filter.mjs, on the release app and the release seeder.
 say "roster filter → repaint, 10,000 users"
-if [ ! -x target/debug/seed-roster ]; then
-  cargo build --locked --bin seed-roster -p partner-desk-bench
-fi
-PARTNER_DESK_BIN="$rel/partner-desk" ROSTER_JSON=1 \
+PARTNER_DESK_BIN="$rel/partner-desk" SEED_ROSTER_BIN="$rel/seed-roster" ROSTER_JSON=1 \
   scripts/with-desktop.sh node bench/roster-filter.mjs | tee "$out/roster.txt"
 grep '^{' "$out/roster.txt" >"$out/roster.json"
 
