@@ -15,6 +15,10 @@ export interface Option<T extends string> {
   label: string;
 }
 
+/** Values shown as they are (operators, P100 statuses, country codes seen in the data). */
+export const plainOptions = (values: readonly string[]): Array<Option<string>> =>
+  values.map((value) => ({ value, label: value }));
+
 const options = <T extends string>(labels: Record<T, string>): Array<Option<T>> =>
   (Object.keys(labels) as T[]).map((value) => ({ value, label: labels[value] }));
 

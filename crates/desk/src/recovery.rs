@@ -33,16 +33,15 @@ pub struct OpenOperation {
     pub retryable: bool,
 }
 
+/// The changes a repeat cannot double (`p100::retry::repeatable`), except uploads: the desk keeps
+/// no documents to send again.
 fn retryable(operation: &str) -> bool {
-    [
-        routes::CREATE_USER.name,
-        routes::UPDATE_USER.name,
-        routes::DELETE_USER.name,
-        routes::SUSPEND_USER.name,
-        routes::UNSUSPEND_USER.name,
-        routes::EXTEND_USER.name,
-    ]
-    .contains(&operation)
+    routes::ALL.iter().any(|r| {
+        r.name == operation
+            && r.method != routes::Method::Get
+            && p100::retry::repeatable(r)
+            && ![routes::ADD_KYC_FILE.name, routes::ADD_POA_FILE.name].contains(&r.name)
+    })
 }
 
 fn open_operation(e: OutboxEntry) -> OpenOperation {

@@ -2,6 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { toCommandError, useBackend } from '../api/backend';
 import type { CommandError, JournalEntry, JournalFilter } from '../api/bindings';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { Select } from '../components/Select';
+import { plainOptions } from '../labels';
 import { journalCsv } from '../csv';
 import { formatDate } from '../format';
 
@@ -14,6 +16,13 @@ interface Draft {
   fromDay: string;
   toDay: string;
 }
+
+const OUTCOMES = [
+  { value: 'ok', label: 'ok' },
+  { value: 'error', label: 'error' },
+  { value: 'unknown', label: 'unknown (no answer)' },
+];
+
 
 const EMPTY: Draft = { operator: '', operation: '', outcome: '', target: '', fromDay: '', toDay: '' };
 
@@ -94,34 +103,39 @@ export function Journal({ notify }: { notify: (kind: 'success' | 'error', text: 
       <form class="roster-filters" role="search" onSubmit={(e) => e.preventDefault()}>
         <label>
           <span>Operator</span>
-          <select data-testid="journal-operator" value={draft.operator} onChange={(e) => set({ operator: e.currentTarget.value })}>
-            <option value="">Anyone</option>
-            {known.operators.map((o) => (
-              <option key={o} value={o}>
-                {o}
-              </option>
-            ))}
-          </select>
+          <Select
+            id="journal-operator"
+            name="operator"
+            data-testid="journal-operator"
+            options={plainOptions(known.operators)}
+            placeholder="Anyone"
+            value={draft.operator}
+            onChange={(operator) => set({ operator })}
+          />
         </label>
         <label>
           <span>Operation</span>
-          <select data-testid="journal-operation" value={draft.operation} onChange={(e) => set({ operation: e.currentTarget.value })}>
-            <option value="">Any</option>
-            {known.operations.map((o) => (
-              <option key={o} value={o}>
-                {o}
-              </option>
-            ))}
-          </select>
+          <Select
+            id="journal-operation"
+            name="operation"
+            data-testid="journal-operation"
+            options={plainOptions(known.operations)}
+            placeholder="Any"
+            value={draft.operation}
+            onChange={(operation) => set({ operation })}
+          />
         </label>
         <label>
           <span>Outcome</span>
-          <select data-testid="journal-outcome" value={draft.outcome} onChange={(e) => set({ outcome: e.currentTarget.value })}>
-            <option value="">Any</option>
-            <option value="ok">ok</option>
-            <option value="error">error</option>
-            <option value="unknown">unknown (no answer)</option>
-          </select>
+          <Select
+            id="journal-outcome"
+            name="outcome"
+            data-testid="journal-outcome"
+            options={OUTCOMES}
+            placeholder="Any"
+            value={draft.outcome}
+            onChange={(outcome) => set({ outcome })}
+          />
         </label>
         <label>
           <span>User</span>

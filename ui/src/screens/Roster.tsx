@@ -1,7 +1,9 @@
 import { useMemo, useRef, useState } from 'preact/hooks';
-import type { EnvironmentInfo, Stage, UserRecord } from '../api/bindings';
+import type { EnvironmentInfo, UserRecord } from '../api/bindings';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { StageBadge } from '../components/StageBadge';
+import { Select } from '../components/Select';
+import { plainOptions } from '../labels';
 import { StatusBadge } from '../components/StatusBadge';
 import { formatDate, fullName } from '../format';
 import { distinct, filterRoster, sortRoster, type RosterQuery, type SortKey } from '../rosterQuery';
@@ -14,6 +16,8 @@ export const ROW_HEIGHT = 44;
 const OVERSCAN = 10;
 /** Rows drawn before the list has measured itself (jsdom never does). */
 const INITIAL_ROWS = 40;
+
+const STAGE_OPTIONS = STAGES.map((value) => ({ value, label: STAGE_LABELS[value] }));
 
 const COLUMNS: Array<{ key: SortKey | null; label: string }> = [
   { key: 'name', label: 'Name' },
@@ -85,40 +89,39 @@ export function Roster({
         </label>
         <label>
           <span>Stage</span>
-          <select
+          <Select
+            id="roster-stage"
+            name="stage"
             data-testid="roster-stage"
+            options={STAGE_OPTIONS}
+            placeholder="All stages"
             value={query.stage}
-            onChange={(e) => set({ stage: e.currentTarget.value as Stage | '' })}
-          >
-            <option value="">All stages</option>
-            {STAGES.map((s) => (
-              <option key={s} value={s}>
-                {STAGE_LABELS[s]}
-              </option>
-            ))}
-          </select>
+            onChange={(stage) => set({ stage })}
+          />
         </label>
         <label>
           <span>Status</span>
-          <select data-testid="roster-status-filter" value={query.status} onChange={(e) => set({ status: e.currentTarget.value })}>
-            <option value="">All statuses</option>
-            {statuses.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
+          <Select
+            id="roster-status-filter"
+            name="status"
+            data-testid="roster-status-filter"
+            options={plainOptions(statuses)}
+            placeholder="All statuses"
+            value={query.status}
+            onChange={(status) => set({ status })}
+          />
         </label>
         <label>
           <span>Country</span>
-          <select data-testid="roster-country" value={query.country} onChange={(e) => set({ country: e.currentTarget.value })}>
-            <option value="">All countries</option>
-            {countries.map((c) => (
-              <option key={c} value={c}>
-                {c}
-              </option>
-            ))}
-          </select>
+          <Select
+            id="roster-country"
+            name="country"
+            data-testid="roster-country"
+            options={plainOptions(countries)}
+            placeholder="All countries"
+            value={query.country}
+            onChange={(country) => set({ country })}
+          />
         </label>
         <span class="muted roster-count" data-testid="roster-count" aria-live="polite">
           {users === null ? '' : `${rows.length.toLocaleString()} of ${all.length.toLocaleString()}`}

@@ -83,19 +83,6 @@ impl Store {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
-
-    /// `(kind, source)` of a user's events, oldest first.
-    pub fn event_kinds(
-        &self,
-        env: EnvironmentKind,
-        external_user_id: &str,
-    ) -> Result<Vec<(String, String)>> {
-        Ok(self
-            .events(env, external_user_id)?
-            .into_iter()
-            .map(|e| (e.kind, e.source))
-            .collect())
-    }
 }
 
 /// Re-derives one user's stage from its events into `users` and `stage_reached`.
