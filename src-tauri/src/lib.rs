@@ -3,6 +3,7 @@
 mod bindings;
 pub mod commands;
 pub mod error;
+mod rendering;
 
 use desk::{Desk, DeskConfig};
 use std::sync::Arc;
@@ -130,12 +131,14 @@ async fn forward_retries<R: Runtime>(desk: Arc<Desk>, app: tauri::AppHandle<R>) 
 }
 
 pub fn run() {
+    rendering::choose();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .init();
+    tracing::info!(composited = rendering::composited(), "webview drawing path");
     let result = app(tauri::Builder::default()).run(tauri::generate_context!());
     if let Err(e) = result {
         eprintln!("partner-desk: {e}");
