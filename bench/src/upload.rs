@@ -102,11 +102,14 @@ impl Drop for Files {
     }
 }
 
-/// One upload through the desk's client: milliseconds, and RSS growth in KiB.
+/// One upload through the desk's client: milliseconds, and RSS growth in KiB when `sample_rss`.
+/// The timed rounds run without the sampler: its thread reads /proc every millisecond, CPU the
+/// curl rounds would not pay on a 2-vCPU machine.
 async fn desk_upload(
     client: &p100::Client,
     id: &str,
     files: &[UploadFile],
+    sample_rss: bool,
 ) -> Result<(f64, u64), String> {
     let sent = Arc::new(AtomicU64::new(0));
     let progress: ProgressFn = {
@@ -116,14 +119,14 @@ async fn desk_upload(
         })
     };
     let before = status_kb("self", "VmRSS").unwrap_or(0);
-    let sampler = RssSampler::start();
+    let sampler = sample_rss.then(RssSampler::start);
     let started = Instant::now();
     let answer = client
         .add_poa_files(id, files, Some(progress))
         .await
         .map_err(|e| format!("desk client upload: {e}"))?;
     let ms = started.elapsed().as_secs_f64() * 1e3;
-    let peak = sampler.finish();
+    let peak = sampler.map_or(before, RssSampler::finish);
     if answer.files != 3 {
         return Err(format!("the sandbox took {} files, not 3", answer.files));
     }
@@ -199,6 +202,39 @@ async fn bare_streamed_upload(
     Ok(started.elapsed().as_secs_f64() * 1e3)
 }
 
+/// The breakdown's floor: the same request from bodies already in memory (read before the clock
+/// starts), so only the HTTP stack and the sandbox are timed.
+async fn bare_in_memory_upload(
+    http: &reqwest::Client,
+    sandbox: &Sandbox,
+    id: &str,
+    files: &[UploadFile],
+    bodies: &[bytes::Bytes],
+) -> Result<f64, String> {
+    let started = Instant::now();
+    let mut form = reqwest::multipart::Form::new();
+    for (f, body) in files.iter().zip(bodies) {
+        let part = reqwest::multipart::Part::stream_with_length(body.clone(), f.size)
+            .file_name(f.file_name.clone())
+            .mime_str(&f.mime)
+            .map_err(|e| e.to_string())?;
+        form = form.part("files", part);
+    }
+    let resp = http
+        .post(format!("{}/v1/user/poa-files/{id}", sandbox.base))
+        .header("x-api-key", &sandbox.key)
+        .multipart(form)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let status = resp.status().as_u16();
+    let _ = resp.bytes().await;
+    if status != 201 {
+        return Err(format!("bare in-memory upload answered {status}"));
+    }
+    Ok(started.elapsed().as_secs_f64() * 1e3)
+}
+
 /// The control: the same request with every file read into memory first.
 async fn buffered_upload(sandbox: &Sandbox, id: &str, files: &[UploadFile]) -> Result<u64, String> {
     let http = reqwest::Client::new();
@@ -251,7 +287,7 @@ async fn run(args: &[String]) -> Result<(), String> {
     let rss_start = status_kb("self", "VmRSS").unwrap_or(0);
     let mut growth_kb = Vec::new();
     // Warm-up, untimed: the first upload of each kind (connection pools, page cache).
-    let (_, g) = desk_upload(&client, &create_user(&client, "GE").await?, uploads).await?;
+    let (_, g) = desk_upload(&client, &create_user(&client, "GE").await?, uploads, true).await?;
     growth_kb.push(g);
     curl_upload(&sandbox, &create_user(&client, "GE").await?, uploads)?;
 
@@ -267,14 +303,19 @@ async fn run(args: &[String]) -> Result<(), String> {
             curl_ms.push(t);
             curl_wall_ms.push(w);
         }
-        let (t, g) = desk_upload(&client, &a, uploads).await?;
+        let (t, _) = desk_upload(&client, &a, uploads, false).await?;
         desk_ms.push(t);
-        growth_kb.push(g);
         if !curl_first {
             let (t, w) = curl_upload(&sandbox, &b, uploads)?;
             curl_ms.push(t);
             curl_wall_ms.push(w);
         }
+    }
+    // RSS growth in rounds of its own, with the sampler watching.
+    for _ in 0..rounds.min(10) {
+        let (_, g) =
+            desk_upload(&client, &create_user(&client, "GE").await?, uploads, true).await?;
+        growth_kb.push(g);
     }
     if args.iter().any(|a| a == "--breakdown") {
         let http = reqwest::Client::new();
@@ -290,6 +331,21 @@ async fn run(args: &[String]) -> Result<(), String> {
                 median(&t)
             );
         }
+        let mut bodies = Vec::new();
+        for f in uploads {
+            bodies.push(bytes::Bytes::from(
+                std::fs::read(&f.path).map_err(|e| e.to_string())?,
+            ));
+        }
+        let mut t = Vec::new();
+        for _ in 0..rounds.min(15) {
+            let id = create_user(&client, "GE").await?;
+            t.push(bare_in_memory_upload(&http, &sandbox, &id, uploads, &bodies).await?);
+        }
+        println!(
+            "  breakdown: bare reqwest, bodies already in memory    median {:7.1} ms",
+            median(&t)
+        );
     }
     let control_kb = buffered_upload(&sandbox, &create_user(&client, "GE").await?, uploads).await?;
 
@@ -344,7 +400,7 @@ async fn run(args: &[String]) -> Result<(), String> {
             serde_json::json!({
                 "bench": "upload", "rounds": rounds, "fileBytes": size,
                 "deskMs": d, "curlMs": c, "curlWallMs": cw, "ratio": ratio,
-                "maxRssGrowthKb": max_growth, "controlBufferedGrowthKb": control_kb,
+                "maxRssGrowthKb": max_growth, "rssUploads": growth_kb.len(), "controlBufferedGrowthKb": control_kb,
                 "deskSamples": desk_ms, "curlSamples": curl_ms,
             })
         );

@@ -1,16 +1,23 @@
-//! Streaming multipart uploads with progress: files are read from disk in 64 KiB chunks as the
+//! Streaming multipart uploads with progress: files are read from disk in 256 KiB chunks as the
 //! request goes out, never held whole in memory.
 
 use crate::error::{Error, Result};
 use futures_util::StreamExt;
 use reqwest::multipart::{Form, Part};
 use serde::Serialize;
+use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Arc;
-use tokio_util::io::ReaderStream;
 use ts_rs::TS;
 
-const CHUNK: usize = 64 * 1024;
+/// Bytes per read. Bigger reads mean fewer hand-offs between the reading thread and the
+/// connection; 256 KiB keeps a 5 MB file's progress bar moving in 20 steps.
+const CHUNK: usize = 256 * 1024;
+/// Chunks read ahead of the connection: reading the next one overlaps sending this one, and
+/// memory stays bounded at about (AHEAD + 2) × CHUNK per file, whatever its size. On the sandbox
+/// (bench/upload-bench, 3 × 5 MiB) this and CHUNK took the upload from 10.7 ms (64 KiB read
+/// only when asked for, as `ReaderStream` does) to ~6.2 ms; the same request from memory is ~5.
+const AHEAD: usize = 2;
 
 /// One file of an upload request. The caller has already checked it (type by content, size).
 #[derive(Debug, Clone)]
@@ -50,11 +57,13 @@ pub(crate) async fn form(
     for (i, f) in files.iter().enumerate() {
         let file = tokio::fs::File::open(&f.path)
             .await
-            .map_err(|e| Error::Transport(format!("cannot read {}: {e}", f.file_name)))?;
+            .map_err(|e| Error::Transport(format!("cannot read {}: {e}", f.file_name)))?
+            .into_std()
+            .await;
         let total = f.size;
         let progress = progress.clone();
         let mut sent = 0u64;
-        let stream = ReaderStream::with_capacity(file, CHUNK).map(move |chunk| {
+        let stream = read_ahead(file).map(move |chunk| {
             if let (Ok(bytes), Some(report)) = (&chunk, &progress) {
                 sent += bytes.len() as u64;
                 report(UploadProgress {
@@ -72,4 +81,32 @@ pub(crate) async fn form(
         form = form.part(f.field.clone(), part);
     }
     Ok(form)
+}
+
+/// The file's chunks, read by a blocking-pool thread that starts on the first poll (so the
+/// files of a request are read one after the other, as they are sent) and stays AHEAD chunks in
+/// front of the connection. Dropping the stream (a cancelled or retried request) stops it.
+fn read_ahead(
+    mut file: std::fs::File,
+) -> impl futures_util::Stream<Item = std::io::Result<Vec<u8>>> + Send {
+    futures_util::stream::once(async move {
+        let (tx, mut rx) = tokio::sync::mpsc::channel(AHEAD);
+        tokio::task::spawn_blocking(move || {
+            loop {
+                // read_to_end reads into the spare capacity: no zeroing 256 KiB per chunk.
+                let mut buf = Vec::with_capacity(CHUNK);
+                let read = match (&mut file).take(CHUNK as u64).read_to_end(&mut buf) {
+                    Ok(0) => return,
+                    Ok(_) => Ok(buf),
+                    Err(e) => Err(e),
+                };
+                let failed = read.is_err();
+                if tx.blocking_send(read).is_err() || failed {
+                    return;
+                }
+            }
+        });
+        futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx))
+    })
+    .flatten()
 }

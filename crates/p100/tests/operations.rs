@@ -113,7 +113,7 @@ async fn kyc_files_stream_with_progress_and_activation_follows() {
     let seen: Arc<Mutex<Vec<UploadProgress>>> = Arc::default();
     let rec = seen.clone();
     let progress: p100::upload::ProgressFn = Arc::new(move |p| rec.lock().unwrap().push(p));
-    let big = file(dir.path(), "front", "passport.jpg", &jpeg(300_000));
+    let big = file(dir.path(), "front", "passport.jpg", &jpeg(1_100_000));
     let r = c
         .add_kyc_files(&id, DocumentType::Passport, &[big], Some(progress))
         .await
@@ -121,11 +121,11 @@ async fn kyc_files_stream_with_progress_and_activation_follows() {
     assert_eq!(r.received, [KycFileSide::Front]);
     assert_eq!(r.missing, [KycFileSide::Selfie]);
     let seen = seen.lock().unwrap().clone();
-    assert!(seen.len() >= 4, "300 kB in 64 KiB chunks: {seen:?}");
+    assert!(seen.len() >= 4, "1.1 MB in 256 KiB chunks: {seen:?}");
     assert!(seen.windows(2).all(|w| w[0].sent < w[1].sent));
     assert_eq!(
         seen.last().map(|p| (p.sent, p.total)),
-        Some((300_000, 300_000))
+        Some((1_100_000, 1_100_000))
     );
 
     let err = c

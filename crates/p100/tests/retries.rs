@@ -256,7 +256,8 @@ async fn uploads_restart_from_the_first_byte() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("front.jpg");
     let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0];
-    jpeg.resize(200_000, 7);
+    // Several 256 KiB chunks, so progress is seen going back to 0.
+    jpeg.resize(600_000, 7);
     std::fs::write(&path, &jpeg).unwrap();
     let progress = Arc::new(Mutex::new(Vec::new()));
     let p = progress.clone();
