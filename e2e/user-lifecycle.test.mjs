@@ -15,7 +15,7 @@ const app = process.env.PARTNER_DESK_BIN ?? resolve(root, 'target/debug/partner-
 const files = mkdtempSync(join(tmpdir(), 'pd-e2e-'));
 const passport = join(files, 'passport.jpg');
 const selfie = join(files, 'selfie.jpg');
-const bill = join(files, 'utility-bill.pdf');
+const bills = ['utility-bill.pdf', 'bank-statement.pdf', 'lease.pdf'].map((name) => join(files, name));
 let driver;
 let s;
 
@@ -24,8 +24,14 @@ before(async () => {
   // Real images (ImageMagick, installed by the test command) so thumbnails are real too.
   execFileSync('convert', ['-size', '640x420', 'xc:#dfe7f5', '-fill', '#23408e', '-draw', 'rectangle 30,30 250,300', passport]);
   execFileSync('convert', ['-size', '480x480', 'xc:#f4e2d8', '-fill', '#7a4b2a', '-draw', 'circle 240,220 240,90', selfie]);
-  writeFileSync(bill, '%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>> endobj\n3 0 obj <</Type /Page /Parent 2 0 R>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n');
-  driver = await startDriver();
+  // 4.5 MiB each (scanned documents; the desk takes up to 5 MiB), padded with a PDF comment.
+  for (const bill of bills) {
+    writeFileSync(bill, '%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>> endobj\n3 0 obj <</Type /Page /Parent 2 0 R>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n' + `%${'x'.repeat(4.5 * 1024 * 1024)}\n`);
+  }
+  // The embedded sandbox reads uploads at 2 MiB/s, as over a real uplink, so the proof of address
+  // (13.5 MiB) takes a few seconds and its progress can be watched. The first ~4 MiB go at once:
+  // loopback's socket buffers take them.
+  driver = await startDriver({ PARTNER_DESK_SANDBOX_UPLINK_KIBPS: '2048' });
   s = await Session.create(driver.base, app);
 });
 
@@ -144,11 +150,39 @@ test('transactions: paged, and exported to CSV through the native save dialog', 
   assert.ok(lines.length > 8, `the sandbox seeds at least 8 transactions: ${lines.length - 1}`);
 });
 
-test('proof of address: one PDF, sent and waiting for review', async () => {
-  await pickInDialog(() => click('poa-pick'), bill);
-  await s.waitFor(byTestId('poa-file'), { text: 'utility-bill.pdf' });
+test('proof of address: three 4.5 MiB PDFs, their progress seen moving, then waiting for review', async () => {
+  for (const [i, bill] of bills.entries()) {
+    await pickInDialog(() => click('poa-pick'), bill);
+    await s.waitUntil('return document.querySelectorAll(arguments[0]).length === arguments[1]', [byTestId('poa-file'), i + 1], {
+      what: `${i + 1} proof of address files listed`,
+    });
+  }
+  // Every value each bar takes, with when.
+  await s.script(`window.__progress = [];
+    new MutationObserver(() => document.querySelectorAll('progress[data-testid^="upload-progress-"]')
+      .forEach((p) => window.__progress.push([p.dataset.testid, Number(p.value), Number(p.max)])))
+      .observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['value', 'max'] });`);
   await click('poa-upload');
-  await s.waitUntil('return document.body.innerText.includes("WAITING")', [], { what: 'POA waiting' });
+  // Mid-way: a bar drawn part full.
+  const mid = await s.waitUntil(
+    `for (const p of document.querySelectorAll('progress[data-testid^="upload-progress-"]'))
+       if (p.value > 0 && p.value < p.max * 0.95) return [p.dataset.testid, p.value];
+     return null;`,
+    [],
+    { what: 'a proof of address file part sent', timeout: 15000 },
+  );
+  await shot('upload-progress', mid[0]);
+  await s.waitUntil('return document.body.innerText.includes("WAITING")', [], { what: 'POA waiting', timeout: 30000 });
+  const seen = await s.script('return window.__progress');
+  const bars = new Map();
+  for (const [id, value, max] of seen) bars.set(id, [...(bars.get(id) ?? []), [value, max]]);
+  assert.deepEqual([...bars.keys()].sort(), ['upload-progress-0', 'upload-progress-1', 'upload-progress-2'], 'a bar per file');
+  for (const [id, values] of bars) {
+    assert.ok(values.every(([v], i) => i === 0 || v >= values[i - 1][0]), `${id} only goes up: ${values}`);
+    assert.equal(values.at(-1)[0], values.at(-1)[1], `${id} reaches the whole file`);
+  }
+  const moving = bars.get(mid[0]).filter(([v, max]) => v > 0 && v < max);
+  assert.ok(moving.length >= 2, `${mid[0]} was seen at several points on its way: ${bars.get(mid[0])}`);
   await shot('poa', 'poa-upload');
 });
 

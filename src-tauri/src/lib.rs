@@ -29,6 +29,13 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             app.manage(desk.clone());
             app.manage(commands::documents::Uploads::default());
             let handle = app.handle().clone();
+            let early = desk.clone();
+            tauri::async_runtime::spawn(async move {
+                if let Err(e) = early.prepare().await {
+                    // The page's first call meets the same error and shows it.
+                    tracing::warn!(error = %e, "the selected environment did not start");
+                }
+            });
             let retry_desk = desk.clone();
             let retry_handle = app.handle().clone();
             tauri::async_runtime::spawn(

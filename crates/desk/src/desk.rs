@@ -340,6 +340,16 @@ impl Desk {
         }
     }
 
+    /// Starts what the first screen asks for — the embedded sandbox, when Sandbox is selected —
+    /// so that it starts while WebKit loads the page rather than after the page's first call
+    /// (about 60 ms of a first launch's start, on the critical path otherwise).
+    pub async fn prepare(&self) -> Result<()> {
+        if self.current_environment().await? == EnvironmentKind::Sandbox {
+            drop(self.ensure_sandbox().await?);
+        }
+        Ok(())
+    }
+
     /// The embedded sandbox's base URL, starting it if needed.
     pub async fn sandbox_url(&self) -> Result<Url> {
         let guard = self.ensure_sandbox().await?;

@@ -11,6 +11,8 @@ use url::Url;
 const STATE_FILE: &str = "embedded-sandbox.sqlite3";
 /// How long the embedded sandbox takes to decide a review, in ms (default 2000).
 pub const REVIEW_DELAY_ENV: &str = "PARTNER_DESK_SANDBOX_REVIEW_MS";
+/// The embedded sandbox reads uploads no faster than this many KiB/s (default: as fast as sent).
+pub const UPLINK_ENV: &str = "PARTNER_DESK_SANDBOX_UPLINK_KIBPS";
 
 pub struct EmbeddedSandbox {
     handle: SandboxHandle,
@@ -34,6 +36,22 @@ impl EmbeddedSandbox {
         let (_, handle) = p100_sandbox::spawn(config)
             .await
             .map_err(|e| Error::Sandbox(e.to_string()))?;
+        // Loopback uploads finish in milliseconds; demos (and the end-to-end test of the
+        // progress bars) slow them to a real uplink's pace.
+        if let Some(kib) = std::env::var(UPLINK_ENV)
+            .ok()
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .filter(|&k| k > 0)
+        {
+            handle.state().faults.add(p100_sandbox::faults::FaultRule {
+                fault: p100_sandbox::faults::Fault::SlowUpload {
+                    bytes_per_sec: kib * 1024,
+                },
+                times: 0,
+                path_prefix: None,
+                method: Some("POST".into()),
+            });
+        }
         let url = Url::parse(&handle.base_url()).map_err(|e| Error::Sandbox(e.to_string()))?;
         tracing::info!(%url, "embedded sandbox started");
         Ok(Self { handle, key, url })

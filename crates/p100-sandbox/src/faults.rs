@@ -29,6 +29,9 @@ pub enum Fault {
     RateLimit { retry_after_secs: u64 },
     /// Run the handler (its effect happens), then cut the connection in the middle of the answer.
     Drop,
+    /// Read the request body no faster than this, as over a slow uplink, then handle it
+    /// normally: the client's upload progress can be watched moving.
+    SlowUpload { bytes_per_sec: u64 },
 }
 
 /// A fault and how often it fires.
@@ -158,6 +161,28 @@ impl Faults {
     }
 }
 
+/// The request with its body read at `bytes_per_sec`: each chunk is held back until the time
+/// the rate allows for everything read so far. The client, whose socket buffers then fill,
+/// sends no faster.
+fn throttled(req: Request, bytes_per_sec: u64) -> Request {
+    use futures_util::StreamExt;
+    let rate = bytes_per_sec.max(1) as f64;
+    let started = Instant::now();
+    let mut read = 0u64;
+    let (parts, body) = req.into_parts();
+    let body = body.into_data_stream().then(move |chunk| {
+        if let Ok(bytes) = &chunk {
+            read += bytes.len() as u64;
+        }
+        let due = started + Duration::from_secs_f64(read as f64 / rate);
+        async move {
+            tokio::time::sleep_until(due.into()).await;
+            chunk
+        }
+    });
+    Request::from_parts(parts, Body::from_stream(body))
+}
+
 /// NestJS's throttler answer, which is what a P100 429 most likely looks like (docs silent).
 fn too_many(retry_after_secs: u64) -> Response {
     let mut resp = (
@@ -183,6 +208,7 @@ pub async fn inject(State(state): State<Arc<Sandbox>>, req: Request, next: Next)
             tokio::time::sleep(Duration::from_millis(ms)).await;
             next.run(req).await
         }
+        Some(Fault::SlowUpload { bytes_per_sec }) => next.run(throttled(req, bytes_per_sec)).await,
         Some(Fault::Status { status }) => {
             let code = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
             (

@@ -50,7 +50,8 @@ ADMIN ROUTES (x-api-key required):
     PUT  /_sandbox/users/{id}/cards         {\"active\":true|false}
     GET|POST|DELETE /_sandbox/faults        e.g. {\"kind\":\"status\",\"status\":503,\"times\":2},
                                             {\"kind\":\"latency\",\"ms\":500}, {\"kind\":\"rateLimit\",\"retryAfterSecs\":3},
-                                            {\"kind\":\"p100\",\"code\":\"P501\"}, {\"kind\":\"drop\"} (after the effect);
+                                            {\"kind\":\"p100\",\"code\":\"P501\"}, {\"kind\":\"drop\"} (after the effect),
+                                            {\"kind\":\"slowUpload\",\"bytesPerSec\":262144} (bodies read at that pace);
                                             optional \"pathPrefix\", \"method\"; \"times\" 0 = until cleared
     GET|PUT /_sandbox/rate-limit            {\"enabled\":true,\"perSecond\":10}
     GET|DELETE /_sandbox/webhooks           the delivery log

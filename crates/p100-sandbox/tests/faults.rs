@@ -215,3 +215,38 @@ async fn reset_forgets_users_faults_and_webhooks() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn a_slow_upload_is_read_at_the_given_pace_and_then_handled() {
+    let sb = sandbox().await;
+    let id = sb.create("UA").await;
+    sb.post(
+        "/_sandbox/faults",
+        json!({"kind": "slowUpload", "bytesPerSec": 256 * 1024, "method": "POST", "times": 0}),
+    )
+    .await
+    .expect(201, None);
+    let mut pdf = PDF.to_vec();
+    pdf.resize(512 * 1024, b' ');
+    let started = Instant::now();
+    let r = sb
+        .upload(
+            &format!("/v1/user/poa-files/{id}"),
+            &[],
+            &[("files", "bill.pdf", pdf)],
+        )
+        .await;
+    r.expect(201, None);
+    assert_eq!(r.body["files"], 1, "handled normally once read");
+    // 512 KiB at 256 KiB/s: the last bytes are read no sooner than 2 s in.
+    assert!(
+        started.elapsed() >= Duration::from_millis(1900),
+        "read in {:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        sb.get("/_sandbox/faults").await.body[0]["kind"],
+        "slowUpload",
+        "times 0: it stays until cleared"
+    );
+}
