@@ -23,8 +23,9 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .setup(|app| {
             let data_dir = app.path().app_data_dir()?;
+            let opening = std::time::Instant::now();
             let desk = tauri::async_runtime::block_on(Desk::open(DeskConfig::new(&data_dir)))?;
-            tracing::info!(db = %desk.db_path().display(), "desk opened");
+            tracing::info!(db = %desk.db_path().display(), ms = opening.elapsed().as_millis(), "desk opened");
             let desk = Arc::new(desk);
             app.manage(desk.clone());
             app.manage(commands::documents::Uploads::default());

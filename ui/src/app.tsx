@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import { BackendContext, tauriBackend, toCommandError, useBackend, type Backend } from './api/backend';
 import type { Admitted, CommandError, Country, EnvironmentInfo, EnvironmentKind, UserRecord } from './api/bindings';
+import { BootContext, useBoot, type Boot } from './boot';
 import { ENV_OPTIONS } from './environments';
 import { ErrorBanner } from './components/ErrorBanner';
 import { OpenOperations } from './components/OpenOperations';
@@ -31,16 +32,19 @@ const SCREENS: Array<{ id: Exclude<Screen, 'user'>; label: string }> = [
 
 let toastSeq = 0;
 
-export function App({ backend = tauriBackend }: { backend?: Backend }) {
+export function App({ backend = tauriBackend, boot = null }: { backend?: Backend; boot?: Boot | null }) {
   return (
     <BackendContext.Provider value={backend}>
-      <Shell />
+      <BootContext.Provider value={boot}>
+        <Shell />
+      </BootContext.Provider>
     </BackendContext.Provider>
   );
 }
 
 function Shell() {
   const backend = useBackend();
+  const boot = useBoot();
   const [screen, setScreen] = useState<Screen>('roster');
   const [env, setEnv] = useState<EnvironmentInfo | null>(null);
   const [loadError, setLoadError] = useState<CommandError | null>(null);
@@ -64,19 +68,21 @@ function Shell() {
   const clearToast = useCallback(() => setToast(null), []);
 
   const refreshEnv = useCallback(() => {
-    backend.environmentGet().then(
+    (boot?.takeEnvironment() ?? backend.environmentGet()).then(
       (info) => {
         setEnv(info);
         setLoadError(null);
       },
       (e) => setLoadError(toCommandError(e)),
     );
-  }, [backend]);
+  }, [backend, boot]);
 
+  // A layout effect: it runs before the first paint, so the environment's answer can be drawn
+  // in the first frame.
+  useLayoutEffect(() => refreshEnv(), [refreshEnv]);
   useEffect(() => {
-    refreshEnv();
     backend.countriesList().then(setCountries, (e) => setCountriesError(toCommandError(e)));
-  }, [backend, refreshEnv]);
+  }, [backend]);
 
   const onHeaderEnv = async (e: Event) => {
     const select = e.currentTarget as HTMLSelectElement;

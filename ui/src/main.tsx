@@ -1,5 +1,9 @@
 import { render } from 'preact';
+import { tauriBackend } from './api/backend';
 import { App } from './app';
+import { Boot } from './boot';
 import './styles.css';
 
-render(<App />, document.getElementById('app')!);
+// Before the first render, so the core answers while the page is being drawn.
+const boot = new Boot(tauriBackend);
+render(<App backend={tauriBackend} boot={boot} />, document.getElementById('app')!);

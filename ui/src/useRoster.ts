@@ -1,5 +1,6 @@
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { toCommandError, useBackend } from './api/backend';
+import { useBoot } from './boot';
 import type { CommandError, EnvironmentInfo, UserRecord } from './api/bindings';
 import { useSubscription } from './useSubscription';
 
@@ -20,6 +21,7 @@ export interface RosterState {
  */
 export function useRoster(env: EnvironmentInfo | null): RosterState {
   const backend = useBackend();
+  const boot = useBoot();
   const [users, setUsers] = useState<UserRecord[] | null>(null);
   const [error, setError] = useState<CommandError | null>(null);
   const [loading, setLoading] = useState(false);
@@ -31,7 +33,7 @@ export function useRoster(env: EnvironmentInfo | null): RosterState {
     const request = ++latest.current;
     setLoading(true);
     try {
-      const list = await backend.usersList();
+      const list = await ((kind && boot?.takeUsers(kind)) || backend.usersList());
       if (request !== latest.current) return;
       setUsers(list);
       setError(null);
@@ -40,7 +42,7 @@ export function useRoster(env: EnvironmentInfo | null): RosterState {
       setError(toCommandError(e));
     }
     setLoading(false);
-  }, [backend]);
+  }, [backend, boot, kind]);
 
   const upsert = useCallback(
     (user: UserRecord) => {
@@ -57,7 +59,8 @@ export function useRoster(env: EnvironmentInfo | null): RosterState {
     [kind],
   );
 
-  useEffect(() => {
+  // Before the paint, like the environment's: the first frame can show the roster.
+  useLayoutEffect(() => {
     if (!kind) return;
     // Another environment's users must not linger under this one's name.
     setUsers(null);

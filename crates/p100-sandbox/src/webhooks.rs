@@ -210,7 +210,10 @@ pub struct Webhooks {
 
 struct Inner {
     config: Mutex<WebhookConfig>,
-    client: reqwest::Client,
+    /// Made on the first delivery: building a reqwest client sets up OpenSSL and reads the
+    /// system's CA store (~35 ms of CPU), which the embedded sandbox would otherwise pay while
+    /// the app's window is loading.
+    client: std::sync::OnceLock<reqwest::Client>,
     /// Oldest first, ids strictly increasing (so a delivery is found by binary search).
     log: Mutex<VecDeque<Delivery>>,
     /// Per-user queues of jobs not yet started; an entry exists exactly while its task runs.
@@ -258,19 +261,10 @@ fn now_rfc3339() -> String {
 
 impl Webhooks {
     pub fn new(config: WebhookConfig) -> Self {
-        // Redirects are not followed (a 3xx is a failed attempt, like any non-2xx), and system
-        // proxies are ignored: the sandbox talks straight to the partner's receiver, usually on
-        // loopback.
-        let client = reqwest::Client::builder()
-            .user_agent("p100-sandbox")
-            .redirect(reqwest::redirect::Policy::none())
-            .no_proxy()
-            .build()
-            .expect("the HTTP client for webhooks could not be built (TLS backend)");
         Self {
             inner: Arc::new(Inner {
                 config: Mutex::new(config),
-                client,
+                client: std::sync::OnceLock::new(),
                 log: Mutex::new(VecDeque::new()),
                 queues: Mutex::new(HashMap::new()),
                 next_id: AtomicU64::new(1),
@@ -508,8 +502,18 @@ impl Inner {
     /// One attempt: the answer's status, or why there was none.
     async fn send(&self, job: &Job) -> Result<u16, String> {
         use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
-        let mut request = self
-            .client
+        let client = self.client.get_or_init(|| {
+            // Redirects are not followed (a 3xx is a failed attempt, like any non-2xx), and
+            // system proxies are ignored: the sandbox talks straight to the partner's receiver,
+            // usually on loopback.
+            reqwest::Client::builder()
+                .user_agent("p100-sandbox")
+                .redirect(reqwest::redirect::Policy::none())
+                .no_proxy()
+                .build()
+                .expect("the HTTP client for webhooks could not be built (TLS backend)")
+        });
+        let mut request = client
             .post(&job.url)
             .timeout(job.timeout)
             .header(CONTENT_TYPE, "application/json")

@@ -1,0 +1,55 @@
+import { cleanup, render, screen, waitFor } from '@testing-library/preact';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Backend } from './api/backend';
+import { createFakeBackend, fakeUser } from './api/fake';
+import { App } from './app';
+import { Boot } from './boot';
+
+afterEach(cleanup);
+
+/** The fake backend, counting the two calls the first screen needs. */
+function counted() {
+  const fake = createFakeBackend({ users: [fakeUser({ externalUserId: 'ext-1', firstName: 'Ada', environment: 'sandbox' })] });
+  const count = { environmentGet: 0, usersList: 0 };
+  const backend: Backend = {
+    ...fake,
+    environmentGet: () => (count.environmentGet++, fake.environmentGet()),
+    usersList: () => (count.usersList++, fake.usersList()),
+  };
+  return { backend, count };
+}
+
+describe('the first screen’s answers, asked for before the first render', () => {
+  it('draws the roster from them without asking again', async () => {
+    const { backend, count } = counted();
+    const boot = new Boot(backend);
+    expect(count).toEqual({ environmentGet: 1, usersList: 1 });
+    render(<App backend={backend} boot={boot} />);
+    await waitFor(() => expect(screen.getAllByTestId('roster-row')).toHaveLength(1));
+    expect(screen.getByTestId('roster-name').textContent).toContain('Ada');
+    expect(count).toEqual({ environmentGet: 1, usersList: 1 });
+    // Later reads go to the backend.
+    expect(boot.takeEnvironment()).toBeNull();
+    expect(boot.takeUsers('sandbox')).toBeNull();
+  });
+
+  it('hands the roster out only for the environment it was read for, and only once', async () => {
+    const { backend } = counted();
+    const boot = new Boot(backend);
+    await boot.takeEnvironment();
+    expect(boot.takeUsers('staging')).toBeNull();
+    expect(boot.takeUsers('sandbox')).toBeNull();
+
+    const again = new Boot(backend);
+    await again.takeEnvironment();
+    await expect(again.takeUsers('sandbox')).resolves.toHaveLength(1);
+  });
+
+  it('drops the roster answer when the environment could not be read', async () => {
+    const { backend } = counted();
+    const failing: Backend = { ...backend, environmentGet: () => Promise.reject(new Error('no keychain')) };
+    const boot = new Boot(failing);
+    await expect(boot.takeEnvironment()).rejects.toThrow('no keychain');
+    expect(boot.takeUsers('sandbox')).toBeNull();
+  });
+});
