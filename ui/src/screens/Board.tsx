@@ -147,7 +147,7 @@ function FunnelPanel({ env, users }: { env: EnvironmentInfo | null; users: UserR
             ))}
           </select>
         </label>
-        {funnel && <span class="muted">{funnel.users} users created in the period</span>}
+        {funnel && <span class="muted">{funnel.users === 1 ? '1 user' : `${funnel.users.toLocaleString()} users`} created in the period</span>}
       </div>
       <ErrorBanner error={error} testId="funnel-error" />
       {funnel && (
