@@ -154,7 +154,23 @@ export class Session {
 
   /** Saves a PNG of the window under target/e2e/ and returns its path. */
   async screenshot(name) {
-    const b64 = await this.cmd('GET', '/screenshot');
+    // WebKitWebDriver takes the screenshot after the page's next presentation update. Without
+    // GL compositing (the app's choice when there is no GPU, as on CI) an idle page may never
+    // present again and the command hangs; so a 1-pixel mark in the bottom-right corner changes
+    // colour every frame until the screenshot is in.
+    await this.script(`const m = document.createElement('div');
+      m.id = '__pd_repaint';
+      m.style.cssText = 'position:fixed;right:0;bottom:0;width:1px;height:1px;pointer-events:none;z-index:2147483647';
+      document.body.append(m);
+      let odd = false;
+      const tick = () => { if (!m.isConnected) return; odd = !odd; m.style.background = odd ? '#fefefe' : '#fdfdfd'; requestAnimationFrame(tick); };
+      tick();`);
+    let b64;
+    try {
+      b64 = await this.cmd('GET', '/screenshot');
+    } finally {
+      await this.script("document.getElementById('__pd_repaint')?.remove()");
+    }
     mkdirSync(shotDir, { recursive: true });
     const path = resolve(shotDir, `${name}.png`);
     writeFileSync(path, Buffer.from(b64, 'base64'));
