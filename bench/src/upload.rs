@@ -5,6 +5,7 @@
 mod support;
 
 use p100::upload::{ProgressFn, UploadFile};
+use reqwest::multipart::{Form, Part};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::sync::Arc;
@@ -162,31 +163,21 @@ fn curl_upload(sandbox: &Sandbox, id: &str, files: &[UploadFile]) -> Result<(f64
     Ok((total * 1e3, wall))
 }
 
-/// The breakdown: the same streamed request with bare reqwest (tokio File, 64 KiB reads, no
-/// progress, no client layer), in milliseconds.
-async fn bare_streamed_upload(
+/// `part` as one of the request's `files`, named and typed as `f`.
+fn file_part(part: Part, f: &UploadFile) -> Result<Part, String> {
+    part.file_name(f.file_name.clone())
+        .mime_str(&f.mime)
+        .map_err(|e| e.to_string())
+}
+
+/// Sends an Add POA File request with bare reqwest; anything but 201 is an error naming `what`.
+async fn post_poa(
     http: &reqwest::Client,
     sandbox: &Sandbox,
     id: &str,
-    files: &[UploadFile],
-    chunk: usize,
-) -> Result<f64, String> {
-    let started = Instant::now();
-    let mut form = reqwest::multipart::Form::new();
-    for f in files {
-        let file = tokio::fs::File::open(&f.path)
-            .await
-            .map_err(|e| e.to_string())?;
-        let stream = tokio_util::io::ReaderStream::with_capacity(file, chunk);
-        let part = reqwest::multipart::Part::stream_with_length(
-            reqwest::Body::wrap_stream(stream),
-            f.size,
-        )
-        .file_name(f.file_name.clone())
-        .mime_str(&f.mime)
-        .map_err(|e| e.to_string())?;
-        form = form.part("files", part);
-    }
+    form: Form,
+    what: &str,
+) -> Result<(), String> {
     let resp = http
         .post(format!("{}/v1/user/poa-files/{id}", sandbox.base))
         .header("x-api-key", &sandbox.key)
@@ -197,8 +188,34 @@ async fn bare_streamed_upload(
     let status = resp.status().as_u16();
     let _ = resp.bytes().await;
     if status != 201 {
-        return Err(format!("bare streamed upload answered {status}"));
+        return Err(format!("{what} answered {status}"));
     }
+    Ok(())
+}
+
+/// The breakdown: the same streamed request with bare reqwest (tokio File, `chunk`-byte reads on
+/// demand, no progress, no client layer), in milliseconds.
+async fn bare_streamed_upload(
+    http: &reqwest::Client,
+    sandbox: &Sandbox,
+    id: &str,
+    files: &[UploadFile],
+    chunk: usize,
+) -> Result<f64, String> {
+    let started = Instant::now();
+    let mut form = Form::new();
+    for f in files {
+        let file = tokio::fs::File::open(&f.path)
+            .await
+            .map_err(|e| e.to_string())?;
+        let stream = tokio_util::io::ReaderStream::with_capacity(file, chunk);
+        let body = reqwest::Body::wrap_stream(stream);
+        form = form.part(
+            "files",
+            file_part(Part::stream_with_length(body, f.size), f)?,
+        );
+    }
+    post_poa(http, sandbox, id, form, "bare streamed upload").await?;
     Ok(started.elapsed().as_secs_f64() * 1e3)
 }
 
@@ -212,26 +229,12 @@ async fn bare_in_memory_upload(
     bodies: &[bytes::Bytes],
 ) -> Result<f64, String> {
     let started = Instant::now();
-    let mut form = reqwest::multipart::Form::new();
+    let mut form = Form::new();
     for (f, body) in files.iter().zip(bodies) {
-        let part = reqwest::multipart::Part::stream_with_length(body.clone(), f.size)
-            .file_name(f.file_name.clone())
-            .mime_str(&f.mime)
-            .map_err(|e| e.to_string())?;
-        form = form.part("files", part);
+        let part = Part::stream_with_length(body.clone(), f.size);
+        form = form.part("files", file_part(part, f)?);
     }
-    let resp = http
-        .post(format!("{}/v1/user/poa-files/{id}", sandbox.base))
-        .header("x-api-key", &sandbox.key)
-        .multipart(form)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    let status = resp.status().as_u16();
-    let _ = resp.bytes().await;
-    if status != 201 {
-        return Err(format!("bare in-memory upload answered {status}"));
-    }
+    post_poa(http, sandbox, id, form, "bare in-memory upload").await?;
     Ok(started.elapsed().as_secs_f64() * 1e3)
 }
 
@@ -240,28 +243,14 @@ async fn buffered_upload(sandbox: &Sandbox, id: &str, files: &[UploadFile]) -> R
     let http = reqwest::Client::new();
     let before = status_kb("self", "VmRSS").unwrap_or(0);
     let sampler = RssSampler::start();
-    let mut form = reqwest::multipart::Form::new();
+    let mut form = Form::new();
     for f in files {
         let bytes = tokio::fs::read(&f.path).await.map_err(|e| e.to_string())?;
-        let part = reqwest::multipart::Part::bytes(bytes)
-            .file_name(f.file_name.clone())
-            .mime_str(&f.mime)
-            .map_err(|e| e.to_string())?;
-        form = form.part("files", part);
+        form = form.part("files", file_part(Part::bytes(bytes), f)?);
     }
-    let resp = http
-        .post(format!("{}/v1/user/poa-files/{id}", sandbox.base))
-        .header("x-api-key", &sandbox.key)
-        .multipart(form)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    let status = resp.status().as_u16();
-    let _ = resp.bytes().await;
+    let sent = post_poa(&http, sandbox, id, form, "control upload").await;
     let peak = sampler.finish();
-    if status != 201 {
-        return Err(format!("control upload answered {status}"));
-    }
+    sent?;
     Ok(peak.saturating_sub(before))
 }
 
