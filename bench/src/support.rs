@@ -59,6 +59,11 @@ impl Sandbox {
         Ok(guard)
     }
 
+    /// CPU time the sandbox process has used so far (all its threads).
+    pub fn cpu(&self) -> Duration {
+        cpu_time(&self.child.id().to_string())
+    }
+
     /// The desk's client, bound to this sandbox.
     pub fn client(&self) -> Result<p100::Client, String> {
         let base = self.base.parse().map_err(|e| format!("base URL: {e}"))?;
@@ -160,6 +165,34 @@ pub fn median(values: &[f64]) -> f64 {
         n if n % 2 == 1 => v[n / 2],
         n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
     }
+}
+
+pub fn mean(values: &[f64]) -> f64 {
+    values.iter().sum::<f64>() / values.len() as f64
+}
+
+/// The nearest-rank `p`th percentile.
+pub fn percentile(values: &[f64], p: f64) -> f64 {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    match v.len() {
+        0 => f64::NAN,
+        n => v[((p / 100.0 * n as f64).ceil() as usize).clamp(1, n) - 1],
+    }
+}
+
+/// CPU time used so far by every thread of process `pid` ("self" for this one), from each
+/// thread's `schedstat` (nanoseconds, where `/proc/PID/stat` counts 10 ms ticks).
+pub fn cpu_time(pid: &str) -> Duration {
+    let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+        return Duration::ZERO;
+    };
+    let ns: u64 = tasks
+        .flatten()
+        .filter_map(|t| std::fs::read_to_string(t.path().join("schedstat")).ok())
+        .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+        .sum();
+    Duration::from_nanos(ns)
 }
 
 /// The 1-minute load average, for the report.
