@@ -10,8 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use support::{
     RssSampler, Sandbox, cpu_time, create_user, flag, mean, median, percentile, status_kb,
 };
@@ -35,8 +34,9 @@ from the call to the decoded answer; curl's is its own %{time_total} (without it
 start). Both the median and the mean are printed: on a 2-vCPU machine curl's times fall in two
 modes (~3.5 and ~10 ms, by where the scheduler puts curl and the sandbox), so the median of
 its times jumps between the modes from run to run, while the mean (total time of the rounds)
-stays put; the table's ratio is the mean's. RSS growth = peak VmRSS of this process, sampled every 1 ms during the client's upload,
-minus VmRSS just before it; the largest over every upload (warm-up included) is reported. A
+stays put; the table's ratio is the mean's. RSS growth = peak VmRSS of this process, sampled
+every 1 ms during the client's upload, minus VmRSS just before it; the largest over every
+upload (warm-up included) is reported. A
 control upload with the three files read into memory first (reqwest Part::bytes) shows what
 buffering would look like.";
 
