@@ -109,7 +109,9 @@ test('Method A: files picked in the native dialog, uploaded with progress', asyn
       .forEach((p) => window.__progress.push([p.dataset.testid, Number(p.value), Number(p.max)])))
       .observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['value', 'max'] });`);
   await click('kyc-upload');
-  await s.waitFor(byTestId('toast'), { text: '' });
+  // This upload's own toast: the one from creating the user may still be showing, and reading
+  // the bars before the answer would catch them mid-way (CI saw 0 of 6836 once).
+  await s.waitFor(byTestId('toast'), { text: 'Sent the identity documents of' });
   const progress = await s.waitUntil('return window.__progress.length ? window.__progress : null', [], { what: 'progress reported' });
   const finals = new Map(progress.map(([id, value, max]) => [id, [value, max]]));
   assert.deepEqual([...finals.keys()].sort(), ['upload-progress-0', 'upload-progress-1'], 'one bar per file');
