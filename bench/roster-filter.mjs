@@ -25,7 +25,7 @@ execFileSync(seeder, [join(appDir, 'partner-desk.sqlite3'), String(USERS)], { st
 const driver = await startDriver({ XDG_DATA_HOME: data });
 const s = await Session.create(driver.base, app);
 try {
-  // "10,000 of 10,000" or "10000 of 10000", as the webview's locale writes numbers.
+  // "10,000 of 10,000" (the digits are compared, whatever separates them).
   await s.waitUntil(
     'const c = document.querySelector(arguments[0]); return !!c && c.textContent.split(" of ").map((n) => n.replace(/\\D/g, "")).every((n) => n === arguments[1])',
     [byTestId('roster-count'), String(USERS)],

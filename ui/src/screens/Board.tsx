@@ -3,7 +3,7 @@ import { toCommandError, useBackend } from '../api/backend';
 import type { CommandError, EnvironmentInfo, EnvironmentKind, Funnel, Stage, UserRecord } from '../api/bindings';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { ENV_OPTIONS } from '../environments';
-import { displayName } from '../format';
+import { displayName, formatCount } from '../format';
 import { STAGES, STAGE_LABELS, durationText, sinceText } from '../stages';
 import type { RosterState } from '../useRoster';
 
@@ -147,7 +147,7 @@ function FunnelPanel({ env, users }: { env: EnvironmentInfo | null; users: UserR
             ))}
           </select>
         </label>
-        {funnel && <span class="muted">{funnel.users === 1 ? '1 user' : `${funnel.users.toLocaleString()} users`} created in the period</span>}
+        {funnel && <span class="muted">{funnel.users === 1 ? '1 user' : `${formatCount(funnel.users)} users`} created in the period</span>}
       </div>
       <ErrorBanner error={error} testId="funnel-error" />
       {funnel && (

@@ -5,7 +5,7 @@ import { StageBadge } from '../components/StageBadge';
 import { Select } from '../components/Select';
 import { plainOptions } from '../labels';
 import { StatusBadge } from '../components/StatusBadge';
-import { formatDate, fullName } from '../format';
+import { formatCount, formatDate, fullName } from '../format';
 import { distinct, filterRoster, sortRoster, type RosterQuery, type SortKey } from '../rosterQuery';
 import { STAGES, STAGE_LABELS } from '../stages';
 import type { RosterState } from '../useRoster';
@@ -124,7 +124,7 @@ export function Roster({
           />
         </label>
         <span class="muted roster-count" data-testid="roster-count" aria-live="polite">
-          {users === null ? '' : `${rows.length.toLocaleString()} of ${all.length.toLocaleString()}`}
+          {users === null ? '' : `${formatCount(rows.length)} of ${formatCount(all.length)}`}
         </span>
       </div>
       <ErrorBanner error={error} testId="roster-error" />
