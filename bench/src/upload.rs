@@ -36,9 +36,8 @@ modes (~3.5 and ~10 ms, by where the scheduler puts curl and the sandbox), so th
 its times jumps between the modes from run to run, while the mean (total time of the rounds)
 stays put; the table's ratio is the mean's. RSS growth = peak VmRSS of this process, sampled
 every 1 ms during the client's upload, minus VmRSS just before it; the largest over every
-upload (warm-up included) is reported. A
-control upload with the three files read into memory first (reqwest Part::bytes) shows what
-buffering would look like.";
+upload (warm-up included) is reported. A control upload with the three files read into memory
+first (reqwest Part::bytes) shows what buffering would look like.";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -106,6 +105,25 @@ impl Files {
 impl Drop for Files {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Where a side's times lie, in milliseconds.
+struct Summary {
+    mean: f64,
+    median: f64,
+    p10: f64,
+    p90: f64,
+}
+
+impl Summary {
+    fn of(ms: &[f64]) -> Self {
+        Self {
+            mean: mean(ms),
+            median: median(ms),
+            p10: percentile(ms, 10.0),
+            p90: percentile(ms, 90.0),
+        }
     }
 }
 
@@ -353,9 +371,9 @@ async fn run(args: &[String]) -> Result<(), String> {
     }
     let control_kb = buffered_upload(&sandbox, &create_user(&client, "GE").await?, uploads).await?;
 
-    let (d, c, cw) = (median(&desk_ms), median(&curl_ms), median(&curl_wall_ms));
-    let (dm, cm) = (mean(&desk_ms), mean(&curl_ms));
-    let (ratio, ratio_median) = (dm / cm, d / c);
+    let (desk, curl) = (Summary::of(&desk_ms), Summary::of(&curl_ms));
+    let curl_wall = median(&curl_wall_ms);
+    let (ratio, ratio_median) = (desk.mean / curl.mean, desk.median / curl.median);
     let max_growth = growth_kb.iter().copied().max().unwrap_or(0);
     let mb = (3 * size) as f64 / 1e6;
     println!(
@@ -363,25 +381,25 @@ async fn run(args: &[String]) -> Result<(), String> {
         size as f64 / 1048576.0,
         sandbox.base
     );
-    for (who, v, extra) in [
+    for (who, t, extra) in [
         (
             "desk client (add_poa_files, streamed)",
-            &desk_ms,
+            &desk,
             String::new(),
         ),
         (
             "curl -F (its time_total)",
-            &curl_ms,
-            format!("; median {cw:.1} ms with its process start"),
+            &curl,
+            format!("; median {curl_wall:.1} ms with its process start"),
         ),
     ] {
         println!(
             "  {who:<38} mean {:6.2} ms ({:.0} MB/s)  median {:6.2}  p10 {:5.1}  p90 {:5.1}{extra}",
-            mean(v),
-            mb / mean(v) * 1e3,
-            median(v),
-            percentile(v, 10.0),
-            percentile(v, 90.0),
+            t.mean,
+            mb / t.mean * 1e3,
+            t.median,
+            t.p10,
+            t.p90,
         );
     }
     println!(
@@ -405,28 +423,17 @@ async fn run(args: &[String]) -> Result<(), String> {
         "  control, files read into memory first: RSS growth {:.2} MiB",
         control_kb as f64 / 1024.0
     );
-    println!(
-        "  samples desk ms: {}",
-        desk_ms
-            .iter()
-            .map(|v| format!("{v:.1}"))
-            .collect::<Vec<_>>()
-            .join(" ")
-    );
-    println!(
-        "  samples curl ms: {}",
-        curl_ms
-            .iter()
-            .map(|v| format!("{v:.1}"))
-            .collect::<Vec<_>>()
-            .join(" ")
-    );
+    for (who, samples) in [("desk", &desk_ms), ("curl", &curl_ms)] {
+        let text: Vec<String> = samples.iter().map(|v| format!("{v:.1}")).collect();
+        println!("  samples {who} ms: {}", text.join(" "));
+    }
     if json {
         println!(
             "{}",
             serde_json::json!({
                 "bench": "upload", "rounds": rounds, "fileBytes": size,
-                "deskMs": dm, "curlMs": cm, "deskMedianMs": d, "curlMedianMs": c, "curlWallMs": cw,
+                "deskMs": desk.mean, "curlMs": curl.mean, "deskMedianMs": desk.median,
+                "curlMedianMs": curl.median, "curlWallMs": curl_wall,
                 "ratio": ratio, "ratioMedian": ratio_median,
                 "maxRssGrowthKb": max_growth, "rssUploads": growth_kb.len(), "controlBufferedGrowthKb": control_kb,
                 "deskSamples": desk_ms, "curlSamples": curl_ms,
