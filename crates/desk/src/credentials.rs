@@ -5,6 +5,8 @@
 use crate::environment::EnvironmentKind;
 use crate::error::{Error, Result};
 use p100::ApiKey;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The webhook security token P100 sends in `Authorization` (REFERENCE.md §1.2, §7.1). Same
 /// shape rules as an API key, and just as secret: Debug and Display print `***`.
@@ -28,13 +30,55 @@ impl WebhookToken {
         }
     }
 
-    /// A fresh random token, for the embedded sandbox.
+    /// A token the operator typed or pasted: the shape rules, and at least
+    /// [`WebhookToken::MIN_TYPED_LEN`] characters, so that it cannot be guessed by trying.
+    pub fn typed(raw: impl AsRef<str>) -> std::result::Result<Self, String> {
+        let token = Self::new(raw).map_err(|e| Self::refusal(&e))?;
+        let len = token.expose().chars().count();
+        if len < Self::MIN_TYPED_LEN {
+            return Err(format!(
+                "the webhook token is {len} characters long; use at least {} (or let the desk \
+                 generate one)",
+                Self::MIN_TYPED_LEN
+            ));
+        }
+        Ok(token)
+    }
+
+    /// The shortest token an operator may type.
+    pub const MIN_TYPED_LEN: usize = 24;
+    /// Random bytes in a generated token.
+    pub const GENERATED_BYTES: usize = 32;
+
+    /// A fresh token from the OS's random source: `whk_` and 32 bytes in URL-safe base64
+    /// (47 characters), visible ASCII as P100's header needs.
     pub fn generate() -> Self {
-        Self(ApiKey::new(format!("whk_{}", uuid::Uuid::new_v4().simple())).expect("visible ASCII"))
+        use base64::Engine as _;
+        let mut bytes = [0u8; Self::GENERATED_BYTES];
+        // The OS random source failing is not something to go on without: a predictable token
+        // would let anyone post events.
+        getrandom::fill(&mut bytes).expect("the OS random source is available");
+        let text = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+        Self(ApiKey::new(format!("whk_{text}")).expect("visible ASCII"))
     }
 
     pub(crate) fn expose(&self) -> &str {
         self.0.expose()
+    }
+
+    /// The token's text, for the one place it leaves the desk on purpose: the shell copies a
+    /// newly generated token to the OS clipboard for the operator to give to P100. Never to
+    /// the webview, a log or a file.
+    pub fn reveal_to_operator(&self) -> &str {
+        self.0.expose()
+    }
+
+    /// A short, non-secret name for the token (the first 8 hex digits of its SHA-256), so the
+    /// operator can tell which token is set without seeing it.
+    pub fn fingerprint(&self) -> String {
+        use sha2::Digest as _;
+        let digest = sha2::Sha256::digest(self.expose().as_bytes());
+        digest[..4].iter().map(|b| format!("{b:02x}")).collect()
     }
 
     /// Compares with what a caller sent in constant time, so the answer's timing does not leak
@@ -57,10 +101,52 @@ impl std::fmt::Display for WebhookToken {
     }
 }
 
+/// Which keychain entry holds an API key: one per fixed environment; for Custom, one per origin
+/// (scheme, host and port) of the URL it was stored for. A Custom key is looked up under the
+/// origin calls are about to go to, so pointing Custom at another host finds no key there: the
+/// key never follows the URL, whatever order the key and the URL were set in.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct KeySlot {
+    env: EnvironmentKind,
+    origin: Option<String>,
+}
+
+impl KeySlot {
+    /// The Custom environment's slot for the origin of `url`.
+    pub fn custom(url: &url::Url) -> Self {
+        Self {
+            env: EnvironmentKind::Custom,
+            origin: Some(url.origin().ascii_serialization()),
+        }
+    }
+
+    pub fn environment(&self) -> EnvironmentKind {
+        self.env
+    }
+
+    fn account(&self) -> String {
+        match &self.origin {
+            Some(origin) => format!("api-key/{}@{origin}", self.env.as_str()),
+            None => format!("api-key/{}", self.env.as_str()),
+        }
+    }
+}
+
+/// A fixed environment's slot. For Custom this is the entry of desks before keys were bound to
+/// their host: it is never read to make a call, only removed.
+impl From<EnvironmentKind> for KeySlot {
+    fn from(env: EnvironmentKind) -> Self {
+        Self { env, origin: None }
+    }
+}
+
 /// The keychain entries of one desk installation. Blocking: call from `spawn_blocking`.
 #[derive(Debug, Clone)]
 pub struct Keychain {
     service: String,
+    /// How many secrets were read from the OS keychain, for the tests that show it is read
+    /// once per environment and session (never in a polling loop).
+    reads: Arc<AtomicU64>,
 }
 
 impl Keychain {
@@ -68,16 +154,39 @@ impl Keychain {
     pub fn new(service: impl Into<String>) -> Self {
         Self {
             service: service.into(),
+            reads: Arc::default(),
         }
     }
 
-    fn entry(&self, env: EnvironmentKind) -> Result<keyring::Entry> {
-        keyring::Entry::new(&self.service, &format!("api-key/{}", env.as_str())).map_err(map_err)
+    /// Secrets read from the OS keychain so far by this handle and its clones.
+    pub fn reads(&self) -> u64 {
+        self.reads.load(Ordering::Relaxed)
+    }
+
+    fn entry(&self, slot: &KeySlot) -> Result<keyring::Entry> {
+        keyring::Entry::new(&self.service, &slot.account()).map_err(map_err)
     }
 
     fn token_entry(&self, env: EnvironmentKind) -> Result<keyring::Entry> {
         keyring::Entry::new(&self.service, &format!("webhook-token/{}", env.as_str()))
             .map_err(map_err)
+    }
+
+    fn read(&self, entry: &keyring::Entry) -> Result<Option<String>> {
+        self.reads.fetch_add(1, Ordering::Relaxed);
+        match entry.get_password() {
+            Ok(raw) => Ok(Some(raw)),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(map_err(e)),
+        }
+    }
+
+    fn delete(entry: &keyring::Entry) -> Result<bool> {
+        match entry.delete_credential() {
+            Ok(()) => Ok(true),
+            Err(keyring::Error::NoEntry) => Ok(false),
+            Err(e) => Err(map_err(e)),
+        }
     }
 
     pub fn set_webhook_token(&self, env: EnvironmentKind, token: &WebhookToken) -> Result<()> {
@@ -87,46 +196,36 @@ impl Keychain {
     }
 
     pub fn remove_webhook_token(&self, env: EnvironmentKind) -> Result<bool> {
-        match self.token_entry(env)?.delete_credential() {
-            Ok(()) => Ok(true),
-            Err(keyring::Error::NoEntry) => Ok(false),
-            Err(e) => Err(map_err(e)),
-        }
+        Self::delete(&self.token_entry(env)?)
     }
 
     /// The token P100 puts in `Authorization`, for the receiver to compare. Crate-private.
     pub(crate) fn webhook_token(&self, env: EnvironmentKind) -> Result<Option<WebhookToken>> {
-        match self.token_entry(env)?.get_password() {
-            Ok(raw) => Ok(WebhookToken::new(raw).ok()),
-            Err(keyring::Error::NoEntry) => Ok(None),
-            Err(e) => Err(map_err(e)),
-        }
+        Ok(self
+            .read(&self.token_entry(env)?)?
+            .and_then(|raw| WebhookToken::new(raw).ok()))
     }
 
-    pub fn set(&self, env: EnvironmentKind, key: &ApiKey) -> Result<()> {
-        self.entry(env)?.set_password(key.expose()).map_err(map_err)
+    pub fn set(&self, slot: impl Into<KeySlot>, key: &ApiKey) -> Result<()> {
+        self.entry(&slot.into())?
+            .set_password(key.expose())
+            .map_err(map_err)
     }
 
-    pub fn is_set(&self, env: EnvironmentKind) -> Result<bool> {
-        Ok(self.get(env)?.is_some())
+    pub fn is_set(&self, slot: impl Into<KeySlot>) -> Result<bool> {
+        Ok(self.get(slot)?.is_some())
     }
 
     /// Removes the key; `false` when there was none.
-    pub fn remove(&self, env: EnvironmentKind) -> Result<bool> {
-        match self.entry(env)?.delete_credential() {
-            Ok(()) => Ok(true),
-            Err(keyring::Error::NoEntry) => Ok(false),
-            Err(e) => Err(map_err(e)),
-        }
+    pub fn remove(&self, slot: impl Into<KeySlot>) -> Result<bool> {
+        Self::delete(&self.entry(&slot.into())?)
     }
 
     /// The key, for building a client. Crate-private: nothing outside the desk core reads it.
-    pub(crate) fn get(&self, env: EnvironmentKind) -> Result<Option<ApiKey>> {
-        match self.entry(env)?.get_password() {
-            Ok(raw) => Ok(ApiKey::new(raw).ok()),
-            Err(keyring::Error::NoEntry) => Ok(None),
-            Err(e) => Err(map_err(e)),
-        }
+    pub(crate) fn get(&self, slot: impl Into<KeySlot>) -> Result<Option<ApiKey>> {
+        Ok(self
+            .read(&self.entry(&slot.into())?)?
+            .and_then(|raw| ApiKey::new(raw).ok()))
     }
 }
 
@@ -177,6 +276,34 @@ mod tests {
         for wrong in ["", "whk_ab", "whk_abcd", "WHK_ABC", "whk_abd", " whk_abc"] {
             assert!(!token.matches(wrong), "{wrong:?}");
         }
+    }
+
+    #[test]
+    fn generated_tokens_carry_32_random_bytes_and_typed_ones_need_24_characters() {
+        use base64::Engine as _;
+        let a = WebhookToken::generate();
+        let b = WebhookToken::generate();
+        assert_ne!(a, b);
+        let raw = a.expose().strip_prefix("whk_").unwrap();
+        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(raw)
+            .unwrap();
+        assert_eq!(bytes.len(), WebhookToken::GENERATED_BYTES);
+        assert!(
+            WebhookToken::typed(a.expose()).is_ok(),
+            "a generated token may be typed back"
+        );
+        let short = "x".repeat(WebhookToken::MIN_TYPED_LEN - 1);
+        let said = WebhookToken::typed(&short).unwrap_err();
+        assert!(
+            said.contains("23 characters") && said.contains("at least 24"),
+            "{said}"
+        );
+        assert!(WebhookToken::typed("y".repeat(24)).is_ok());
+        assert!(WebhookToken::typed(format!("{} z", "y".repeat(30))).is_err());
+        // The fingerprint names the token without showing it.
+        assert_eq!(a.fingerprint().len(), 8);
+        assert!(!a.expose().contains(&a.fingerprint()));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! [`Desk`]: the one object the shell talks to.
 
-use crate::credentials::Keychain;
+use crate::credentials::{KeySlot, Keychain};
 use crate::environment::{EnvironmentInfo, EnvironmentKind, parse_custom_url};
 use crate::error::{Error, Result};
 use crate::sandbox::EmbeddedSandbox;
@@ -76,6 +76,10 @@ pub struct Desk {
     pub(crate) operator: String,
     sandbox: tokio::sync::Mutex<Option<EmbeddedSandbox>>,
     client: OnceLock<p100::Client>,
+    /// API keys as read from the keychain this session (`None`: no key there), so that the
+    /// keychain is asked once per environment, never by a polling loop. Changed only through
+    /// this desk, which updates it as it writes the keychain.
+    keys: std::sync::Mutex<std::collections::HashMap<KeySlot, Option<ApiKey>>>,
     db_path: PathBuf,
     pub(crate) documents: Arc<crate::documents::Documents>,
     pub(crate) changes: tokio::sync::broadcast::Sender<crate::store::roster::UserRecord>,
@@ -105,6 +109,7 @@ impl Desk {
             operator: crate::operator::os_user(),
             sandbox: tokio::sync::Mutex::new(None),
             client: OnceLock::new(),
+            keys: std::sync::Mutex::default(),
             db_path,
             documents: Arc::default(),
             changes: tokio::sync::broadcast::channel(1024).0,
@@ -119,13 +124,15 @@ impl Desk {
         &self.db_path
     }
 
-    /// Runs blocking store work off the async threads.
+    /// Runs blocking store work off the async threads, as one transaction: whatever `f` writes
+    /// (an operation's outcome, its journal line and the closing of its outbox entry) commits
+    /// together or not at all.
     pub(crate) async fn db<T: Send + 'static>(
         &self,
         f: impl FnOnce(&Store) -> Result<T> + Send + 'static,
     ) -> Result<T> {
         let store = self.store.clone();
-        tokio::task::spawn_blocking(move || f(&store)).await?
+        tokio::task::spawn_blocking(move || store.with_tx(f)).await?
     }
 
     pub(crate) async fn keychain<T: Send + 'static>(
@@ -153,7 +160,7 @@ impl Desk {
             k => k.fixed_url().map(str::to_owned),
         };
         let key_set = if kind.needs_key() {
-            self.keychain(move |k| k.is_set(kind)).await?
+            self.key_is_set(kind).await?
         } else {
             true
         };
@@ -190,20 +197,21 @@ impl Desk {
                 "enter the base URL of the Custom environment".into(),
             ));
         }
-        // The Custom key belongs to the host it was given for: pointing Custom at another origin
-        // forgets it (and the webhook token), so a changed URL can never carry the old key away.
+        // The Custom key belongs to the origin it was stored for (its keychain entry is named
+        // after it), so a new URL finds no key. Moving to another origin also forgets the old
+        // origin's key and the webhook token: nothing of the old host lingers to be sent later.
         let previous = self.db(|s| s.setting(SETTING_CUSTOM_URL)).await?;
-        let moved = match (&custom, previous.as_deref().map(Url::parse)) {
-            (Some(new), Some(Ok(old))) => new.origin() != old.origin(),
-            _ => false,
+        let moved_from = match (&custom, previous.as_deref().map(Url::parse)) {
+            (Some(new), Some(Ok(old))) if new.origin() != old.origin() => Some(old),
+            _ => None,
         };
-        if moved {
-            self.keychain(|k| {
-                k.remove(EnvironmentKind::Custom)?;
-                k.remove_webhook_token(EnvironmentKind::Custom)
-            })
-            .await?;
-            tracing::info!("custom URL moved to another host: its API key was removed");
+        if let Some(old) = moved_from {
+            self.forget_key(KeySlot::custom(&old)).await?;
+            self.forget_key(EnvironmentKind::Custom.into()).await?;
+            self.forget_webhook_token(EnvironmentKind::Custom).await?;
+            tracing::info!(
+                "custom URL moved to another host: its API key and webhook token were removed"
+            );
         }
         self.db(move |s| {
             if let Some(url) = custom {
@@ -216,27 +224,20 @@ impl Desk {
     }
 
     pub async fn credentials(&self) -> Result<Vec<CredentialStatus>> {
-        self.keychain(|k| {
-            EnvironmentKind::ALL
-                .into_iter()
-                .map(|kind| {
-                    Ok(CredentialStatus {
-                        kind,
-                        label: kind.label().to_owned(),
-                        needs_key: kind.needs_key(),
-                        key_set: if kind.needs_key() {
-                            k.is_set(kind)?
-                        } else {
-                            true
-                        },
-                    })
-                })
-                .collect()
-        })
-        .await
+        let mut out = Vec::new();
+        for kind in EnvironmentKind::ALL {
+            out.push(CredentialStatus {
+                kind,
+                label: kind.label().to_owned(),
+                needs_key: kind.needs_key(),
+                key_set: !kind.needs_key() || self.key_is_set(kind).await?,
+            });
+        }
+        Ok(out)
     }
 
-    /// Stores (or replaces) an environment's key in the OS keychain.
+    /// Stores (or replaces) an environment's key in the OS keychain. A Custom key is stored for
+    /// the Custom URL's origin, so the URL must be set first.
     pub async fn set_api_key(&self, kind: EnvironmentKind, raw: String) -> Result<()> {
         if !kind.needs_key() {
             return Err(Error::Invalid(vec![p100::FieldError::new(
@@ -246,11 +247,84 @@ impl Desk {
         }
         let key = ApiKey::new(raw)
             .map_err(|e| Error::Invalid(vec![p100::FieldError::new("apiKey", e.to_string())]))?;
-        self.keychain(move |k| k.set(kind, &key)).await
+        let slot = match self.key_slot(kind).await {
+            Err(Error::InvalidUrl(_)) => {
+                return Err(Error::Invalid(vec![p100::FieldError::new(
+                    "apiKey",
+                    "set the Custom environment's URL first: its key is kept for that host only",
+                )]));
+            }
+            other => other?,
+        };
+        let (s, k) = (slot.clone(), key.clone());
+        self.keychain(move |kc| kc.set(s, &k)).await?;
+        self.cached_keys().insert(slot, Some(key));
+        Ok(())
     }
 
     pub async fn remove_api_key(&self, kind: EnvironmentKind) -> Result<bool> {
-        self.keychain(move |k| k.remove(kind)).await
+        match self.key_slot(kind).await {
+            Ok(slot) => self.forget_key(slot).await,
+            // No Custom URL: no Custom key can be in use; drop any left from older desks.
+            Err(Error::InvalidUrl(_)) => self.forget_key(kind.into()).await,
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Where `kind`'s key lives: the fixed environment's entry, or the Custom URL's origin's.
+    async fn key_slot(&self, kind: EnvironmentKind) -> Result<KeySlot> {
+        if kind != EnvironmentKind::Custom {
+            return Ok(kind.into());
+        }
+        Ok(KeySlot::custom(&self.custom_url().await?))
+    }
+
+    /// The Custom environment's base URL, checked again as it is read.
+    async fn custom_url(&self) -> Result<Url> {
+        let raw = self
+            .db(|s| s.setting(SETTING_CUSTOM_URL))
+            .await?
+            .ok_or_else(|| Error::InvalidUrl("no custom URL is set".into()))?;
+        parse_custom_url(&raw)
+    }
+
+    fn cached_keys(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<KeySlot, Option<ApiKey>>> {
+        self.keys.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The key in `slot`: from this session's cache, else read from the keychain once.
+    async fn key(&self, slot: KeySlot) -> Result<Option<ApiKey>> {
+        if let Some(known) = self.cached_keys().get(&slot) {
+            return Ok(known.clone());
+        }
+        let s = slot.clone();
+        let key = self.keychain(move |k| k.get(s)).await?;
+        self.cached_keys().insert(slot, key.clone());
+        Ok(key)
+    }
+
+    async fn key_is_set(&self, kind: EnvironmentKind) -> Result<bool> {
+        match self.key_slot(kind).await {
+            Ok(slot) => Ok(self.key(slot).await?.is_some()),
+            Err(Error::InvalidUrl(_)) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Removes the key in `slot` from the keychain and from this session's cache.
+    async fn forget_key(&self, slot: KeySlot) -> Result<bool> {
+        let s = slot.clone();
+        let removed = self.keychain(move |k| k.remove(s)).await?;
+        self.cached_keys().insert(slot, None);
+        Ok(removed)
+    }
+
+    /// Secrets this desk has read from the OS keychain so far (tests show it is once per
+    /// environment and session).
+    pub fn keychain_reads(&self) -> u64 {
+        self.keychain.reads()
     }
 
     /// Asks P100 about a user that cannot exist: `P412` proves the key is accepted without
@@ -288,18 +362,15 @@ impl Desk {
             _ => {
                 let url = match kind.fixed_url() {
                     Some(u) => Url::parse(u).map_err(|e| Error::Internal(e.to_string()))?,
-                    None => {
-                        let raw = self
-                            .db(|s| s.setting(SETTING_CUSTOM_URL))
-                            .await?
-                            .ok_or_else(|| Error::InvalidUrl("no custom URL is set".into()))?;
-                        parse_custom_url(&raw)?
-                    }
+                    None => self.custom_url().await?,
                 };
-                let key = self
-                    .keychain(move |k| k.get(kind))
-                    .await?
-                    .ok_or(Error::NoApiKey(kind))?;
+                // The slot is named after this URL's origin: a Custom key stored for another
+                // host is not found here.
+                let slot = match kind {
+                    EnvironmentKind::Custom => KeySlot::custom(&url),
+                    k => k.into(),
+                };
+                let key = self.key(slot).await?.ok_or(Error::NoApiKey(kind))?;
                 (url, key)
             }
         };

@@ -26,6 +26,9 @@ pub enum Error {
     InvalidUrl(String),
     #[error("database error: {0}")]
     Store(#[from] rusqlite::Error),
+    /// The database was written by a newer Partner Desk: this one refuses to run on it.
+    #[error("the database has schema version {found}; this Partner Desk knows up to {known}")]
+    NewerDatabase { found: i64, known: i64 },
     #[error("the embedded sandbox could not start: {0}")]
     Sandbox(String),
     #[error("internal error: {0}")]
@@ -42,9 +45,11 @@ impl Error {
             Error::P100(p100::Error::AccessDenied(_)) => "accessDenied",
             Error::P100(p100::Error::Api { .. }) => "p100",
             Error::P100(p100::Error::RateLimited { .. }) => "rateLimited",
-            Error::P100(p100::Error::Server { .. } | p100::Error::UnexpectedResponse { .. }) => {
-                "server"
-            }
+            Error::P100(
+                p100::Error::Server { .. }
+                | p100::Error::UnexpectedResponse { .. }
+                | p100::Error::AnswerTooLarge { .. },
+            ) => "server",
             Error::P100(
                 p100::Error::Timeout | p100::Error::Connect(_) | p100::Error::Transport(_),
             ) => "network",
@@ -53,7 +58,7 @@ impl Error {
             Error::KeychainUnavailable(_) | Error::Keychain(_) => "keychain",
             Error::InvalidApiKey(_) => "invalid",
             Error::InvalidUrl(_) => "invalid",
-            Error::Store(_) => "store",
+            Error::Store(_) | Error::NewerDatabase { .. } => "store",
             Error::Sandbox(_) => "sandbox",
             Error::Internal(_) => "internal",
         }
@@ -91,6 +96,11 @@ impl Error {
             Error::InvalidApiKey(e) => format!("That API key cannot be used: {e}."),
             Error::InvalidUrl(e) => format!("The custom URL cannot be used: {e}"),
             Error::Store(e) => format!("The local database failed: {e}"),
+            Error::NewerDatabase { found, known } => format!(
+                "This database was written by a newer Partner Desk (schema {found}; this version \
+                 knows up to {known}). Install that version again, or the newest one: running \
+                 an older desk on it could misread or undo its records. Nothing was changed."
+            ),
             Error::Sandbox(e) => format!("The embedded sandbox could not start: {e}"),
             Error::Internal(e) => format!("Something went wrong inside the desk: {e}"),
         }
@@ -168,6 +178,15 @@ fn p100_message(e: &p100::Error) -> String {
         E::UnexpectedResponse { status, .. } => {
             format!("P100 sent an answer the desk does not understand (HTTP {status}).")
         }
+        E::AnswerTooLarge { status, limit } => format!(
+            "P100's answer (HTTP {status}) was larger than {} MB and was not read{}.",
+            limit / (1024 * 1024),
+            if (200..300).contains(status) {
+                ": the outcome is unknown"
+            } else {
+                ""
+            }
+        ),
         E::Timeout => "P100 did not answer in time. The outcome is unknown.".into(),
         E::Connect(_) => "Could not reach P100. Check the network or the environment's URL.".into(),
         E::Transport(_) => {

@@ -1,6 +1,7 @@
-//! How every mutating call to P100 runs: written to the outbox before it is sent, then — in the
-//! same blocking step — the roster and timeline take P100's answer, the journal records who did
-//! what with which outcome, and the outbox entry is closed.
+//! How every mutating call to P100 runs: written to the outbox (durably: the store syncs each
+//! commit) before it is sent, then — in one transaction — the roster and timeline take P100's
+//! answer, the journal records who did what with which outcome, and the outbox entry is closed.
+//! If that transaction fails, nothing of it is kept and the entry stays open to reconcile.
 //!
 //! While the client waits to retry (`p100::retry`), the desk announces it (`RetryEvent`) and the
 //! operator may cancel the wait. When an earlier attempt's outcome was unknown — in this run, or

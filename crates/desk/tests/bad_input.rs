@@ -989,6 +989,49 @@ async fn api_keys_webhook_tokens_and_ports_are_checked_before_the_keychain() {
         "{:?}",
         err.field_errors()
     );
+    // A typed token must be long enough not to be guessed, and one environment's token cannot
+    // be another's (the receiver could not tell which environment a call is for).
+    let short = "t".repeat(23);
+    let row = ("webhookToken", short.clone(), "webhookToken", "at least 24");
+    failures.extend(judge(
+        &row,
+        d.set_webhook_token(EnvironmentKind::Staging, short)
+            .await
+            .map(|_| ()),
+    ));
+    let shared = "shared-token-for-two-environments".to_owned();
+    d.set_webhook_token(EnvironmentKind::Staging, shared.clone())
+        .await
+        .unwrap();
+    let row = (
+        "webhookToken",
+        shared.clone(),
+        "webhookToken",
+        "already the Staging environment's",
+    );
+    failures.extend(judge(
+        &row,
+        d.set_webhook_token(EnvironmentKind::Production, shared)
+            .await
+            .map(|_| ()),
+    ));
+    assert!(!stored(&svc, "webhook-token/production"));
+    let row = (
+        "webhookToken",
+        "x".repeat(30),
+        "webhookToken",
+        "made and kept by the desk",
+    );
+    failures.extend(judge(
+        &row,
+        d.set_webhook_token(EnvironmentKind::Sandbox, row.1.clone())
+            .await
+            .map(|_| ()),
+    ));
+    rows += 3;
+    d.remove_webhook_token(EnvironmentKind::Staging)
+        .await
+        .unwrap();
     report("API key and webhook token", rows, failures);
 
     // A port another program holds: the receiver says so and does not run; any-port brings it

@@ -150,3 +150,223 @@ async fn a_bad_key_is_refused_at_the_field_and_the_sandbox_takes_none() {
         .unwrap_err();
     assert_eq!(err.kind(), "invalid");
 }
+
+/// A stand-in for a host the key must never reach: it records every `x-api-key` it is sent.
+async fn recording_host() -> (String, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use axum::http::HeaderMap;
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let s = seen.clone();
+    let app = axum::Router::new().fallback(move |h: HeaderMap| {
+        let s = s.clone();
+        async move {
+            s.lock().unwrap().extend(
+                h.get("x-api-key")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned),
+            );
+            "{}"
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, seen)
+}
+
+#[tokio::test]
+async fn a_custom_key_stays_with_the_host_it_was_stored_for() {
+    let (_, sb) = spawn(SandboxConfig::local("host-bound-key")).await.unwrap();
+    let (evil, seen) = recording_host().await;
+    let dir = tempfile::tempdir().unwrap();
+    let svc = service();
+    let mut cfg = DeskConfig::new(dir.path());
+    cfg.keychain_service = svc.clone();
+    let d = Desk::open(cfg).await.unwrap();
+    require_keychain(&Keychain::new(&svc));
+
+    // A key cannot be stored for Custom before its URL: it would belong to no host.
+    let err = d
+        .set_api_key(EnvironmentKind::Custom, "host-bound-key".into())
+        .await
+        .unwrap_err();
+    assert_eq!(err.field_errors()[0].field, "apiKey", "{err:?}");
+
+    // The sequence a hostile page could run: the operator's key is set for the real host; the
+    // page points Custom elsewhere and tests the key.
+    d.select_environment(EnvironmentKind::Custom, Some(sb.base_url()))
+        .await
+        .unwrap();
+    d.set_api_key(EnvironmentKind::Custom, "host-bound-key".into())
+        .await
+        .unwrap();
+    assert!(d.test_api_key(EnvironmentKind::Custom).await.unwrap().ok);
+    let info = d
+        .select_environment(EnvironmentKind::Custom, Some(evil.clone()))
+        .await
+        .unwrap();
+    assert!(!info.key_set, "the new host has no key");
+    assert!(matches!(
+        d.test_api_key(EnvironmentKind::Custom).await,
+        Err(Error::NoApiKey(EnvironmentKind::Custom))
+    ));
+    assert!(d.create_user(form()).await.is_err());
+    // Changing the remembered URL while another environment is selected is the same move.
+    d.select_environment(EnvironmentKind::Custom, Some(sb.base_url()))
+        .await
+        .unwrap();
+    assert!(
+        !d.environment().await.unwrap().key_set,
+        "moving away forgot the key: coming back does not bring it back"
+    );
+    d.set_api_key(EnvironmentKind::Custom, "host-bound-key".into())
+        .await
+        .unwrap();
+    d.select_environment(EnvironmentKind::Staging, Some(evil.clone()))
+        .await
+        .unwrap();
+    d.select_environment(EnvironmentKind::Custom, None)
+        .await
+        .unwrap();
+    assert!(matches!(
+        d.test_api_key(EnvironmentKind::Custom).await,
+        Err(Error::NoApiKey(EnvironmentKind::Custom))
+    ));
+
+    // A Custom key left by a desk from before keys were bound (one entry for any host) is never
+    // sent anywhere.
+    Keychain::new(&svc)
+        .set(
+            EnvironmentKind::Custom,
+            &ApiKey::new("legacy-unbound-key").unwrap(),
+        )
+        .unwrap();
+    drop(d);
+    let dir2 = tempfile::tempdir().unwrap();
+    let mut cfg = DeskConfig::new(dir2.path());
+    cfg.keychain_service = svc.clone();
+    let d = Desk::open(cfg).await.unwrap();
+    d.select_environment(EnvironmentKind::Custom, Some(evil.clone()))
+        .await
+        .unwrap();
+    assert!(matches!(
+        d.test_api_key(EnvironmentKind::Custom).await,
+        Err(Error::NoApiKey(EnvironmentKind::Custom))
+    ));
+
+    assert!(
+        seen.lock().unwrap().is_empty(),
+        "the other host never received a key: {:?}",
+        seen.lock().unwrap()
+    );
+    // Nothing of the real host's key is left in the keychain either.
+    let origin = sb.base_url();
+    let out = std::process::Command::new("secret-tool")
+        .args([
+            "lookup",
+            "service",
+            &svc,
+            "username",
+            &format!("api-key/custom@{origin}"),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.stdout.is_empty(), "the moved-away key was removed");
+    Keychain::new(&svc).remove(EnvironmentKind::Custom).unwrap();
+}
+
+#[tokio::test]
+async fn keys_are_read_from_the_keychain_once_a_session_not_by_polling() {
+    use desk::users::VerificationForm;
+    use p100::models::{DocumentType, KycFileSide};
+    // A standalone sandbox reached as Custom, so every call needs the key from the keychain;
+    // no webhooks reach the desk, so polling alone follows the review.
+    let mut sb_cfg = SandboxConfig::local("polled-key");
+    sb_cfg.review_delay = std::time::Duration::from_millis(3000);
+    let (_, sb) = spawn(sb_cfg).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let svc = service();
+    let mut cfg = DeskConfig::new(dir.path());
+    cfg.keychain_service = svc.clone();
+    let d = std::sync::Arc::new(Desk::open(cfg).await.unwrap());
+    require_keychain(&Keychain::new(&svc));
+    d.select_environment(EnvironmentKind::Custom, Some(sb.base_url()))
+        .await
+        .unwrap();
+    d.set_api_key(EnvironmentKind::Custom, "polled-key".into())
+        .await
+        .unwrap();
+
+    let user = d.create_user(form()).await.unwrap();
+    let ext = user.external_user_id;
+    let files = tempfile::tempdir().unwrap();
+    let jpeg = files.path().join("id.jpg");
+    std::fs::write(
+        &jpeg,
+        [
+            0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0, 1,
+        ],
+    )
+    .unwrap();
+    let t = d
+        .admit_files(vec![jpeg.clone(), jpeg])
+        .await
+        .unwrap()
+        .accepted;
+    d.add_kyc_files(
+        &ext,
+        DocumentType::Passport,
+        vec![
+            (KycFileSide::Front, t[0].id.clone()),
+            (KycFileSide::Selfie, t[1].id.clone()),
+        ],
+        None,
+    )
+    .await
+    .unwrap();
+    d.add_verification(
+        &ext,
+        VerificationForm {
+            document_type: DocumentType::Passport,
+            document_number: "AB123456".into(),
+            issuing_country: "DE".into(),
+            issue_date: None,
+            expiry_date: "2034-05-06".into(),
+        },
+    )
+    .await
+    .unwrap();
+    let reads_before_sync = d.keychain_reads();
+    d.start_sync().await.unwrap();
+    let after_start = d.keychain_reads();
+    // The review ends after 3 s; polls at about 0.5, 2.5 and 6.5 s, the last finding it, and
+    // the activation confirmed by Get User Balances: several calls, each with the key.
+    tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        loop {
+            let u = d.users().await.unwrap();
+            if u[0].status == "ACTIVE" {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+    })
+    .await
+    .expect("polling activated the user");
+    let polls = d
+        .timeline(&ext)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|e| e.source == "poll")
+        .count();
+    assert!(polls >= 1, "the poll found the decision");
+    assert_eq!(
+        d.keychain_reads(),
+        after_start,
+        "no keychain read while polling (before sync: {reads_before_sync}, after its start: {after_start})"
+    );
+    // Only the webhook tokens were read when sync started (one per environment).
+    assert_eq!(
+        after_start - reads_before_sync,
+        EnvironmentKind::ALL.len() as u64
+    );
+}

@@ -298,3 +298,48 @@ async fn the_receiver_checks_the_token_and_the_body() {
     assert_eq!(bearer.status(), 202);
     assert!(d.users().await.unwrap().is_empty(), "nothing was stored");
 }
+
+#[tokio::test]
+async fn a_generated_token_is_accepted_once_stored_and_only_for_its_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = started(dir.path(), &service()).await;
+    let (status, token) = d
+        .generate_webhook_token(desk::EnvironmentKind::Staging)
+        .await
+        .unwrap();
+    assert!(
+        status
+            .token_set_for
+            .contains(&desk::EnvironmentKind::Staging)
+    );
+    let raw = token.reveal_to_operator().to_owned();
+    assert!(raw.starts_with("whk_") && raw.len() >= 4 + 43, "{raw}");
+    let url = status.receiver_url.unwrap();
+    let send = |auth: String| {
+        reqwest::Client::new()
+            .post(format!("{url}/webhook/user/status"))
+            .header("authorization", auth)
+            .json(&serde_json::json!({"externalUserId": "nobody-here", "status": "ACTIVE"}))
+            .send()
+    };
+    assert_eq!(send(raw.clone()).await.unwrap().status(), 202);
+    // Typed back for another environment, it is refused; generating again replaces it.
+    let err = d
+        .set_webhook_token(desk::EnvironmentKind::Production, raw.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(err.field_errors()[0].field, "webhookToken");
+    let (_, again) = d
+        .generate_webhook_token(desk::EnvironmentKind::Staging)
+        .await
+        .unwrap();
+    assert_ne!(again.reveal_to_operator(), raw);
+    assert_eq!(
+        send(raw).await.unwrap().status(),
+        401,
+        "the old token is gone"
+    );
+    d.remove_webhook_token(desk::EnvironmentKind::Staging)
+        .await
+        .unwrap();
+}

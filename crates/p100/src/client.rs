@@ -22,6 +22,10 @@ use url::Url;
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Time limit of an upload: three 5 MB files on a slow office uplink.
 pub const UPLOAD_TIMEOUT: Duration = Duration::from_secs(600);
+/// The largest answer read from P100. The biggest documented one (a page of 100 transactions,
+/// a user's balances) is a few tens of KB; anything near this is not P100 talking, and is not
+/// held in memory or given to the JSON decoder.
+pub const MAX_ANSWER_BYTES: usize = 10 * 1024 * 1024;
 
 /// A client bound to one base URL and one key. Cloning is cheap and shares the connection pool.
 #[derive(Clone)]
@@ -317,7 +321,7 @@ impl Client {
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let bytes = resp.bytes().await?;
+        let bytes = read_capped(resp, status).await?;
         tracing::debug!(
             route = route.name,
             status,
@@ -333,4 +337,27 @@ impl Client {
         Url::parse(&format!("{base}{}", route.path(params)))
             .map_err(|e| Error::Transport(format!("bad URL for {}: {e}", route.name)))
     }
+}
+
+/// Reads an answer's body, refusing one larger than [`MAX_ANSWER_BYTES`] — from its
+/// `Content-Length` before reading anything, else as soon as the bytes read pass the limit.
+async fn read_capped(mut resp: reqwest::Response, status: u16) -> Result<Vec<u8>> {
+    let too_large = || Error::AnswerTooLarge {
+        status,
+        limit: MAX_ANSWER_BYTES,
+    };
+    if resp
+        .content_length()
+        .is_some_and(|n| n > MAX_ANSWER_BYTES as u64)
+    {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await? {
+        if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }

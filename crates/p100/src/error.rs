@@ -78,6 +78,9 @@ pub enum Error {
     /// A response that is not what the API promises.
     #[error("unexpected response HTTP {status}: {detail}")]
     UnexpectedResponse { status: u16, detail: String },
+    /// An answer larger than the client reads ([`crate::client::MAX_ANSWER_BYTES`]).
+    #[error("the answer (HTTP {status}) is larger than {limit} bytes and was not read")]
+    AnswerTooLarge { status: u16, limit: usize },
     #[error("the request timed out")]
     Timeout,
     #[error("could not connect: {0}")]
@@ -115,7 +118,8 @@ impl Error {
             Error::Validation { .. } => Some(400),
             Error::Api { status, .. }
             | Error::Server { status }
-            | Error::UnexpectedResponse { status, .. } => Some(*status),
+            | Error::UnexpectedResponse { status, .. }
+            | Error::AnswerTooLarge { status, .. } => Some(*status),
             Error::RateLimited { .. } => Some(429),
             _ => None,
         }
@@ -129,6 +133,8 @@ impl Error {
             // "Unknown exception": P100 may have failed after acting.
             Error::Api { code, .. } => code == "P500",
             Error::Cancelled { outcome_unknown } => *outcome_unknown,
+            // A success whose answer was not read: the call acted, what it said is unknown.
+            Error::AnswerTooLarge { status, .. } => (200..300).contains(status),
             _ => false,
         }
     }

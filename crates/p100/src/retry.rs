@@ -67,6 +67,8 @@ impl RetryPolicy {
             }
             Error::Api { code, .. } if code == "P501" => false,
             Error::Connect(_) => false,
+            // The same oversized answer would come again.
+            Error::AnswerTooLarge { .. } => return None,
             e if e.outcome_unknown() => true,
             _ => return None,
         };

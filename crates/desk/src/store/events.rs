@@ -38,24 +38,24 @@ impl Store {
         detail: &Value,
     ) -> Result<i64> {
         let conn = self.conn();
-        let tx = conn.unchecked_transaction()?;
-        tx.execute(
-            "INSERT INTO events (environment, external_user_id, at, kind, source, detail_json, actor)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                env.as_str(),
-                external_user_id,
-                now(),
-                kind,
-                source,
-                detail.to_string(),
-                (source == "operator").then_some(self.actor()),
-            ],
-        )?;
-        let id = tx.last_insert_rowid();
-        derive_stage(&tx, env.as_str(), external_user_id)?;
-        tx.commit()?;
-        Ok(id)
+        super::atomic(&conn, || {
+            conn.execute(
+                "INSERT INTO events (environment, external_user_id, at, kind, source, detail_json, actor)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    env.as_str(),
+                    external_user_id,
+                    now(),
+                    kind,
+                    source,
+                    detail.to_string(),
+                    (source == "operator").then_some(self.actor()),
+                ],
+            )?;
+            let id = conn.last_insert_rowid();
+            derive_stage(&conn, env.as_str(), external_user_id)?;
+            Ok(id)
+        })
     }
 
     /// A user's timeline, oldest first.

@@ -10,13 +10,15 @@ pub mod outbox;
 pub mod roster;
 pub mod settings;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
+use parking_lot::{ReentrantMutex, ReentrantMutexGuard};
 use rusqlite::Connection;
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard};
 
 pub struct Store {
-    conn: Mutex<Connection>,
+    /// Re-entrant so that [`Store::with_tx`] can hold the connection for a whole unit of work
+    /// while the methods it calls take it again on the same thread; other threads wait.
+    conn: ReentrantMutex<Connection>,
     /// The OS user at the desk, recorded with the events this desk causes.
     operator: String,
 }
@@ -25,22 +27,41 @@ impl Store {
     /// Opens (creating if needed) and migrates the database at `path`.
     pub fn open(path: &Path) -> Result<Self> {
         let mut conn = Connection::open(path)?;
-        // WAL: readers never wait for the writer; NORMAL sync is durable at each checkpoint and
-        // loses nothing on an application crash, only possibly the last commits on power loss.
+        // A database written by a newer desk may mean things this one would misread or undo:
+        // refuse it before touching anything (a migration, a pragma that writes).
+        let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if found > SCHEMA_VERSION {
+            return Err(Error::NewerDatabase {
+                found,
+                known: SCHEMA_VERSION,
+            });
+        }
+        // WAL: readers never wait for the writer. FULL: every commit is on disk (the WAL is
+        // fsynced) before it returns, so an outbox entry written before a request leaves
+        // survives a power cut, not only a crash of the app. The desk commits a few times per
+        // operator action, so the fsyncs cost nothing anyone would notice.
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations::run(&mut conn)?;
         events::backfill(&conn)?;
         Ok(Self {
-            conn: Mutex::new(conn),
+            conn: ReentrantMutex::new(conn),
             operator: crate::operator::os_user(),
         })
     }
 
-    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
-        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    pub(crate) fn conn(&self) -> ReentrantMutexGuard<'_, Connection> {
+        self.conn.lock()
+    }
+
+    /// Runs `f` as one transaction: everything it writes through this store commits together,
+    /// or nothing does (an error rolls it back). Nests: inside another `with_tx`, it is a
+    /// savepoint of the outer one. Holds the connection, so no other thread's writes interleave.
+    pub fn with_tx<T>(&self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
+        let conn = self.conn();
+        atomic(&conn, || f(self))
     }
 
     pub(crate) fn actor(&self) -> &str {
@@ -51,6 +72,26 @@ impl Store {
         Ok(self
             .conn()
             .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+}
+
+/// Runs `f` inside a savepoint of `conn`: released when `f` succeeds, rolled back when it fails.
+/// A savepoint outside a transaction starts one, so this is also a plain transaction.
+pub(crate) fn atomic<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    conn.execute_batch("SAVEPOINT atomic")?;
+    match f() {
+        Ok(v) => {
+            conn.execute_batch("RELEASE atomic")?;
+            Ok(v)
+        }
+        Err(e) => {
+            // ROLLBACK TO keeps the savepoint open; RELEASE then ends it (and the transaction,
+            // when it was the outermost).
+            if let Err(undo) = conn.execute_batch("ROLLBACK TO atomic; RELEASE atomic") {
+                tracing::error!(error = %undo, "a failed unit of work could not be rolled back");
+            }
+            Err(e)
+        }
     }
 }
 

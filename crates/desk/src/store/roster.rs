@@ -182,7 +182,18 @@ impl Store {
         change: &RosterChange,
     ) -> Result<UserRecord> {
         let conn = self.conn();
-        let tx = conn.unchecked_transaction()?;
+        super::atomic(&conn, || {
+            self.apply_change(&conn, env, external_user_id, change)
+        })
+    }
+
+    fn apply_change(
+        &self,
+        tx: &rusqlite::Connection,
+        env: EnvironmentKind,
+        external_user_id: &str,
+        change: &RosterChange,
+    ) -> Result<UserRecord> {
         let at = now();
         let set = |col: &str, value: &dyn rusqlite::ToSql| -> rusqlite::Result<usize> {
             tx.execute(
@@ -235,7 +246,6 @@ impl Store {
             params![env.as_str(), external_user_id],
             from_row,
         )?;
-        tx.commit()?;
         Ok(record)
     }
 

@@ -40,6 +40,8 @@ pub struct SyncStatus {
 
 #[derive(Default)]
 pub(crate) struct SyncState {
+    /// The webhook tokens, once read from the keychain this session.
+    tokens: Option<Vec<(EnvironmentKind, WebhookToken)>>,
     receiver: Option<Receiver>,
     receiver_error: Option<String>,
     pub(crate) polling: u32,
@@ -67,13 +69,13 @@ impl Desk {
         Ok(())
     }
 
-    /// (Re)starts the receiver on the configured port with the tokens in the keychain, and
-    /// points the embedded sandbox's webhooks at it.
+    /// (Re)starts the receiver on the configured port with the environments' webhook tokens,
+    /// and points the embedded sandbox's webhooks at it.
     pub async fn restart_receiver(&self) {
         let mut sync = self.sync.lock().await;
         sync.receiver = None;
         sync.receiver_error = None;
-        let tokens = match self.webhook_tokens().await {
+        let tokens = match self.webhook_tokens(&mut sync).await {
             Ok(t) => t,
             Err(e) => {
                 sync.receiver_error = Some(format!(
@@ -106,28 +108,53 @@ impl Desk {
         self.point_sandbox_webhooks().await;
     }
 
-    /// The tokens of every environment that has one; the embedded sandbox gets one made for it
-    /// the first time, kept in the keychain like the others.
-    async fn webhook_tokens(&self) -> Result<Vec<(EnvironmentKind, WebhookToken)>> {
-        self.keychain(|k| {
-            let mut out = Vec::new();
-            for env in EnvironmentKind::ALL {
-                let token = match k.webhook_token(env)? {
-                    Some(t) => Some(t),
-                    None if env == EnvironmentKind::Sandbox => {
-                        let t = WebhookToken::generate();
-                        k.set_webhook_token(env, &t)?;
-                        Some(t)
-                    }
-                    None => None,
-                };
-                if let Some(t) = token {
-                    out.push((env, t));
-                }
+    /// The tokens of every environment that has one, read from the keychain once a session
+    /// (then kept in `sync`, and changed only through this desk). The embedded sandbox gets one
+    /// made for it the first time, kept in the keychain like the others. A token that two
+    /// environments hold is accepted for neither: it could not tell which one a call is for.
+    async fn webhook_tokens(
+        &self,
+        sync: &mut SyncState,
+    ) -> Result<Vec<(EnvironmentKind, WebhookToken)>> {
+        let tokens = match &sync.tokens {
+            Some(t) => t.clone(),
+            None => {
+                let read = self
+                    .keychain(|k| {
+                        let mut out = Vec::new();
+                        for env in EnvironmentKind::ALL {
+                            let token = match k.webhook_token(env)? {
+                                Some(t) => Some(t),
+                                None if env == EnvironmentKind::Sandbox => {
+                                    let t = WebhookToken::generate();
+                                    k.set_webhook_token(env, &t)?;
+                                    Some(t)
+                                }
+                                None => None,
+                            };
+                            if let Some(t) = token {
+                                out.push((env, t));
+                            }
+                        }
+                        Ok(out)
+                    })
+                    .await?;
+                sync.tokens = Some(read.clone());
+                read
             }
-            Ok(out)
-        })
-        .await
+        };
+        let shared: Vec<EnvironmentKind> = tokens
+            .iter()
+            .filter(|(env, t)| tokens.iter().any(|(e, u)| e != env && u == t))
+            .map(|(env, _)| *env)
+            .collect();
+        if !shared.is_empty() {
+            tracing::warn!(environments = ?shared, "one webhook token is set for several environments: it is accepted for none");
+        }
+        Ok(tokens
+            .into_iter()
+            .filter(|(env, _)| !shared.contains(env))
+            .collect())
     }
 
     /// Tells the embedded sandbox (if it runs) where to deliver and with which token.
@@ -165,25 +192,88 @@ impl Desk {
         })
     }
 
-    /// Stores an environment's webhook token and reloads the receiver's tokens.
+    /// Stores a webhook token the operator typed (at least 24 characters, used by no other
+    /// environment) and reloads the receiver's tokens.
     pub async fn set_webhook_token(&self, env: EnvironmentKind, raw: String) -> Result<SyncStatus> {
-        let token = WebhookToken::new(raw).map_err(|e| {
-            crate::Error::Invalid(vec![p100::FieldError::new(
-                "webhookToken",
-                WebhookToken::refusal(&e),
-            )])
+        let token = WebhookToken::typed(raw).map_err(|message| {
+            crate::Error::Invalid(vec![p100::FieldError::new("webhookToken", message)])
         })?;
-        self.keychain(move |k| k.set_webhook_token(env, &token))
-            .await?;
-        self.restart_receiver().await;
+        self.store_webhook_token(env, token).await
+    }
+
+    /// Makes a new random token for `env`, stores it and reloads the receiver. The token is
+    /// returned for the shell to copy to the clipboard, once; it is never shown again.
+    pub async fn generate_webhook_token(
+        &self,
+        env: EnvironmentKind,
+    ) -> Result<(SyncStatus, WebhookToken)> {
+        let token = WebhookToken::generate();
+        let status = self.store_webhook_token(env, token.clone()).await?;
+        Ok((status, token))
+    }
+
+    async fn store_webhook_token(
+        &self,
+        env: EnvironmentKind,
+        token: WebhookToken,
+    ) -> Result<SyncStatus> {
+        if env == EnvironmentKind::Sandbox {
+            return Err(crate::Error::Invalid(vec![p100::FieldError::new(
+                "webhookToken",
+                "the embedded sandbox's token is made and kept by the desk",
+            )]));
+        }
+        {
+            let mut sync = self.sync.lock().await;
+            let known = self.webhook_tokens(&mut sync).await?;
+            if let Some((other, _)) = known.iter().find(|(e, t)| *e != env && *t == token) {
+                return Err(crate::Error::Invalid(vec![p100::FieldError::new(
+                    "webhookToken",
+                    format!(
+                        "this token is already the {} environment's; each environment needs its own",
+                        other.label()
+                    ),
+                )]));
+            }
+            let t = token.clone();
+            self.keychain(move |k| k.set_webhook_token(env, &t)).await?;
+            if let Some(tokens) = sync.tokens.as_mut() {
+                tokens.retain(|(e, _)| *e != env);
+                tokens.push((env, token));
+            }
+        }
+        self.reload_receiver_tokens().await;
         self.sync_status().await
     }
 
     pub async fn remove_webhook_token(&self, env: EnvironmentKind) -> Result<SyncStatus> {
+        self.forget_webhook_token(env).await?;
+        self.reload_receiver_tokens().await;
+        self.sync_status().await
+    }
+
+    /// Gives a running receiver the current tokens without restarting it (its address, which
+    /// P100 or a tunnel may be pointed at, stays); starts it when it is not running.
+    async fn reload_receiver_tokens(&self) {
+        let mut sync = self.sync.lock().await;
+        let Some(shared) = sync.receiver.as_ref().map(|r| r.shared.clone()) else {
+            drop(sync);
+            return self.restart_receiver().await;
+        };
+        match self.webhook_tokens(&mut sync).await {
+            Ok(tokens) => *shared.tokens.write().unwrap_or_else(|e| e.into_inner()) = tokens,
+            Err(e) => tracing::warn!(error = %e, "the receiver keeps its tokens"),
+        }
+    }
+
+    /// Removes an environment's token from the keychain and from the tokens this session holds.
+    pub(crate) async fn forget_webhook_token(&self, env: EnvironmentKind) -> Result<()> {
         self.keychain(move |k| k.remove_webhook_token(env).map(|_| ()))
             .await?;
-        self.restart_receiver().await;
-        self.sync_status().await
+        if let Some(tokens) = self.sync.lock().await.tokens.as_mut() {
+            tokens.retain(|(e, _)| *e != env);
+        }
+        Ok(())
     }
 
     /// The port the receiver listens on (0: any free port, fine for the embedded sandbox; a
