@@ -84,6 +84,9 @@ pub struct Desk {
     pub(crate) documents: Arc<crate::documents::Documents>,
     pub(crate) changes: tokio::sync::broadcast::Sender<crate::store::roster::UserRecord>,
     pub(crate) sync: tokio::sync::Mutex<crate::sync::SyncState>,
+    /// Where webhooks go to be confirmed with P100, once sync has started.
+    pub(crate) claims:
+        std::sync::Mutex<Option<tokio::sync::mpsc::Sender<crate::store::claims::PendingClaim>>>,
     pub(crate) retries: tokio::sync::broadcast::Sender<crate::operation::RetryEvent>,
     /// Running operations' cancel switches, by outbox id.
     pub(crate) cancels:
@@ -114,6 +117,7 @@ impl Desk {
             documents: Arc::default(),
             changes: tokio::sync::broadcast::channel(1024).0,
             sync: tokio::sync::Mutex::default(),
+            claims: std::sync::Mutex::default(),
             retries: tokio::sync::broadcast::channel(256).0,
             cancels: std::sync::Mutex::default(),
             retry_policy: config.retry_policy,

@@ -492,22 +492,13 @@ impl Desk {
     }
 
     pub async fn balances(&self, ext: &str) -> Result<UserBalances> {
-        let (env, user) = self.known_user(ext).await?;
+        let (env, _) = self.known_user(ext).await?;
         let balances = self.client_for(env).await?.get_user_balances(ext).await?;
         // Balances exist only once P100 activated the user: the roster learns it here too.
-        if !balances.fiat_balances.is_empty()
-            && user.status == UserStatus::WaitingForActivation.as_str()
-        {
+        if !balances.fiat_balances.is_empty() || !balances.crypto_balances.is_empty() {
             let target = ext.to_owned();
-            self.db(move |s| {
-                s.add_event(env, &target, "activated", "poll", &serde_json::json!({}))?;
-                s.apply_to_user(
-                    env,
-                    &target,
-                    &RosterChange::Status(UserStatus::Active.as_str().into()),
-                )
-            })
-            .await?;
+            self.db(move |s| s.record_activation(env, &target, "poll"))
+                .await?;
         }
         Ok(balances)
     }

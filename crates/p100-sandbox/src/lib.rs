@@ -90,16 +90,11 @@ pub async fn spawn(config: SandboxConfig) -> std::io::Result<(SocketAddr, Sandbo
     state.resume_reviews();
     let app = router(state.clone());
     let (tx, rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let served = axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await;
-        if let Err(e) = served {
-            tracing::error!(error = %e, "sandbox server stopped");
-        }
-    });
+    // Connection limit and time limits: a client that sends half a request, or floods, cannot
+    // hold the sandbox (the key is checked in a middleware, before any body byte is read).
+    let task = tokio::spawn(serve::serve(listener, app, serve::Limits::API, async {
+        let _ = rx.await;
+    }));
     Ok((
         addr,
         SandboxHandle {

@@ -111,6 +111,7 @@ impl User {
             verification_status: k.verification_status,
             attempt_status: Some(k.attempt_status),
             rejection_reason: k.rejection_reason.clone(),
+            poa_status: self.poa.as_ref().and_then(|p| p.status),
         })
     }
 

@@ -15,9 +15,9 @@ use crate::persist::Persist;
 use crate::webhooks::{WebhookEvent, Webhooks};
 use p100::models::{
     AttemptStatus, CreateKycVerificationRequest, CreateKycVerificationResponse, CreateUserRequest,
-    DocumentType, KycFileSide, KycFilesResponse, KycStatus, PoaStatus, PoaUploadResponse,
-    TransactionPage, TransactionQuery, UserAccount, UserBalances, UserProfile, UserStatus,
-    UserVerificationRequest, VerificationStatus,
+    DocumentType, KycFileSide, KycFileStatus, KycFilesResponse, KycStatus, PoaStatus,
+    PoaUploadResponse, TransactionPage, TransactionQuery, UserAccount, UserBalances, UserProfile,
+    UserStatus, UserVerificationRequest, VerificationStatus,
 };
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -380,7 +380,7 @@ impl Sandbox {
                 if upload.file_name.to_ascii_lowercase().contains("error") {
                     fx.webhooks.push(WebhookEvent::KycFile {
                         external_user_id: u.external_user_id.clone(),
-                        status: "ERROR".into(),
+                        status: KycFileStatus::Error,
                     });
                 } else {
                     set.insert(*side, upload.file_name.clone());
@@ -390,7 +390,7 @@ impl Sandbox {
             if added {
                 fx.webhooks.push(WebhookEvent::KycFile {
                     external_user_id: u.external_user_id.clone(),
-                    status: "ADDED".into(),
+                    status: KycFileStatus::Added,
                 });
             }
             u.kyc = Some(Kyc {
@@ -762,7 +762,7 @@ fn cancel_poa_review(u: &mut User) {
 fn user_status(u: &User) -> WebhookEvent {
     WebhookEvent::UserStatus {
         external_user_id: u.external_user_id.clone(),
-        status: u.status.as_str().to_owned(),
+        status: u.status,
     }
 }
 
@@ -770,25 +770,20 @@ fn kyc_event(u: &User) -> WebhookEvent {
     let k = u.kyc.as_ref();
     WebhookEvent::KycVerification {
         external_user_id: u.external_user_id.clone(),
-        verification_status: k
-            .map_or("NOT_VERIFIED", |k| k.verification_status.as_str())
-            .to_owned(),
-        attempt_status: k
-            .map_or("PENDING", |k| k.attempt_status.as_str())
-            .to_owned(),
+        verification_status: k.map_or(VerificationStatus::NotVerified, |k| k.verification_status),
+        attempt_status: Some(k.map_or(AttemptStatus::Pending, |k| k.attempt_status)),
         rejection_reason: k.and_then(|k| k.rejection_reason.clone()),
     }
 }
 
 fn poa_event(u: &User) -> WebhookEvent {
-    let status = u
-        .poa
-        .as_ref()
-        .and_then(|p| p.status)
-        .map_or("WAITING", PoaStatus::as_str);
     WebhookEvent::PoaStatus {
         external_user_id: u.external_user_id.clone(),
-        status: status.to_owned(),
+        status: u
+            .poa
+            .as_ref()
+            .and_then(|p| p.status)
+            .unwrap_or(PoaStatus::Waiting),
     }
 }
 

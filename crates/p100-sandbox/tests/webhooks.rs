@@ -5,6 +5,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
+use p100::models::{AttemptStatus, KycFileStatus, PoaStatus, UserStatus, VerificationStatus};
 use p100_sandbox::webhooks::{Delivery, WebhookConfig, WebhookEvent, Webhooks};
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
@@ -113,10 +114,20 @@ fn config(base_url: &str) -> WebhookConfig {
     .scaled(0.005)
 }
 
-fn user_status(user: &str, status: &str) -> WebhookEvent {
+fn user_status(user: &str, status: UserStatus) -> WebhookEvent {
     WebhookEvent::UserStatus {
         external_user_id: user.to_owned(),
-        status: status.to_owned(),
+        status,
+    }
+}
+
+/// A KYC event whose rejection reason carries `tag`, to tell deliveries of one user apart.
+fn tagged(user: &str, tag: &str) -> WebhookEvent {
+    WebhookEvent::KycVerification {
+        external_user_id: user.to_owned(),
+        verification_status: VerificationStatus::NotVerified,
+        attempt_status: Some(AttemptStatus::RejectedByProvider),
+        rejection_reason: Some(tag.to_owned()),
     }
 }
 
@@ -154,7 +165,7 @@ async fn delivers_each_kind_to_its_path_with_the_bare_token() {
     let hooks = hooks(&url);
     let events = [
         (
-            user_status("u-1", "ACTIVE"),
+            user_status("u-1", UserStatus::Active),
             "/webhook/user/status",
             "userStatus",
             json!({"externalUserId": "u-1", "status": "ACTIVE"}),
@@ -162,7 +173,7 @@ async fn delivers_each_kind_to_its_path_with_the_bare_token() {
         (
             WebhookEvent::PoaStatus {
                 external_user_id: "u-2".into(),
-                status: "APPROVED".into(),
+                status: PoaStatus::Approved,
             },
             "/webhook/poa-verification/status",
             "poaVerificationStatus",
@@ -171,7 +182,7 @@ async fn delivers_each_kind_to_its_path_with_the_bare_token() {
         (
             WebhookEvent::KycFile {
                 external_user_id: "u-3".into(),
-                status: "ADDED".into(),
+                status: KycFileStatus::Added,
             },
             "/webhook/kyc-file/status",
             "kycFileAdded",
@@ -180,16 +191,16 @@ async fn delivers_each_kind_to_its_path_with_the_bare_token() {
         (
             WebhookEvent::KycVerification {
                 external_user_id: "u-4".into(),
-                verification_status: "REJECTED".into(),
-                attempt_status: "FINAL".into(),
+                verification_status: VerificationStatus::NotVerified,
+                attempt_status: Some(AttemptStatus::RejectedByProvider),
                 rejection_reason: None,
             },
             "/webhook/kyc-verification/status",
             "kycVerificationStatus",
             json!({
                 "externalUserId": "u-4",
-                "verificationStatus": "REJECTED",
-                "attemptStatus": "FINAL",
+                "verificationStatus": "NOT_VERIFIED",
+                "attemptStatus": "REJECTED_BY_PROVIDER",
                 "rejectionReason": null,
             }),
         ),
@@ -236,7 +247,7 @@ async fn no_token_means_no_authorization_header_and_a_trailing_slash_is_fine() {
         token: None,
         ..config(&format!("{url}/"))
     });
-    let id = hooks.emit(user_status("u-1", "ACTIVE")).unwrap();
+    let id = hooks.emit(user_status("u-1", UserStatus::Active)).unwrap();
     assert!(hooks.settle(SETTLE).await);
     let seen = receiver.seen();
     assert_eq!(seen.len(), 1);
@@ -256,7 +267,7 @@ async fn retries_after_the_scheduled_delays_until_delivered() {
     })
     .await;
     let hooks = hooks(&url);
-    let id = hooks.emit(user_status("u-1", "ACTIVE")).unwrap();
+    let id = hooks.emit(user_status("u-1", UserStatus::Active)).unwrap();
     assert_eq!(delivery(&hooks, id).state, "pending");
     assert!(hooks.settle(SETTLE).await);
 
@@ -273,7 +284,9 @@ async fn retries_after_the_scheduled_delays_until_delivered() {
 async fn gives_up_after_five_attempts() {
     let (receiver, url) = receiver(|_, _| Reply::Status(StatusCode::INTERNAL_SERVER_ERROR)).await;
     let hooks = hooks(&url);
-    let id = hooks.emit(user_status("u-1", "BLOCKED")).unwrap();
+    let id = hooks
+        .emit(user_status("u-1", UserStatus::Suspended))
+        .unwrap();
     assert!(hooks.settle(SETTLE).await);
 
     let d = delivery(&hooks, id);
@@ -306,7 +319,7 @@ async fn a_timeout_is_a_failed_attempt() {
         timeout,
         ..config(&url)
     });
-    let id = hooks.emit(user_status("u-1", "ACTIVE")).unwrap();
+    let id = hooks.emit(user_status("u-1", UserStatus::Active)).unwrap();
     assert!(hooks.settle(SETTLE).await);
 
     let d = delivery(&hooks, id);
@@ -333,7 +346,7 @@ async fn a_refused_connection_is_a_failed_attempt() {
     let addr = listener.local_addr().unwrap();
     drop(listener);
     let hooks = hooks(&format!("http://{addr}"));
-    let id = hooks.emit(user_status("u-1", "ACTIVE")).unwrap();
+    let id = hooks.emit(user_status("u-1", UserStatus::Active)).unwrap();
     assert!(hooks.settle(SETTLE).await);
     let d = delivery(&hooks, id);
     assert_eq!(d.state, "failed");
@@ -356,7 +369,7 @@ async fn a_wrong_token_answer_is_a_failure_logged_with_its_status() {
     })
     .await;
     let hooks = hooks(&url);
-    let id = hooks.emit(user_status("u-1", "ACTIVE")).unwrap();
+    let id = hooks.emit(user_status("u-1", UserStatus::Active)).unwrap();
     assert!(hooks.settle(SETTLE).await);
 
     let d = delivery(&hooks, id);
@@ -374,7 +387,9 @@ async fn one_users_deliveries_arrive_in_emit_order_across_retries() {
     // Every third delivery's first attempt fails (503); its retry must still come before the
     // next delivery of that user.
     let (receiver, url) = receiver(|seen, before| {
-        let n: u64 = seen.body["status"].as_str().unwrap()[1..].parse().unwrap();
+        let n: u64 = seen.body["rejectionReason"].as_str().unwrap()[1..]
+            .parse()
+            .unwrap();
         let tried = before.iter().any(|b| b.body == seen.body);
         if n.is_multiple_of(3) && !tried {
             Reply::Status(StatusCode::SERVICE_UNAVAILABLE)
@@ -385,14 +400,14 @@ async fn one_users_deliveries_arrive_in_emit_order_across_retries() {
     .await;
     let hooks = hooks(&url);
     let ids: Vec<u64> = (0..20)
-        .map(|n| hooks.emit(user_status("u-1", &format!("S{n}"))).unwrap())
+        .map(|n| hooks.emit(tagged("u-1", &format!("S{n}"))).unwrap())
         .collect();
     assert!(hooks.settle(SETTLE).await);
 
     let arrived: Vec<String> = receiver
         .seen()
         .iter()
-        .map(|s| s.body["status"].as_str().unwrap().to_owned())
+        .map(|s| s.body["rejectionReason"].as_str().unwrap().to_owned())
         .collect();
     let mut expected = Vec::new();
     for n in 0..20_u32 {
@@ -420,8 +435,10 @@ async fn a_failing_user_does_not_hold_up_another() {
     })
     .await;
     let hooks = hooks(&url);
-    let stuck = hooks.emit(user_status("stuck", "ACTIVE")).unwrap();
-    let fine = hooks.emit(user_status("fine", "ACTIVE")).unwrap();
+    let stuck = hooks
+        .emit(user_status("stuck", UserStatus::Active))
+        .unwrap();
+    let fine = hooks.emit(user_status("fine", UserStatus::Active)).unwrap();
     tokio::time::sleep(Duration::from_millis(150)).await;
     assert_eq!(delivery(&hooks, fine).state, "delivered");
     assert_eq!(delivery(&hooks, stuck).state, "pending");
@@ -434,20 +451,20 @@ async fn a_failing_user_does_not_hold_up_another() {
 async fn no_base_url_means_nothing_is_sent_or_logged() {
     let (receiver, url) = receiver(ok()).await;
     let hooks = Webhooks::new(WebhookConfig::default());
-    assert_eq!(hooks.emit(user_status("u-1", "ACTIVE")), None);
+    assert_eq!(hooks.emit(user_status("u-1", UserStatus::Active)), None);
     assert!(hooks.log().is_empty());
     assert!(hooks.settle(Duration::from_millis(10)).await);
 
     // The admin route can turn them on later, and off again.
     hooks.set_target(Some(url.clone()), Some(TOKEN.to_owned()));
     assert_eq!(hooks.config().base_url.as_deref(), Some(url.as_str()));
-    let id = hooks.emit(user_status("u-1", "ACTIVE")).unwrap();
+    let id = hooks.emit(user_status("u-1", UserStatus::Active)).unwrap();
     assert!(hooks.settle(SETTLE).await);
     assert_eq!(delivery(&hooks, id).state, "delivered");
     assert_eq!(receiver.seen()[0].authorization.as_deref(), Some(TOKEN));
 
     hooks.set_target(None, None);
-    assert_eq!(hooks.emit(user_status("u-1", "BLOCKED")), None);
+    assert_eq!(hooks.emit(user_status("u-1", UserStatus::Suspended)), None);
     assert_eq!(hooks.log().len(), 1);
     assert_eq!(receiver.seen().len(), 1);
 }
@@ -456,8 +473,10 @@ async fn no_base_url_means_nothing_is_sent_or_logged() {
 async fn clear_empties_the_log_and_stops_pending_retries() {
     let (receiver, url) = receiver(|_, _| Reply::Status(StatusCode::SERVICE_UNAVAILABLE)).await;
     let hooks = hooks(&url);
-    hooks.emit(user_status("u-1", "ACTIVE")).unwrap();
-    hooks.emit(user_status("u-1", "BLOCKED")).unwrap();
+    hooks.emit(user_status("u-1", UserStatus::Active)).unwrap();
+    hooks
+        .emit(user_status("u-1", UserStatus::Suspended))
+        .unwrap();
     // Clear while the first delivery waits for its retry (40 ms) and the second is queued.
     while receiver.seen().is_empty() {
         tokio::time::sleep(Duration::from_millis(2)).await;
@@ -475,7 +494,7 @@ async fn clear_empties_the_log_and_stops_pending_retries() {
     assert!(hooks.log().is_empty());
 
     // It keeps working afterwards, with fresh ids.
-    let id = hooks.emit(user_status("u-1", "ACTIVE")).unwrap();
+    let id = hooks.emit(user_status("u-1", UserStatus::Active)).unwrap();
     assert!(id > 2);
     assert_eq!(hooks.log().len(), 1);
 }

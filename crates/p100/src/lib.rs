@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod client;
+pub mod codes;
 pub mod countries;
 pub mod error;
 pub mod models;
@@ -14,6 +15,7 @@ pub mod routes;
 pub mod timestamp;
 pub mod upload;
 pub mod validate;
+pub mod webhooks;
 
 pub use auth::{ApiKey, InvalidApiKey};
 pub use client::Client;

@@ -143,25 +143,30 @@ fn required_fields(p: &UserProfile) -> [(&'static str, Option<&str>); 5] {
 pub const RESERVED_EXTERNAL_IDS: &[&str] = &["crypto", "crypto-and-fiat", "verification"];
 
 fn external_user_id(v: &str, errors: &mut Vec<FieldError>) {
+    if let Some(problem) = external_user_id_problem(v) {
+        errors.push(FieldError::new("externalUserId", problem));
+    }
+}
+
+/// What is wrong with an `externalUserId`, if anything: it goes into URL paths, so only
+/// characters that need no escaping, and never a literal segment of another path.
+pub fn external_user_id_problem(v: &str) -> Option<String> {
     if RESERVED_EXTERNAL_IDS.contains(&v) {
-        errors.push(FieldError::new(
-            "externalUserId",
-            format!("externalUserId must not be {v}: it is a path segment"),
-        ));
+        Some(format!(
+            "externalUserId must not be {v}: it is a path segment"
+        ))
     } else if v.is_empty() {
-        errors.push(FieldError::new(
-            "externalUserId",
-            "externalUserId should not be empty",
-        ));
+        Some("externalUserId should not be empty".into())
     } else if v.len() > MAX_EXTERNAL_ID
         || !v
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
     {
-        errors.push(FieldError::new(
-            "externalUserId",
-            format!("externalUserId must be 1 to {MAX_EXTERNAL_ID} letters, digits, '-', '_', '.' or ':'"),
-        ));
+        Some(format!(
+            "externalUserId must be 1 to {MAX_EXTERNAL_ID} letters, digits, '-', '_', '.' or ':'"
+        ))
+    } else {
+        None
     }
 }
 

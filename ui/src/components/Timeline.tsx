@@ -21,11 +21,19 @@ const KIND_LABELS: Record<string, string> = {
   extended: 'Extended',
   deleted: 'Deleted',
   operationFailed: 'Operation failed',
+  webhookClaim: 'Webhook (a claim until P100 confirms it)',
+};
+
+/** A webhook's claim, by where its confirmation with P100 stands. */
+const CLAIM_BADGES: Record<string, { text: string; tone: string }> = {
+  pending: { text: 'asking P100', tone: 'neutral' },
+  confirmed: { text: 'confirmed by P100', tone: 'ok' },
+  unconfirmed: { text: 'not confirmed: moved nothing', tone: 'wait' },
 };
 
 const SOURCE_LABELS: Record<string, string> = {
   operator: 'by',
-  webhook: 'webhook from P100',
+  webhook: 'asked P100 after a webhook',
   poll: 'asked P100',
 };
 
@@ -60,6 +68,13 @@ function summary(e: TimelineEvent): string {
       return [str(d.operation), str(d.p100Code), str(d.message)].filter(Boolean).join(' · ');
     case 'hostedKycStarted':
       return str(d.verificationId) ? `Session ${String(d.verificationId)}` : '';
+    case 'webhookClaim': {
+      const c = (d.claim ?? {}) as Record<string, unknown>;
+      const said = [str(c.status), str(c.verificationStatus), str(c.attemptStatus), str(c.rejectionReason)]
+        .filter(Boolean)
+        .join(' · ');
+      return [str(d.event), said, str(d.note)].filter(Boolean).join(' — ');
+    }
     default:
       return '';
   }
@@ -102,13 +117,17 @@ export function Timeline({ record }: { record: UserRecord }) {
         <ol class="timeline">
           {[...events].reverse().map((e) => {
             const failed = e.kind === 'operationFailed';
+            const claim = e.kind === 'webhookClaim' ? CLAIM_BADGES[str(e.detail.confirmation) ?? 'pending'] : undefined;
+            const badge = claim ?? (failed ? { text: 'failed', tone: 'bad' } : { text: 'ok', tone: 'ok' });
             return (
               <li key={e.id} class={`event source-${e.source}${failed ? ' failed' : ''}`} data-testid="timeline-event" data-kind={e.kind}>
                 <div class="event-head">
                   <strong>{KIND_LABELS[e.kind] ?? e.kind}</strong>
-                  <span class={`badge ${failed ? 'bad' : 'ok'}`}>{failed ? 'failed' : 'ok'}</span>
+                  <span class={`badge ${badge.tone}`} data-testid="event-badge">
+                    {badge.text}
+                  </span>
                   <span class="muted">
-                    {SOURCE_LABELS[e.source] ?? e.source}
+                    {claim ? 'webhook from P100' : (SOURCE_LABELS[e.source] ?? e.source)}
                     {e.source === 'operator' && e.actor ? ` ${e.actor}` : ''}
                   </span>
                   <time class="muted" dateTime={e.at} title={e.at}>

@@ -591,3 +591,39 @@ describe('transactions', () => {
     expect(lines).toHaveLength(232); // header, 230 rows, and the empty string after the last CRLF
   });
 });
+
+describe('timeline', () => {
+  it('shows a webhook as a claim, with where its confirmation with P100 stands', async () => {
+    const user = fakeUser();
+    const claim = (id: number, confirmation: string, status: string, note: string) => ({
+      id,
+      at: `2026-12-03T10:00:0${id}.000Z`,
+      kind: 'webhookClaim',
+      source: 'webhook',
+      actor: null,
+      detail: {
+        event: 'userStatus',
+        path: '/webhook/user/status',
+        claim: { externalUserId: user.externalUserId, status },
+        confirmation,
+        note,
+      },
+    });
+    await openUser(user, {
+      timelines: {
+        [user.externalUserId]: [
+          claim(1, 'unconfirmed', 'ACTIVE', 'P100 shows no balances for the user: not active'),
+          claim(2, 'confirmed', 'SUSPENDED', 'the roster has it from P100 already'),
+          claim(3, 'pending', 'DELETED', ''),
+        ],
+      },
+    });
+    const events = await screen.findAllByTestId('timeline-event');
+    // Newest first.
+    const badges = events.map((e) => within(e).getByTestId('event-badge').textContent);
+    expect(badges).toEqual(['asking P100', 'confirmed by P100', 'not confirmed: moved nothing']);
+    expect(events[2].textContent).toContain('ACTIVE');
+    expect(events[2].textContent).toContain('P100 shows no balances for the user: not active');
+    expect(events[2].textContent).toContain('webhook from P100');
+  });
+});

@@ -3,6 +3,7 @@
 
 mod migrations;
 pub use migrations::LATEST as SCHEMA_VERSION;
+pub mod claims;
 pub mod events;
 pub mod funnel;
 pub mod journal;

@@ -4,7 +4,7 @@ use super::{Store, now};
 use crate::environment::EnvironmentKind;
 use crate::error::Result;
 use crate::onboarding::Stage;
-use p100::models::UserProfile;
+use p100::models::{UserProfile, UserStatus};
 use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 use ts_rs::TS;
@@ -247,6 +247,35 @@ impl Store {
             from_row,
         )?;
         Ok(record)
+    }
+
+    /// P100's answer showed the user's balances: a user still waiting for activation is active
+    /// (an `activated` event from `source`). `None` when there was nothing to record.
+    pub fn record_activation(
+        &self,
+        env: EnvironmentKind,
+        external_user_id: &str,
+        source: &str,
+    ) -> Result<Option<UserRecord>> {
+        let waiting = self.user(env, external_user_id)?.is_some_and(|u| {
+            u.deleted_at.is_none() && u.status == UserStatus::WaitingForActivation.as_str()
+        });
+        if !waiting {
+            return Ok(None);
+        }
+        self.add_event(
+            env,
+            external_user_id,
+            "activated",
+            source,
+            &serde_json::json!({}),
+        )?;
+        self.apply_to_user(
+            env,
+            external_user_id,
+            &RosterChange::Status(UserStatus::Active.as_str().into()),
+        )
+        .map(Some)
     }
 
     /// The profile as last sent to P100, for update forms.

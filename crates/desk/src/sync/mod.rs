@@ -4,6 +4,7 @@
 //! into a window event). What is under review is read from the store, so sync resumes by itself
 //! after a restart.
 
+mod confirm;
 mod poll;
 pub(crate) mod receiver;
 
@@ -61,12 +62,26 @@ impl Desk {
         })
     }
 
-    /// Starts the webhook receiver and the poller. Called once by the shell after opening.
+    /// Starts the webhook receiver, the confirmation of webhooks and the poller. Called once
+    /// by the shell after opening; claims left unconfirmed by an earlier run are taken up again.
     pub async fn start_sync(self: &Arc<Self>) -> Result<()> {
+        let (tx, rx) = tokio::sync::mpsc::channel(confirm::QUEUE);
+        *self.claims.lock().unwrap_or_else(|e| e.into_inner()) = Some(tx.clone());
+        for claim in self.db(|s| s.pending_claims()).await? {
+            let _ = tx.try_send(claim);
+        }
+        tokio::spawn(Desk::confirm_claims(Arc::downgrade(self), rx));
         self.restart_receiver().await;
-        let weak = Arc::downgrade(self);
-        tokio::spawn(poll_loop(weak));
+        tokio::spawn(poll_loop(Arc::downgrade(self)));
         Ok(())
+    }
+
+    /// Where the receiver hands claims to be confirmed (none before sync starts).
+    fn claim_queue(&self) -> Option<confirm::ClaimQueue> {
+        self.claims
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// (Re)starts the receiver on the configured port with the environments' webhook tokens,
@@ -95,6 +110,7 @@ impl Desk {
             store: self.store.clone(),
             tokens: RwLock::new(tokens),
             notify: self.notifier(),
+            claims: self.claim_queue(),
         });
         match Receiver::start(SocketAddr::from((Ipv4Addr::LOCALHOST, port)), shared).await {
             Ok(r) => sync.receiver = Some(r),

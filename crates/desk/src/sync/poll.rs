@@ -4,11 +4,8 @@
 
 use crate::desk::Desk;
 use crate::environment::EnvironmentKind;
-use crate::error::{Error, Result};
-use crate::onboarding::Stage;
+use crate::error::Result;
 use crate::store::Store;
-use crate::store::roster::{RosterChange, UserRecord};
-use p100::models::UserStatus;
 use rusqlite::params;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -39,14 +36,15 @@ impl Schedule {
 }
 
 impl Store {
-    /// Users whose KYC outcome is still open at P100: verification submitted, or a hosted
-    /// session the user has not finished.
+    /// Users whose review is still open at P100: verification submitted, a hosted session the
+    /// user has not finished, or a proof of address under review (Get KYC Status carries its
+    /// status where P100 says it).
     pub fn under_review(&self, env: EnvironmentKind) -> Result<Vec<String>> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
             "SELECT external_user_id FROM users
              WHERE environment = ?1 AND deleted_at IS NULL AND (
-                 stage = 'verificationSubmitted'
+                 stage IN ('verificationSubmitted', 'proofOfAddress')
                  OR (stage = 'identityDocuments' AND kyc_method = 'hosted'
                      AND coalesce(attempt_status, '') NOT IN ('SUCCESSFUL', 'REJECTED_BY_PROVIDER')))",
         )?;
@@ -95,61 +93,9 @@ impl Desk {
         ext: &str,
     ) -> Result<bool> {
         let status = client.get_kyc_status(ext).await?;
-        let id = ext.to_owned();
-        let record: Option<UserRecord> = self
-            .db(move |s| {
-                let Some(user) = s.user(env, &id)? else {
-                    return Ok(None);
-                };
-                let now = (
-                    Some(status.verification_status.as_str()),
-                    status.attempt_status.map(|a| a.as_str()),
-                    status.rejection_reason.as_deref(),
-                );
-                let known = (
-                    user.verification_status.as_deref(),
-                    user.attempt_status.as_deref(),
-                    user.rejection_reason.as_deref(),
-                );
-                if now == known {
-                    return Ok(None);
-                }
-                let detail = serde_json::to_value(&status).unwrap_or_default();
-                s.add_event(env, &id, "kycStatus", "poll", &detail)?;
-                s.apply_to_user(
-                    env,
-                    &id,
-                    &RosterChange::Kyc {
-                        method: None,
-                        verification_id: None,
-                        verification_status: now.0.map(str::to_owned),
-                        attempt_status: now.1.map(str::to_owned),
-                        rejection_reason: now.2.map(str::to_owned),
-                    },
-                )
-                .map(Some)
-            })
-            .await?;
-        let Some(mut record) = record else {
-            return Ok(false);
-        };
-        // A passed review activates the user (balances appear); unless a webhook said so
-        // already, the balances confirm it.
-        if record.verification_status.as_deref() == Some("VERIFIED")
-            && record.status == UserStatus::WaitingForActivation.as_str()
-            && record.stage != Stage::NeedsAction
-        {
-            match self.balances(ext).await {
-                Ok(_) => {}
-                Err(Error::P100(e)) => tracing::debug!(error = %e, "activation check failed"),
-                Err(e) => return Err(e),
-            }
-            let id = ext.to_owned();
-            if let Some(fresh) = self.db(move |s| s.user(env, &id)).await? {
-                record = fresh;
-            }
-        }
-        (self.notifier())(record);
-        Ok(true)
+        Ok(self
+            .take_kyc_answer(env, ext, status, "poll")
+            .await?
+            .is_some())
     }
 }

@@ -1,65 +1,63 @@
-//! The local webhook receiver: P100's user and KYC webhooks (REFERENCE.md §7) arrive here, are
-//! checked against the environments' webhook tokens from the keychain, and land in the timeline
-//! and roster. The token that matches tells which environment the call is for.
+//! The local webhook receiver: P100's user and KYC webhooks (REFERENCE.md §7) arrive here.
+//!
+//! What arrives is checked before it is believed: the `Authorization` token is compared before
+//! a body byte is read (the token that matches names the environment), bodies are capped at
+//! 64 KiB, and a body must be one of the documented events with the documented values. Even
+//! then an event is only a claim: it is kept on the user's timeline and handed to the
+//! confirmation (`confirm.rs`), which asks P100 before anyone moves. The server runs behind
+//! the project's connection and time limits (`serve`).
 
 use super::Notifier;
+use super::confirm::ClaimQueue;
 use crate::credentials::WebhookToken;
 use crate::environment::EnvironmentKind;
 use crate::store::Store;
-use crate::store::roster::RosterChange;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use crate::store::claims::{PendingClaim, Recorded};
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
-use serde::Deserialize;
+use axum::{Extension, Json, Router};
+use p100::webhooks::{MAX_BODY_BYTES, PATHS, WebhookError, WebhookEvent};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
-use tokio::sync::oneshot;
 
 pub(crate) struct Shared {
     pub store: Arc<Store>,
     pub tokens: RwLock<Vec<(EnvironmentKind, WebhookToken)>>,
     pub notify: Notifier,
+    pub claims: Option<ClaimQueue>,
 }
 
 /// A running receiver; dropping it stops the server.
 pub(crate) struct Receiver {
-    pub addr: SocketAddr,
     pub shared: Arc<Shared>,
-    _stop: oneshot::Sender<()>,
+    server: serve::Running,
 }
 
 impl Receiver {
     pub async fn start(listen: SocketAddr, shared: Arc<Shared>) -> std::io::Result<Self> {
-        let listener = tokio::net::TcpListener::bind(listen).await?;
-        let addr = listener.local_addr()?;
+        let mut events = Router::new();
+        for path in PATHS {
+            events = events.route(path, post(event));
+        }
+        let events = events
+            .fallback(no_such_webhook)
+            .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+            .layer(from_fn_with_state(shared.clone(), require_token));
         let app = Router::new()
             .route("/webhook/health", get(health).post(health).head(health))
-            .route("/webhook/{a}/{b}", post(event))
+            .merge(events)
             .with_state(shared.clone());
-        let (tx, rx) = oneshot::channel::<()>();
-        tokio::spawn(async move {
-            let served = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await;
-            if let Err(e) = served {
-                tracing::error!(error = %e, "webhook receiver stopped");
-            }
-        });
-        tracing::info!(%addr, "webhook receiver listening");
-        Ok(Self {
-            addr,
-            shared,
-            _stop: tx,
-        })
+        let server = serve::spawn(listen, app, serve::Limits::WEBHOOKS).await?;
+        tracing::info!(addr = %server.addr(), "webhook receiver listening");
+        Ok(Self { shared, server })
     }
 
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("http://{}", self.server.addr())
     }
 }
 
@@ -87,136 +85,79 @@ fn environment_of(shared: &Shared, headers: &HeaderMap) -> Option<EnvironmentKin
         .map(|(env, _)| *env)
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct StatusBody {
-    external_user_id: String,
-    status: String,
+/// Answers 401 from the headers alone, before any of the body is read; otherwise passes the
+/// environment the token names on to the handler.
+async fn require_token(
+    State(shared): State<Arc<Shared>>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    match environment_of(&shared, req.headers()) {
+        Some(env) => {
+            req.extensions_mut().insert(env);
+            next.run(req).await
+        }
+        None => answer(
+            StatusCode::UNAUTHORIZED,
+            "the Authorization token is not one this desk holds",
+        ),
+    }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct KycBody {
-    external_user_id: String,
-    verification_status: String,
-    attempt_status: Option<String>,
-    rejection_reason: Option<String>,
-}
-
-/// What one webhook means for the store.
-struct Applied {
-    ext: String,
-    kind: &'static str,
-    detail: Value,
-    change: RosterChange,
-}
-
-fn interpret(path: &str, body: &[u8]) -> Result<Applied, String> {
-    let bad = |e: serde_json::Error| format!("the body is not the expected JSON: {e}");
-    Ok(match path {
-        "user/status" => {
-            let b: StatusBody = serde_json::from_slice(body).map_err(bad)?;
-            let change = if b.status == "DELETED" {
-                RosterChange::Deleted
-            } else {
-                RosterChange::Status(b.status.clone())
-            };
-            Applied {
-                detail: json!({"status": b.status}),
-                ext: b.external_user_id,
-                kind: "userStatus",
-                change,
-            }
-        }
-        "poa-verification/status" => {
-            let b: StatusBody = serde_json::from_slice(body).map_err(bad)?;
-            Applied {
-                detail: json!({"status": b.status}),
-                change: RosterChange::Poa(Some(b.status)),
-                ext: b.external_user_id,
-                kind: "poaStatus",
-            }
-        }
-        "kyc-file/status" => {
-            let b: StatusBody = serde_json::from_slice(body).map_err(bad)?;
-            Applied {
-                detail: json!({"status": b.status}),
-                // The file's fate shows on the timeline and the stage; the KYC columns wait for
-                // the review.
-                change: RosterChange::Touch,
-                ext: b.external_user_id,
-                kind: "kycFileStatus",
-            }
-        }
-        "kyc-verification/status" => {
-            let b: KycBody = serde_json::from_slice(body).map_err(bad)?;
-            Applied {
-                detail: json!({
-                    "verificationStatus": b.verification_status,
-                    "attemptStatus": b.attempt_status,
-                    "rejectionReason": b.rejection_reason,
-                }),
-                change: RosterChange::Kyc {
-                    method: None,
-                    verification_id: None,
-                    verification_status: Some(b.verification_status),
-                    attempt_status: b.attempt_status,
-                    rejection_reason: b.rejection_reason,
-                },
-                ext: b.external_user_id,
-                kind: "kycStatus",
-            }
-        }
-        _ => return Err(format!("no webhook is served at /webhook/{path}")),
-    })
+async fn no_such_webhook(uri: Uri) -> Response {
+    answer(
+        StatusCode::NOT_FOUND,
+        &format!("no webhook is served at {}", uri.path()),
+    )
 }
 
 async fn event(
     State(shared): State<Arc<Shared>>,
-    Path((a, b)): Path<(String, String)>,
-    headers: HeaderMap,
+    Extension(env): Extension<EnvironmentKind>,
+    uri: Uri,
     body: axum::body::Bytes,
 ) -> Response {
-    let Some(env) = environment_of(&shared, &headers) else {
-        return answer(
-            StatusCode::UNAUTHORIZED,
-            "the Authorization token is not one this desk holds",
-        );
-    };
-    let applied = match interpret(&format!("{a}/{b}"), &body) {
-        Ok(applied) => applied,
-        Err(message) if message.starts_with("no webhook") => {
-            return answer(StatusCode::NOT_FOUND, &message);
+    let event = match WebhookEvent::parse(uri.path(), &body) {
+        Ok(e) => e,
+        Err(WebhookError::UnknownPath(p)) => {
+            return answer(
+                StatusCode::NOT_FOUND,
+                &format!("no webhook is served at {p}"),
+            );
         }
-        Err(message) => return answer(StatusCode::BAD_REQUEST, &message),
+        Err(WebhookError::Invalid(why)) => return answer(StatusCode::BAD_REQUEST, &why),
     };
     let store = shared.store.clone();
-    let written = tokio::task::spawn_blocking(move || -> crate::Result<_> {
-        if store.user(env, &applied.ext)?.is_none() {
-            return Ok(None);
-        }
-        store.add_event(env, &applied.ext, applied.kind, "webhook", &applied.detail)?;
-        Ok(Some(store.apply_to_user(
-            env,
-            &applied.ext,
-            &applied.change,
-        )?))
-    })
-    .await;
+    let e = event.clone();
+    let written = tokio::task::spawn_blocking(move || store.with_tx(|s| s.record_claim(env, &e)))
+        .await
+        .map_err(crate::Error::from)
+        .and_then(|r| r);
     match written {
-        Ok(Ok(Some(record))) => {
-            (shared.notify)(record);
-            answer(StatusCode::OK, "recorded")
+        Ok(Recorded::New { claim_id, user }) => {
+            (shared.notify)(*user);
+            let queued = shared.claims.as_ref().is_some_and(|q| {
+                q.try_send(PendingClaim {
+                    claim_id,
+                    environment: env,
+                    event,
+                })
+                .is_ok()
+            });
+            if !queued {
+                // Kept as pending: the next start of sync takes it up.
+                tracing::warn!("a webhook claim waits for the next start to be confirmed");
+            }
+            answer(
+                StatusCode::OK,
+                "recorded as a claim; P100 is asked to confirm it",
+            )
         }
+        Ok(Recorded::Repeated) => answer(StatusCode::OK, "already recorded"),
         // Acknowledged so that P100 does not retry a user this desk never had (another desk's,
         // or one created outside it); nothing is stored.
-        Ok(Ok(None)) => answer(StatusCode::ACCEPTED, "unknown externalUserId: ignored"),
-        Ok(Err(e)) => {
-            tracing::error!(error = %e, "a webhook could not be stored");
-            answer(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "the desk could not store the event",
-            )
+        Ok(Recorded::UnknownUser) => {
+            answer(StatusCode::ACCEPTED, "unknown externalUserId: ignored")
         }
         Err(e) => {
             tracing::error!(error = %e, "a webhook could not be stored");

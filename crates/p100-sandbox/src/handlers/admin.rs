@@ -31,13 +31,19 @@ pub fn routes() -> Router<Arc<Sandbox>> {
         .route("/_sandbox/webhooks", get(webhooks).delete(clear_webhooks))
 }
 
-/// The provider pages: no key, like the redirect that leads to them.
+/// The provider pages: no key, like the redirect that leads to them. Their only body is the
+/// Pass / Fail form, so anything larger than a few KB is refused unread.
 pub fn provider_routes() -> Router<Arc<Sandbox>> {
-    Router::new().route(
-        "/_sandbox/provider/{externalUserId}/{verificationId}",
-        get(super::provider::provider_page).post(super::provider::provider_submit),
-    )
+    Router::new()
+        .route(
+            "/_sandbox/provider/{externalUserId}/{verificationId}",
+            get(super::provider::provider_page).post(super::provider::provider_submit),
+        )
+        .layer(axum::extract::DefaultBodyLimit::max(PROVIDER_FORM_BYTES))
 }
+
+/// The largest Pass / Fail form the provider page takes.
+pub const PROVIDER_FORM_BYTES: usize = 16 * 1024;
 
 async fn reset(State(s): State<Arc<Sandbox>>) -> StatusCode {
     s.reset();

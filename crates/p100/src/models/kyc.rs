@@ -52,6 +52,11 @@ pub struct KycStatus {
     /// Filled when `attemptStatus` is `REJECTED_BY_PROVIDER`, e.g. `NO_FACE_FOUND`.
     #[serde(default)]
     pub rejection_reason: Option<String>,
+    /// Where the user's proof of address stands, when P100 says (our sandbox does; P100's
+    /// published docs show no read of it): what confirms a POA webhook. Absent before any POA.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub poa_status: Option<crate::models::PoaStatus>,
 }
 
 /// Identity document types. Method A takes the first three; hosted KYC also `DRIVER_LICENSE`.

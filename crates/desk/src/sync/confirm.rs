@@ -1,0 +1,322 @@
+//! Webhooks are hints, not facts: a webhook is kept as a claim (`store::claims`), and only what
+//! P100 answers when the desk asks it moves a user. Each claim is confirmed with the read the
+//! docs allow for it:
+//!
+//! | claim | asked | moves the user when |
+//! |---|---|---|
+//! | KYC verification status | Get KYC Status | always to P100's answer (as a poll would) |
+//! | user `ACTIVE` | Get User Balances | balances exist and the user was waiting for activation |
+//! | user `DELETED` | Get User Balances | P100 answers `P412` (no such user) |
+//! | proof of address | Get KYC Status's `poaStatus` | always to P100's answer, when it carries one |
+//! | user `SUSPENDED`, back from suspension, KYC file | no read tells | never (the desk's own operations record these from P100's answers) |
+//!
+//! A claim is confirmed when P100's answer says the same; otherwise it stays on the timeline as
+//! unconfirmed, with what P100 said instead, and has changed no stage and stopped no polling.
+
+use crate::desk::Desk;
+use crate::environment::EnvironmentKind;
+use crate::error::{Error, Result};
+use crate::onboarding::Stage;
+use crate::store::claims::{Confirmation, PendingClaim};
+use crate::store::roster::{RosterChange, UserRecord};
+use p100::models::{KycStatus, UserStatus};
+use p100::webhooks::WebhookEvent;
+use std::time::Duration;
+
+/// Claims waiting for their confirmation, in arrival order.
+pub(crate) type ClaimQueue = tokio::sync::mpsc::Sender<PendingClaim>;
+/// How many claims may wait; beyond that a claim stays pending until the next start.
+pub(crate) const QUEUE: usize = 4096;
+/// Asks after a failed read (P100 unreachable, rate limited…), then gives up on the claim.
+const RETRIES: [Duration; 3] = [
+    Duration::from_secs(2),
+    Duration::from_secs(8),
+    Duration::from_secs(30),
+];
+
+impl Desk {
+    /// Confirms claims one by one, in order, until the desk is dropped.
+    pub(super) async fn confirm_claims(
+        desk: std::sync::Weak<Desk>,
+        mut claims: tokio::sync::mpsc::Receiver<PendingClaim>,
+    ) {
+        while let Some(claim) = claims.recv().await {
+            let Some(d) = desk.upgrade() else { return };
+            let mut attempt = 0;
+            let outcome = loop {
+                match d.confirm(&claim).await {
+                    Ok(outcome) => break outcome,
+                    Err(e) if attempt < RETRIES.len() => {
+                        tracing::debug!(error = %e, "a webhook could not be confirmed yet");
+                        tokio::time::sleep(RETRIES[attempt]).await;
+                        attempt += 1;
+                    }
+                    Err(e) => {
+                        break (
+                            Confirmation::Unconfirmed,
+                            format!("P100 could not be asked: {}", e.operator_message()),
+                        );
+                    }
+                }
+            };
+            let (outcome, note) = outcome;
+            let id = claim.claim_id;
+            let (env, ext) = (claim.environment, claim.event.external_user_id().to_owned());
+            match d
+                .db(move |s| {
+                    s.settle_claim(id, outcome, &note)?;
+                    s.user(env, &ext)
+                })
+                .await
+            {
+                Ok(Some(user)) => (d.notifier())(user),
+                Ok(None) => {}
+                Err(e) => tracing::error!(error = %e, "a webhook's confirmation was not stored"),
+            }
+        }
+    }
+
+    /// Asks P100 about one claim and records what it answers. An error is a read that did not
+    /// happen (worth asking again); a refusal that answers the question is an outcome.
+    async fn confirm(&self, claim: &PendingClaim) -> Result<(Confirmation, String)> {
+        use Confirmation::{Confirmed, Unconfirmed};
+        let env = claim.environment;
+        let ext = claim.event.external_user_id().to_owned();
+        let id = ext.clone();
+        let Some(user) = self.db(move |s| s.user(env, &id)).await? else {
+            return Ok((Unconfirmed, "the user is no longer in the roster".into()));
+        };
+        let client = self.client_for(env).await?;
+        Ok(match &claim.event {
+            WebhookEvent::KycVerification {
+                verification_status,
+                attempt_status,
+                rejection_reason,
+                ..
+            } => match client.get_kyc_status(&ext).await {
+                Ok(status) => {
+                    let same = status.verification_status == *verification_status
+                        && status.attempt_status == *attempt_status
+                        && status.rejection_reason == *rejection_reason;
+                    let said = describe_kyc(&status);
+                    self.take_kyc_answer(env, &ext, status, "webhook").await?;
+                    if same {
+                        (
+                            Confirmed,
+                            format!("P100's KYC status says the same ({said})"),
+                        )
+                    } else {
+                        (Unconfirmed, format!("P100's KYC status says {said}"))
+                    }
+                }
+                Err(e) => refusal(e)?,
+            },
+            WebhookEvent::PoaStatus { status, .. } => match client.get_kyc_status(&ext).await {
+                Ok(answer) => match answer.poa_status {
+                    Some(p) => {
+                        let same = p == *status;
+                        self.take_kyc_answer(env, &ext, answer, "webhook").await?;
+                        if same {
+                            (
+                                Confirmed,
+                                format!("P100 says the proof of address is {}", p.as_str()),
+                            )
+                        } else {
+                            (
+                                Unconfirmed,
+                                format!("P100 says the proof of address is {}", p.as_str()),
+                            )
+                        }
+                    }
+                    None => (
+                        Unconfirmed,
+                        "P100's answer carries no proof-of-address status".into(),
+                    ),
+                },
+                Err(e) => refusal(e)?,
+            },
+            WebhookEvent::UserStatus { status, .. } => match status {
+                UserStatus::Active if user.status == UserStatus::Active.as_str() => {
+                    (Confirmed, "the roster has it from P100 already".into())
+                }
+                UserStatus::Active if user.status == UserStatus::WaitingForActivation.as_str() => {
+                    if self.activation_check(env, &ext, "webhook").await? {
+                        (
+                            Confirmed,
+                            "P100 shows the user's balances: activated".into(),
+                        )
+                    } else {
+                        (
+                            Unconfirmed,
+                            "P100 shows no balances for the user: not active".into(),
+                        )
+                    }
+                }
+                UserStatus::Deleted => match client.get_user_balances(&ext).await {
+                    Err(e) if e.p100_code() == Some(p100::codes::USER_NOT_FOUND) => {
+                        let record = self
+                            .db(move |s| {
+                                s.add_event(
+                                    env,
+                                    &ext,
+                                    "userStatus",
+                                    "webhook",
+                                    &serde_json::json!({"status": UserStatus::Deleted.as_str()}),
+                                )?;
+                                s.apply_to_user(env, &ext, &RosterChange::Deleted)
+                            })
+                            .await?;
+                        (self.notifier())(record);
+                        (Confirmed, "P100 no longer knows the user (P412)".into())
+                    }
+                    Ok(_) => (Unconfirmed, "P100 still has the user".into()),
+                    Err(e) => return Err(Error::P100(e)),
+                },
+                other if user.status == other.as_str() => (
+                    Confirmed,
+                    "the roster has it from P100's answer to this desk".into(),
+                ),
+                _ => (
+                    Unconfirmed,
+                    "no P100 read tells a user's suspension: only an operation's answer records it"
+                        .into(),
+                ),
+            },
+            WebhookEvent::KycFile { .. } => (
+                Unconfirmed,
+                "no P100 read tells what became of a KYC file; the claim changes nothing".into(),
+            ),
+        })
+    }
+
+    /// Records P100's answer to Get KYC Status when it differs from the roster (KYC, and the
+    /// proof of address when the answer carries it), then checks for an activation. Returns
+    /// the user when anything changed. Shared by polling and confirmation.
+    pub(super) async fn take_kyc_answer(
+        &self,
+        env: EnvironmentKind,
+        ext: &str,
+        status: KycStatus,
+        source: &'static str,
+    ) -> Result<Option<UserRecord>> {
+        let id = ext.to_owned();
+        let changed: Option<UserRecord> = self
+            .db(move |s| {
+                let Some(user) = s.user(env, &id)? else {
+                    return Ok(None);
+                };
+                let mut record = None;
+                let now = (
+                    Some(status.verification_status.as_str()),
+                    status.attempt_status.map(|a| a.as_str()),
+                    status.rejection_reason.as_deref(),
+                );
+                let known = (
+                    user.verification_status.as_deref(),
+                    user.attempt_status.as_deref(),
+                    user.rejection_reason.as_deref(),
+                );
+                if now != known {
+                    let mut detail = serde_json::to_value(&status).unwrap_or_default();
+                    if let Some(d) = detail.as_object_mut() {
+                        d.remove("poaStatus");
+                    }
+                    s.add_event(env, &id, "kycStatus", source, &detail)?;
+                    record = Some(s.apply_to_user(
+                        env,
+                        &id,
+                        &RosterChange::Kyc {
+                            method: None,
+                            verification_id: None,
+                            verification_status: now.0.map(str::to_owned),
+                            attempt_status: now.1.map(str::to_owned),
+                            rejection_reason: now.2.map(str::to_owned),
+                        },
+                    )?);
+                }
+                if let Some(poa) = status.poa_status
+                    && user.poa_status.as_deref() != Some(poa.as_str())
+                {
+                    s.add_event(
+                        env,
+                        &id,
+                        "poaStatus",
+                        source,
+                        &serde_json::json!({"status": poa.as_str()}),
+                    )?;
+                    record = Some(s.apply_to_user(
+                        env,
+                        &id,
+                        &RosterChange::Poa(Some(poa.as_str().to_owned())),
+                    )?);
+                }
+                Ok(record)
+            })
+            .await?;
+        let Some(mut record) = changed else {
+            return Ok(None);
+        };
+        // A passed review activates the user (balances appear): the balances confirm it.
+        if record.verification_status.as_deref() == Some("VERIFIED")
+            && record.status == UserStatus::WaitingForActivation.as_str()
+            && record.stage != Stage::NeedsAction
+        {
+            match self.activation_check(env, ext, source).await {
+                Ok(_) => {}
+                Err(Error::P100(e)) => tracing::debug!(error = %e, "activation check failed"),
+                Err(e) => return Err(e),
+            }
+            let id = ext.to_owned();
+            if let Some(fresh) = self.db(move |s| s.user(env, &id)).await? {
+                record = fresh;
+            }
+        }
+        (self.notifier())(record.clone());
+        Ok(Some(record))
+    }
+
+    /// Asks P100 for the user's balances; when they exist and the roster still waits for the
+    /// activation, records it. True when the user is active by P100's answer.
+    pub(crate) async fn activation_check(
+        &self,
+        env: EnvironmentKind,
+        ext: &str,
+        source: &'static str,
+    ) -> Result<bool> {
+        let balances = self.client_for(env).await?.get_user_balances(ext).await?;
+        let active = !balances.fiat_balances.is_empty() || !balances.crypto_balances.is_empty();
+        if active {
+            let id = ext.to_owned();
+            if let Some(record) = self
+                .db(move |s| s.record_activation(env, &id, source))
+                .await?
+            {
+                (self.notifier())(record);
+            }
+        }
+        Ok(active)
+    }
+}
+
+/// A refusal from a KYC read that answers the claim (the user or its KYC is unknown to P100),
+/// or the error itself when the read did not happen.
+fn refusal(e: p100::Error) -> Result<(Confirmation, String)> {
+    match e.p100_code() {
+        Some(code @ (p100::codes::USER_NOT_FOUND | p100::codes::KYC_NOT_FOUND)) => Ok((
+            Confirmation::Unconfirmed,
+            format!("P100 answered {code}: it has no such KYC"),
+        )),
+        _ => Err(Error::P100(e)),
+    }
+}
+
+fn describe_kyc(s: &KycStatus) -> String {
+    let mut said = s.verification_status.as_str().to_owned();
+    if let Some(a) = s.attempt_status {
+        said.push_str(&format!(" / {}", a.as_str()));
+    }
+    if let Some(r) = &s.rejection_reason {
+        said.push_str(&format!(" ({r})"));
+    }
+    said
+}

@@ -1,0 +1,363 @@
+//! Webhooks are hints: with a valid token, events the sandbox (P100) never sent — forged
+//! `VERIFIED`, `ACTIVE`, `DELETED` and `APPROVED` — are kept as unconfirmed claims and move
+//! nobody; the real events, when the sandbox decides, still move the user. Over loopback into
+//! the real receiver, with its token from a real Secret Service (run inside
+//! `scripts/with-desktop.sh`).
+
+use desk::onboarding::Stage;
+use desk::store::roster::UserRecord;
+use desk::users::{NewUser, VerificationForm};
+use desk::{Desk, DeskConfig};
+use p100::models::{DocumentType, KycFileSide, UserProfile};
+use p100_sandbox::model::{Outcome, PoaOutcome};
+use serde_json::{Value, json};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+const JPEG: &[u8] = &[
+    0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0, 1,
+];
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+
+async fn started(dir: &Path) -> Arc<Desk> {
+    let mut cfg = DeskConfig::new(dir);
+    cfg.keychain_service = format!("partner-desk-test-{}", uuid::Uuid::new_v4());
+    let d = Arc::new(Desk::open(cfg).await.unwrap());
+    d.start_sync().await.unwrap();
+    d
+}
+
+/// A user of a POA country, verification submitted, the sandbox told to wait for a decision.
+async fn under_review(d: &Desk, files: &Path) -> String {
+    let user = d
+        .create_user(NewUser {
+            has_accepted_p100_tc: true,
+            profile: UserProfile {
+                email: Some("claims@example.com".into()),
+                first_name: Some("Lesya".into()),
+                last_name: Some("Ukrainka".into()),
+                country: Some("UA".into()),
+                citizenship: Some("UA".into()),
+                ..Default::default()
+            },
+        })
+        .await
+        .unwrap();
+    let ext = user.external_user_id;
+    let path = files.join("passport.jpg");
+    std::fs::write(&path, JPEG).unwrap();
+    let t = d
+        .admit_files(vec![path.clone(), path])
+        .await
+        .unwrap()
+        .accepted;
+    d.add_kyc_files(
+        &ext,
+        DocumentType::Passport,
+        vec![
+            (KycFileSide::Front, t[0].id.clone()),
+            (KycFileSide::Selfie, t[1].id.clone()),
+        ],
+        None,
+    )
+    .await
+    .unwrap();
+    let rec = d
+        .add_verification(
+            &ext,
+            VerificationForm {
+                document_type: DocumentType::Passport,
+                document_number: "MANUAL-0001".into(),
+                issuing_country: "UA".into(),
+                issue_date: None,
+                expiry_date: "2034-05-06".into(),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(rec.stage, Stage::VerificationSubmitted);
+    ext
+}
+
+struct Hooks {
+    url: String,
+    token: String,
+    http: reqwest::Client,
+}
+
+impl Hooks {
+    async fn of(d: &Desk) -> Self {
+        Self {
+            url: d.sync_status().await.unwrap().receiver_url.unwrap(),
+            token: d
+                .with_sandbox(|h| h.state().webhooks.config().token.unwrap())
+                .await
+                .unwrap(),
+            http: reqwest::Client::new(),
+        }
+    }
+
+    async fn post(&self, path: &str, body: Value) -> (u16, String) {
+        let r = self
+            .http
+            .post(format!("{}{path}", self.url))
+            .header("authorization", &self.token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        let v: Value = r.json().await.unwrap_or_default();
+        (status, v["message"].as_str().unwrap_or_default().to_owned())
+    }
+}
+
+/// The user's claims once none is pending: (event, claim body, confirmation, note).
+async fn settled_claims(d: &Desk, ext: &str) -> Vec<(String, Value, String, String)> {
+    tokio::time::timeout(Duration::from_secs(15), async {
+        loop {
+            let claims: Vec<_> = d
+                .timeline(ext)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|e| e.kind == "webhookClaim")
+                .map(|e| {
+                    let text = |k: &str| e.detail[k].as_str().unwrap_or_default().to_owned();
+                    (
+                        text("event"),
+                        e.detail["claim"].clone(),
+                        text("confirmation"),
+                        text("note"),
+                    )
+                })
+                .collect();
+            if claims.iter().all(|c| c.2 != "pending") {
+                return claims;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await
+    .expect("every claim is settled")
+}
+
+async fn user(d: &Desk, ext: &str) -> UserRecord {
+    d.users()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.external_user_id == ext)
+        .unwrap()
+}
+
+async fn wait_stage(d: &Desk, ext: &str, stage: Stage) -> UserRecord {
+    tokio::time::timeout(Duration::from_secs(20), async {
+        loop {
+            let u = user(d, ext).await;
+            if u.stage == stage {
+                return u;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("{ext} never reached {stage:?}"))
+}
+
+#[tokio::test]
+async fn forged_events_move_nobody_and_the_real_ones_still_do() {
+    let (dir, files) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let d = started(dir.path()).await;
+    let ext = under_review(&d, files.path()).await;
+    let hooks = Hooks::of(&d).await;
+    let before = user(&d, &ext).await;
+
+    // Four lies with the right token, about a user the sandbox has not moved.
+    let forged = [
+        (
+            "/webhook/kyc-verification/status",
+            json!({"externalUserId": ext, "verificationStatus": "VERIFIED", "attemptStatus": "SUCCESSFUL", "rejectionReason": null}),
+        ),
+        (
+            "/webhook/user/status",
+            json!({"externalUserId": ext, "status": "ACTIVE"}),
+        ),
+        (
+            "/webhook/user/status",
+            json!({"externalUserId": ext, "status": "DELETED"}),
+        ),
+        (
+            "/webhook/poa-verification/status",
+            json!({"externalUserId": ext, "status": "APPROVED"}),
+        ),
+    ];
+    for (path, body) in &forged {
+        assert_eq!(
+            hooks.post(path, body.clone()).await.0,
+            200,
+            "{path} acknowledged"
+        );
+    }
+    // The sandbox's own events (files added, review under way) are claims too; the forged ones
+    // are each kept once, and unconfirmed.
+    let claims = settled_claims(&d, &ext).await;
+    let count = claims.len();
+    for (_, body) in &forged {
+        let kept: Vec<_> = claims.iter().filter(|c| c.1 == *body).collect();
+        assert_eq!(kept.len(), 1, "{body}: {claims:?}");
+        let (event, _, confirmation, note) = kept[0];
+        assert_eq!(confirmation, "unconfirmed", "{event} {body}: {note}");
+        assert!(!note.is_empty(), "the operator is told why: {event}");
+    }
+    let after = user(&d, &ext).await;
+    assert_eq!(
+        (
+            after.stage,
+            after.status.as_str(),
+            after.deleted_at.as_deref(),
+            after.poa_status.as_deref()
+        ),
+        (before.stage, before.status.as_str(), None, None),
+        "the board is as it was"
+    );
+    assert_eq!(after.verification_status, before.verification_status);
+    assert!(
+        d.sync_status().await.unwrap().polling >= 1 || {
+            tokio::time::sleep(Duration::from_millis(700)).await;
+            d.sync_status().await.unwrap().polling >= 1
+        },
+        "the user is still polled"
+    );
+
+    // Sent again, a lie is asked about again, and still moves nobody.
+    let (status, message) = hooks.post(forged[1].0, forged[1].1.clone()).await;
+    assert_eq!(status, 200, "{message}");
+    let again = settled_claims(&d, &ext).await;
+    assert_eq!(again.len(), count + 1);
+    assert_eq!(again.last().unwrap().2, "unconfirmed");
+    assert_eq!(user(&d, &ext).await.stage, before.stage);
+
+    // The sandbox decides: its real events move the user, confirmed by P100's answers.
+    d.with_sandbox(|h| h.state().decide_kyc(&ext, Outcome::Approve))
+        .await
+        .unwrap()
+        .unwrap();
+    let active = wait_stage(&d, &ext, Stage::Active).await;
+    assert_eq!(active.status, "ACTIVE");
+    let confirmed: Vec<String> = settled_claims(&d, &ext)
+        .await
+        .into_iter()
+        .filter(|c| c.2 == "confirmed")
+        .map(|c| c.0)
+        .collect();
+    assert!(
+        confirmed.contains(&"kycVerificationStatus".to_owned())
+            && confirmed.contains(&"userStatus".to_owned()),
+        "{confirmed:?}"
+    );
+    // Replaying a delivery that was confirmed changes nothing twice: not even a line.
+    let kept = settled_claims(&d, &ext).await.len();
+    let (status, message) = hooks.post(forged[1].0, forged[1].1.clone()).await;
+    assert_eq!((status, message.as_str()), (200, "already recorded"));
+    assert_eq!(settled_claims(&d, &ext).await.len(), kept);
+
+    // Proof of address under review (the sandbox waits: "manual" in the name); a forged
+    // APPROVED leaves it there, the real decision moves it.
+    let poa = files.path().join("manual-utility-bill.pdf");
+    std::fs::write(&poa, PDF).unwrap();
+    let t = d.admit_files(vec![poa]).await.unwrap().accepted;
+    let rec = d
+        .add_poa_files(&ext, vec![t[0].id.clone()], None)
+        .await
+        .unwrap();
+    assert_eq!(rec.stage, Stage::ProofOfAddress);
+    let (status, _) = hooks.post(forged[3].0, forged[3].1.clone()).await;
+    assert_eq!(
+        status, 200,
+        "a new claim: the last POA claim was before the upload"
+    );
+    let poa_claims: Vec<_> = settled_claims(&d, &ext)
+        .await
+        .into_iter()
+        .filter(|c| c.0 == "poaVerificationStatus")
+        .collect();
+    let last = poa_claims.last().unwrap();
+    assert_eq!(last.2, "unconfirmed", "{last:?}");
+    assert!(
+        last.3.contains("WAITING"),
+        "P100's answer is named: {}",
+        last.3
+    );
+    assert_eq!(user(&d, &ext).await.stage, Stage::ProofOfAddress);
+    d.with_sandbox(|h| h.state().decide_poa_now(&ext, PoaOutcome::Approve))
+        .await
+        .unwrap()
+        .unwrap();
+    let done = wait_stage(&d, &ext, Stage::Active).await;
+    assert_eq!(done.poa_status.as_deref(), Some("APPROVED"));
+
+    // A real deletion: the operation records it; the sandbox's DELETED webhook is confirmed by
+    // P100's P412.
+    d.delete_user(&ext, &ext).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let deleted: Vec<_> = settled_claims(&d, &ext)
+        .await
+        .into_iter()
+        .filter(|c| c.1["status"] == "DELETED")
+        .map(|c| c.2)
+        .collect();
+    assert_eq!(
+        deleted.last().map(String::as_str),
+        Some("confirmed"),
+        "{deleted:?}"
+    );
+}
+
+#[tokio::test]
+async fn what_the_docs_do_not_allow_is_refused_at_the_door() {
+    let (dir, files) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let d = started(dir.path()).await;
+    let ext = under_review(&d, files.path()).await;
+    let hooks = Hooks::of(&d).await;
+    let kept_before = settled_claims(&d, &ext).await.len();
+    let refused = [
+        (
+            "/webhook/user/status",
+            json!({"externalUserId": ext, "status": "GOD_MODE"}),
+        ),
+        (
+            "/webhook/user/status",
+            json!({"externalUserId": "../../etc", "status": "ACTIVE"}),
+        ),
+        (
+            "/webhook/user/status",
+            json!({"externalUserId": "x".repeat(101), "status": "ACTIVE"}),
+        ),
+        (
+            "/webhook/poa-verification/status",
+            json!({"externalUserId": ext, "status": "approved"}),
+        ),
+        (
+            "/webhook/kyc-file/status",
+            json!({"externalUserId": ext, "status": "DONE"}),
+        ),
+        (
+            "/webhook/kyc-verification/status",
+            json!({"externalUserId": ext, "verificationStatus": "NOT_VERIFIED", "attemptStatus": "REJECTED_BY_PROVIDER", "rejectionReason": "R".repeat(201)}),
+        ),
+    ];
+    for (path, body) in refused {
+        let (status, message) = hooks.post(path, body.clone()).await;
+        assert_eq!(status, 400, "{path} {body}: {message}");
+    }
+    // A body over 64 KiB is refused unread (413), even with the token.
+    let big = json!({"externalUserId": ext, "status": "ACTIVE", "pad": "p".repeat(70 * 1024)});
+    assert_eq!(hooks.post("/webhook/user/status", big).await.0, 413);
+    assert_eq!(
+        settled_claims(&d, &ext).await.len(),
+        kept_before,
+        "nothing refused was kept"
+    );
+}
