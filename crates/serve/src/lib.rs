@@ -182,3 +182,6 @@ pub async fn spawn(listen: SocketAddr, app: Router, limits: Limits) -> io::Resul
         task: Some(task),
     })
 }
+
+#[cfg(feature = "siege")]
+pub mod siege;
