@@ -30,8 +30,6 @@ pub struct DocumentToken {
     pub mime: String,
     /// A small PNG `data:` URL for images.
     pub thumbnail: Option<String>,
-    /// Page count for PDFs (counted from the page objects; a hint, not a parse).
-    pub pages: Option<u32>,
 }
 
 /// A file the desk would not take, and why, in words for the operator.
@@ -254,9 +252,12 @@ fn inspect(path: &Path) -> Result<([u8; 32], DocumentToken, std::fs::File), Stri
     let mime =
         sniff(&bytes).ok_or("is not a JPEG, PNG or PDF (judged by its content, not its name)")?;
     let sha256: [u8; 32] = Sha256::digest(&bytes).into();
-    let (thumbnail, pages) = match mime {
-        "application/pdf" => (None, Some(pdf_pages(&bytes))),
-        _ => (thumbnail(&bytes), None),
+    // PDFs get no thumbnail and no page count: counting pages takes a real parse of a file
+    // built by whoever sent it (object streams, compressed page trees), which the desk does
+    // not do for a hint (docs/decisions.md).
+    let thumbnail = match mime {
+        "application/pdf" => None,
+        _ => thumbnail(&bytes),
     };
     let token = DocumentToken {
         id: String::new(),
@@ -264,7 +265,6 @@ fn inspect(path: &Path) -> Result<([u8; 32], DocumentToken, std::fs::File), Stri
         size: bytes.len() as u64,
         mime: mime.to_owned(),
         thumbnail,
-        pages,
     };
     Ok((sha256, token, file))
 }
@@ -281,9 +281,30 @@ pub fn sniff(head: &[u8]) -> Option<&'static str> {
     }
 }
 
-/// A small PNG of an image, or none when it does not decode (the upload may still be valid).
+/// The largest image the desk decodes for a thumbnail: a 100-megapixel scan fits; a header that
+/// claims more is not believed. Allocation is bounded too, whatever the header says.
+pub const MAX_DECODE_SIDE: u32 = 12_000;
+pub const MAX_DECODE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// A small PNG of an image the right way up (EXIF orientation applied, as a phone's camera
+/// means it), or none when it does not decode within the limits (the upload may still be
+/// valid: P100 judges the file, the thumbnail is only for the operator).
 fn thumbnail(bytes: &[u8]) -> Option<String> {
-    let img = image::load_from_memory(bytes).ok()?;
+    use image::ImageDecoder as _;
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .ok()?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_DECODE_SIDE);
+    limits.max_image_height = Some(MAX_DECODE_SIDE);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().ok()?;
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut img = image::DynamicImage::from_decoder(decoder).ok()?;
+    img.apply_orientation(orientation);
     let thumb = img.thumbnail(THUMB_PX, THUMB_PX);
     let mut png = Vec::new();
     thumb
@@ -295,38 +316,9 @@ fn thumbnail(bytes: &[u8]) -> Option<String> {
     ))
 }
 
-/// Counts `/Type /Page` objects (not `/Pages`): right for ordinary PDFs, at least 1.
-fn pdf_pages(bytes: &[u8]) -> u32 {
-    let mut n = 0;
-    let mut i = 0;
-    while let Some(pos) = find(&bytes[i..], b"/Type") {
-        let mut j = i + pos + 5;
-        while j < bytes.len() && (bytes[j] == b' ' || bytes[j] == b'\n' || bytes[j] == b'\r') {
-            j += 1;
-        }
-        let rest = &bytes[j..];
-        if rest.starts_with(b"/Page") && !rest[5..].starts_with(b"s") {
-            n += 1;
-        }
-        i = j;
-    }
-    n.max(1)
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn pages_are_counted_from_page_objects() {
-        let pdf = b"%PDF-1.4\n1 0 obj << /Type /Pages /Count 2 >>\n2 0 obj << /Type /Page >>\n3 0 obj <</Type/Page>>";
-        assert_eq!(pdf_pages(pdf), 2);
-        assert_eq!(pdf_pages(b"%PDF-1.4\n"), 1);
-    }
 
     #[test]
     fn names_lose_controls_and_bidi_overrides_and_keep_their_extension() {

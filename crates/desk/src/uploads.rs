@@ -30,7 +30,6 @@ impl Desk {
                     "size": f.size,
                     "mime": f.mime,
                     "thumbnail": token.as_ref().and_then(|t| t.thumbnail.clone()),
-                    "pages": token.as_ref().and_then(|t| t.pages),
                 })
             })
             .collect()

@@ -482,6 +482,104 @@ async fn a_decompression_bomb_gets_no_thumbnail_and_does_not_stall() {
     );
 }
 
+#[tokio::test]
+async fn a_jpeg_that_claims_a_huge_size_gets_no_thumbnail_and_does_not_stall() {
+    // A real 16 × 16 JPEG whose frame header is rewritten to claim 60,000 × 60,000 pixels
+    // (10.8 GB decoded): the decoder's width and height limits refuse it from the header.
+    let f = Fixture::new().await;
+    let real = jpeg(16, 16, None);
+    assert!(
+        f.admit(&f.write("real.jpg", &real))
+            .unwrap()
+            .thumbnail
+            .is_some(),
+        "the unpatched JPEG decodes"
+    );
+    let mut bomb = real.clone();
+    let sof = bomb
+        .windows(2)
+        .position(|w| w == [0xFF, 0xC0])
+        .expect("a baseline frame header");
+    // FF C0, length (2), precision (1), then height and width (2 each, big-endian).
+    bomb[sof + 5..sof + 9].copy_from_slice(&[0xEA, 0x60, 0xEA, 0x60]);
+    let p = f.write("bomb.jpg", &bomb);
+    let started = std::time::Instant::now();
+    let t = admit_within(&f.d, &p, Duration::from_secs(30)).unwrap();
+    assert_eq!(
+        (t.mime.as_str(), t.thumbnail.as_deref()),
+        ("image/jpeg", None)
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn thumbnails_are_turned_the_way_the_camera_meant() {
+    // 40 × 20, landscape as stored; EXIF orientation 6 says "rotate 90° clockwise to view".
+    let f = Fixture::new().await;
+    let dims = |t: &DocumentToken| {
+        use base64::Engine as _;
+        let b64 = t
+            .thumbnail
+            .as_deref()
+            .and_then(|d| d.strip_prefix("data:image/png;base64,"))
+            .expect("a PNG thumbnail");
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap();
+        let img = image::load_from_memory(&png).unwrap();
+        (img.width(), img.height())
+    };
+    let plain = f.admit(&f.write("plain.jpg", &jpeg(40, 20, None))).unwrap();
+    let (w, h) = dims(&plain);
+    assert!(w > h, "no EXIF: as stored ({w} × {h})");
+    let turned = f
+        .admit(&f.write("phone.jpg", &jpeg(40, 20, Some(6))))
+        .unwrap();
+    let (w, h) = dims(&turned);
+    assert!(h > w, "EXIF orientation 6: portrait ({w} × {h})");
+}
+
+/// A real JPEG of `w × h` pixels; with `orientation`, an EXIF block carrying it.
+fn jpeg(w: u32, h: u32, orientation: Option<u16>) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, _| {
+        if x < w / 2 {
+            image::Rgb([200, 30, 30])
+        } else {
+            image::Rgb([30, 30, 200])
+        }
+    });
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(
+            &mut std::io::Cursor::new(&mut out),
+            image::ImageFormat::Jpeg,
+        )
+        .unwrap();
+    if let Some(o) = orientation {
+        // APP1 "Exif\0\0" + a little-endian TIFF header + one IFD entry: Orientation (0x0112),
+        // SHORT, count 1, value `o`.
+        let mut tiff = b"II*\0\x08\0\0\0".to_vec();
+        tiff.extend_from_slice(&1u16.to_le_bytes());
+        tiff.extend_from_slice(&0x0112u16.to_le_bytes());
+        tiff.extend_from_slice(&3u16.to_le_bytes());
+        tiff.extend_from_slice(&1u32.to_le_bytes());
+        tiff.extend_from_slice(&o.to_le_bytes());
+        tiff.extend_from_slice(&[0, 0]);
+        tiff.extend_from_slice(&0u32.to_le_bytes());
+        let mut app1 = b"Exif\0\0".to_vec();
+        app1.extend_from_slice(&tiff);
+        let mut segment = vec![0xFF, 0xE1];
+        segment.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
+        segment.extend_from_slice(&app1);
+        out.splice(2..2, segment);
+    }
+    out
+}
+
 /// An RGB PNG of zeros, deflated by hand: one literal 0, then back-references of 258 bytes at
 /// distance 1 (13 bits each with the fixed Huffman codes), so a tiny file decodes huge.
 fn black_png(width: u32, height: u32) -> Vec<u8> {

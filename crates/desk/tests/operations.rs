@@ -105,8 +105,12 @@ async fn documents_become_tokens_and_only_the_picked_file_is_sent() {
     assert_eq!(admitted.accepted.len(), 2);
     let bill = &admitted.accepted[0];
     assert_eq!(
-        (bill.name.as_str(), bill.mime.as_str(), bill.pages),
-        ("bill.pdf", "application/pdf", Some(2))
+        (
+            bill.name.as_str(),
+            bill.mime.as_str(),
+            bill.thumbnail.as_deref()
+        ),
+        ("bill.pdf", "application/pdf", None)
     );
     let pic = &admitted.accepted[1];
     assert_eq!(pic.mime, "image/png");

@@ -264,11 +264,7 @@ mime: string,
 /**
  * A small PNG `data:` URL for images.
  */
-thumbnail: string | null, 
-/**
- * Page count for PDFs (counted from the page objects; a hint, not a parse).
- */
-pages: number | null, };
+thumbnail: string | null, };
 
 export type DocumentRejection = { name: string, message: string, };
 

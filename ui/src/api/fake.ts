@@ -123,7 +123,6 @@ export function fakeToken(name: string, overrides: Partial<DocumentToken> = {}):
     size: 2048,
     mime: pdf ? 'application/pdf' : 'image/jpeg',
     thumbnail: pdf ? null : 'data:image/png;base64,iVBORw0KGgo=',
-    pages: pdf ? 2 : null,
     ...overrides,
   };
 }

@@ -43,7 +43,6 @@ interface FileDetail {
   size?: number;
   mime?: string;
   thumbnail?: string | null;
-  pages?: number | null;
 }
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
@@ -150,7 +149,6 @@ export function Timeline({ record }: { record: UserRecord }) {
                           {f.side ? `${f.side}: ` : ''}
                           {f.name}
                           {typeof f.size === 'number' ? ` (${formatBytes(f.size)})` : ''}
-                          {f.pages ? `, ${f.pages} pages` : ''}
                         </span>
                       </li>
                     ))}

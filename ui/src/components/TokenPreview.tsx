@@ -24,7 +24,6 @@ export function TokenPreview({ token }: { token: DocumentToken }) {
         </span>
         <span class="muted">
           {formatBytes(token.size)} · {TYPE_NAMES[token.mime] ?? token.mime}
-          {token.pages !== null && ` · ${token.pages} ${token.pages === 1 ? 'page' : 'pages'}`}
         </span>
       </span>
     </div>

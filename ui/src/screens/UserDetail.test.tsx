@@ -187,7 +187,7 @@ describe('identity documents (Method A)', () => {
 
     backend.queuePick({ accepted: [fakeToken('scan.pdf')], rejected: [] });
     click('kyc-pick-back');
-    await waitFor(() => expect(byId('kyc-slot-back').textContent).toContain('2 pages'));
+    await waitFor(() => expect(byId('kyc-slot-back').textContent).toContain('PDF'));
   });
 
   it('fills the first empty slots in order from a drop, and lists rejected files', async () => {
