@@ -16,6 +16,8 @@ use url::Url;
 /// The keychain service under which a normal installation keeps its entries.
 pub const KEYCHAIN_SERVICE: &str = "io.partnerdesk.app";
 const DB_FILE: &str = "partner-desk.sqlite3";
+/// Held locked (an OS file lock) while a desk has the data folder open: one desk per folder.
+const LOCK_FILE: &str = "partner-desk.lock";
 const SETTING_ENV: &str = "environment";
 const SETTING_CUSTOM_URL: &str = "custom_url";
 
@@ -55,6 +57,25 @@ pub struct KeyTest {
     pub message: String,
 }
 
+/// Locks the data folder for this desk: a second desk on the same folder (a second launch of
+/// the app, a script) would share the SQLite file and the embedded sandbox's, and each would
+/// believe its own view. The OS drops the lock when the process ends, however it ends.
+fn lock_data_dir(dir: &Path) -> Result<std::fs::File> {
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join(LOCK_FILE))
+        .map_err(|e| Error::Internal(format!("cannot create the data folder's lock: {e}")))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(Error::AlreadyRunning(dir.to_owned())),
+        Err(std::fs::TryLockError::Error(e)) => Err(Error::Internal(format!(
+            "cannot lock the data folder: {e}"
+        ))),
+    }
+}
+
 /// The data folder holds customers' personal data and the thumbnails of their identity
 /// documents: on Unix only the OS user may enter it (0700), whatever the umask made of it.
 /// Elsewhere the per-user app-data folder's own access rules apply.
@@ -71,6 +92,8 @@ fn make_private(dir: &Path) {
 }
 
 pub struct Desk {
+    /// The data folder's lock, held for the desk's life.
+    _lock: std::fs::File,
     pub(crate) store: Arc<Store>,
     keychain: Keychain,
     pub(crate) operator: String,
@@ -98,15 +121,17 @@ impl Desk {
     pub async fn open(config: DeskConfig) -> Result<Self> {
         let db_path = config.data_dir.join(DB_FILE);
         let path = db_path.clone();
-        let store = tokio::task::spawn_blocking(move || {
+        let (lock, store) = tokio::task::spawn_blocking(move || {
             let dir = path.parent().unwrap_or(Path::new("."));
             std::fs::create_dir_all(dir)
                 .map_err(|e| Error::Internal(format!("cannot create the data folder: {e}")))?;
             make_private(dir);
-            Store::open(&path)
+            let lock = lock_data_dir(dir)?;
+            Ok::<_, Error>((lock, Store::open(&path)?))
         })
         .await??;
         Ok(Self {
+            _lock: lock,
             store: Arc::new(store),
             keychain: Keychain::new(config.keychain_service),
             operator: crate::operator::os_user(),

@@ -26,6 +26,9 @@ pub enum Error {
     InvalidUrl(String),
     #[error("database error: {0}")]
     Store(#[from] rusqlite::Error),
+    /// Another desk (another launch of the app) has this data folder open.
+    #[error("another Partner Desk has the data folder {} open", .0.display())]
+    AlreadyRunning(std::path::PathBuf),
     /// The database was written by a newer Partner Desk: this one refuses to run on it.
     #[error("the database has schema version {found}; this Partner Desk knows up to {known}")]
     NewerDatabase { found: i64, known: i64 },
@@ -59,6 +62,7 @@ impl Error {
             Error::InvalidApiKey(_) => "invalid",
             Error::InvalidUrl(_) => "invalid",
             Error::Store(_) | Error::NewerDatabase { .. } => "store",
+            Error::AlreadyRunning(_) => "alreadyRunning",
             Error::Sandbox(_) => "sandbox",
             Error::Internal(_) => "internal",
         }
@@ -96,6 +100,10 @@ impl Error {
             Error::InvalidApiKey(e) => format!("That API key cannot be used: {e}."),
             Error::InvalidUrl(e) => format!("The custom URL cannot be used: {e}"),
             Error::Store(e) => format!("The local database failed: {e}"),
+            Error::AlreadyRunning(dir) => format!(
+                "Partner Desk is already running with the data in {}: use that window.",
+                dir.display()
+            ),
             Error::NewerDatabase { found, known } => format!(
                 "This database was written by a newer Partner Desk (schema {found}; this version \
                  knows up to {known}). Install that version again, or the newest one: running \
