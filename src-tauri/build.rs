@@ -40,6 +40,8 @@ const COMMANDS: &[&str] = &[
     "operations_open",
     "operation_retry",
     "operation_resolve",
+    "webhook_token_generate",
+    "events_subscribe",
 ];
 
 fn main() {

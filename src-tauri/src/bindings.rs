@@ -6,7 +6,9 @@
 mod tests {
     use crate::commands::documents::KycFileRef;
     use crate::commands::reference::Country;
+    use crate::commands::sync::GeneratedToken;
     use crate::error::CommandError;
+    use crate::events::PageEvent;
     use desk::desk::{CredentialStatus, KeyTest};
     use desk::documents::{Admitted, DocumentRejection, DocumentToken};
     use desk::onboarding::Stage;
@@ -80,6 +82,8 @@ mod tests {
             Transaction::decl(&cfg),
             TransactionPage::decl(&cfg),
             TransactionQuery::decl(&cfg),
+            PageEvent::decl(&cfg),
+            GeneratedToken::decl(&cfg),
         ];
         let mut out = String::from(
             "// Generated from the Rust types by `UPDATE_BINDINGS=1 cargo test -p partner-desk bindings`.\n\

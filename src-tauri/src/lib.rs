@@ -1,21 +1,19 @@
 //! The desktop shell: builds the Tauri app, opens the desk core, and exposes thin commands.
 
 mod bindings;
+mod clipboard;
 pub mod commands;
 pub mod error;
+pub mod events;
+mod instance;
+mod logging;
 mod rendering;
+pub mod window;
 
 use desk::{Desk, DeskConfig};
+use events::PageEvent;
 use std::sync::Arc;
-use tauri::{DragDropEvent, Emitter, Manager, Runtime, WindowEvent};
-
-/// Event carrying the tokens of files dropped on the window (`desk::documents::Admitted`).
-pub const DOCUMENTS_DROPPED: &str = "documents-dropped";
-/// Event carrying a roster row that live sync changed (`UserRecord`), or `null` when changes
-/// were missed and the roster should be read again.
-pub const ROSTER_CHANGED: &str = "roster-changed";
-/// Event carrying a retry wait (`desk::operation::RetryEvent`): "retrying in N s", cancellable.
-pub const OPERATION_RETRYING: &str = "operation-retrying";
+use tauri::{DragDropEvent, Manager, Runtime, WindowEvent};
 
 /// Adds the app's state, setup and commands to a builder of any runtime (the real one, or
 /// Tauri's mock runtime in tests).
@@ -23,12 +21,23 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
         .setup(|app| {
             let data_dir = app.path().app_data_dir()?;
+            if let Some(log) = app.try_state::<logging::LogFile>()
+                && let Ok(dir) = app.path().app_log_dir()
+            {
+                log.open(&dir);
+            }
             let opening = std::time::Instant::now();
-            let desk = tauri::async_runtime::block_on(Desk::open(DeskConfig::new(&data_dir)))?;
+            let desk = match tauri::async_runtime::block_on(Desk::open(DeskConfig::new(&data_dir))) {
+                Ok(d) => d,
+                Err(e) => refuse_to_start(&data_dir, e),
+            };
             tracing::info!(db = %desk.db_path().display(), ms = opening.elapsed().as_millis(), "desk opened");
+            instance::listen(app.handle().clone(), &data_dir);
             let desk = Arc::new(desk);
             app.manage(desk.clone());
             app.manage(commands::documents::Uploads::default());
+            app.manage(events::PageEvents::default());
+            window::build_main(app)?;
             let handle = app.handle().clone();
             let early = desk.clone();
             tauri::async_runtime::spawn(async move {
@@ -53,9 +62,7 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
                 let paths = paths.clone();
                 tauri::async_runtime::spawn(async move {
                     match desk.admit_files(paths).await {
-                        Ok(admitted) => {
-                            let _ = app.emit(DOCUMENTS_DROPPED, admitted);
-                        }
+                        Ok(admitted) => events::send(&app, PageEvent::DocumentsDropped(admitted)),
                         Err(e) => tracing::warn!(error = %e, "dropped files could not be read"),
                     }
                 });
@@ -99,6 +106,8 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             commands::operations::operations_open,
             commands::operations::operation_retry,
             commands::operations::operation_resolve,
+            commands::sync::webhook_token_generate,
+            events::events_subscribe,
         ])
 }
 
@@ -111,11 +120,9 @@ async fn forward_sync<R: Runtime>(desk: Arc<Desk>, app: tauri::AppHandle<R>) {
     }
     loop {
         match changes.recv().await {
-            Ok(record) => {
-                let _ = app.emit(ROSTER_CHANGED, Some(record));
-            }
+            Ok(record) => events::send(&app, PageEvent::RosterChanged(Some(Box::new(record)))),
             Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                let _ = app.emit(ROSTER_CHANGED, None::<desk::store::roster::UserRecord>);
+                events::send(&app, PageEvent::RosterChanged(None));
             }
             Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
         }
@@ -128,9 +135,7 @@ async fn forward_retries<R: Runtime>(desk: Arc<Desk>, app: tauri::AppHandle<R>) 
     let mut retries = desk.subscribe_retries();
     loop {
         match retries.recv().await {
-            Ok(r) => {
-                let _ = app.emit(OPERATION_RETRYING, r);
-            }
+            Ok(r) => events::send(&app, PageEvent::OperationRetrying(r)),
             // Lagging only drops stale countdowns; the next notice replaces them.
             Err(RecvError::Lagged(_)) => continue,
             Err(RecvError::Closed) => return,
@@ -138,16 +143,38 @@ async fn forward_retries<R: Runtime>(desk: Arc<Desk>, app: tauri::AppHandle<R>) 
     }
 }
 
+/// A desk that cannot open its data folder does not start: a second launch brings the first
+/// one's window forward and leaves; any other reason (a database from a newer desk, …) is said
+/// in a native dialog before leaving, so an operator who started it from a menu sees why.
+fn refuse_to_start(data_dir: &std::path::Path, e: desk::Error) -> ! {
+    if let desk::Error::AlreadyRunning(_) = e {
+        let focused = instance::ask_running_to_focus(data_dir);
+        tracing::info!(
+            focused,
+            "Partner Desk is already running with this data folder: leaving"
+        );
+        if !focused {
+            eprintln!("partner-desk: {}", e.operator_message());
+        }
+        std::process::exit(0);
+    }
+    tracing::error!(error = %e, "the desk could not open");
+    let message = e.operator_message();
+    eprintln!("partner-desk: {message}");
+    rfd::MessageDialog::new()
+        .set_level(rfd::MessageLevel::Error)
+        .set_title("Partner Desk cannot start")
+        .set_description(&message)
+        .set_buttons(rfd::MessageButtons::Ok)
+        .show();
+    std::process::exit(1);
+}
+
 pub fn run() {
     rendering::choose();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .init();
+    let log = logging::init();
     tracing::info!(composited = rendering::composited(), "webview drawing path");
-    let result = app(tauri::Builder::default()).run(tauri::generate_context!());
+    let result = app(tauri::Builder::default().manage(log)).run(tauri::generate_context!());
     if let Err(e) = result {
         eprintln!("partner-desk: {e}");
         std::process::exit(1);

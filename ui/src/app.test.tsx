@@ -292,6 +292,19 @@ describe('live sync settings', () => {
     fireEvent.click(screen.getByTestId('sync-port-save'));
     expect((await screen.findByTestId('sync-error')).textContent).toContain('0 to 65535');
   });
+
+  it('generates a token onto the clipboard and shows only its fingerprint', async () => {
+    const backend = await start();
+    fireEvent.click(screen.getByTestId('nav-settings'));
+    await screen.findByTestId('sync-receiver-url');
+    fireEvent.click(screen.getByTestId('sync-token-generate'));
+    const note = await screen.findByTestId('sync-token-generated');
+    expect(note.textContent).toContain('on the clipboard');
+    expect(note.textContent).toContain('1a2b3c4d');
+    expect(note.textContent).toContain('2 minutes');
+    expect(screen.getByTestId('sync-token-staging').textContent).toBe('Webhook token set');
+    expect(backend.calls.log.filter((c) => c.method === 'webhookTokenGenerate').map((c) => c.args)).toEqual([['staging']]);
+  });
 });
 
 describe('retries and open operations', () => {

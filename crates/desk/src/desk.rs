@@ -70,9 +70,9 @@ fn lock_data_dir(dir: &Path) -> Result<std::fs::File> {
     match file.try_lock() {
         Ok(()) => Ok(file),
         Err(std::fs::TryLockError::WouldBlock) => Err(Error::AlreadyRunning(dir.to_owned())),
-        Err(std::fs::TryLockError::Error(e)) => Err(Error::Internal(format!(
-            "cannot lock the data folder: {e}"
-        ))),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(Error::Internal(format!("cannot lock the data folder: {e}")))
+        }
     }
 }
 

@@ -45,7 +45,9 @@ async fn a_second_desk_is_refused_while_the_first_has_the_folder() {
     assert_eq!(err.kind(), "alreadyRunning");
     assert!(err.operator_message().contains("already running"));
     drop(first);
-    Desk::open(config(dir.path())).await.expect("free again once the first is gone");
+    Desk::open(config(dir.path()))
+        .await
+        .expect("free again once the first is gone");
 }
 
 #[tokio::test]

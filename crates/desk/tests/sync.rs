@@ -333,7 +333,7 @@ async fn a_generated_token_is_accepted_once_stored_and_only_for_its_environment(
     let dir = tempfile::tempdir().unwrap();
     let d = started(dir.path(), &service()).await;
     let (status, token) = d
-        .generate_webhook_token(desk::EnvironmentKind::Staging)
+        .generate_webhook_token(desk::EnvironmentKind::Staging, |_| Ok(()))
         .await
         .unwrap();
     assert!(
@@ -358,8 +358,17 @@ async fn a_generated_token_is_accepted_once_stored_and_only_for_its_environment(
         .await
         .unwrap_err();
     assert_eq!(err.field_errors()[0].field, "webhookToken");
+    // A token that could not be delivered is not kept: the one P100 has stays.
+    let err = d
+        .generate_webhook_token(desk::EnvironmentKind::Staging, |_| {
+            Err("no clipboard".into())
+        })
+        .await
+        .unwrap_err();
+    assert!(err.field_errors()[0].message.contains("no clipboard"));
+    assert_eq!(send(raw.clone()).await.unwrap().status(), 202);
     let (_, again) = d
-        .generate_webhook_token(desk::EnvironmentKind::Staging)
+        .generate_webhook_token(desk::EnvironmentKind::Staging, |_| Ok(()))
         .await
         .unwrap();
     assert_ne!(again.reveal_to_operator(), raw);

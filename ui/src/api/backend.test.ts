@@ -103,17 +103,26 @@ describe('tauriBackend', () => {
     expect(seen).toEqual([{ file: 0, sent: 5, total: 10 }]);
   });
 
-  it('listens to documents-dropped and hands over the payload', async () => {
-    const unlisten = vi.fn();
-    listen.mockResolvedValue(unlisten);
-    const handler = vi.fn();
-    const stop = await tauriBackend.onDocumentsDropped(handler);
-    expect(listen.mock.calls[0][0]).toBe('documents-dropped');
+  it('opens one event channel for every kind and hands each handler its kind only', async () => {
+    invoke.mockResolvedValue(null);
+    const dropped = vi.fn();
+    const changed = vi.fn();
+    const stopDropped = await tauriBackend.onDocumentsDropped(dropped);
+    const stopChanged = await tauriBackend.onRosterChanged(changed);
+    const subscribes = invoke.mock.calls.filter(([cmd]) => cmd === 'events_subscribe');
+    expect(subscribes).toHaveLength(1);
+    const channel = (subscribes[0][1] as { onEvent: { onmessage: (e: unknown) => void } }).onEvent;
     const payload = { accepted: [], rejected: [{ name: 'a.exe', message: 'not a document' }] };
-    (listen.mock.calls[0][1] as (e: { payload: unknown }) => void)({ payload });
-    expect(handler).toHaveBeenCalledWith(payload);
-    stop();
-    expect(unlisten).toHaveBeenCalled();
+    channel.onmessage({ kind: 'documentsDropped', data: payload });
+    channel.onmessage({ kind: 'rosterChanged', data: null });
+    expect(dropped.mock.calls).toEqual([[payload]]);
+    expect(changed.mock.calls).toEqual([[null]]);
+    stopDropped();
+    channel.onmessage({ kind: 'documentsDropped', data: payload });
+    expect(dropped).toHaveBeenCalledTimes(1);
+    stopChanged();
+    // Tauri's event system is not used at all: the page may not listen to its events.
+    expect(listen).not.toHaveBeenCalled();
   });
 
   it('passes a CommandError through and turns a bare Tauri string into one', async () => {

@@ -1,5 +1,4 @@
 import { Channel, invoke } from '@tauri-apps/api/core';
-import { listen } from '@tauri-apps/api/event';
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import type {
@@ -11,6 +10,7 @@ import type {
   EnvironmentInfo,
   EnvironmentKind,
   Funnel,
+  GeneratedToken,
   HostedKycForm,
   HostedKycSession,
   JournalEntry,
@@ -19,6 +19,7 @@ import type {
   KycFileRef,
   NewUser,
   OpenOperation,
+  PageEvent,
   RetryEvent,
   SyncStatus,
   TimelineEvent,
@@ -31,12 +32,32 @@ import type {
   VerificationForm,
 } from './bindings';
 
-/** The event Rust emits (with an {@link Admitted} payload) when files are dropped on the window. */
-export const DOCUMENTS_DROPPED = 'documents-dropped';
-/** The event Rust emits with a roster row live sync changed, or `null`: read the roster again. */
-export const ROSTER_CHANGED = 'roster-changed';
-/** The event Rust emits with a {@link RetryEvent} when a call waits to be sent again. */
-export const OPERATION_RETRYING = 'operation-retrying';
+/**
+ * What Rust tells the page unasked comes over one channel the page opens (`events_subscribe`):
+ * the page may not listen to Tauri's events at all (their drag-and-drop ones carry file paths).
+ * Handlers are kept here by kind; the channel is opened with the first one.
+ */
+type PageData<K extends PageEvent['kind']> = Extract<PageEvent, { kind: K }>['data'];
+const pageHandlers: Record<PageEvent['kind'], Set<(data: unknown) => void>> = {
+  documentsDropped: new Set(),
+  rosterChanged: new Set(),
+  operationRetrying: new Set(),
+};
+let pageChannel: Promise<void> | null = null;
+
+function onPageEvent<K extends PageEvent['kind']>(kind: K, handler: (data: PageData<K>) => void): Promise<() => void> {
+  // Each set holds only handlers of its kind, so the data it passes is of that kind.
+  const h = handler as (data: unknown) => void;
+  pageHandlers[kind].add(h);
+  pageChannel ??= (async () => {
+    const channel = new Channel<PageEvent>();
+    channel.onmessage = (event) => {
+      for (const each of pageHandlers[event.kind]) each(event.data);
+    };
+    await invoke('events_subscribe', { onEvent: channel });
+  })();
+  return pageChannel.then(() => () => void pageHandlers[kind].delete(h));
+}
 
 /**
  * Where an upload reports its progress. In the app it is a Tauri `Channel` (Rust calls
@@ -91,6 +112,8 @@ export interface Backend {
   /** Write-only, like API keys. */
   webhookTokenSet(kind: EnvironmentKind, token: string): Promise<SyncStatus>;
   webhookTokenRemove(kind: EnvironmentKind): Promise<SyncStatus>;
+  /** A new random token, put on the OS clipboard by Rust; the page learns its fingerprint only. */
+  webhookTokenGenerate(kind: EnvironmentKind): Promise<GeneratedToken>;
   webhookPortSet(port: number): Promise<SyncStatus>;
   /** Stops a running operation's retry wait; `false` when it is not waiting any more. */
   operationCancel(operationId: string): Promise<boolean>;
@@ -185,6 +208,7 @@ export const tauriBackend: Backend = {
   syncStatus: () => call('sync_status'),
   webhookTokenSet: (kind, token) => call('webhook_token_set', { kind, token }),
   webhookTokenRemove: (kind) => call('webhook_token_remove', { kind }),
+  webhookTokenGenerate: (kind) => call('webhook_token_generate', { kind }),
   webhookPortSet: (port) => call('webhook_port_set', { port }),
   operationCancel: (operationId) => call('operation_cancel', { operationId }),
   operationsOpen: () => call('operations_open'),
@@ -204,9 +228,9 @@ export const tauriBackend: Backend = {
     channel.onmessage = onmessage;
     return channel;
   },
-  onDocumentsDropped: (handler) => listen<Admitted>(DOCUMENTS_DROPPED, (event) => handler(event.payload)),
-  onRosterChanged: (handler) => listen<UserRecord | null>(ROSTER_CHANGED, (event) => handler(event.payload)),
-  onOperationRetrying: (handler) => listen<RetryEvent>(OPERATION_RETRYING, (event) => handler(event.payload)),
+  onDocumentsDropped: (handler) => onPageEvent('documentsDropped', handler),
+  onRosterChanged: (handler) => onPageEvent('rosterChanged', handler),
+  onOperationRetrying: (handler) => onPageEvent('operationRetrying', handler),
 };
 
 /** Screens take the backend from here, so unit tests can render the app over a fake. */

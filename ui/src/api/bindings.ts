@@ -353,3 +353,7 @@ from?: string,
  * `YYYY-MM-DD`, inclusive.
  */
 to?: string, };
+
+export type PageEvent = { "kind": "documentsDropped", "data": Admitted } | { "kind": "rosterChanged", "data": UserRecord | null } | { "kind": "operationRetrying", "data": RetryEvent };
+
+export type GeneratedToken = { status: SyncStatus, fingerprint: string, clipboardClearedAfterSecs: number, };

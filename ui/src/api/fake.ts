@@ -473,6 +473,14 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
       if (!token.trim()) throw invalid([{ field: 'webhookToken', message: 'the API key is empty' }]);
       return { receiverUrl: 'http://127.0.0.1:4200', receiverError: null, tokenSetFor: ['sandbox', k], polling: 0 };
     },
+    async webhookTokenGenerate(k) {
+      log('webhookTokenGenerate', k);
+      return {
+        status: { receiverUrl: 'http://127.0.0.1:4200', receiverError: null, tokenSetFor: ['sandbox', k], polling: 0 },
+        fingerprint: '1a2b3c4d',
+        clipboardClearedAfterSecs: 120,
+      };
+    },
     async webhookTokenRemove() {
       return { receiverUrl: 'http://127.0.0.1:4200', receiverError: null, tokenSetFor: ['sandbox'], polling: 0 };
     },

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { toCommandError, useBackend } from '../api/backend';
-import type { CommandError, EnvironmentKind, SyncStatus } from '../api/bindings';
+import type { CommandError, EnvironmentKind, GeneratedToken, SyncStatus } from '../api/bindings';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { ENV_OPTIONS } from '../environments';
 import { explain } from '../formErrors';
@@ -17,6 +17,7 @@ export function SyncPanel() {
   const [token, setToken] = useState('');
   const [port, setPort] = useState('');
   const [busy, setBusy] = useState(false);
+  const [generated, setGenerated] = useState<(GeneratedToken & { kind: EnvironmentKind }) | null>(null);
 
   useEffect(() => {
     backend.syncStatus().then(setStatus, (e) => setError(toCommandError(e)));
@@ -41,6 +42,15 @@ export function SyncPanel() {
   const saveToken = async (e: Event) => {
     e.preventDefault();
     if (await run(() => backend.webhookTokenSet(kind, token))) setToken('');
+  };
+
+  const generate = async () => {
+    setGenerated(null);
+    await run(async () => {
+      const g = await backend.webhookTokenGenerate(kind);
+      setGenerated({ ...g, kind });
+      return g.status;
+    });
   };
 
   const savePort = async (e: Event) => {
@@ -126,7 +136,25 @@ export function SyncPanel() {
         <button type="submit" data-testid="sync-token-save" disabled={!token || busy}>
           Save token
         </button>
+        <button
+          type="button"
+          class="secondary"
+          data-testid="sync-token-generate"
+          disabled={busy}
+          onClick={() => void generate()}
+        >
+          Generate a token
+        </button>
       </form>
+      <p class="muted">A typed token needs at least 24 characters; a generated one has 32 random bytes.</p>
+      {generated && (
+        <p class="notice" role="status" data-testid="sync-token-generated">
+          A new webhook token for {ENV_OPTIONS.find((o) => o.kind === generated.kind)?.label ?? generated.kind} is on
+          the clipboard (fingerprint <code>{generated.fingerprint}</code>). Paste it into P100&rsquo;s webhook settings
+          now: it is not shown again, and the clipboard is cleared in{' '}
+          {Math.round(generated.clipboardClearedAfterSecs / 60)} minutes.
+        </p>
+      )}
       <form class="cred-form" onSubmit={(e) => void savePort(e)} noValidate>
         <label for="sync-port">Receiver port</label>
         <input

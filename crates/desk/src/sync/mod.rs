@@ -217,13 +217,24 @@ impl Desk {
         self.store_webhook_token(env, token).await
     }
 
-    /// Makes a new random token for `env`, stores it and reloads the receiver. The token is
-    /// returned for the shell to copy to the clipboard, once; it is never shown again.
+    /// Makes a new random token for `env`, hands it to `deliver` (the shell puts it on the
+    /// clipboard for the operator to give to P100: the one time it leaves the desk), and — only
+    /// once delivered — stores it and reloads the receiver. It is never shown again.
     pub async fn generate_webhook_token(
         &self,
         env: EnvironmentKind,
+        deliver: impl FnOnce(&WebhookToken) -> std::result::Result<(), String>,
     ) -> Result<(SyncStatus, WebhookToken)> {
         let token = WebhookToken::generate();
+        deliver(&token).map_err(|why| {
+            crate::Error::Invalid(vec![p100::FieldError::new(
+                "webhookToken",
+                format!(
+                    "the new token could not be put on the clipboard ({why}); nothing was changed: \
+                     paste a token of your own instead"
+                ),
+            )])
+        })?;
         let status = self.store_webhook_token(env, token.clone()).await?;
         Ok((status, token))
     }
