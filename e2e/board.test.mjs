@@ -116,11 +116,12 @@ test('the card moves from "Verification submitted" to "Active" with no click', a
 test('the timeline shows the operator, the uploads with thumbnails and the webhooks', async () => {
   await s.click(await s.waitFor(card('active')));
   await s.waitFor(byTestId('detail-stage'), { text: 'Active' });
-  await s.waitFor(`${byTestId('timeline-event')}[data-kind="userStatus"]`, { text: 'webhook from P100' });
+  // The sandbox's webhooks are claims on the timeline, each confirmed by P100's own answer.
+  await s.waitFor(`${byTestId('timeline-event')}[data-kind="webhookClaim"]`, { text: 'confirmed by P100' });
   const kinds = await s.script(
     'return [...document.querySelectorAll(\'[data-testid="timeline-event"]\')].map((e) => e.dataset.kind)',
   );
-  for (const k of ['created', 'kycFilesUploaded', 'verificationSubmitted', 'userStatus']) {
+  for (const k of ['created', 'kycFilesUploaded', 'verificationSubmitted', 'webhookClaim', 'activated']) {
     assert.ok(kinds.includes(k), `${k} in ${kinds}`);
   }
   const thumbs = await s.script(

@@ -51,6 +51,30 @@ test('a file dropped on the window lands in the identity documents panel', async
   await s.waitFor(byTestId('user-detail'), { text: 'Dana' });
   await s.setValue(await s.waitFor(byTestId('kyc-document-type')), 'PASSPORT');
 
+  // Probes for what a hostile page would try: listen to Tauri's drag-and-drop events (refused:
+  // no permission), and to the DOM's drag events (WebKit's own drop is handed to Rust, so the
+  // page sees no file, name or path); and a record of every IPC message the page receives.
+  await s.script(
+    `window.__pdDrop = { dom: [], ipc: [], listen: [] };
+     for (const type of ['dragenter', 'dragover', 'drop']) {
+       window.addEventListener(type, (e) => {
+         const dt = e.dataTransfer;
+         window.__pdDrop.dom.push(type + ' ' + (dt ? [...dt.types].join(',') + ' ' + [...dt.files].map((f) => f.name).join(',') + ' ' + dt.getData('text/uri-list') : ''));
+       }, true);
+     }
+     const table = window.__TAURI_INTERNALS__.callbacks;
+     const get = Map.prototype.get;
+     table.get = function (id) {
+       const cb = get.call(this, id);
+       return cb && ((data) => { window.__pdDrop.ipc.push(JSON.stringify(data)); return cb(data); });
+     };
+     const t = window.__TAURI_INTERNALS__;
+     for (const event of ['tauri://drag-drop', 'tauri://drag-enter', 'tauri://drag-over']) {
+       t.invoke('plugin:event|listen', { event, target: { kind: 'Any' }, handler: t.transformCallback((e) => window.__pdDrop.listen.push(JSON.stringify(e))) })
+         .then(() => window.__pdDrop.listen.push('allowed ' + event), (e) => window.__pdDrop.listen.push('refused ' + event));
+     }`,
+  );
+
   // The drag source sits over the app's bottom-right corner; the drop goes to the middle.
   source = spawn('/usr/bin/python3', [join(here, 'drag-source.py'), photo, '1080', '680'], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise((ok, fail) => {
@@ -71,6 +95,19 @@ test('a file dropped on the window lands in the identity documents panel', async
   assert.equal(thumb, 'data:image/png;base64,');
   const html = await s.script('return document.documentElement.outerHTML');
   assert.ok(!html.includes(files), 'the webview never sees the file system path');
+  const probe = await s.script('return window.__pdDrop');
+  assert.deepEqual(
+    probe.listen.sort(),
+    ['refused tauri://drag-drop', 'refused tauri://drag-enter', 'refused tauri://drag-over'],
+    'no listener for Tauri drag-and-drop events could be registered',
+  );
+  for (const seen of [...probe.dom, ...probe.ipc]) {
+    assert.ok(!seen.includes(files) && !seen.includes('file://'), `no path reached the page: ${seen}`);
+  }
+  assert.ok(
+    probe.ipc.some((m) => m.includes('documentsDropped') && m.includes('dropped-passport.jpg')),
+    `the drop came as a token over the page's channel: ${probe.ipc.join(' | ').slice(0, 400)}`,
+  );
   await s.script('document.querySelector(\'[data-testid="kyc-slot-front"]\').scrollIntoView({ block: "center" })');
   await s.screenshot('dropped');
 });

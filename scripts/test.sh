@@ -22,6 +22,12 @@ step "Rust: format and clippy"
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "Supply chain: cargo deny (RustSec advisories from the committed snapshot, licences, bans, sources)"
+cargo fetch --locked --quiet
+deny=target/tools/cargo-deny/bin/cargo-deny
+[ -x "$deny" ] || deny=$(command -v cargo-deny)
+"$deny" --offline --locked check
+
 step "Rust: tests (SQLite files, sandbox over loopback, Secret Service in a private session)"
 scripts/with-desktop.sh cargo test --workspace --locked
 
@@ -36,5 +42,8 @@ cargo build --locked --bin partner-desk
 
 step "End to end: the real window under Xvfb, driven by WebDriver"
 scripts/with-desktop.sh npm run --silent test:e2e
+
+step "The secrets scan again, with the app logging at trace (a fresh session and keychain)"
+scripts/with-desktop.sh env PD_SECRETS_RUST_LOG=trace node --test e2e/zz-secrets.test.mjs
 
 step "All tests passed in $(( $(date +%s) - started )) s; screenshots in target/e2e/"

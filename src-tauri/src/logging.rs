@@ -25,7 +25,11 @@ pub fn init() -> LogFile {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     tracing_subscriber::registry()
         .with(file)
-        .with(fmt::layer().with_writer(std::io::stderr))
+        .with(
+            fmt::layer()
+                .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+                .with_writer(std::io::stderr),
+        )
         .with(filter)
         .init();
     LogFile { handle }
@@ -34,6 +38,10 @@ pub fn init() -> LogFile {
 impl LogFile {
     /// Adds the rotating file in `dir` (made private like the data folder).
     pub fn open(&self, dir: &Path) {
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            tracing::warn!(error = %e, dir = %dir.display(), "no log file");
+            return;
+        }
         let appender = tracing_appender::rolling::RollingFileAppender::builder()
             .rotation(tracing_appender::rolling::Rotation::DAILY)
             .filename_prefix("partner-desk")

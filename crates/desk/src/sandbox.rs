@@ -13,6 +13,9 @@ const STATE_FILE: &str = "embedded-sandbox.sqlite3";
 pub const REVIEW_DELAY_ENV: &str = "PARTNER_DESK_SANDBOX_REVIEW_MS";
 /// The embedded sandbox reads uploads no faster than this many KiB/s (default: as fast as sent).
 pub const UPLINK_ENV: &str = "PARTNER_DESK_SANDBOX_UPLINK_KIBPS";
+/// The embedded sandbox's key for this run instead of a random one: the secrets scan sets it to
+/// know what to look for (the key only ever opens this loopback sandbox's own data).
+pub const KEY_ENV: &str = "PARTNER_DESK_SANDBOX_API_KEY";
 
 pub struct EmbeddedSandbox {
     handle: SandboxHandle,
@@ -22,7 +25,10 @@ pub struct EmbeddedSandbox {
 
 impl EmbeddedSandbox {
     pub async fn start(data_dir: &Path) -> Result<Self> {
-        let raw = format!("sbx_{}", uuid::Uuid::new_v4().simple());
+        let raw = std::env::var(KEY_ENV)
+            .ok()
+            .filter(|k| !k.trim().is_empty())
+            .unwrap_or_else(|| format!("sbx_{}", uuid::Uuid::new_v4().simple()));
         let key = ApiKey::new(&raw).map_err(|e| Error::Sandbox(e.to_string()))?;
         let mut config = SandboxConfig::local(raw);
         config.state_file = Some(data_dir.join(STATE_FILE));
