@@ -29,7 +29,10 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             let opening = std::time::Instant::now();
             let desk = match tauri::async_runtime::block_on(Desk::open(DeskConfig::new(&data_dir))) {
                 Ok(d) => d,
-                Err(e) => refuse_to_start(&data_dir, e),
+                Err(e) => {
+                    refuse_to_start(app.handle().clone(), &data_dir, e);
+                    return Ok(());
+                }
             };
             tracing::info!(db = %desk.db_path().display(), ms = opening.elapsed().as_millis(), "desk opened");
             instance::listen(app.handle().clone(), &data_dir);
@@ -145,8 +148,13 @@ async fn forward_retries<R: Runtime>(desk: Arc<Desk>, app: tauri::AppHandle<R>) 
 
 /// A desk that cannot open its data folder does not start: a second launch brings the first
 /// one's window forward and leaves; any other reason (a database from a newer desk, …) is said
-/// in a native dialog before leaving, so an operator who started it from a menu sees why.
-fn refuse_to_start(data_dir: &std::path::Path, e: desk::Error) -> ! {
+/// in a native dialog before leaving (exit code 1), so an operator who started it from a menu
+/// sees why. No window is made; the dialog runs once the event loop does.
+fn refuse_to_start<R: Runtime>(
+    app: tauri::AppHandle<R>,
+    data_dir: &std::path::Path,
+    e: desk::Error,
+) {
     if let desk::Error::AlreadyRunning(_) = e {
         let focused = instance::ask_running_to_focus(data_dir);
         tracing::info!(
@@ -161,13 +169,16 @@ fn refuse_to_start(data_dir: &std::path::Path, e: desk::Error) -> ! {
     tracing::error!(error = %e, "the desk could not open");
     let message = e.operator_message();
     eprintln!("partner-desk: {message}");
-    rfd::MessageDialog::new()
-        .set_level(rfd::MessageLevel::Error)
-        .set_title("Partner Desk cannot start")
-        .set_description(&message)
-        .set_buttons(rfd::MessageButtons::Ok)
-        .show();
-    std::process::exit(1);
+    tauri::async_runtime::spawn(async move {
+        rfd::AsyncMessageDialog::new()
+            .set_level(rfd::MessageLevel::Error)
+            .set_title("Partner Desk cannot start")
+            .set_description(&message)
+            .set_buttons(rfd::MessageButtons::Ok)
+            .show()
+            .await;
+        app.exit(1);
+    });
 }
 
 pub fn run() {
