@@ -14,7 +14,7 @@
 // In the whole suite it runs last, so it also scans what the earlier files left behind.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, lstatSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -46,6 +46,7 @@ let stub;
 let stubUrl;
 const stubSeen = [];
 let sandboxToken;
+let generatedToken;
 let ext;
 
 const click = async (id) => s.click(await s.waitFor(byTestId(id)));
@@ -182,6 +183,24 @@ test('an API key per environment and a webhook token go in through Settings, wri
   await s.type(await s.waitFor(byTestId('sync-token-input')), WEBHOOK_TOKEN);
   await click('sync-token-save');
   await s.waitFor(byTestId('sync-token-staging'), { text: 'Webhook token set' });
+  // A generated token for Production: Rust puts it on the clipboard; the page shows only that it
+  // is there and its fingerprint. Read back as another program would (GTK's clipboard).
+  await s.setValue(await s.waitFor('#sync-token-env'), 'production');
+  await click('sync-token-generate');
+  const notice = await s.text(await s.waitFor(byTestId('sync-token-generated'), { text: 'on the clipboard' }));
+  await s.waitFor(byTestId('sync-token-production'), { text: 'Webhook token set' });
+  generatedToken = execFileSync(
+    '/usr/bin/python3',
+    [
+      '-c',
+      'import gi; gi.require_version("Gtk", "3.0"); from gi.repository import Gtk, Gdk; ' +
+        'print(Gtk.Clipboard.get(Gdk.SELECTION_CLIPBOARD).wait_for_text() or "", end="")',
+    ],
+    { encoding: 'utf8' },
+  );
+  assert.match(generatedToken, /^whk_[A-Za-z0-9_-]{43}$/, 'a generated token (32 random bytes) is on the clipboard');
+  const fingerprint = createHash('sha256').update(generatedToken).digest('hex').slice(0, 8);
+  assert.ok(notice.includes(fingerprint), `the page names its fingerprint ${fingerprint}: ${notice}`);
   await snapshot('settings after saving');
 
   const lookup = (account) =>
@@ -194,6 +213,7 @@ test('an API key per environment and a webhook token go in through Settings, wri
     assert.equal(lookup('api-key/staging'), STAGING_KEY);
     assert.equal(lookup(`api-key/custom@${stubUrl}`), CUSTOM_KEY);
     assert.equal(lookup('webhook-token/staging'), WEBHOOK_TOKEN);
+    assert.equal(lookup('webhook-token/production'), generatedToken, 'the generated token is the one kept');
     // The desk made the embedded sandbox a token of its own at start; it is just as secret.
     sandboxToken = lookup('webhook-token/sandbox');
     assert.match(sandboxToken, /^whk_[A-Za-z0-9_-]{43}$/, '32 random bytes');
@@ -225,6 +245,7 @@ test('the webhook receiver takes the staging token and refuses others', async ()
       body: JSON.stringify({ externalUserId: 'not-a-user-of-this-desk', status: 'ACTIVE' }),
     }).then((r) => r.status);
   assert.equal(await post(WEBHOOK_TOKEN), 202, 'the right token: accepted (an unknown user is not stored)');
+  assert.equal(await post(generatedToken), 202, 'the generated token too (for Production)');
   assert.equal(await post(`Bearer ${WEBHOOK_TOKEN}`), 202);
   assert.equal(await post(`${WEBHOOK_TOKEN}x`), 401);
   assert.equal(await post(WEBHOOK_TOKEN.slice(0, -1)), 401);
@@ -335,6 +356,7 @@ function secrets() {
     ...forms('the staging API key', STAGING_KEY),
     ...forms('the custom API key', CUSTOM_KEY),
     ...forms('the staging webhook token', WEBHOOK_TOKEN),
+    ...forms('the generated production webhook token', generatedToken),
     ...forms("the embedded sandbox's webhook token", sandboxToken),
     ...forms("the embedded sandbox's API key", SANDBOX_KEY),
   ];

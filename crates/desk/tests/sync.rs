@@ -381,3 +381,31 @@ async fn a_generated_token_is_accepted_once_stored_and_only_for_its_environment(
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn a_token_two_environments_hold_is_accepted_for_neither() {
+    // Left in the keychain by hand (the desk itself refuses to set it twice): the receiver
+    // could not tell which environment a call is for, so it takes the token for none.
+    let svc = service();
+    let shared = desk::credentials::WebhookToken::new("shared-by-staging-and-production").unwrap();
+    let k = desk::credentials::Keychain::new(&svc);
+    k.set_webhook_token(desk::EnvironmentKind::Staging, &shared)
+        .unwrap();
+    k.set_webhook_token(desk::EnvironmentKind::Production, &shared)
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let d = started(dir.path(), &svc).await;
+    let status = d.sync_status().await.unwrap();
+    assert!(!status.token_set_for.contains(&desk::EnvironmentKind::Staging));
+    assert!(!status.token_set_for.contains(&desk::EnvironmentKind::Production));
+    let answer = reqwest::Client::new()
+        .post(format!("{}/webhook/user/status", status.receiver_url.unwrap()))
+        .header("authorization", "shared-by-staging-and-production")
+        .json(&serde_json::json!({"externalUserId": "anyone", "status": "ACTIVE"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 401);
+    k.remove_webhook_token(desk::EnvironmentKind::Staging).unwrap();
+    k.remove_webhook_token(desk::EnvironmentKind::Production).unwrap();
+}
