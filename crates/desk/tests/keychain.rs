@@ -8,9 +8,9 @@ use p100::ApiKey;
 use p100::models::UserProfile;
 use p100_sandbox::{SandboxConfig, spawn};
 
-fn service() -> String {
-    format!("partner-desk-test-{}", uuid::Uuid::new_v4())
-}
+mod common;
+
+use common::service;
 
 /// Fails with instructions rather than passing silently when no Secret Service is running.
 fn require_keychain(k: &Keychain) {
@@ -276,8 +276,6 @@ async fn a_custom_key_stays_with_the_host_it_was_stored_for() {
 
 #[tokio::test]
 async fn keys_are_read_from_the_keychain_once_a_session_not_by_polling() {
-    use desk::users::VerificationForm;
-    use p100::models::{DocumentType, KycFileSide};
     // A standalone sandbox reached as Custom, so every call needs the key from the keychain;
     // no webhooks reach the desk, so polling alone follows the review.
     let mut sb_cfg = SandboxConfig::local("polled-key");
@@ -296,45 +294,17 @@ async fn keys_are_read_from_the_keychain_once_a_session_not_by_polling() {
         .await
         .unwrap();
 
-    let user = d.create_user(form()).await.unwrap();
-    let ext = user.external_user_id;
     let files = tempfile::tempdir().unwrap();
-    let jpeg = files.path().join("id.jpg");
-    std::fs::write(
-        &jpeg,
-        [
-            0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0, 1,
-        ],
-    )
-    .unwrap();
-    let t = d
-        .admit_files(vec![jpeg.clone(), jpeg])
-        .await
-        .unwrap()
-        .accepted;
-    d.add_kyc_files(
-        &ext,
-        DocumentType::Passport,
-        vec![
-            (KycFileSide::Front, t[0].id.clone()),
-            (KycFileSide::Selfie, t[1].id.clone()),
-        ],
-        None,
-    )
-    .await
-    .unwrap();
-    d.add_verification(
-        &ext,
-        VerificationForm {
-            document_type: DocumentType::Passport,
-            document_number: "AB123456".into(),
-            issuing_country: "DE".into(),
-            issue_date: None,
-            expiry_date: "2034-05-06".into(),
+    let ext = common::submit(
+        &d,
+        files.path(),
+        common::Applicant {
+            email: "polled@example.com",
+            country: "DE",
+            document_number: "AB123456",
         },
     )
-    .await
-    .unwrap();
+    .await;
     let reads_before_sync = d.keychain_reads();
     d.start_sync().await.unwrap();
     let after_start = d.keychain_reads();

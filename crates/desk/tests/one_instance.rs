@@ -5,10 +5,10 @@
 use desk::{Desk, DeskConfig, Error};
 use std::process::Command;
 
+mod common;
+
 fn config(dir: &std::path::Path) -> DeskConfig {
-    let mut cfg = DeskConfig::new(dir);
-    cfg.keychain_service = format!("partner-desk-test-{}", uuid::Uuid::new_v4());
-    cfg
+    common::config(dir, &common::service())
 }
 
 /// The other process: tries to open the folder, says how it went on its exit code.

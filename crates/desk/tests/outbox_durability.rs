@@ -12,10 +12,10 @@ use p100::models::UserProfile;
 use std::path::Path;
 use std::process::Command;
 
-fn config(dir: &Path) -> DeskConfig {
-    let mut cfg = DeskConfig::new(dir);
-    cfg.keychain_service = format!("partner-desk-test-{}", uuid::Uuid::new_v4());
-    cfg
+mod common;
+
+fn config(dir: &std::path::Path) -> DeskConfig {
+    common::config(dir, &common::service())
 }
 
 fn form(email: &str) -> NewUser {

@@ -6,9 +6,7 @@
 
 use desk::{Desk, DeskConfig};
 use serve::siege;
-use std::io::{BufRead, BufReader, Read};
-use std::net::SocketAddr;
-use std::process::Child;
+use std::io::Read;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -35,17 +33,10 @@ async fn child_desk_with_a_receiver() {
     .unwrap();
 }
 
+/// The child desk, in a data folder that lives as long as it does.
 struct ChildDesk {
-    child: Child,
-    addr: SocketAddr,
+    server: siege::Spawned,
     _dir: tempfile::TempDir,
-}
-
-impl Drop for ChildDesk {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 fn start() -> ChildDesk {
@@ -62,18 +53,8 @@ fn start() -> ChildDesk {
         ],
     );
     cmd.env("PD_RECEIVER_DIR", dir.path());
-    let mut child = cmd.spawn().expect("the child desk starts");
-    let out = BufReader::new(child.stdout.take().unwrap());
-    let addr = out
-        .lines()
-        .map_while(Result::ok)
-        .find_map(|l| l.strip_prefix("receiver http://").map(str::to_owned))
-        .expect("the child prints its receiver")
-        .parse()
-        .unwrap();
     ChildDesk {
-        child,
-        addr,
+        server: siege::Spawned::start(cmd, "receiver http://"),
         _dir: dir,
     }
 }
@@ -83,7 +64,7 @@ async fn half_sent_requests_are_dropped_and_the_receiver_answers_afterwards() {
     siege::raise_fd_limit(4096);
     let d = start();
     let s = siege::slowloris(
-        d.addr,
+        d.server.addr,
         1200,
         "/webhook/user/status",
         Duration::from_secs(20),
@@ -95,17 +76,18 @@ async fn half_sent_requests_are_dropped_and_the_receiver_answers_afterwards() {
         s.longest_held < Duration::from_millis(11_500),
         "each within the 10 s header limit: {s:?}"
     );
-    assert_eq!(siege::get(d.addr, "/webhook/health", &[]).await, 200);
+    assert_eq!(siege::get(d.server.addr, "/webhook/health", &[]).await, 200);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_token_no_body_read_and_no_memory_spent() {
     let d = start();
-    let (status, took) = siege::announce_body(d.addr, "/webhook/user/status", &[], 2_000_000).await;
+    let (status, took) =
+        siege::announce_body(d.server.addr, "/webhook/user/status", &[], 2_000_000).await;
     assert_eq!(status, 401);
     assert!(took < Duration::from_secs(2), "{took:?}");
     let (status, _) = siege::announce_body(
-        d.addr,
+        d.server.addr,
         "/webhook/kyc-verification/status",
         &[("authorization", "not-the-token")],
         2_000_000,
@@ -113,12 +95,19 @@ async fn no_token_no_body_read_and_no_memory_spent() {
     .await;
     assert_eq!(status, 401);
 
-    let pid = d.child.id();
-    siege::flood_bodies(d.addr, "/webhook/user/status", &[], 20, 2_000_000, 8).await;
+    let pid = d.server.pid();
+    siege::flood_bodies(d.server.addr, "/webhook/user/status", &[], 20, 2_000_000, 8).await;
     // The shell wrapper exec'd the test binary: the pid is the desk's.
     let before = siege::rss_kib(pid);
-    let statuses =
-        siege::flood_bodies(d.addr, "/webhook/user/status", &[], 200, 2_000_000, 8).await;
+    let statuses = siege::flood_bodies(
+        d.server.addr,
+        "/webhook/user/status",
+        &[],
+        200,
+        2_000_000,
+        8,
+    )
+    .await;
     let after = siege::rss_kib(pid);
     let answered = statuses.iter().filter(|s| **s == 401).count();
     assert!(answered >= 190, "401s: {answered} of 200 ({statuses:?})");
@@ -127,5 +116,5 @@ async fn no_token_no_body_read_and_no_memory_spent() {
         "RSS grew {} KiB ({before} -> {after})",
         after.saturating_sub(before)
     );
-    assert_eq!(siege::get(d.addr, "/webhook/health", &[]).await, 200);
+    assert_eq!(siege::get(d.server.addr, "/webhook/health", &[]).await, 200);
 }

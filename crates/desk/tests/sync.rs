@@ -2,84 +2,27 @@
 //! Service — run inside `scripts/with-desktop.sh`), polling when webhooks are off, sync resuming
 //! after a restart, and the receiver's answers to bad calls.
 
+use desk::Desk;
 use desk::onboarding::Stage;
 use desk::store::roster::UserRecord;
-use desk::users::{NewUser, VerificationForm};
-use desk::{Desk, DeskConfig};
-use p100::models::{DocumentType, KycFileSide, UserProfile};
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
-const JPEG: &[u8] = &[
-    0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0, 1,
-];
+mod common;
+use common::{Applicant, config, service, started};
 
-fn config(dir: &Path, service: &str) -> DeskConfig {
-    let mut cfg = DeskConfig::new(dir);
-    cfg.keychain_service = service.to_owned();
-    cfg
-}
-
-fn service() -> String {
-    format!("partner-desk-test-{}", uuid::Uuid::new_v4())
-}
-
-async fn started(dir: &Path, service: &str) -> Arc<Desk> {
-    let d = Arc::new(Desk::open(config(dir, service)).await.unwrap());
-    d.start_sync().await.unwrap();
-    d
-}
-
-/// Creates a user and submits Method A verification; P100's review is then under way.
+/// A Method A applicant from Poland, approved by the sandbox after its review delay.
 async fn submit(d: &Desk, files: &Path, email: &str) -> String {
-    let user = d
-        .create_user(NewUser {
-            has_accepted_p100_tc: true,
-            profile: UserProfile {
-                email: Some(email.into()),
-                first_name: Some("Ada".into()),
-                last_name: Some("Lovelace".into()),
-                country: Some("PL".into()),
-                citizenship: Some("PL".into()),
-                ..Default::default()
-            },
-        })
-        .await
-        .unwrap();
-    assert_eq!(user.stage, Stage::Created);
-    let ext = user.external_user_id;
-    let path = files.join(format!("{email}.jpg"));
-    std::fs::write(&path, JPEG).unwrap();
-    let t = d
-        .admit_files(vec![path.clone(), path])
-        .await
-        .unwrap()
-        .accepted;
-    let sides = vec![
-        (KycFileSide::Front, t[0].id.clone()),
-        (KycFileSide::Selfie, t[1].id.clone()),
-    ];
-    let rec = d
-        .add_kyc_files(&ext, DocumentType::Passport, sides, None)
-        .await
-        .unwrap();
-    assert_eq!(rec.stage, Stage::IdentityDocuments);
-    let rec = d
-        .add_verification(
-            &ext,
-            VerificationForm {
-                document_type: DocumentType::Passport,
-                document_number: "AB123456".into(),
-                issuing_country: "PL".into(),
-                issue_date: None,
-                expiry_date: "2034-05-06".into(),
-            },
-        )
-        .await
-        .unwrap();
-    assert_eq!(rec.stage, Stage::VerificationSubmitted);
-    ext
+    common::submit(
+        d,
+        files,
+        Applicant {
+            email,
+            country: "PL",
+            document_number: "AB123456",
+        },
+    )
+    .await
 }
 
 /// Waits for sync to announce that `ext` reached `stage`, with no call from the test.
@@ -396,16 +339,29 @@ async fn a_token_two_environments_hold_is_accepted_for_neither() {
     let dir = tempfile::tempdir().unwrap();
     let d = started(dir.path(), &svc).await;
     let status = d.sync_status().await.unwrap();
-    assert!(!status.token_set_for.contains(&desk::EnvironmentKind::Staging));
-    assert!(!status.token_set_for.contains(&desk::EnvironmentKind::Production));
+    assert!(
+        !status
+            .token_set_for
+            .contains(&desk::EnvironmentKind::Staging)
+    );
+    assert!(
+        !status
+            .token_set_for
+            .contains(&desk::EnvironmentKind::Production)
+    );
     let answer = reqwest::Client::new()
-        .post(format!("{}/webhook/user/status", status.receiver_url.unwrap()))
+        .post(format!(
+            "{}/webhook/user/status",
+            status.receiver_url.unwrap()
+        ))
         .header("authorization", "shared-by-staging-and-production")
         .json(&serde_json::json!({"externalUserId": "anyone", "status": "ACTIVE"}))
         .send()
         .await
         .unwrap();
     assert_eq!(answer.status(), 401);
-    k.remove_webhook_token(desk::EnvironmentKind::Staging).unwrap();
-    k.remove_webhook_token(desk::EnvironmentKind::Production).unwrap();
+    k.remove_webhook_token(desk::EnvironmentKind::Staging)
+        .unwrap();
+    k.remove_webhook_token(desk::EnvironmentKind::Production)
+        .unwrap();
 }

@@ -4,80 +4,35 @@
 //! the real receiver, with its token from a real Secret Service (run inside
 //! `scripts/with-desktop.sh`).
 
+use desk::Desk;
 use desk::onboarding::Stage;
 use desk::store::roster::UserRecord;
-use desk::users::{NewUser, VerificationForm};
-use desk::{Desk, DeskConfig};
-use p100::models::{DocumentType, KycFileSide, UserProfile};
 use p100_sandbox::model::{Outcome, PoaOutcome};
 use serde_json::{Value, json};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-const JPEG: &[u8] = &[
-    0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0, 1,
-];
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
 
+mod common;
+
 async fn started(dir: &Path) -> Arc<Desk> {
-    let mut cfg = DeskConfig::new(dir);
-    cfg.keychain_service = format!("partner-desk-test-{}", uuid::Uuid::new_v4());
-    let d = Arc::new(Desk::open(cfg).await.unwrap());
-    d.start_sync().await.unwrap();
-    d
+    common::started(dir, &common::service()).await
 }
 
 /// A user of a POA country, verification submitted, the sandbox told to wait for a decision.
 async fn under_review(d: &Desk, files: &Path) -> String {
-    let user = d
-        .create_user(NewUser {
-            has_accepted_p100_tc: true,
-            profile: UserProfile {
-                email: Some("claims@example.com".into()),
-                first_name: Some("Lesya".into()),
-                last_name: Some("Ukrainka".into()),
-                country: Some("UA".into()),
-                citizenship: Some("UA".into()),
-                ..Default::default()
-            },
-        })
-        .await
-        .unwrap();
-    let ext = user.external_user_id;
-    let path = files.join("passport.jpg");
-    std::fs::write(&path, JPEG).unwrap();
-    let t = d
-        .admit_files(vec![path.clone(), path])
-        .await
-        .unwrap()
-        .accepted;
-    d.add_kyc_files(
-        &ext,
-        DocumentType::Passport,
-        vec![
-            (KycFileSide::Front, t[0].id.clone()),
-            (KycFileSide::Selfie, t[1].id.clone()),
-        ],
-        None,
+    common::submit(
+        d,
+        files,
+        common::Applicant {
+            email: "claims@example.com",
+            country: "UA",
+            document_number: "MANUAL-0001",
+        },
     )
     .await
-    .unwrap();
-    let rec = d
-        .add_verification(
-            &ext,
-            VerificationForm {
-                document_type: DocumentType::Passport,
-                document_number: "MANUAL-0001".into(),
-                issuing_country: "UA".into(),
-                issue_date: None,
-                expiry_date: "2034-05-06".into(),
-            },
-        )
-        .await
-        .unwrap();
-    assert_eq!(rec.stage, Stage::VerificationSubmitted);
-    ext
 }
 
 struct Hooks {

@@ -220,3 +220,38 @@ pub async fn get(addr: SocketAddr, path: &str, headers: &[(&str, &str)]) -> u16 
     s.write_all(head.as_bytes()).await.expect("sent");
     read_status(&mut s).await
 }
+
+/// A server process under test: killed when dropped.
+pub struct Spawned {
+    pub child: std::process::Child,
+    pub addr: SocketAddr,
+}
+
+impl Spawned {
+    /// Starts `cmd` (stdout piped) and reads its output until a line `prefix ADDR`
+    /// (`listening on 127.0.0.1:PORT`, `receiver http://127.0.0.1:PORT`).
+    pub fn start(mut cmd: Command, prefix: &str) -> Self {
+        use std::io::BufRead;
+        let mut child = cmd.spawn().expect("the server starts");
+        let out = std::io::BufReader::new(child.stdout.take().expect("stdout is piped"));
+        let addr = out
+            .lines()
+            .map_while(Result::ok)
+            .find_map(|l| l.strip_prefix(prefix).map(|a| a.trim().to_owned()))
+            .unwrap_or_else(|| panic!("the server never printed {prefix:?}"))
+            .parse()
+            .expect("an address");
+        Self { child, addr }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
