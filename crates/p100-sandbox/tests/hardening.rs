@@ -3,7 +3,6 @@
 //! request without the key announcing a 2 MB body gets its 401 before any of the body; bodies
 //! sent at full speed without the key do not grow its memory.
 
-use serve::siege;
 use std::time::Duration;
 
 const KEY: &str = "hardening-key";
@@ -30,6 +29,7 @@ async fn half_sent_requests_are_dropped_and_the_sandbox_answers_afterwards() {
         Duration::from_secs(20),
     )
     .await;
+    eprintln!("slowloris: {s:?}");
     assert_eq!(s.opened, 1200);
     assert_eq!(s.closed, 1200, "every half-sent request was dropped: {s:?}");
     assert!(
@@ -67,6 +67,9 @@ async fn no_key_no_body_read_and_no_memory_spent() {
         siege::flood_bodies(sb.addr, "/v1/user/poa-files/u1", &[], 200, 2_000_000, 8).await;
     let after = siege::rss_kib(pid);
     let answered = statuses.iter().filter(|s| **s == 401).count();
+    eprintln!(
+        "200 x 2 MB without credentials: {answered} answered 401, RSS {before} -> {after} KiB; 401 before the body in {took:?}"
+    );
     assert!(answered >= 190, "401s: {answered} of 200 ({statuses:?})");
     assert!(
         after.saturating_sub(before) < 30 * 1024,

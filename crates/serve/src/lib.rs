@@ -182,6 +182,3 @@ pub async fn spawn(listen: SocketAddr, app: Router, limits: Limits) -> io::Resul
         task: Some(task),
     })
 }
-
-#[cfg(feature = "siege")]
-pub mod siege;

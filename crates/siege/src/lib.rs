@@ -1,5 +1,6 @@
 //! What a hostile client does to a server, for the tests of every server the project runs
-//! (`--features siege`, dev-dependencies only): half-sent requests by the thousand, bodies
+//! (a dev-dependency only, kept out of `serve` so that test builds and the app's build share
+//! one compile of the servers): half-sent requests by the thousand, bodies
 //! announced without credentials, bodies at full speed — and the server process's own
 //! measures (its memory, a limit on its file descriptors).
 
