@@ -362,7 +362,7 @@ impl Desk {
         let client = self.client_for(kind).await?;
         let probe = format!("partner-desk-key-test-{}", uuid::Uuid::new_v4());
         Ok(match client.get_kyc_status(&probe).await {
-            Err(p100::Error::Api { code, .. }) if code == "P412" => KeyTest {
+            Err(e) if e.code() == Some(p100::codes::Code::UserNotFound) => KeyTest {
                 ok: true,
                 message: format!("{} accepted the key.", kind.label()),
             },

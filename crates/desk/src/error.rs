@@ -1,6 +1,7 @@
 //! The desk's one error type, and what an operator is told about each case.
 
 use crate::environment::EnvironmentKind;
+use p100::codes::Code;
 use p100::{DenyReason, FieldError};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -133,33 +134,47 @@ fn p100_message(e: &p100::Error) -> String {
         E::Validation { .. } => {
             "P100 rejected some fields (P403); see the messages at the fields.".into()
         }
-        E::Api { code, message, .. } => match code.as_str() {
-            "P211" => {
+        E::Api { code, message, .. } => match e.code() {
+            Some(Code::PoaPending) => {
                 "A proof of address is already under review (P211); wait for its result.".into()
             }
-            "P411" => "A user with this external id already exists at P100 (P411).".into(),
-            "P412" => "P100 does not know this user (P412).".into(),
-            "P426" => "P100 does not accept this file type (P426): use JPEG, PNG or PDF.".into(),
-            "P440" => "The file is too large for P100 (P440): at most 5 MB per file.".into(),
-            "P445" => {
+            Some(Code::UserExists) => {
+                "A user with this external id already exists at P100 (P411).".into()
+            }
+            Some(Code::UserNotFound) => "P100 does not know this user (P412).".into(),
+            Some(Code::InvalidFileType) => {
+                "P100 does not accept this file type (P426): use JPEG, PNG or PDF.".into()
+            }
+            Some(Code::FileTooLarge) => {
+                "The file is too large for P100 (P440): at most 5 MB per file.".into()
+            }
+            Some(Code::KycNotFound) => {
                 "No KYC exists for this user yet (P445): upload documents or start hosted KYC."
                     .into()
             }
-            "P447" => "This user's proof of address is already verified (P447).".into(),
-            "P454" => "The user cannot be suspended while they have active cards (P454).".into(),
-            "P455" => "The user is suspended (P455).".into(),
-            "P459" => "The user is not verified yet (P459).".into(),
-            "P460" => "No proof-of-address verification was found for this user (P460).".into(),
-            "P500" => {
+            Some(Code::PoaAlreadyVerified) => {
+                "This user's proof of address is already verified (P447).".into()
+            }
+            Some(Code::ActiveCards) => {
+                "The user cannot be suspended while they have active cards (P454).".into()
+            }
+            Some(Code::UserSuspended) => "The user is suspended (P455).".into(),
+            Some(Code::UserNotVerified) => "The user is not verified yet (P459).".into(),
+            Some(Code::PoaNotFound) => {
+                "No proof-of-address verification was found for this user (P460).".into()
+            }
+            Some(Code::UnknownException) => {
                 "P100 hit an unknown error (P500). Try again; if it persists, contact P100.".into()
             }
-            "P501" => "P100 is temporarily unavailable (P501). Try again in a moment.".into(),
+            Some(Code::Unavailable) => {
+                "P100 is temporarily unavailable (P501). Try again in a moment.".into()
+            }
             // The sandbox's own "not in this state" code: its message is the explanation.
-            "P901" => format!(
+            Some(Code::InvalidState) => format!(
                 "Not possible in the user's current state: {} (P901).",
                 message.trim_end_matches('.')
             ),
-            other => format!("P100 refused the operation ({other})."),
+            Some(Code::Validation) | None => format!("P100 refused the operation ({code})."),
         },
         E::RateLimited {
             retry_after: Some(d),

@@ -54,7 +54,7 @@ pub(crate) type StoreCommit<R> = Box<dyn FnOnce(&Store) -> Result<R> + Send>;
 
 /// P100's answer to a repeat of an operation that already happened.
 pub(crate) struct Duplicate<R> {
-    pub code: &'static str,
+    pub code: p100::codes::Code,
     /// What to record then (P100's answer carries nothing).
     pub commit: StoreCommit<R>,
 }
@@ -165,9 +165,7 @@ impl Desk {
             }
             Err(e)
                 if (prior_unknown || record.earlier_outcome_unknown)
-                    && duplicate
-                        .as_ref()
-                        .is_some_and(|d| e.p100_code() == Some(d.code)) =>
+                    && duplicate.as_ref().is_some_and(|d| e.code() == Some(d.code)) =>
             {
                 let dup = duplicate.expect("checked above");
                 let message = format!(

@@ -6,6 +6,7 @@ use crate::error::{Error, Result};
 use crate::operation::{Duplicate, Op};
 use crate::store::roster::{NewRosterUser, RosterChange, UserRecord};
 use p100::FieldError;
+use p100::codes::Code;
 use p100::models::{
     CreateKycVerificationRequest, CreateUserRequest, KycStatus, TransactionPage, TransactionQuery,
     UserBalances, UserProfile, UserStatus, UserVerificationRequest,
@@ -161,7 +162,7 @@ impl Desk {
             .as_deref()
             .is_some_and(p100::countries::poa_required);
         let duplicate = Duplicate {
-            code: "P411",
+            code: Code::UserExists,
             commit: Box::new(move |s: &crate::store::Store| insert2(s, None, poa)),
         };
         self.run_op_reconciled(
@@ -561,11 +562,11 @@ impl StateChange {
     }
 
     /// What P100 answers to a repeat of this change once it happened.
-    fn duplicate_code(&self) -> Option<&'static str> {
+    fn duplicate_code(&self) -> Option<Code> {
         match self {
-            StateChange::Delete => Some("P412"),
-            StateChange::Suspend(_) => Some("P455"),
-            StateChange::Unsuspend(_) => Some("P901"),
+            StateChange::Delete => Some(Code::UserNotFound),
+            StateChange::Suspend(_) => Some(Code::UserSuspended),
+            StateChange::Unsuspend(_) => Some(Code::InvalidState),
             StateChange::Extend => None,
         }
     }

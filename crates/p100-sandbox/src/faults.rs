@@ -219,12 +219,14 @@ pub async fn inject(State(state): State<Arc<Sandbox>>, req: Request, next: Next)
             )
                 .into_response()
         }
-        Some(Fault::P100 { code }) => if code == "P501" {
-            crate::error::ApiError::unavailable()
-        } else {
-            crate::error::ApiError::unknown_exception()
+        Some(Fault::P100 { code }) => {
+            if p100::codes::Code::parse(&code) == Some(p100::codes::Code::Unavailable) {
+                crate::error::ApiError::unavailable()
+            } else {
+                crate::error::ApiError::unknown_exception()
+            }
+            .into_response()
         }
-        .into_response(),
         Some(Fault::RateLimit { retry_after_secs }) => too_many(retry_after_secs),
         Some(Fault::Drop) => {
             let resp = next.run(req).await;

@@ -1,5 +1,6 @@
 //! One error type for every Partner API call, keeping P100's `errorCode`.
 
+use crate::codes::Code;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use ts_rs::TS;
@@ -102,13 +103,18 @@ fn join_fields(fields: &[FieldError]) -> String {
 }
 
 impl Error {
-    /// P100's `errorCode` (`P403` for validation), when the answer carried one.
+    /// P100's `errorCode` as sent (`P403` for validation), when the answer carried one.
     pub fn p100_code(&self) -> Option<&str> {
         match self {
-            Error::Validation { .. } => Some("P403"),
+            Error::Validation { .. } => Some(Code::Validation.as_str()),
             Error::Api { code, .. } => Some(code),
             _ => None,
         }
+    }
+
+    /// The answer's `errorCode`, when it is one the project knows.
+    pub fn code(&self) -> Option<Code> {
+        self.p100_code().and_then(Code::parse)
     }
 
     /// The HTTP status P100 answered with, when it answered.
@@ -131,7 +137,7 @@ impl Error {
         match self {
             Error::Timeout | Error::Transport(_) | Error::Server { .. } => true,
             // "Unknown exception": P100 may have failed after acting.
-            Error::Api { code, .. } => code == "P500",
+            Error::Api { .. } => self.code() == Some(Code::UnknownException),
             Error::Cancelled { outcome_unknown } => *outcome_unknown,
             // A success whose answer was not read: the call acted, what it said is unknown.
             Error::AnswerTooLarge { status, .. } => (200..300).contains(status),

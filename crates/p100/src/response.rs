@@ -1,5 +1,6 @@
 //! Turning an HTTP answer into a value or an [`Error`]. Pure (no I/O), so it can be fuzzed.
 
+use crate::codes::Code;
 use crate::error::{DenyReason, Error, Result};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -35,7 +36,7 @@ pub fn decode<T: DeserializeOwned>(
         && let Ok(env) = serde_json::from_slice::<Envelope>(body)
     {
         let message = env.error_message.unwrap_or_default();
-        return Err(if env.error_code == "P403" {
+        return Err(if Code::parse(&env.error_code) == Some(Code::Validation) {
             Error::Validation { message }
         } else {
             Error::Api {

@@ -12,6 +12,7 @@
 //! come back in step. A caller may watch the retries and cancel a wait through a [`RetryHook`]
 //! installed for its task.
 
+use crate::codes::Code;
 use crate::error::Error;
 use crate::routes::{self, Method, Route};
 use std::sync::{Arc, Mutex};
@@ -65,7 +66,7 @@ impl RetryPolicy {
                     None => Some(self.backoff(next)),
                 };
             }
-            Error::Api { code, .. } if code == "P501" => false,
+            e if e.code() == Some(Code::Unavailable) => false,
             Error::Connect(_) => false,
             // The same oversized answer would come again.
             Error::AnswerTooLarge { .. } => return None,
@@ -178,11 +179,14 @@ tokio::task_local! {
 pub fn reason(error: &Error) -> String {
     match error {
         Error::RateLimited { .. } => "P100 is rate limiting".into(),
-        Error::Api { code, .. } if code == "P501" => {
-            "P100 is temporarily unavailable (P501)".into()
+        e if e.code() == Some(Code::Unavailable) => {
+            format!("P100 is temporarily unavailable ({})", Code::Unavailable)
         }
-        Error::Api { code, .. } if code == "P500" => {
-            "P100 reported an unknown exception (P500)".into()
+        e if e.code() == Some(Code::UnknownException) => {
+            format!(
+                "P100 reported an unknown exception ({})",
+                Code::UnknownException
+            )
         }
         Error::Timeout => "the request timed out".into(),
         Error::Connect(_) => "P100 could not be reached".into(),

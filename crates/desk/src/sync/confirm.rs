@@ -19,6 +19,7 @@ use crate::error::{Error, Result};
 use crate::onboarding::Stage;
 use crate::store::claims::{Confirmation, PendingClaim};
 use crate::store::roster::{RosterChange, UserRecord};
+use p100::codes::Code;
 use p100::models::{KycStatus, UserStatus};
 use p100::webhooks::WebhookEvent;
 use std::time::Duration;
@@ -153,7 +154,7 @@ impl Desk {
                     }
                 }
                 UserStatus::Deleted => match client.get_user_balances(&ext).await {
-                    Err(e) if e.p100_code() == Some(p100::codes::USER_NOT_FOUND) => {
+                    Err(e) if e.code() == Some(Code::UserNotFound) => {
                         let record = self
                             .db(move |s| {
                                 s.add_event(
@@ -301,8 +302,8 @@ impl Desk {
 /// A refusal from a KYC read that answers the claim (the user or its KYC is unknown to P100),
 /// or the error itself when the read did not happen.
 fn refusal(e: p100::Error) -> Result<(Confirmation, String)> {
-    match e.p100_code() {
-        Some(code @ (p100::codes::USER_NOT_FOUND | p100::codes::KYC_NOT_FOUND)) => Ok((
+    match e.code() {
+        Some(code @ (Code::UserNotFound | Code::KycNotFound)) => Ok((
             Confirmation::Unconfirmed,
             format!("P100 answered {code}: it has no such KYC"),
         )),
