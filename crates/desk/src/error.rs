@@ -1,6 +1,6 @@
 //! The desk's one error type, and what an operator is told about each case.
 
-use crate::environment::EnvironmentKind;
+use crate::vocabulary::EnvironmentKind;
 use p100::codes::Code;
 use p100::{DenyReason, FieldError};
 

@@ -17,6 +17,7 @@ pub mod sync;
 pub mod uploads;
 pub mod users;
 pub mod views;
+pub mod vocabulary;
 
 pub use desk::{Desk, DeskConfig};
 pub use environment::{EnvironmentInfo, EnvironmentKind};

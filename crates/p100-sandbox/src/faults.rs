@@ -1,7 +1,6 @@
 //! Fault injection and rate limiting for the `/v1` routes, steered by `/_sandbox/faults` and
 //! `/_sandbox/rate-limit`. Off by default.
 
-use crate::state::Sandbox;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -195,13 +194,11 @@ fn too_many(retry_after_secs: u64) -> Response {
     resp
 }
 
-pub async fn inject(State(state): State<Arc<Sandbox>>, req: Request, next: Next) -> Response {
-    if let Some(wait) = state.faults.take_token() {
+pub async fn inject(State(faults): State<Arc<Faults>>, req: Request, next: Next) -> Response {
+    if let Some(wait) = faults.take_token() {
         return too_many(wait.as_secs_f64().ceil().max(1.0) as u64);
     }
-    let fault = state
-        .faults
-        .next_fault(req.method().as_str(), req.uri().path());
+    let fault = faults.next_fault(req.method().as_str(), req.uri().path());
     match fault {
         None => next.run(req).await,
         Some(Fault::Latency { ms }) => {

@@ -31,7 +31,7 @@ pub fn router(state: Arc<state::Sandbox>) -> Router {
     let v1 = Router::new()
         .merge(handlers::authenticated().layer(key()))
         .merge(handlers::public())
-        .layer(from_fn_with_state(state.clone(), faults::inject));
+        .layer(from_fn_with_state(state.faults.clone(), faults::inject));
     Router::new()
         .merge(v1)
         .merge(handlers::admin::routes().layer(key()))

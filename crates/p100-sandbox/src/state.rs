@@ -25,7 +25,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 pub struct Sandbox {
     pub config: SandboxConfig,
     pub webhooks: Webhooks,
-    pub faults: Faults,
+    pub faults: Arc<Faults>,
     inner: Mutex<Inner>,
 }
 
@@ -76,7 +76,7 @@ impl Sandbox {
         };
         Ok(Self {
             webhooks: Webhooks::new(config.webhooks.clone()),
-            faults: Faults::new(config.rate_limit_per_sec),
+            faults: Arc::new(Faults::new(config.rate_limit_per_sec)),
             inner: Mutex::new(Inner {
                 users: users
                     .into_iter()

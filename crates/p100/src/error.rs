@@ -79,7 +79,7 @@ pub enum Error {
     /// A response that is not what the API promises.
     #[error("unexpected response HTTP {status}: {detail}")]
     UnexpectedResponse { status: u16, detail: String },
-    /// An answer larger than the client reads ([`crate::client::MAX_ANSWER_BYTES`]).
+    /// An answer larger than the client reads (`client::MAX_ANSWER_BYTES`).
     #[error("the answer (HTTP {status}) is larger than {limit} bytes and was not read")]
     AnswerTooLarge { status: u16, limit: usize },
     #[error("the request timed out")]
