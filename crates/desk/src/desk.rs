@@ -1,16 +1,20 @@
-//! [`Desk`]: the one object the shell talks to.
+//! [`Desk`]: the one object the shell talks to — a facade over the components, each with its
+//! own state and one-way dependencies: Environments (store, keychain) ← Operations (store) and
+//! Sync (store, Environments). The domain's operations (`users.rs`, `uploads.rs`,
+//! `recovery.rs`, `views.rs`) are methods of the facade built from the components.
 
-use crate::credentials::{KeySlot, Keychain};
-use crate::environment::{EnvironmentInfo, EnvironmentKind, parse_custom_url};
+use crate::credentials::Keychain;
+use crate::environment::{EnvironmentInfo, EnvironmentKind};
+use crate::environments::Environments;
+pub use crate::environments::{CredentialStatus, KeyTest};
 use crate::error::{Error, Result};
-use crate::sandbox::EmbeddedSandbox;
+use crate::operation::{Operations, RetryEvent};
 use crate::store::Store;
 use crate::store::journal::JournalEntry;
-use p100::ApiKey;
-use serde::Serialize;
+use crate::store::roster::UserRecord;
+use crate::sync::{LiveSync, SyncStatus};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
-use ts_rs::TS;
+use std::sync::Arc;
 use url::Url;
 
 /// The keychain service under which a normal installation keeps its entries.
@@ -18,8 +22,6 @@ pub const KEYCHAIN_SERVICE: &str = "io.partnerdesk.app";
 const DB_FILE: &str = "partner-desk.sqlite3";
 /// Held locked (an OS file lock) while a desk has the data folder open: one desk per folder.
 const LOCK_FILE: &str = "partner-desk.lock";
-const SETTING_ENV: &str = "environment";
-const SETTING_CUSTOM_URL: &str = "custom_url";
 
 pub struct DeskConfig {
     /// Where the SQLite file lives (the platform's app-data folder in the app).
@@ -37,24 +39,6 @@ impl DeskConfig {
             retry_policy: p100::RetryPolicy::default(),
         }
     }
-}
-
-/// Whether an environment has a key, for the credentials panel. Never the key itself.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct CredentialStatus {
-    pub kind: EnvironmentKind,
-    pub label: String,
-    pub needs_key: bool,
-    pub key_set: bool,
-}
-
-/// The outcome of "Test key".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct KeyTest {
-    pub ok: bool,
-    pub message: String,
 }
 
 /// Locks the data folder for this desk: a second desk on the same folder (a second launch of
@@ -94,27 +78,12 @@ fn make_private(dir: &Path) {
 pub struct Desk {
     /// The data folder's lock, held for the desk's life.
     _lock: std::fs::File,
-    pub(crate) store: Arc<Store>,
-    keychain: Keychain,
-    pub(crate) operator: String,
-    sandbox: tokio::sync::Mutex<Option<EmbeddedSandbox>>,
-    client: OnceLock<p100::Client>,
-    /// API keys as read from the keychain this session (`None`: no key there), so that the
-    /// keychain is asked once per environment, never by a polling loop. Changed only through
-    /// this desk, which updates it as it writes the keychain.
-    keys: std::sync::Mutex<std::collections::HashMap<KeySlot, Option<ApiKey>>>,
+    store: Arc<Store>,
+    environments: Arc<Environments>,
+    operations: Operations,
+    sync: Arc<LiveSync>,
+    documents: Arc<crate::documents::Documents>,
     db_path: PathBuf,
-    pub(crate) documents: Arc<crate::documents::Documents>,
-    pub(crate) changes: tokio::sync::broadcast::Sender<crate::store::roster::UserRecord>,
-    pub(crate) sync: tokio::sync::Mutex<crate::sync::SyncState>,
-    /// Where webhooks go to be confirmed with P100, once sync has started.
-    pub(crate) claims:
-        std::sync::Mutex<Option<tokio::sync::mpsc::Sender<crate::store::claims::PendingClaim>>>,
-    pub(crate) retries: tokio::sync::broadcast::Sender<crate::operation::RetryEvent>,
-    /// Running operations' cancel switches, by outbox id.
-    pub(crate) cancels:
-        std::sync::Mutex<std::collections::HashMap<String, tokio::sync::watch::Sender<bool>>>,
-    retry_policy: p100::RetryPolicy,
 }
 
 impl Desk {
@@ -130,22 +99,21 @@ impl Desk {
             Ok::<_, Error>((lock, Store::open(&path)?))
         })
         .await??;
+        let store = Arc::new(store);
+        let environments = Arc::new(Environments::new(
+            store.clone(),
+            Keychain::new(config.keychain_service),
+            config.data_dir.clone(),
+            config.retry_policy,
+        ));
         Ok(Self {
             _lock: lock,
-            store: Arc::new(store),
-            keychain: Keychain::new(config.keychain_service),
-            operator: crate::operator::os_user(),
-            sandbox: tokio::sync::Mutex::new(None),
-            client: OnceLock::new(),
-            keys: std::sync::Mutex::default(),
-            db_path,
+            operations: Operations::new(store.clone(), crate::operator::os_user()),
+            sync: Arc::new(LiveSync::new(store.clone(), environments.clone())),
+            environments,
+            store,
             documents: Arc::default(),
-            changes: tokio::sync::broadcast::channel(1024).0,
-            sync: tokio::sync::Mutex::default(),
-            claims: std::sync::Mutex::default(),
-            retries: tokio::sync::broadcast::channel(256).0,
-            cancels: std::sync::Mutex::default(),
-            retry_policy: config.retry_policy,
+            db_path,
         })
     }
 
@@ -164,303 +132,84 @@ impl Desk {
         tokio::task::spawn_blocking(move || store.with_tx(f)).await?
     }
 
-    pub(crate) async fn keychain<T: Send + 'static>(
-        &self,
-        f: impl FnOnce(&Keychain) -> Result<T> + Send + 'static,
-    ) -> Result<T> {
-        let keychain = self.keychain.clone();
-        tokio::task::spawn_blocking(move || f(&keychain)).await?
+    pub(crate) fn environments(&self) -> &Environments {
+        &self.environments
     }
 
+    pub(crate) fn operations(&self) -> &Operations {
+        &self.operations
+    }
+
+    pub(crate) fn documents(&self) -> &crate::documents::Documents {
+        &self.documents
+    }
+
+    pub(crate) fn documents_arc(&self) -> Arc<crate::documents::Documents> {
+        self.documents.clone()
+    }
+
+    // ----- Environments
+
     pub async fn current_environment(&self) -> Result<EnvironmentKind> {
-        let v = self.db(|s| s.setting(SETTING_ENV)).await?;
-        Ok(v.as_deref()
-            .and_then(EnvironmentKind::parse)
-            .unwrap_or(EnvironmentKind::Sandbox))
+        self.environments.current().await
     }
 
     /// The selected environment; selecting Sandbox starts the embedded sandbox.
     pub async fn environment(&self) -> Result<EnvironmentInfo> {
-        let kind = self.current_environment().await?;
-        let custom_url = self.db(|s| s.setting(SETTING_CUSTOM_URL)).await?;
-        let base_url = match kind {
-            EnvironmentKind::Sandbox => Some(self.sandbox_url().await?.to_string()),
-            EnvironmentKind::Custom => custom_url.clone(),
-            k => k.fixed_url().map(str::to_owned),
-        };
-        let key_set = if kind.needs_key() {
-            self.key_is_set(kind).await?
-        } else {
-            true
-        };
-        Ok(EnvironmentInfo {
-            kind,
-            label: kind.label().to_owned(),
-            base_url,
-            custom_url,
-            needs_key: kind.needs_key(),
-            key_set,
-            is_production: kind == EnvironmentKind::Production,
-        })
+        self.environments.info().await
     }
 
-    /// Switches environment. Custom needs a URL, given now or remembered from before.
+    /// Switches environment. Custom needs a URL, given now or remembered from before; moving
+    /// it to another host forgets the old host's key and the Custom webhook token.
     pub async fn select_environment(
         &self,
         kind: EnvironmentKind,
         custom_url: Option<String>,
     ) -> Result<EnvironmentInfo> {
-        let custom = match custom_url
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            Some(raw) => Some(parse_custom_url(raw)?),
-            None => None,
-        };
-        if kind == EnvironmentKind::Custom
-            && custom.is_none()
-            && self.db(|s| s.setting(SETTING_CUSTOM_URL)).await?.is_none()
-        {
-            return Err(Error::InvalidUrl(
-                "enter the base URL of the Custom environment".into(),
-            ));
+        let selected = self.environments.select(kind, custom_url).await?;
+        if selected.custom_moved {
+            self.sync
+                .forget_webhook_token(EnvironmentKind::Custom)
+                .await?;
         }
-        // The Custom key belongs to the origin it was stored for (its keychain entry is named
-        // after it), so a new URL finds no key. Moving to another origin also forgets the old
-        // origin's key and the webhook token: nothing of the old host lingers to be sent later.
-        let previous = self.db(|s| s.setting(SETTING_CUSTOM_URL)).await?;
-        let moved_from = match (&custom, previous.as_deref().map(Url::parse)) {
-            (Some(new), Some(Ok(old))) if new.origin() != old.origin() => Some(old),
-            _ => None,
-        };
-        if let Some(old) = moved_from {
-            self.forget_key(KeySlot::custom(&old)).await?;
-            self.forget_key(EnvironmentKind::Custom.into()).await?;
-            self.forget_webhook_token(EnvironmentKind::Custom).await?;
-            tracing::info!(
-                "custom URL moved to another host: its API key and webhook token were removed"
-            );
-        }
-        self.db(move |s| {
-            if let Some(url) = custom {
-                s.set_setting(SETTING_CUSTOM_URL, url.as_str().trim_end_matches('/'))?;
-            }
-            s.set_setting(SETTING_ENV, kind.as_str())
-        })
-        .await?;
-        self.environment().await
+        Ok(selected.info)
     }
 
     pub async fn credentials(&self) -> Result<Vec<CredentialStatus>> {
-        let mut out = Vec::new();
-        for kind in EnvironmentKind::ALL {
-            out.push(CredentialStatus {
-                kind,
-                label: kind.label().to_owned(),
-                needs_key: kind.needs_key(),
-                key_set: !kind.needs_key() || self.key_is_set(kind).await?,
-            });
-        }
-        Ok(out)
+        self.environments.credentials().await
     }
 
     /// Stores (or replaces) an environment's key in the OS keychain. A Custom key is stored for
     /// the Custom URL's origin, so the URL must be set first.
     pub async fn set_api_key(&self, kind: EnvironmentKind, raw: String) -> Result<()> {
-        if !kind.needs_key() {
-            return Err(Error::Invalid(vec![p100::FieldError::new(
-                "apiKey",
-                "the embedded sandbox makes its own key; none is stored for it",
-            )]));
-        }
-        let key = ApiKey::new(raw)
-            .map_err(|e| Error::Invalid(vec![p100::FieldError::new("apiKey", e.to_string())]))?;
-        let slot = match self.key_slot(kind).await {
-            Err(Error::InvalidUrl(_)) => {
-                return Err(Error::Invalid(vec![p100::FieldError::new(
-                    "apiKey",
-                    "set the Custom environment's URL first: its key is kept for that host only",
-                )]));
-            }
-            other => other?,
-        };
-        let (s, k) = (slot.clone(), key.clone());
-        self.keychain(move |kc| kc.set(s, &k)).await?;
-        self.cached_keys().insert(slot, Some(key));
-        Ok(())
+        self.environments.set_api_key(kind, raw).await
     }
 
     pub async fn remove_api_key(&self, kind: EnvironmentKind) -> Result<bool> {
-        match self.key_slot(kind).await {
-            Ok(slot) => self.forget_key(slot).await,
-            // No Custom URL: no Custom key can be in use; drop any left from older desks.
-            Err(Error::InvalidUrl(_)) => self.forget_key(kind.into()).await,
-            Err(e) => Err(e),
-        }
+        self.environments.remove_api_key(kind).await
     }
 
-    /// Where `kind`'s key lives: the fixed environment's entry, or the Custom URL's origin's.
-    async fn key_slot(&self, kind: EnvironmentKind) -> Result<KeySlot> {
-        if kind != EnvironmentKind::Custom {
-            return Ok(kind.into());
-        }
-        Ok(KeySlot::custom(&self.custom_url().await?))
-    }
-
-    /// The Custom environment's base URL, checked again as it is read.
-    async fn custom_url(&self) -> Result<Url> {
-        let raw = self
-            .db(|s| s.setting(SETTING_CUSTOM_URL))
-            .await?
-            .ok_or_else(|| Error::InvalidUrl("no custom URL is set".into()))?;
-        parse_custom_url(&raw)
-    }
-
-    fn cached_keys(
-        &self,
-    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<KeySlot, Option<ApiKey>>> {
-        self.keys.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// The key in `slot`: from this session's cache, else read from the keychain once.
-    async fn key(&self, slot: KeySlot) -> Result<Option<ApiKey>> {
-        if let Some(known) = self.cached_keys().get(&slot) {
-            return Ok(known.clone());
-        }
-        let s = slot.clone();
-        let key = self.keychain(move |k| k.get(s)).await?;
-        self.cached_keys().insert(slot, key.clone());
-        Ok(key)
-    }
-
-    async fn key_is_set(&self, kind: EnvironmentKind) -> Result<bool> {
-        match self.key_slot(kind).await {
-            Ok(slot) => Ok(self.key(slot).await?.is_some()),
-            Err(Error::InvalidUrl(_)) => Ok(false),
-            Err(e) => Err(e),
-        }
-    }
-
-    /// Removes the key in `slot` from the keychain and from this session's cache.
-    async fn forget_key(&self, slot: KeySlot) -> Result<bool> {
-        let s = slot.clone();
-        let removed = self.keychain(move |k| k.remove(s)).await?;
-        self.cached_keys().insert(slot, None);
-        Ok(removed)
+    /// Asks P100 about a user that cannot exist: `P412` proves the key is accepted.
+    pub async fn test_api_key(&self, kind: EnvironmentKind) -> Result<KeyTest> {
+        self.environments.test_api_key(kind).await
     }
 
     /// Secrets this desk has read from the OS keychain so far (tests show it is once per
     /// environment and session).
     pub fn keychain_reads(&self) -> u64 {
-        self.keychain.reads()
-    }
-
-    /// Asks P100 about a user that cannot exist: `P412` proves the key is accepted without
-    /// touching any real user; a 401 says which of xo1/xo2/xo3 applies.
-    pub async fn test_api_key(&self, kind: EnvironmentKind) -> Result<KeyTest> {
-        let client = self.client_for(kind).await?;
-        let probe = format!("partner-desk-key-test-{}", uuid::Uuid::new_v4());
-        Ok(match client.get_kyc_status(&probe).await {
-            Err(e) if e.code() == Some(p100::codes::Code::UserNotFound) => KeyTest {
-                ok: true,
-                message: format!("{} accepted the key.", kind.label()),
-            },
-            Ok(_) => KeyTest {
-                ok: true,
-                message: format!("{} accepted the key.", kind.label()),
-            },
-            Err(e) => KeyTest {
-                ok: false,
-                message: Error::P100(e).operator_message(),
-            },
-        })
-    }
-
-    /// A client for the environment: its URL and its key (the keychain's, or the embedded
-    /// sandbox's), sharing one connection pool.
-    pub(crate) async fn client_for(&self, kind: EnvironmentKind) -> Result<p100::Client> {
-        let (url, key) = match kind {
-            EnvironmentKind::Sandbox => {
-                let guard = self.ensure_sandbox().await?;
-                let sb = guard
-                    .as_ref()
-                    .ok_or_else(|| Error::Sandbox("not running".into()))?;
-                (sb.url().clone(), sb.key().clone())
-            }
-            _ => {
-                let url = match kind.fixed_url() {
-                    Some(u) => Url::parse(u).map_err(|e| Error::Internal(e.to_string()))?,
-                    None => self.custom_url().await?,
-                };
-                // The slot is named after this URL's origin: a Custom key stored for another
-                // host is not found here.
-                let slot = match kind {
-                    EnvironmentKind::Custom => KeySlot::custom(&url),
-                    k => k.into(),
-                };
-                let key = self.key(slot).await?.ok_or(Error::NoApiKey(kind))?;
-                (url, key)
-            }
-        };
-        let client = match self.client.get() {
-            Some(pool) => pool.rebind(url, key),
-            None => {
-                let c = p100::Client::new(url, key)?;
-                // A concurrent first call may win the race; either pool serves.
-                let _ = self.client.set(c.clone());
-                c
-            }
-        };
-        Ok(client.with_retry_policy(self.retry_policy))
-    }
-
-    async fn ensure_sandbox(&self) -> Result<tokio::sync::MutexGuard<'_, Option<EmbeddedSandbox>>> {
-        let mut guard = self.sandbox.lock().await;
-        if guard.is_none() {
-            let dir = self.db_path.parent().unwrap_or(Path::new("."));
-            let sandbox = EmbeddedSandbox::start(dir).await?;
-            *guard = Some(sandbox);
-            // Lock order is sandbox, then sync: the receiver (if it runs) learns of the new
-            // sandbox here; a receiver started later points it itself.
-            drop(guard);
-            self.point_sandbox_webhooks().await;
-            guard = self.sandbox.lock().await;
-            if guard.is_none() {
-                return Err(Error::Sandbox("stopped while starting".into()));
-            }
-        }
-        Ok(guard)
-    }
-
-    /// Runs `f` on the embedded sandbox only if it is already running.
-    pub(crate) async fn if_sandbox_running(&self, f: impl FnOnce(&p100_sandbox::SandboxHandle)) {
-        if let Some(sb) = self.sandbox.lock().await.as_ref() {
-            f(sb.handle());
-        }
+        self.environments.keychain_reads()
     }
 
     /// Starts what the first screen asks for — the embedded sandbox, when Sandbox is selected —
     /// so that it starts while WebKit loads the page rather than after the page's first call
     /// (about 60 ms of a first launch's start, on the critical path otherwise).
     pub async fn prepare(&self) -> Result<()> {
-        if self.current_environment().await? == EnvironmentKind::Sandbox {
-            drop(self.ensure_sandbox().await?);
-        }
-        Ok(())
+        self.environments.prepare().await
     }
 
     /// The embedded sandbox's base URL, starting it if needed.
     pub async fn sandbox_url(&self) -> Result<Url> {
-        let guard = self.ensure_sandbox().await?;
-        guard
-            .as_ref()
-            .map(|s| s.url().clone())
-            .ok_or_else(|| Error::Sandbox("not running".into()))
-    }
-
-    pub async fn journal(&self, limit: u32) -> Result<Vec<JournalEntry>> {
-        self.db(move |s| s.recent_journal(limit)).await
+        self.environments.sandbox_url().await
     }
 
     /// Test and admin access to the embedded sandbox's state.
@@ -468,10 +217,64 @@ impl Desk {
         &self,
         f: impl FnOnce(&p100_sandbox::SandboxHandle) -> T,
     ) -> Result<T> {
-        let guard = self.ensure_sandbox().await?;
-        guard
-            .as_ref()
-            .map(|s| f(s.handle()))
-            .ok_or_else(|| Error::Sandbox("not running".into()))
+        self.environments.with_sandbox(f).await
+    }
+
+    // ----- Operations
+
+    /// Every retry wait as it is scheduled, for the window.
+    pub fn subscribe_retries(&self) -> tokio::sync::broadcast::Receiver<RetryEvent> {
+        self.operations.subscribe_retries()
+    }
+
+    /// Cancels the retry wait of a running operation; `false` when it is not running.
+    pub fn cancel_operation(&self, operation_id: &str) -> bool {
+        self.operations.cancel(operation_id)
+    }
+
+    pub async fn journal(&self, limit: u32) -> Result<Vec<JournalEntry>> {
+        self.db(move |s| s.recent_journal(limit)).await
+    }
+
+    // ----- Sync
+
+    /// Every roster row that sync changes, as it happens.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<UserRecord> {
+        self.sync.subscribe()
+    }
+
+    /// Starts the webhook receiver, the confirmation of webhooks and the poller. Called once
+    /// by the shell after opening; claims left unconfirmed by an earlier run are taken up again.
+    pub async fn start_sync(&self) -> Result<()> {
+        self.sync.start().await
+    }
+
+    pub async fn sync_status(&self) -> Result<SyncStatus> {
+        self.sync.status().await
+    }
+
+    /// Stores a webhook token the operator typed (at least 24 characters, used by no other
+    /// environment).
+    pub async fn set_webhook_token(&self, env: EnvironmentKind, raw: String) -> Result<SyncStatus> {
+        self.sync.set_webhook_token(env, raw).await
+    }
+
+    /// A new random token for `env`, handed to `deliver` (the shell's clipboard) and stored
+    /// once delivered.
+    pub async fn generate_webhook_token(
+        &self,
+        env: EnvironmentKind,
+        deliver: impl FnOnce(&crate::credentials::WebhookToken) -> std::result::Result<(), String>,
+    ) -> Result<(SyncStatus, crate::credentials::WebhookToken)> {
+        self.sync.generate_webhook_token(env, deliver).await
+    }
+
+    pub async fn remove_webhook_token(&self, env: EnvironmentKind) -> Result<SyncStatus> {
+        self.sync.remove_webhook_token(env).await
+    }
+
+    /// The port the receiver listens on (0: any free port; a fixed one for a tunnel).
+    pub async fn set_webhook_port(&self, port: u16) -> Result<SyncStatus> {
+        self.sync.set_webhook_port(port).await
     }
 }

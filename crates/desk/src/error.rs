@@ -27,6 +27,10 @@ pub enum Error {
     InvalidUrl(String),
     #[error("database error: {0}")]
     Store(#[from] rusqlite::Error),
+    /// A stored value this desk does not know (written by a newer desk, or damaged): an error,
+    /// never a silent default.
+    #[error("{what} is stored as {value:?}, which this desk does not know")]
+    Unreadable { what: &'static str, value: String },
     /// Another desk (another launch of the app) has this data folder open.
     #[error("another Partner Desk has the data folder {} open", .0.display())]
     AlreadyRunning(std::path::PathBuf),
@@ -62,7 +66,7 @@ impl Error {
             Error::KeychainUnavailable(_) | Error::Keychain(_) => "keychain",
             Error::InvalidApiKey(_) => "invalid",
             Error::InvalidUrl(_) => "invalid",
-            Error::Store(_) | Error::NewerDatabase { .. } => "store",
+            Error::Store(_) | Error::NewerDatabase { .. } | Error::Unreadable { .. } => "store",
             Error::AlreadyRunning(_) => "alreadyRunning",
             Error::Sandbox(_) => "sandbox",
             Error::Internal(_) => "internal",
@@ -101,6 +105,10 @@ impl Error {
             Error::InvalidApiKey(e) => format!("That API key cannot be used: {e}."),
             Error::InvalidUrl(e) => format!("The custom URL cannot be used: {e}"),
             Error::Store(e) => format!("The local database failed: {e}"),
+            Error::Unreadable { what, value } => format!(
+                "The local database holds {what} as {value:?}, which this Partner Desk does not \
+                 know (a newer desk wrote it, or the file is damaged)."
+            ),
             Error::AlreadyRunning(dir) => format!(
                 "Partner Desk is already running with the data in {}: use that window.",
                 dir.display()

@@ -6,6 +6,7 @@ pub mod credentials;
 pub mod desk;
 pub mod documents;
 pub mod environment;
+pub mod environments;
 pub mod error;
 pub mod onboarding;
 pub mod operation;

@@ -8,7 +8,6 @@
 //! in a run that was killed — a repeat that P100 answers "already done" (`P411` for a create,
 //! `P455` for a suspend, …) is the operation having happened, and is recorded as such.
 
-use crate::desk::Desk;
 use crate::environment::EnvironmentKind;
 use crate::error::{Error, Result};
 use crate::store::Store;
@@ -16,7 +15,8 @@ use crate::store::journal::NewJournalEntry;
 use crate::store::outbox::OutboxState;
 use p100::retry::{HOOK, RetryHook, RetryNotice};
 use serde::Serialize;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use ts_rs::TS;
 
@@ -59,9 +59,84 @@ pub(crate) struct Duplicate<R> {
     pub commit: StoreCommit<R>,
 }
 
-impl Desk {
+/// Operations still running, by outbox id, with the switch that cancels each one's retry wait.
+/// An entry lives exactly as long as its operation: the guard returned by
+/// [`CancelRegistry::register`] removes it when dropped, however the operation ends.
+#[derive(Default)]
+pub(crate) struct CancelRegistry(Mutex<HashMap<String, tokio::sync::watch::Sender<bool>>>);
+
+/// Removes its operation from the registry when dropped.
+pub(crate) struct Registered<'a> {
+    registry: &'a CancelRegistry,
+    id: String,
+}
+
+impl Drop for Registered<'_> {
+    fn drop(&mut self) {
+        self.registry.lock().remove(&self.id);
+    }
+}
+
+impl CancelRegistry {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, tokio::sync::watch::Sender<bool>>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Registers operation `id`; its cancel switch is the receiver.
+    pub fn register(&self, id: &str) -> (tokio::sync::watch::Receiver<bool>, Registered<'_>) {
+        let (tx, rx) = tokio::sync::watch::channel(false);
+        self.lock().insert(id.to_owned(), tx);
+        (
+            rx,
+            Registered {
+                registry: self,
+                id: id.to_owned(),
+            },
+        )
+    }
+
+    /// Flips operation `id`'s switch; `false` when it is not running.
+    pub fn cancel(&self, id: &str) -> bool {
+        self.lock().get(id).is_some_and(|tx| tx.send(true).is_ok())
+    }
+}
+
+/// The Operations component: runs every mutating call through the outbox, the retry hook and
+/// the journal. It depends on the store only; callers bring the client and what to record.
+pub(crate) struct Operations {
+    store: Arc<Store>,
+    /// The OS user at the desk, named in the journal.
+    operator: String,
+    retries: tokio::sync::broadcast::Sender<RetryEvent>,
+    cancels: CancelRegistry,
+}
+
+impl Operations {
+    pub fn new(store: Arc<Store>, operator: String) -> Self {
+        Self {
+            store,
+            operator,
+            retries: tokio::sync::broadcast::channel(256).0,
+            cancels: CancelRegistry::default(),
+        }
+    }
+
+    /// The OS user at the desk, as the journal names it.
+    pub fn operator(&self) -> &str {
+        &self.operator
+    }
+
+    /// Blocking store work off the async threads, as one transaction.
+    async fn db<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || store.with_tx(f)).await?
+    }
+
     /// Runs `call` as `op`; on success `commit` applies the answer to the store.
-    pub(crate) async fn run_op<T, R>(
+    pub async fn run<T, R>(
         &self,
         op: Op,
         call: impl Future<Output = p100::Result<T>>,
@@ -71,11 +146,11 @@ impl Desk {
         T: Send + 'static,
         R: Send + 'static,
     {
-        self.run_op_reconciled(op, call, commit, None).await
+        self.run_reconciled(op, call, commit, None).await
     }
 
-    /// [`Desk::run_op`], with what a duplicate answer means for this operation.
-    pub(crate) async fn run_op_reconciled<T, R>(
+    /// [`Operations::run`], with what a duplicate answer means for this operation.
+    pub async fn run_reconciled<T, R>(
         &self,
         op: Op,
         call: impl Future<Output = p100::Result<T>>,
@@ -107,11 +182,7 @@ impl Desk {
                     .await?
             }
         };
-        let (cancel_tx, cancel_rx) = tokio::sync::watch::channel(false);
-        self.cancels
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(outbox_id.clone(), cancel_tx);
+        let (cancel_rx, registered) = self.cancels.register(&outbox_id);
         let events = self.retries.clone();
         let (oid, t) = (outbox_id.clone(), target.clone());
         let hook = RetryHook::new(
@@ -130,10 +201,7 @@ impl Desk {
         );
         let started = Instant::now();
         let answer = HOOK.scope(hook.clone(), call).await;
-        self.cancels
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(&outbox_id);
+        drop(registered);
         let record = hook.record();
         let duration_ms = started.elapsed().as_millis().min(u128::from(u32::MAX)) as u32;
         let operator = self.operator.clone();
@@ -231,15 +299,7 @@ impl Desk {
     }
 
     /// Cancels the retry wait of a running operation; `false` when it is not running.
-    pub fn cancel_operation(&self, operation_id: &str) -> bool {
-        match self
-            .cancels
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(operation_id)
-        {
-            Some(tx) => tx.send(true).is_ok(),
-            None => false,
-        }
+    pub fn cancel(&self, operation_id: &str) -> bool {
+        self.cancels.cancel(operation_id)
     }
 }

@@ -126,7 +126,7 @@ impl Desk {
     /// journal keeps who decided.
     pub async fn resolve_operation(&self, id: &str, happened: bool) -> Result<()> {
         let entry = self.open_entry(id).await?;
-        let operator = self.operator.clone();
+        let operator = self.operations().operator().to_owned();
         self.db(move |s| {
             let (state, words) = if happened {
                 (

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 impl Desk {
     /// Files the operator picked or dropped: checked and turned into tokens.
     pub async fn admit_files(&self, paths: Vec<PathBuf>) -> Result<Admitted> {
-        let docs = self.documents.clone();
+        let docs = self.documents_arc();
         Ok(tokio::task::spawn_blocking(move || docs.admit(&paths)).await?)
     }
 
@@ -23,7 +23,7 @@ impl Desk {
         ids.iter()
             .zip(upload)
             .map(|(id, f)| {
-                let token = self.documents.token(id);
+                let token = self.documents().token(id);
                 serde_json::json!({
                     "side": f.field,
                     "name": f.file_name,
@@ -42,7 +42,7 @@ impl Desk {
         &self,
         tokens: Vec<(String, String)>,
     ) -> Result<(Vec<UploadFile>, Vec<ReadyFile>)> {
-        let docs = self.documents.clone();
+        let docs = self.documents_arc();
         tokio::task::spawn_blocking(move || {
             let mut files = Vec::new();
             let mut held = Vec::new();
@@ -117,12 +117,12 @@ impl Desk {
         let ids: Vec<String> = files.iter().map(|(_, t)| t.clone()).collect();
         let (upload, _held) = self.ready(tokens).await?;
         let described = self.describe(&ids, &upload);
-        let client = self.client_for(env).await?;
+        let client = self.environments().client_for(env).await?;
         let payload =
             serde_json::json!({"documentType": document_type, "files": brief(&described)});
         let op = self.op(env, routes::ADD_KYC_FILE.name, ext, payload.clone(), None);
         let target = ext.to_owned();
-        self.run_op(op, client.add_kyc_files(ext, document_type, &upload, progress), move |s, answer| {
+        self.operations().run(op, client.add_kyc_files(ext, document_type, &upload, progress), move |s, answer| {
             let detail = serde_json::json!({"documentType": document_type, "files": described, "missing": answer.missing});
             s.add_event(env, &target, "kycFilesUploaded", "operator", &detail)?;
             s.apply_to_user(
@@ -163,7 +163,7 @@ impl Desk {
             )
             .await?;
         let described = self.describe(&tokens, &upload);
-        let client = self.client_for(env).await?;
+        let client = self.environments().client_for(env).await?;
         let op = self.op(
             env,
             routes::ADD_POA_FILE.name,
@@ -172,25 +172,26 @@ impl Desk {
             None,
         );
         let target = ext.to_owned();
-        self.run_op(
-            op,
-            client.add_poa_files(ext, &upload, progress),
-            move |s, answer| {
-                s.add_event(
-                    env,
-                    &target,
-                    "poaUploaded",
-                    "operator",
-                    &serde_json::json!({"files": described, "status": answer.status.as_str()}),
-                )?;
-                s.apply_to_user(
-                    env,
-                    &target,
-                    &RosterChange::Poa(Some(answer.status.as_str().to_owned())),
-                )
-            },
-        )
-        .await
+        self.operations()
+            .run(
+                op,
+                client.add_poa_files(ext, &upload, progress),
+                move |s, answer| {
+                    s.add_event(
+                        env,
+                        &target,
+                        "poaUploaded",
+                        "operator",
+                        &serde_json::json!({"files": described, "status": answer.status.as_str()}),
+                    )?;
+                    s.apply_to_user(
+                        env,
+                        &target,
+                        &RosterChange::Poa(Some(answer.status.as_str().to_owned())),
+                    )
+                },
+            )
+            .await
     }
 }
 

@@ -128,7 +128,7 @@ impl Desk {
         request: CreateUserRequest,
         retrying: Option<String>,
     ) -> Result<UserRecord> {
-        let client = self.client_for(env).await?;
+        let client = self.environments().client_for(env).await?;
         let op = Op {
             env,
             name: routes::CREATE_USER.name,
@@ -165,13 +165,16 @@ impl Desk {
             code: Code::UserExists,
             commit: Box::new(move |s: &crate::store::Store| insert2(s, None, poa)),
         };
-        self.run_op_reconciled(
-            op,
-            client.create_user(&request),
-            move |s, created| insert(s, Some(&created.user_id), created.poa_required_for_extended),
-            Some(duplicate),
-        )
-        .await
+        self.operations()
+            .run_reconciled(
+                op,
+                client.create_user(&request),
+                move |s, created| {
+                    insert(s, Some(&created.user_id), created.poa_required_for_extended)
+                },
+                Some(duplicate),
+            )
+            .await
     }
 
     /// Sends only the fields that differ from what P100 last accepted.
@@ -204,7 +207,7 @@ impl Desk {
         changes: UserProfile,
         retrying: Option<String>,
     ) -> Result<UserRecord> {
-        let client = self.client_for(env).await?;
+        let client = self.environments().client_for(env).await?;
         let mut op = self.op(
             env,
             routes::UPDATE_USER.name,
@@ -215,20 +218,21 @@ impl Desk {
         op.retrying = retrying;
         let target = ext.to_owned();
         let fields = changed_names(&changes);
-        self.run_op(op, client.update_user(ext, &changes), move |s, acc| {
-            s.apply_to_user(
-                env,
-                &target,
-                &RosterChange::PoaRequired(acc.poa_required_for_extended),
-            )?;
-            let detail = serde_json::json!({
-                "fields": fields,
-                "poaRequiredForExtended": acc.poa_required_for_extended,
-            });
-            s.add_event(env, &target, "updated", "operator", &detail)?;
-            s.apply_to_user(env, &target, &RosterChange::Profile(Box::new(acc.profile)))
-        })
-        .await
+        self.operations()
+            .run(op, client.update_user(ext, &changes), move |s, acc| {
+                s.apply_to_user(
+                    env,
+                    &target,
+                    &RosterChange::PoaRequired(acc.poa_required_for_extended),
+                )?;
+                let detail = serde_json::json!({
+                    "fields": fields,
+                    "poaRequiredForExtended": acc.poa_required_for_extended,
+                });
+                s.add_event(env, &target, "updated", "operator", &detail)?;
+                s.apply_to_user(env, &target, &RosterChange::Profile(Box::new(acc.profile)))
+            })
+            .await
     }
 
     /// Deletes the user at P100; the roster keeps a tombstone. `confirmation` is what the
@@ -289,7 +293,7 @@ impl Desk {
         change: StateChange,
         retrying: Option<String>,
     ) -> Result<UserRecord> {
-        let client = self.client_for(env).await?;
+        let client = self.environments().client_for(env).await?;
         let (name, payload, note) = match &change {
             StateChange::Delete => (routes::DELETE_USER.name, serde_json::Value::Null, None),
             StateChange::Suspend(r) => (
@@ -325,13 +329,14 @@ impl Desk {
             })
                 as Box<dyn FnOnce(&crate::store::Store) -> Result<UserRecord> + Send>,
         });
-        self.run_op_reconciled(
-            op,
-            call,
-            move |s, acc| c2.record(s, env, &t2, acc.status.as_str().to_owned()),
-            duplicate,
-        )
-        .await
+        self.operations()
+            .run_reconciled(
+                op,
+                call,
+                move |s, acc| c2.record(s, env, &t2, acc.status.as_str().to_owned()),
+                duplicate,
+            )
+            .await
     }
 
     /// Add User Verification with the document data the operator typed in.
@@ -363,7 +368,7 @@ impl Desk {
         req: UserVerificationRequest,
         retrying: Option<String>,
     ) -> Result<UserRecord> {
-        let client = self.client_for(env).await?;
+        let client = self.environments().client_for(env).await?;
         let ext = req.external_user_id.clone();
         let mut op = self.op(
             env,
@@ -374,17 +379,18 @@ impl Desk {
         );
         op.retrying = retrying;
         let target = ext.clone();
-        self.run_op(op, client.add_user_verification(&req), move |s, status| {
-            s.add_event(
-                env,
-                &target,
-                "verificationSubmitted",
-                "operator",
-                &serde_json::to_value(&status).unwrap_or_default(),
-            )?;
-            s.apply_to_user(env, &target, &kyc_change(&status, None, None))
-        })
-        .await
+        self.operations()
+            .run(op, client.add_user_verification(&req), move |s, status| {
+                s.add_event(
+                    env,
+                    &target,
+                    "verificationSubmitted",
+                    "operator",
+                    &serde_json::to_value(&status).unwrap_or_default(),
+                )?;
+                s.apply_to_user(env, &target, &kyc_change(&status, None, None))
+            })
+            .await
     }
 
     /// Starts hosted KYC (Method B); the answer carries the link for the browser.
@@ -414,7 +420,7 @@ impl Desk {
         if !errors.is_empty() {
             return Err(Error::Invalid(errors));
         }
-        let client = self.client_for(env).await?;
+        let client = self.environments().client_for(env).await?;
         let op = self.op(
             env,
             routes::CREATE_KYC_VERIFICATION.name,
@@ -424,7 +430,8 @@ impl Desk {
         );
         let target = ext.to_owned();
         let created = self
-            .run_op(
+            .operations()
+            .run(
                 op,
                 client.create_kyc_verification(&req),
                 move |s, created| {
@@ -468,6 +475,7 @@ impl Desk {
             )])
         })?;
         Ok(self
+            .environments()
             .client_for(env)
             .await?
             .verification_url(ext, &vid)?
@@ -477,7 +485,12 @@ impl Desk {
     /// Asks P100 for the KYC status and records it (a poll: no outbox, a timeline event).
     pub async fn refresh_kyc_status(&self, ext: &str) -> Result<UserRecord> {
         let (env, _) = self.known_user(ext).await?;
-        let status = self.client_for(env).await?.get_kyc_status(ext).await?;
+        let status = self
+            .environments()
+            .client_for(env)
+            .await?
+            .get_kyc_status(ext)
+            .await?;
         let target = ext.to_owned();
         self.db(move |s| {
             s.add_event(
@@ -494,7 +507,12 @@ impl Desk {
 
     pub async fn balances(&self, ext: &str) -> Result<UserBalances> {
         let (env, _) = self.known_user(ext).await?;
-        let balances = self.client_for(env).await?.get_user_balances(ext).await?;
+        let balances = self
+            .environments()
+            .client_for(env)
+            .await?
+            .get_user_balances(ext)
+            .await?;
         // Balances exist only once P100 activated the user: the roster learns it here too.
         if !balances.fiat_balances.is_empty() || !balances.crypto_balances.is_empty() {
             let target = ext.to_owned();
@@ -511,6 +529,7 @@ impl Desk {
     ) -> Result<TransactionPage> {
         let (env, _) = self.known_user(ext).await?;
         Ok(self
+            .environments()
             .client_for(env)
             .await?
             .get_user_transactions(ext, &query)

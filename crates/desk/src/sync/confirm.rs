@@ -13,7 +13,7 @@
 //! A claim is confirmed when P100's answer says the same; otherwise it stays on the timeline as
 //! unconfirmed, with what P100 said instead, and has changed no stage and stopped no polling.
 
-use crate::desk::Desk;
+use super::LiveSync;
 use crate::environment::EnvironmentKind;
 use crate::error::{Error, Result};
 use crate::onboarding::Stage;
@@ -35,10 +35,10 @@ const RETRIES: [Duration; 3] = [
     Duration::from_secs(30),
 ];
 
-impl Desk {
+impl LiveSync {
     /// Confirms claims one by one, in order, until the desk is dropped.
     pub(super) async fn confirm_claims(
-        desk: std::sync::Weak<Desk>,
+        desk: std::sync::Weak<LiveSync>,
         mut claims: tokio::sync::mpsc::Receiver<PendingClaim>,
     ) {
         while let Some(claim) = claims.recv().await {
@@ -87,7 +87,7 @@ impl Desk {
         let Some(user) = self.db(move |s| s.user(env, &id)).await? else {
             return Ok((Unconfirmed, "the user is no longer in the roster".into()));
         };
-        let client = self.client_for(env).await?;
+        let client = self.environments.client_for(env).await?;
         Ok(match &claim.event {
             WebhookEvent::KycVerification {
                 verification_status,
@@ -284,7 +284,12 @@ impl Desk {
         ext: &str,
         source: &'static str,
     ) -> Result<bool> {
-        let balances = self.client_for(env).await?.get_user_balances(ext).await?;
+        let balances = self
+            .environments
+            .client_for(env)
+            .await?
+            .get_user_balances(ext)
+            .await?;
         let active = !balances.fiat_balances.is_empty() || !balances.crypto_balances.is_empty();
         if active {
             let id = ext.to_owned();

@@ -9,9 +9,11 @@ mod poll;
 pub(crate) mod receiver;
 
 use crate::credentials::WebhookToken;
-use crate::desk::Desk;
 use crate::environment::EnvironmentKind;
+use crate::environments::Environments;
 use crate::error::Result;
+use crate::store::Store;
+use crate::store::claims::PendingClaim;
 use crate::store::roster::UserRecord;
 use receiver::{Receiver, Shared};
 use serde::Serialize;
@@ -40,15 +42,46 @@ pub struct SyncStatus {
 }
 
 #[derive(Default)]
-pub(crate) struct SyncState {
+struct SyncState {
     /// The webhook tokens, once read from the keychain this session.
     tokens: Option<Vec<(EnvironmentKind, WebhookToken)>>,
     receiver: Option<Receiver>,
     receiver_error: Option<String>,
-    pub(crate) polling: u32,
+    polling: u32,
 }
 
-impl Desk {
+/// The Sync component: the webhook receiver, the confirmation of what it receives, and the
+/// polling of reviews. It depends on the store and on Environments (for clients, the keychain
+/// and the embedded sandbox's webhook target), and announces every row it changes.
+pub(crate) struct LiveSync {
+    store: Arc<Store>,
+    environments: Arc<Environments>,
+    state: tokio::sync::Mutex<SyncState>,
+    /// Where webhooks go to be confirmed with P100, once sync has started.
+    claims: std::sync::Mutex<Option<tokio::sync::mpsc::Sender<PendingClaim>>>,
+    changes: tokio::sync::broadcast::Sender<UserRecord>,
+}
+
+impl LiveSync {
+    pub fn new(store: Arc<Store>, environments: Arc<Environments>) -> Self {
+        Self {
+            store,
+            environments,
+            state: tokio::sync::Mutex::default(),
+            claims: std::sync::Mutex::default(),
+            changes: tokio::sync::broadcast::channel(1024).0,
+        }
+    }
+
+    /// Blocking store work off the async threads, as one transaction.
+    async fn db<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Store) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let store = self.store.clone();
+        tokio::task::spawn_blocking(move || store.with_tx(f)).await?
+    }
+
     /// Every roster row that sync changes, as it happens.
     pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<UserRecord> {
         self.changes.subscribe()
@@ -64,13 +97,13 @@ impl Desk {
 
     /// Starts the webhook receiver, the confirmation of webhooks and the poller. Called once
     /// by the shell after opening; claims left unconfirmed by an earlier run are taken up again.
-    pub async fn start_sync(self: &Arc<Self>) -> Result<()> {
+    pub async fn start(self: &Arc<Self>) -> Result<()> {
         let (tx, rx) = tokio::sync::mpsc::channel(confirm::QUEUE);
         *self.claims.lock().unwrap_or_else(|e| e.into_inner()) = Some(tx.clone());
         for claim in self.db(|s| s.pending_claims()).await? {
             let _ = tx.try_send(claim);
         }
-        tokio::spawn(Desk::confirm_claims(Arc::downgrade(self), rx));
+        tokio::spawn(LiveSync::confirm_claims(Arc::downgrade(self), rx));
         self.restart_receiver().await;
         tokio::spawn(poll_loop(Arc::downgrade(self)));
         Ok(())
@@ -87,7 +120,7 @@ impl Desk {
     /// (Re)starts the receiver on the configured port with the environments' webhook tokens,
     /// and points the embedded sandbox's webhooks at it.
     pub async fn restart_receiver(&self) {
-        let mut sync = self.sync.lock().await;
+        let mut sync = self.state.lock().await;
         sync.receiver = None;
         sync.receiver_error = None;
         let tokens = match self.webhook_tokens(&mut sync).await {
@@ -136,6 +169,7 @@ impl Desk {
             Some(t) => t.clone(),
             None => {
                 let read = self
+                    .environments
                     .keychain(|k| {
                         let mut out = Vec::new();
                         for env in EnvironmentKind::ALL {
@@ -173,10 +207,11 @@ impl Desk {
             .collect())
     }
 
-    /// Tells the embedded sandbox (if it runs) where to deliver and with which token.
-    pub(crate) async fn point_sandbox_webhooks(&self) {
+    /// Tells the embedded sandbox (now, or when it starts) where to deliver and with which
+    /// token: the receiver's address and the sandbox environment's token.
+    async fn point_sandbox_webhooks(&self) {
         let target = {
-            let sync = self.sync.lock().await;
+            let sync = self.state.lock().await;
             sync.receiver.as_ref().and_then(|r| {
                 let tokens = r.shared.tokens.read().unwrap_or_else(|e| e.into_inner());
                 tokens
@@ -186,13 +221,12 @@ impl Desk {
             })
         };
         if let Some((url, token)) = target {
-            self.if_sandbox_running(|h| h.state().webhooks.set_target(Some(url), Some(token)))
-                .await;
+            self.environments.point_sandbox_webhooks(url, token).await;
         }
     }
 
-    pub async fn sync_status(&self) -> Result<SyncStatus> {
-        let sync = self.sync.lock().await;
+    pub async fn status(&self) -> Result<SyncStatus> {
+        let sync = self.state.lock().await;
         let (receiver_url, token_set_for) = match &sync.receiver {
             Some(r) => {
                 let tokens = r.shared.tokens.read().unwrap_or_else(|e| e.into_inner());
@@ -251,7 +285,7 @@ impl Desk {
             )]));
         }
         {
-            let mut sync = self.sync.lock().await;
+            let mut sync = self.state.lock().await;
             let known = self.webhook_tokens(&mut sync).await?;
             if let Some((other, _)) = known.iter().find(|(e, t)| *e != env && *t == token) {
                 return Err(crate::Error::Invalid(vec![p100::FieldError::new(
@@ -263,26 +297,28 @@ impl Desk {
                 )]));
             }
             let t = token.clone();
-            self.keychain(move |k| k.set_webhook_token(env, &t)).await?;
+            self.environments
+                .keychain(move |k| k.set_webhook_token(env, &t))
+                .await?;
             if let Some(tokens) = sync.tokens.as_mut() {
                 tokens.retain(|(e, _)| *e != env);
                 tokens.push((env, token));
             }
         }
         self.reload_receiver_tokens().await;
-        self.sync_status().await
+        self.status().await
     }
 
     pub async fn remove_webhook_token(&self, env: EnvironmentKind) -> Result<SyncStatus> {
         self.forget_webhook_token(env).await?;
         self.reload_receiver_tokens().await;
-        self.sync_status().await
+        self.status().await
     }
 
     /// Gives a running receiver the current tokens without restarting it (its address, which
     /// P100 or a tunnel may be pointed at, stays); starts it when it is not running.
     async fn reload_receiver_tokens(&self) {
-        let mut sync = self.sync.lock().await;
+        let mut sync = self.state.lock().await;
         let Some(shared) = sync.receiver.as_ref().map(|r| r.shared.clone()) else {
             drop(sync);
             return self.restart_receiver().await;
@@ -295,9 +331,10 @@ impl Desk {
 
     /// Removes an environment's token from the keychain and from the tokens this session holds.
     pub(crate) async fn forget_webhook_token(&self, env: EnvironmentKind) -> Result<()> {
-        self.keychain(move |k| k.remove_webhook_token(env).map(|_| ()))
+        self.environments
+            .keychain(move |k| k.remove_webhook_token(env).map(|_| ()))
             .await?;
-        if let Some(tokens) = self.sync.lock().await.tokens.as_mut() {
+        if let Some(tokens) = self.state.lock().await.tokens.as_mut() {
             tokens.retain(|(e, _)| *e != env);
         }
         Ok(())
@@ -309,12 +346,12 @@ impl Desk {
         self.db(move |s| s.set_setting(SETTING_WEBHOOK_PORT, &port.to_string()))
             .await?;
         self.restart_receiver().await;
-        self.sync_status().await
+        self.status().await
     }
 }
 
 /// Polls due users about once a second until the desk is dropped.
-async fn poll_loop(desk: Weak<Desk>) {
+async fn poll_loop(desk: Weak<LiveSync>) {
     let mut schedule = poll::Schedule::default();
     loop {
         tokio::time::sleep(Duration::from_millis(500)).await;

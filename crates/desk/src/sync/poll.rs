@@ -2,7 +2,7 @@
 //! doubling (with jitter) up to a minute while nothing changes, so a quiet roster costs P100
 //! little and a moving one is seen quickly.
 
-use crate::desk::Desk;
+use super::LiveSync;
 use crate::environment::EnvironmentKind;
 use crate::error::Result;
 use crate::store::Store;
@@ -55,18 +55,18 @@ impl Store {
     }
 }
 
-impl Desk {
+impl LiveSync {
     pub(super) async fn poll_due(&self, schedule: &mut Schedule) -> Result<()> {
-        let env = self.current_environment().await?;
+        let env = self.environments.current().await?;
         let ids = self.db(move |s| s.under_review(env)).await?;
         schedule
             .users
             .retain(|(e, id), _| *e == env && ids.contains(id));
-        self.sync.lock().await.polling = ids.len() as u32;
+        self.state.lock().await.polling = ids.len() as u32;
         if ids.is_empty() {
             return Ok(());
         }
-        let client = self.client_for(env).await?;
+        let client = self.environments.client_for(env).await?;
         for id in ids {
             let key = (env, id);
             let now = Instant::now();
