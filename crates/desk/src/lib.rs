@@ -2,12 +2,14 @@
 //! journal, outbox) and the user operations that tie them to the P100 client. No Tauri here:
 //! the shell calls [`Desk`] and nothing else.
 
+pub mod account;
 pub mod credentials;
 pub mod desk;
 pub mod documents;
 pub mod environment;
 pub mod environments;
 pub mod error;
+pub mod kyc;
 pub mod onboarding;
 pub mod operation;
 pub mod operator;

@@ -111,7 +111,7 @@ impl Desk {
                      status, then resolve this entry",
                 )]))
             }
-            n => match crate::users::StateChange::from_outbox(n, &payload) {
+            n => match crate::account::StateChange::from_outbox(n, &payload) {
                 Some(change) => self.send_state_change(env, ext, change, retrying).await,
                 None => Err(Error::Invalid(vec![FieldError::new(
                     "operationId",

@@ -1,0 +1,208 @@
+//! The account's state changes — delete, suspend, unsuspend, extend — checked, sent through the
+//! outbox and recorded; and what each one's repeat answers once it happened (reconciliation).
+
+use crate::desk::Desk;
+use crate::environment::EnvironmentKind;
+use crate::error::{Error, Result};
+use crate::operation::Duplicate;
+use crate::store::roster::{RosterChange, UserRecord};
+use p100::FieldError;
+use p100::codes::Code;
+use p100::models::UserStatus;
+use p100::routes;
+
+impl Desk {
+    /// Deletes the user at P100; the roster keeps a tombstone. `confirmation` is what the
+    /// operator typed: the user's e-mail or `externalUserId`, checked here as well as in the UI.
+    pub async fn delete_user(&self, ext: &str, confirmation: &str) -> Result<UserRecord> {
+        let (env, user) = self.known_user(ext).await?;
+        let typed = confirmation.trim();
+        if typed.is_empty() || (typed != ext && Some(typed) != user.email.as_deref()) {
+            return Err(Error::Invalid(vec![FieldError::new(
+                "confirmation",
+                "type the user's e-mail or external user id to confirm",
+            )]));
+        }
+        self.send_state_change(env, ext, StateChange::Delete, None)
+            .await
+    }
+
+    /// Suspends the user; the reason is kept in the journal and the timeline.
+    pub async fn suspend_user(&self, ext: &str, reason: String) -> Result<UserRecord> {
+        let reason = reason.trim().to_owned();
+        if reason.is_empty() {
+            return Err(Error::Invalid(vec![FieldError::new(
+                "reason",
+                "say why the user is suspended",
+            )]));
+        }
+        if reason.chars().count() > 500 {
+            return Err(Error::Invalid(vec![FieldError::new(
+                "reason",
+                "at most 500 characters",
+            )]));
+        }
+        let (env, _) = self.known_user(ext).await?;
+        self.send_state_change(env, ext, StateChange::Suspend(reason), None)
+            .await
+    }
+
+    pub async fn unsuspend_user(&self, ext: &str, reason: String) -> Result<UserRecord> {
+        let (env, _) = self.known_user(ext).await?;
+        let note = Some(reason.trim().to_owned()).filter(|r| !r.is_empty());
+        self.send_state_change(env, ext, StateChange::Unsuspend(note), None)
+            .await
+    }
+
+    pub async fn extend_user(&self, ext: &str) -> Result<UserRecord> {
+        let (env, _) = self.known_user(ext).await?;
+        self.send_state_change(env, ext, StateChange::Extend, None)
+            .await
+    }
+
+    /// Delete, suspend, unsuspend or extend. A repeat of one that already happened is answered
+    /// "already so" (`P412`, `P455`, `P901`; extend repeats harmlessly): after an attempt whose
+    /// outcome was unknown, that answer is recorded as the change having happened.
+    pub(crate) async fn send_state_change(
+        &self,
+        env: EnvironmentKind,
+        ext: &str,
+        change: StateChange,
+        retrying: Option<String>,
+    ) -> Result<UserRecord> {
+        let client = self.environments().client_for(env).await?;
+        let (name, payload, note) = match &change {
+            StateChange::Delete => (routes::DELETE_USER.name, serde_json::Value::Null, None),
+            StateChange::Suspend(r) => (
+                routes::SUSPEND_USER.name,
+                serde_json::json!({"reason": r}),
+                Some(r.clone()),
+            ),
+            StateChange::Unsuspend(r) => (
+                routes::UNSUSPEND_USER.name,
+                serde_json::json!({"reason": r}),
+                r.clone(),
+            ),
+            StateChange::Extend => (routes::EXTEND_USER.name, serde_json::Value::Null, None),
+        };
+        let mut op = self.op(env, name, ext, payload, note);
+        op.retrying = retrying;
+        let call = async {
+            match &change {
+                StateChange::Delete => client.delete_user(ext).await,
+                StateChange::Suspend(r) => client.suspend_user(ext, Some(r)).await,
+                StateChange::Unsuspend(_) => client.unsuspend_user(ext).await,
+                StateChange::Extend => client.extend_user(ext).await,
+            }
+        };
+        let target = ext.to_owned();
+        let (c1, c2) = (change.clone(), change.clone());
+        let (t1, t2) = (target.clone(), target);
+        let duplicate = c1.duplicate_code().map(|code| Duplicate {
+            code,
+            commit: Box::new(move |s: &crate::store::Store| {
+                let status = c1.status_after(s, env, &t1)?;
+                c1.record(s, env, &t1, status)
+            })
+                as Box<dyn FnOnce(&crate::store::Store) -> Result<UserRecord> + Send>,
+        });
+        self.operations()
+            .run_reconciled(
+                op,
+                call,
+                move |s, acc| c2.record(s, env, &t2, acc.status.as_str().to_owned()),
+                duplicate,
+            )
+            .await
+    }
+}
+
+/// A change of the account's state, as sent and as recorded.
+#[derive(Debug, Clone)]
+pub(crate) enum StateChange {
+    Delete,
+    Suspend(String),
+    Unsuspend(Option<String>),
+    Extend,
+}
+
+impl StateChange {
+    /// The change an outbox entry stored, for sending it again.
+    pub(crate) fn from_outbox(operation: &str, payload: &serde_json::Value) -> Option<Self> {
+        let reason = payload
+            .get("reason")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        match operation {
+            n if n == routes::DELETE_USER.name => Some(StateChange::Delete),
+            n if n == routes::SUSPEND_USER.name => reason.map(StateChange::Suspend),
+            n if n == routes::UNSUSPEND_USER.name => Some(StateChange::Unsuspend(reason)),
+            n if n == routes::EXTEND_USER.name => Some(StateChange::Extend),
+            _ => None,
+        }
+    }
+
+    /// What P100 answers to a repeat of this change once it happened.
+    fn duplicate_code(&self) -> Option<Code> {
+        match self {
+            StateChange::Delete => Some(Code::UserNotFound),
+            StateChange::Suspend(_) => Some(Code::UserSuspended),
+            StateChange::Unsuspend(_) => Some(Code::InvalidState),
+            StateChange::Extend => None,
+        }
+    }
+
+    /// The status the user has after the change, when P100's answer was lost: unsuspend returns
+    /// to ACTIVE once verification passed, else to WAITING_FOR_ACTIVATION.
+    fn status_after(
+        &self,
+        s: &crate::store::Store,
+        env: EnvironmentKind,
+        ext: &str,
+    ) -> Result<String> {
+        let user = s.user(env, ext)?;
+        Ok(match self {
+            StateChange::Delete => "DELETED".into(),
+            StateChange::Suspend(_) => UserStatus::Suspended.as_str().into(),
+            StateChange::Unsuspend(_) => {
+                if user.as_ref().and_then(|u| u.verification_status.as_deref()) == Some("VERIFIED")
+                {
+                    UserStatus::Active.as_str().into()
+                } else {
+                    UserStatus::WaitingForActivation.as_str().into()
+                }
+            }
+            StateChange::Extend => user.map(|u| u.status).unwrap_or_default(),
+        })
+    }
+
+    /// The timeline event and roster change of the change having happened.
+    fn record(
+        &self,
+        s: &crate::store::Store,
+        env: EnvironmentKind,
+        ext: &str,
+        status: String,
+    ) -> Result<UserRecord> {
+        match self {
+            StateChange::Delete => {
+                s.add_event(env, ext, "deleted", "operator", &serde_json::json!({}))?;
+                s.apply_to_user(env, ext, &RosterChange::Deleted)
+            }
+            StateChange::Suspend(r) => {
+                let detail = serde_json::json!({"reason": r, "status": status});
+                s.add_event(env, ext, "suspended", "operator", &detail)?;
+                s.apply_to_user(env, ext, &RosterChange::Status(status))
+            }
+            StateChange::Unsuspend(r) => {
+                let detail = serde_json::json!({"reason": r, "status": status});
+                s.add_event(env, ext, "unsuspended", "operator", &detail)?;
+                s.apply_to_user(env, ext, &RosterChange::Status(status))
+            }
+            StateChange::Extend => {
+                s.add_event(env, ext, "extended", "operator", &serde_json::json!({}))?;
+                s.apply_to_user(env, ext, &RosterChange::Extended)
+            }
+        }
+    }
+}
