@@ -6,8 +6,8 @@
 use desk::EnvironmentKind;
 use desk::store::Store;
 use desk::store::roster::NewRosterUser;
-use p100::models::UserProfile;
-use serde_json::json;
+use desk::timeline::{Event, EventSource, KycReport};
+use p100::models::{AttemptStatus, DocumentType, UserProfile, UserStatus, VerificationStatus};
 
 const FIRST: &[&str] = &[
     "Ada", "Grace", "Nino", "Mariam", "Jan", "Piotr", "Anna", "Lukas", "Sofia", "Mateo", "Elena",
@@ -71,35 +71,47 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             external_user_id: &ext,
             user_id: Some(&format!("u{i}")),
             profile: &profile,
-            status: "WAITING_FOR_ACTIVATION",
+            status: UserStatus::WaitingForActivation,
             poa_required_for_extended: false,
         })?;
-        let ev = |kind: &str, detail: serde_json::Value| {
-            store.add_event(env, &ext, kind, "operator", &detail)
-        };
-        ev("created", json!({}))?;
+        let ev = |event: Event| store.add_event(env, &ext, EventSource::Operator, &event);
+        ev(Event::Created {
+            user_id: Some(format!("u{i}")),
+            poa_required_for_extended: false,
+        })?;
         // Every stage gets its share: 0 created, 1 documents, 2 submitted, 3+ active, some aside.
         let step = i % 7;
         if step >= 1 {
-            ev("kycFilesUploaded", json!({}))?;
+            ev(Event::KycFilesUploaded {
+                document_type: DocumentType::Passport,
+                files: Vec::new(),
+                missing: Vec::new(),
+            })?;
         }
         if step >= 2 {
-            ev(
-                "verificationSubmitted",
-                json!({"verificationStatus": "NOT_VERIFIED", "attemptStatus": "VERIFICATION"}),
-            )?;
+            ev(Event::VerificationSubmitted(KycReport {
+                verification_status: VerificationStatus::NotVerified,
+                attempt_status: Some(AttemptStatus::Verification),
+                rejection_reason: None,
+            }))?;
         }
         if step >= 3 {
-            ev("userStatus", json!({"status": "ACTIVE"}))?;
+            ev(Event::UserStatus {
+                status: UserStatus::Active,
+            })?;
         }
         if step == 5 {
-            ev(
-                "kycStatus",
-                json!({"verificationStatus": "NOT_VERIFIED", "attemptStatus": "REJECTED_BY_PROVIDER"}),
-            )?;
+            ev(Event::KycStatus(KycReport {
+                verification_status: VerificationStatus::NotVerified,
+                attempt_status: Some(AttemptStatus::RejectedByProvider),
+                rejection_reason: None,
+            }))?;
         }
         if step == 6 {
-            ev("suspended", json!({"status": "SUSPENDED"}))?;
+            ev(Event::Suspended {
+                reason: None,
+                status: UserStatus::Suspended,
+            })?;
         }
     }
     println!(

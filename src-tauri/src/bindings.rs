@@ -17,12 +17,16 @@ mod tests {
     use desk::store::events::TimelineEvent;
     use desk::store::funnel::{Funnel, FunnelStep, StageCount};
     use desk::store::journal::{JournalEntry, JournalFilter};
+    use desk::store::outbox::OutboxState;
     use desk::store::roster::UserRecord;
     use desk::sync::SyncStatus;
+    use desk::timeline::{Confirmation, EventSource, FileNote, KycReport};
     use desk::users::{HostedKycForm, HostedKycSession, NewUser, VerificationForm};
+    use desk::vocabulary::KycMethod;
     use desk::{EnvironmentInfo, EnvironmentKind};
     use p100::FieldError;
     use p100::models::balances::{DepositConfig, WithdrawalConfig};
+    use p100::models::{AttemptStatus, KycFileStatus, PoaStatus, UserStatus, VerificationStatus};
     use p100::models::{
         CryptoBalance, DocumentType, FiatBalance, FiatBalanceStatus, IncomeSource, KycFileSide,
         NetworkConfig, Occupation, OpenAccountReason, Transaction, TransactionPage,
@@ -44,7 +48,17 @@ mod tests {
             UserProfile::decl(&cfg),
             NewUser::decl(&cfg),
             Stage::decl(&cfg),
+            UserStatus::decl(&cfg),
+            KycMethod::decl(&cfg),
+            VerificationStatus::decl(&cfg),
+            AttemptStatus::decl(&cfg),
+            PoaStatus::decl(&cfg),
+            KycFileStatus::decl(&cfg),
             UserRecord::decl(&cfg),
+            EventSource::decl(&cfg),
+            FileNote::decl(&cfg),
+            KycReport::decl(&cfg),
+            Confirmation::decl(&cfg),
             TimelineEvent::decl(&cfg),
             FunnelStep::decl(&cfg),
             StageCount::decl(&cfg),
@@ -53,6 +67,7 @@ mod tests {
             JournalFilter::decl(&cfg),
             SyncStatus::decl(&cfg),
             RetryEvent::decl(&cfg),
+            OutboxState::decl(&cfg),
             OpenOperation::decl(&cfg),
             FieldError::decl(&cfg),
             CommandError::decl(&cfg),

@@ -332,7 +332,7 @@ describe('retries and open operations', () => {
       environment: 'sandbox' as const,
       operation,
       target: 'ext-1',
-      state: 'pending',
+      state: 'pending' as const,
       attempts: 1,
       createdAt: '2026-11-26T01:00:00.000Z',
       lastError: null,

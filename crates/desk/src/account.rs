@@ -6,9 +6,10 @@ use crate::environment::EnvironmentKind;
 use crate::error::{Error, Result};
 use crate::operation::Duplicate;
 use crate::store::roster::{RosterChange, UserRecord};
+use crate::timeline::{Event, EventSource};
 use p100::FieldError;
 use p100::codes::Code;
-use p100::models::UserStatus;
+use p100::models::{UserStatus, VerificationStatus};
 use p100::routes;
 
 impl Desk {
@@ -110,7 +111,7 @@ impl Desk {
             .run_reconciled(
                 op,
                 call,
-                move |s, acc| c2.record(s, env, &t2, acc.status.as_str().to_owned()),
+                move |s, acc| c2.record(s, env, &t2, acc.status),
                 duplicate,
             )
             .await
@@ -159,20 +160,21 @@ impl StateChange {
         s: &crate::store::Store,
         env: EnvironmentKind,
         ext: &str,
-    ) -> Result<String> {
+    ) -> Result<UserStatus> {
         let user = s.user(env, ext)?;
         Ok(match self {
-            StateChange::Delete => "DELETED".into(),
-            StateChange::Suspend(_) => UserStatus::Suspended.as_str().into(),
+            StateChange::Delete => UserStatus::Deleted,
+            StateChange::Suspend(_) => UserStatus::Suspended,
             StateChange::Unsuspend(_) => {
-                if user.as_ref().and_then(|u| u.verification_status.as_deref()) == Some("VERIFIED")
+                if user.as_ref().and_then(|u| u.verification_status)
+                    == Some(VerificationStatus::Verified)
                 {
-                    UserStatus::Active.as_str().into()
+                    UserStatus::Active
                 } else {
-                    UserStatus::WaitingForActivation.as_str().into()
+                    UserStatus::WaitingForActivation
                 }
             }
-            StateChange::Extend => user.map(|u| u.status).unwrap_or_default(),
+            StateChange::Extend => user.map_or(UserStatus::Active, |u| u.status),
         })
     }
 
@@ -182,25 +184,31 @@ impl StateChange {
         s: &crate::store::Store,
         env: EnvironmentKind,
         ext: &str,
-        status: String,
+        status: UserStatus,
     ) -> Result<UserRecord> {
         match self {
             StateChange::Delete => {
-                s.add_event(env, ext, "deleted", "operator", &serde_json::json!({}))?;
+                s.add_event(env, ext, EventSource::Operator, &Event::Deleted {})?;
                 s.apply_to_user(env, ext, &RosterChange::Deleted)
             }
             StateChange::Suspend(r) => {
-                let detail = serde_json::json!({"reason": r, "status": status});
-                s.add_event(env, ext, "suspended", "operator", &detail)?;
+                let event = Event::Suspended {
+                    reason: Some(r.clone()),
+                    status,
+                };
+                s.add_event(env, ext, EventSource::Operator, &event)?;
                 s.apply_to_user(env, ext, &RosterChange::Status(status))
             }
             StateChange::Unsuspend(r) => {
-                let detail = serde_json::json!({"reason": r, "status": status});
-                s.add_event(env, ext, "unsuspended", "operator", &detail)?;
+                let event = Event::Unsuspended {
+                    reason: r.clone(),
+                    status,
+                };
+                s.add_event(env, ext, EventSource::Operator, &event)?;
                 s.apply_to_user(env, ext, &RosterChange::Status(status))
             }
             StateChange::Extend => {
-                s.add_event(env, ext, "extended", "operator", &serde_json::json!({}))?;
+                s.add_event(env, ext, EventSource::Operator, &Event::Extended {})?;
                 s.apply_to_user(env, ext, &RosterChange::Extended)
             }
         }

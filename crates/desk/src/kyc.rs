@@ -5,8 +5,13 @@ use crate::desk::Desk;
 use crate::environment::EnvironmentKind;
 use crate::error::{Error, Result};
 use crate::store::roster::{RosterChange, UserRecord};
+use crate::timeline::{Event, EventSource, KycReport};
+use crate::vocabulary::KycMethod;
 use p100::FieldError;
-use p100::models::{CreateKycVerificationRequest, KycStatus, UserVerificationRequest};
+use p100::models::{
+    AttemptStatus, CreateKycVerificationRequest, KycStatus, UserVerificationRequest,
+    VerificationStatus,
+};
 use p100::routes;
 use p100::validate;
 use serde::{Deserialize, Serialize};
@@ -50,14 +55,14 @@ pub struct HostedKycSession {
 
 fn kyc_change(
     status: &KycStatus,
-    method: Option<&str>,
+    method: Option<KycMethod>,
     verification_id: Option<String>,
 ) -> RosterChange {
     RosterChange::Kyc {
-        method: method.map(str::to_owned),
+        method,
         verification_id,
-        verification_status: Some(status.verification_status.as_str().to_owned()),
-        attempt_status: status.attempt_status.map(|a| a.as_str().to_owned()),
+        verification_status: Some(status.verification_status),
+        attempt_status: status.attempt_status,
         rejection_reason: status.rejection_reason.clone(),
     }
 }
@@ -108,9 +113,8 @@ impl Desk {
                 s.add_event(
                     env,
                     &target,
-                    "verificationSubmitted",
-                    "operator",
-                    &serde_json::to_value(&status).unwrap_or_default(),
+                    EventSource::Operator,
+                    &Event::VerificationSubmitted(KycReport::from(&status)),
                 )?;
                 s.apply_to_user(env, &target, &kyc_change(&status, None, None))
             })
@@ -163,18 +167,19 @@ impl Desk {
                     s.add_event(
                         env,
                         &target,
-                        "hostedKycStarted",
-                        "operator",
-                        &serde_json::json!({"verificationId": vid}),
+                        EventSource::Operator,
+                        &Event::HostedKycStarted {
+                            verification_id: vid.clone(),
+                        },
                     )?;
                     s.apply_to_user(
                         env,
                         &target,
                         &RosterChange::Kyc {
-                            method: Some("hosted".into()),
+                            method: Some(KycMethod::Hosted),
                             verification_id: Some(vid),
-                            verification_status: Some("NOT_VERIFIED".into()),
-                            attempt_status: Some("PENDING".into()),
+                            verification_status: Some(VerificationStatus::NotVerified),
+                            attempt_status: Some(AttemptStatus::Pending),
                             rejection_reason: None,
                         },
                     )?;
@@ -220,9 +225,8 @@ impl Desk {
             s.add_event(
                 env,
                 &target,
-                "kycStatus",
-                "poll",
-                &serde_json::to_value(&status).unwrap_or_default(),
+                EventSource::Poll,
+                &Event::KycStatus(KycReport::from(&status)),
             )?;
             s.apply_to_user(env, &target, &kyc_change(&status, None, None))
         })

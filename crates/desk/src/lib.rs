@@ -17,6 +17,7 @@ pub mod recovery;
 pub mod sandbox;
 pub mod store;
 pub mod sync;
+pub mod timeline;
 pub mod uploads;
 pub mod users;
 pub mod views;

@@ -2,8 +2,10 @@
 //! stands, since when, what the operator should do next, and when each step of the path was
 //! first reached (for the funnel). Pure: no store, no clock.
 
+use crate::timeline::Event;
+use crate::vocabulary::KycMethod;
+use p100::models::{AttemptStatus, KycFileStatus, PoaStatus, UserStatus, VerificationStatus};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use ts_rs::TS;
 
 /// A column of the board. The first five are the path, in order; the last three sit beside it.
@@ -69,9 +71,8 @@ impl Stage {
 /// One timeline event as the derivation reads it.
 #[derive(Debug, Clone, Copy)]
 pub struct Fact<'a> {
-    pub kind: &'a str,
+    pub event: &'a Event,
     pub at: &'a str,
-    pub detail: &'a Value,
 }
 
 /// Where a user stands.
@@ -90,113 +91,96 @@ pub struct Onboarding {
 /// What the events say about a user so far.
 #[derive(Debug, Default)]
 struct Facts {
-    status: Option<String>,
-    status_before_suspension: Option<String>,
-    kyc_method: Option<String>,
+    status: Option<UserStatus>,
+    kyc_method: Option<KycMethod>,
     kyc_file_error: bool,
     verification_submitted: bool,
-    verification_status: Option<String>,
-    attempt_status: Option<String>,
+    verification_status: Option<VerificationStatus>,
+    attempt_status: Option<AttemptStatus>,
     rejection_reason: Option<String>,
     poa_required: bool,
-    poa_status: Option<String>,
+    poa_status: Option<PoaStatus>,
     extended: bool,
     deleted: bool,
 }
 
-fn is(v: &Option<String>, s: &str) -> bool {
-    v.as_deref() == Some(s)
-}
-
-fn text<'a>(detail: &'a Value, key: &str) -> Option<&'a str> {
-    detail.get(key).and_then(Value::as_str)
-}
-
 impl Facts {
-    fn apply(&mut self, kind: &str, d: &Value) {
-        match kind {
-            "created" => {
-                self.status = Some("WAITING_FOR_ACTIVATION".into());
-                self.poa_required = d
-                    .get("poaRequiredForExtended")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false);
+    fn apply(&mut self, event: &Event) {
+        match event {
+            Event::Created {
+                poa_required_for_extended,
+                ..
+            } => {
+                self.status = Some(UserStatus::WaitingForActivation);
+                self.poa_required = *poa_required_for_extended;
             }
-            "updated" => {
-                if let Some(v) = d.get("poaRequiredForExtended").and_then(Value::as_bool) {
-                    self.poa_required = v;
+            Event::Updated {
+                poa_required_for_extended,
+                ..
+            } => {
+                if let Some(v) = poa_required_for_extended {
+                    self.poa_required = *v;
                 }
             }
             // A new set of documents starts the identity step again, after a rejection too.
-            "kycFilesUploaded" | "hostedKycStarted" => {
-                self.kyc_method = Some(
-                    if kind == "hostedKycStarted" {
-                        "hosted"
-                    } else {
-                        "files"
-                    }
-                    .into(),
-                );
+            Event::KycFilesUploaded { .. } | Event::HostedKycStarted { .. } => {
+                self.kyc_method = Some(if matches!(event, Event::HostedKycStarted { .. }) {
+                    KycMethod::Hosted
+                } else {
+                    KycMethod::Files
+                });
                 self.kyc_file_error = false;
                 self.verification_submitted = false;
-                self.verification_status = Some("NOT_VERIFIED".into());
-                self.attempt_status = Some("PENDING".into());
+                self.verification_status = Some(VerificationStatus::NotVerified);
+                self.attempt_status = Some(AttemptStatus::Pending);
                 self.rejection_reason = None;
             }
-            "kycFileStatus" => self.kyc_file_error = text(d, "status") == Some("ERROR"),
-            "verificationSubmitted" | "kycStatus" => {
-                if kind == "verificationSubmitted" {
+            Event::KycFileStatus { status } => {
+                self.kyc_file_error = *status == KycFileStatus::Error;
+            }
+            Event::VerificationSubmitted(r) | Event::KycStatus(r) => {
+                if matches!(event, Event::VerificationSubmitted(_)) {
                     self.verification_submitted = true;
                 }
-                if let Some(v) = text(d, "verificationStatus") {
-                    self.verification_status = Some(v.into());
-                }
-                self.attempt_status = text(d, "attemptStatus").map(str::to_owned);
-                self.rejection_reason = text(d, "rejectionReason").map(str::to_owned);
+                self.verification_status = Some(r.verification_status);
+                self.attempt_status = r.attempt_status;
+                self.rejection_reason = r.rejection_reason.clone();
             }
-            "activated" => self.status = Some("ACTIVE".into()),
-            "userStatus" => match text(d, "status") {
-                Some("SUSPENDED") => self.suspend(),
-                Some("DELETED") => self.deleted = true,
-                Some(s) => self.status = Some(s.into()),
-                None => {}
+            Event::Activated {} => self.status = Some(UserStatus::Active),
+            Event::UserStatus { status } => match status {
+                UserStatus::Suspended => self.suspend(),
+                UserStatus::Deleted => self.deleted = true,
+                s => self.status = Some(*s),
             },
-            "suspended" => self.suspend(),
-            "unsuspended" => {
-                self.status = text(d, "status")
-                    .map(str::to_owned)
-                    .or_else(|| self.status_before_suspension.take())
-                    .or(Some("WAITING_FOR_ACTIVATION".into()));
+            Event::Suspended { .. } => self.suspend(),
+            Event::Unsuspended { status, .. } => self.status = Some(*status),
+            Event::PoaUploaded { status, .. } | Event::PoaStatus { status } => {
+                self.poa_status = Some(*status);
             }
-            "poaUploaded" => {
-                self.poa_status = Some(text(d, "status").unwrap_or("WAITING").into());
-            }
-            "poaStatus" => self.poa_status = text(d, "status").map(str::to_owned),
-            "extended" => self.extended = true,
-            "deleted" => self.deleted = true,
-            _ => {}
+            Event::Extended {} => self.extended = true,
+            Event::Deleted {} => self.deleted = true,
+            // On the timeline, moving nothing: nothing happened at P100, or P100 has not
+            // confirmed it.
+            Event::OperationFailed { .. } | Event::WebhookClaim { .. } => {}
         }
     }
 
     fn suspend(&mut self) {
-        if self.status.as_deref() != Some("SUSPENDED") {
-            self.status_before_suspension = self.status.take();
-        }
-        self.status = Some("SUSPENDED".into());
+        self.status = Some(UserStatus::Suspended);
     }
 
     fn stage(&self) -> Stage {
         if self.deleted {
             return Stage::Deleted;
         }
-        if is(&self.status, "SUSPENDED") {
+        if self.status == Some(UserStatus::Suspended) {
             return Stage::Suspended;
         }
         if self.needs_action().is_some() {
             return Stage::NeedsAction;
         }
-        if is(&self.status, "ACTIVE") {
-            return if self.poa_required && is(&self.poa_status, "WAITING") {
+        if self.status == Some(UserStatus::Active) {
+            return if self.poa_required && self.poa_status == Some(PoaStatus::Waiting) {
                 Stage::ProofOfAddress
             } else {
                 Stage::Active
@@ -212,7 +196,7 @@ impl Facts {
     }
 
     fn needs_action(&self) -> Option<String> {
-        if is(&self.attempt_status, "REJECTED_BY_PROVIDER") {
+        if self.attempt_status == Some(AttemptStatus::RejectedByProvider) {
             let why = self
                 .rejection_reason
                 .as_deref()
@@ -220,16 +204,16 @@ impl Facts {
                 .unwrap_or_default();
             return Some(format!("Identity rejected{why}: send new documents"));
         }
-        if is(&self.verification_status, "EXPIRED") {
+        if self.verification_status == Some(VerificationStatus::Expired) {
             return Some("KYC expired: the user must verify again".into());
         }
         if self.kyc_file_error {
             return Some("P100 could not process a KYC file: upload it again".into());
         }
-        if is(&self.poa_status, "REJECTED") {
+        if self.poa_status == Some(PoaStatus::Rejected) {
             return Some("Proof of address rejected: send a different document".into());
         }
-        if is(&self.poa_status, "QUESTIONED") {
+        if self.poa_status == Some(PoaStatus::Questioned) {
             return Some("Proof of address questioned: upload a clearer copy".into());
         }
         None
@@ -239,7 +223,9 @@ impl Facts {
         match stage {
             Stage::Created => Some("Upload identity documents or start hosted KYC".into()),
             Stage::IdentityDocuments => Some(
-                if is(&self.kyc_method, "hosted") && !is(&self.attempt_status, "SUCCESSFUL") {
+                if self.kyc_method == Some(KycMethod::Hosted)
+                    && self.attempt_status != Some(AttemptStatus::Successful)
+                {
                     "Waiting for the user to finish hosted KYC"
                 } else {
                     "Submit the verification data"
@@ -248,7 +234,7 @@ impl Facts {
             ),
             Stage::VerificationSubmitted => Some("Waiting for P100's review".into()),
             Stage::ProofOfAddress => Some("Waiting for P100's proof-of-address review".into()),
-            Stage::Active if !self.extended && is(&self.poa_status, "APPROVED") => {
+            Stage::Active if !self.extended && self.poa_status == Some(PoaStatus::Approved) => {
                 Some("Extend: the proof of address is approved".into())
             }
             Stage::Active | Stage::Deleted => None,
@@ -265,7 +251,7 @@ pub fn derive<'a>(events: impl IntoIterator<Item = Fact<'a>>) -> Onboarding {
     let mut since = String::new();
     let mut reached: Vec<(Stage, String)> = Vec::new();
     for (i, e) in events.into_iter().enumerate() {
-        facts.apply(e.kind, e.detail);
+        facts.apply(e.event);
         let now = facts.stage();
         if i == 0 || now != stage {
             stage = now;
@@ -292,19 +278,18 @@ pub fn derive<'a>(events: impl IntoIterator<Item = Fact<'a>>) -> Onboarding {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
-    /// Derives from `(kind, detail)` pairs, one second apart.
+    /// Derives from `(kind, detail)` pairs as the store keeps them, one second apart.
     fn run(events: &[(&str, Value)]) -> Onboarding {
         let ats: Vec<String> = (0..events.len())
             .map(|i| format!("2026-11-26T10:00:{i:02}.000Z"))
             .collect();
-        derive(
-            events
-                .iter()
-                .zip(&ats)
-                .map(|((kind, detail), at)| Fact { kind, at, detail }),
-        )
+        let typed: Vec<Event> = events
+            .iter()
+            .map(|(kind, detail)| Event::from_stored(kind, &detail.to_string()).unwrap())
+            .collect();
+        derive(typed.iter().zip(&ats).map(|(event, at)| Fact { event, at }))
     }
 
     fn created(poa: bool) -> (&'static str, Value) {
@@ -314,8 +299,15 @@ mod tests {
         )
     }
 
+    /// An event of `kind` with the least its details need.
     fn e(kind: &'static str) -> (&'static str, Value) {
-        (kind, json!({}))
+        let detail = match kind {
+            "hostedKycStarted" => json!({"verificationId": "v1"}),
+            "kycFilesUploaded" => json!({"documentType": "PASSPORT", "files": []}),
+            "suspended" => json!({"reason": "checks", "status": "SUSPENDED"}),
+            _ => json!({}),
+        };
+        (kind, detail)
     }
 
     fn kyc(v: &str, a: &str, reason: Option<&str>) -> (&'static str, Value) {
@@ -525,7 +517,7 @@ mod tests {
         assert!(!stages(&o).contains(&Stage::ProofOfAddress));
 
         let mut v = active.to_vec();
-        v.push(("poaUploaded", json!({"status": "WAITING"})));
+        v.push(("poaUploaded", json!({"files": [], "status": "WAITING"})));
         let o = run(&v);
         assert_eq!(
             (o.stage, o.next_action.as_deref()),
@@ -543,7 +535,7 @@ mod tests {
                 Some("Proof of address questioned: upload a clearer copy")
             )
         );
-        v.push(("poaUploaded", json!({"status": "WAITING"})));
+        v.push(("poaUploaded", json!({"files": [], "status": "WAITING"})));
         v.push(("poaStatus", json!({"status": "APPROVED"})));
         let o = run(&v);
         assert_eq!(
@@ -559,7 +551,7 @@ mod tests {
 
         let o = run(&[
             created(true),
-            ("poaUploaded", json!({})),
+            ("poaUploaded", json!({"files": [], "status": "WAITING"})),
             ("poaStatus", json!({"status": "REJECTED"})),
         ]);
         assert_eq!(
@@ -580,7 +572,7 @@ mod tests {
             e("kycFilesUploaded"),
             submitted(),
             status("ACTIVE"),
-            ("poaUploaded", json!({"status": "WAITING"})),
+            ("poaUploaded", json!({"files": [], "status": "WAITING"})),
         ]);
         assert_eq!(o.stage, Stage::Active);
     }
@@ -601,7 +593,11 @@ mod tests {
                 Some("Unsuspend once the reason is resolved")
             )
         );
-        let o = run(&[created(false), e("suspended"), e("unsuspended")]);
+        let back = (
+            "unsuspended",
+            json!({"reason": null, "status": "WAITING_FOR_ACTIVATION"}),
+        );
+        let o = run(&[created(false), e("suspended"), back]);
         assert_eq!(o.stage, Stage::Created);
         let o = run(&[
             created(false),
@@ -609,7 +605,7 @@ mod tests {
             submitted(),
             status("ACTIVE"),
             status("SUSPENDED"),
-            ("unsuspended", json!({"status": "ACTIVE"})),
+            ("unsuspended", json!({"reason": null, "status": "ACTIVE"})),
         ]);
         assert_eq!(o.stage, Stage::Active);
         // The webhook of the unsuspension may come before the operator's own event.
@@ -649,14 +645,18 @@ mod tests {
     }
 
     #[test]
-    fn failed_operations_and_unknown_events_change_nothing() {
+    fn failed_operations_and_unconfirmed_claims_change_nothing() {
         let o = run(&[
             created(false),
             (
                 "operationFailed",
-                json!({"operation": "addUserVerification", "p100Code": "P445"}),
+                json!({"operation": "addUserVerification", "p100Code": "P445", "message": "no KYC"}),
             ),
-            e("somethingNew"),
+            (
+                "webhookClaim",
+                json!({"event": "userStatus", "path": "/webhook/user/status",
+                       "claim": {"status": "ACTIVE"}, "confirmation": "unconfirmed"}),
+            ),
         ]);
         assert_eq!(
             (o.stage, o.since.as_str()),

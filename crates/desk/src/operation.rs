@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::store::Store;
 use crate::store::journal::NewJournalEntry;
 use crate::store::outbox::OutboxState;
+use crate::timeline::{Event, EventSource};
 use p100::retry::{HOOK, RetryHook, RetryNotice};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -282,8 +283,12 @@ impl Operations {
                         message: Some(&message),
                     })?;
                     if s.user(env, &target)?.is_some() {
-                        let detail = serde_json::json!({"operation": name, "p100Code": code, "message": text});
-                        s.add_event(env, &target, "operationFailed", "operator", &detail)?;
+                        let event = Event::OperationFailed {
+                            operation: name.to_owned(),
+                            p100_code: code.clone(),
+                            message: text.clone(),
+                        };
+                        s.add_event(env, &target, EventSource::Operator, &event)?;
                     }
                     s.outbox_close(&outbox_id, state, Some(&text), attempts)
                 })

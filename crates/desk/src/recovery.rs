@@ -24,7 +24,7 @@ pub struct OpenOperation {
     pub operation: String,
     pub target: String,
     /// `pending` (no answer was recorded: the desk stopped mid-call) or `unknown` (sent, no answer).
-    pub state: String,
+    pub state: OutboxState,
     pub attempts: u32,
     pub created_at: String,
     pub last_error: Option<String>,
@@ -47,7 +47,7 @@ fn retryable(operation: &str) -> bool {
 fn open_operation(e: OutboxEntry) -> OpenOperation {
     OpenOperation {
         retryable: retryable(&e.operation),
-        environment: EnvironmentKind::parse(&e.environment).unwrap_or(EnvironmentKind::Custom),
+        environment: e.environment,
         id: e.id,
         operation: e.operation,
         target: e.target,
@@ -67,7 +67,7 @@ impl Desk {
     async fn open_entry(&self, id: &str) -> Result<OutboxEntry> {
         let key = id.to_owned();
         let entry = self.db(move |s| s.outbox_entry(&key)).await?;
-        if !matches!(entry.state.as_str(), "pending" | "unknown") {
+        if !entry.state.is_open() {
             return Err(Error::Invalid(vec![FieldError::new(
                 "operationId",
                 "this operation is not open any more",
@@ -86,8 +86,7 @@ impl Desk {
     /// answers "already done" closes it as done.
     pub async fn retry_operation(&self, id: &str) -> Result<UserRecord> {
         let entry = self.open_entry(id).await?;
-        let env = EnvironmentKind::parse(&entry.environment)
-            .ok_or_else(|| Error::Internal("unknown environment".into()))?;
+        let env = entry.environment;
         let payload: serde_json::Value =
             serde_json::from_str(&entry.payload_json).map_err(bad_payload)?;
         let retrying = Some(entry.id.clone());
@@ -142,8 +141,7 @@ impl Desk {
             s.outbox_close(&entry.id, state, Some(words), 1)?;
             s.journal(&NewJournalEntry {
                 operator: &operator,
-                environment: EnvironmentKind::parse(&entry.environment)
-                    .unwrap_or(EnvironmentKind::Custom),
+                environment: entry.environment,
                 operation: "resolveOperation",
                 target: Some(&entry.target),
                 outcome: "ok",

@@ -4,8 +4,10 @@ use crate::desk::Desk;
 use crate::documents::{Admitted, ReadyFile};
 use crate::error::{Error, Result};
 use crate::store::roster::{RosterChange, UserRecord};
+use crate::timeline::{Event, EventSource, FileNote};
+use crate::vocabulary::KycMethod;
 use p100::FieldError;
-use p100::models::{DocumentType, KycFileSide};
+use p100::models::{AttemptStatus, DocumentType, KycFileSide, VerificationStatus};
 use p100::routes;
 use p100::upload::{ProgressFn, UploadFile};
 use std::path::PathBuf;
@@ -19,18 +21,15 @@ impl Desk {
 
     /// The files of an upload as the timeline keeps them: name, size, type and the 160 px
     /// thumbnail the operator saw when picking them (never the document itself).
-    fn describe(&self, ids: &[String], upload: &[UploadFile]) -> Vec<serde_json::Value> {
+    fn describe(&self, ids: &[String], upload: &[UploadFile]) -> Vec<FileNote> {
         ids.iter()
             .zip(upload)
-            .map(|(id, f)| {
-                let token = self.documents().token(id);
-                serde_json::json!({
-                    "side": f.field,
-                    "name": f.file_name,
-                    "size": f.size,
-                    "mime": f.mime,
-                    "thumbnail": token.as_ref().and_then(|t| t.thumbnail.clone()),
-                })
+            .map(|(id, f)| FileNote {
+                side: f.field.clone(),
+                name: f.file_name.clone(),
+                size: f.size,
+                mime: f.mime.clone(),
+                thumbnail: self.documents().token(id).and_then(|t| t.thumbnail),
             })
             .collect()
     }
@@ -122,22 +121,31 @@ impl Desk {
             serde_json::json!({"documentType": document_type, "files": brief(&described)});
         let op = self.op(env, routes::ADD_KYC_FILE.name, ext, payload.clone(), None);
         let target = ext.to_owned();
-        self.operations().run(op, client.add_kyc_files(ext, document_type, &upload, progress), move |s, answer| {
-            let detail = serde_json::json!({"documentType": document_type, "files": described, "missing": answer.missing});
-            s.add_event(env, &target, "kycFilesUploaded", "operator", &detail)?;
-            s.apply_to_user(
-                env,
-                &target,
-                &RosterChange::Kyc {
-                    method: Some("files".into()),
-                    verification_id: None,
-                    verification_status: Some("NOT_VERIFIED".into()),
-                    attempt_status: Some("PENDING".into()),
-                    rejection_reason: None,
+        self.operations()
+            .run(
+                op,
+                client.add_kyc_files(ext, document_type, &upload, progress),
+                move |s, answer| {
+                    let event = Event::KycFilesUploaded {
+                        document_type,
+                        files: described,
+                        missing: answer.missing,
+                    };
+                    s.add_event(env, &target, EventSource::Operator, &event)?;
+                    s.apply_to_user(
+                        env,
+                        &target,
+                        &RosterChange::Kyc {
+                            method: Some(KycMethod::Files),
+                            verification_id: None,
+                            verification_status: Some(VerificationStatus::NotVerified),
+                            attempt_status: Some(AttemptStatus::Pending),
+                            rejection_reason: None,
+                        },
+                    )
                 },
             )
-        })
-        .await
+            .await
     }
 
     /// Proof of address: up to three files, all in one request.
@@ -180,15 +188,13 @@ impl Desk {
                     s.add_event(
                         env,
                         &target,
-                        "poaUploaded",
-                        "operator",
-                        &serde_json::json!({"files": described, "status": answer.status.as_str()}),
+                        EventSource::Operator,
+                        &Event::PoaUploaded {
+                            files: described,
+                            status: answer.status,
+                        },
                     )?;
-                    s.apply_to_user(
-                        env,
-                        &target,
-                        &RosterChange::Poa(Some(answer.status.as_str().to_owned())),
-                    )
+                    s.apply_to_user(env, &target, &RosterChange::Poa(Some(answer.status)))
                 },
             )
             .await
@@ -196,15 +202,12 @@ impl Desk {
 }
 
 /// A described file without its thumbnail, for the outbox and the journal.
-fn brief(described: &[serde_json::Value]) -> Vec<serde_json::Value> {
+fn brief(described: &[FileNote]) -> Vec<FileNote> {
     described
         .iter()
-        .map(|d| {
-            let mut d = d.clone();
-            if let Some(o) = d.as_object_mut() {
-                o.remove("thumbnail");
-            }
-            d
+        .map(|d| FileNote {
+            thumbnail: None,
+            ..d.clone()
         })
         .collect()
 }

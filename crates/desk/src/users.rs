@@ -9,6 +9,7 @@ use crate::environment::EnvironmentKind;
 use crate::error::{Error, Result};
 use crate::operation::{Duplicate, Op};
 use crate::store::roster::{NewRosterUser, RosterChange, UserRecord};
+use crate::timeline::{Event, EventSource};
 use p100::FieldError;
 use p100::codes::Code;
 use p100::models::{
@@ -97,11 +98,14 @@ impl Desk {
                 external_user_id: &ext,
                 user_id,
                 profile: &profile,
-                status: UserStatus::WaitingForActivation.as_str(),
+                status: UserStatus::WaitingForActivation,
                 poa_required_for_extended: poa,
             })?;
-            let detail = serde_json::json!({"userId": user_id, "poaRequiredForExtended": poa});
-            s.add_event(env, &ext, "created", "operator", &detail)?;
+            let event = Event::Created {
+                user_id: user_id.map(str::to_owned),
+                poa_required_for_extended: poa,
+            };
+            s.add_event(env, &ext, EventSource::Operator, &event)?;
             // Read back after the event: the stage is derived from it.
             s.user(env, &ext)?
                 .ok_or_else(|| Error::Internal("the new user vanished".into()))
@@ -178,11 +182,11 @@ impl Desk {
                     &target,
                     &RosterChange::PoaRequired(acc.poa_required_for_extended),
                 )?;
-                let detail = serde_json::json!({
-                    "fields": fields,
-                    "poaRequiredForExtended": acc.poa_required_for_extended,
-                });
-                s.add_event(env, &target, "updated", "operator", &detail)?;
+                let event = Event::Updated {
+                    fields: fields.iter().map(|f| (*f).to_owned()).collect(),
+                    poa_required_for_extended: Some(acc.poa_required_for_extended),
+                };
+                s.add_event(env, &target, EventSource::Operator, &event)?;
                 s.apply_to_user(env, &target, &RosterChange::Profile(Box::new(acc.profile)))
             })
             .await
@@ -199,7 +203,7 @@ impl Desk {
         // Balances exist only once P100 activated the user: the roster learns it here too.
         if !balances.fiat_balances.is_empty() || !balances.crypto_balances.is_empty() {
             let target = ext.to_owned();
-            self.db(move |s| s.record_activation(env, &target, "poll"))
+            self.db(move |s| s.record_activation(env, &target, EventSource::Poll))
                 .await?;
         }
         Ok(balances)

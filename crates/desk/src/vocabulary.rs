@@ -57,3 +57,22 @@ impl EnvironmentKind {
         }
     }
 }
+
+/// How a user's identity is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum KycMethod {
+    /// Method A: the partner uploads the documents (Add KYC File).
+    Files,
+    /// Method B: P100's hosted check (Creating KYC Verification).
+    Hosted,
+}
+
+impl KycMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Files => "files",
+            Self::Hosted => "hosted",
+        }
+    }
+}

@@ -48,7 +48,7 @@ async fn create_user_reaches_the_sandbox_and_lands_in_roster_journal_and_outbox(
         uuid::Uuid::parse_str(&user.external_user_id).is_ok(),
         "the desk generates a UUID"
     );
-    assert_eq!(user.status, "WAITING_FOR_ACTIVATION");
+    assert_eq!(user.status.as_str(), "WAITING_FOR_ACTIVATION");
     assert!(
         user.poa_required_for_extended,
         "UA residents need POA for extended"

@@ -280,7 +280,8 @@ async fn randomized_sequences_under_faults_lose_nothing_and_do_nothing_twice() {
             u.external_user_id
         );
         assert_eq!(
-            r.status, e.status,
+            r.status.as_str(),
+            e.status,
             "roster status of {}",
             u.external_user_id
         );

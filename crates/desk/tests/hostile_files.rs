@@ -420,7 +420,7 @@ async fn the_type_is_judged_by_content_not_by_the_name() {
     // content too (the sandbox does), so it is accepted.
     let t = f.admit(&f.path("really-a-png.pdf")).unwrap();
     let rec = f.d.add_poa_files(&f.ext, vec![t.id], None).await.unwrap();
-    assert_eq!(rec.poa_status.as_deref(), Some("WAITING"));
+    assert_eq!(rec.poa_status.map(|p| p.as_str()), Some("WAITING"));
 }
 
 #[tokio::test]
@@ -770,8 +770,8 @@ async fn names_are_made_safe_for_the_screen_the_timeline_and_p100() {
     let timeline = f.d.timeline(&f.ext).await.unwrap();
     let kept: Vec<String> = timeline
         .iter()
-        .filter(|e| e.kind == "poaUploaded")
-        .flat_map(|e| e.detail["files"].as_array().unwrap().clone())
+        .filter(|e| e.kind() == "poaUploaded")
+        .flat_map(|e| e.detail()["files"].as_array().unwrap().clone())
         .map(|file| file["name"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(kept, sent);

@@ -313,7 +313,7 @@ async fn keys_are_read_from_the_keychain_once_a_session_not_by_polling() {
     tokio::time::timeout(std::time::Duration::from_secs(20), async {
         loop {
             let u = d.users().await.unwrap();
-            if u[0].status == "ACTIVE" {
+            if u[0].status.as_str() == "ACTIVE" {
                 break;
             }
             tokio::time::sleep(std::time::Duration::from_millis(200)).await;
@@ -326,7 +326,7 @@ async fn keys_are_read_from_the_keychain_once_a_session_not_by_polling() {
         .await
         .unwrap()
         .iter()
-        .filter(|e| e.source == "poll")
+        .filter(|e| e.source.as_str() == "poll")
         .count();
     assert!(polls >= 1, "the poll found the decision");
     assert_eq!(

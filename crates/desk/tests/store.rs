@@ -6,7 +6,22 @@ use desk::store::journal::{JournalFilter, NewJournalEntry};
 use desk::store::outbox::OutboxState;
 use desk::store::roster::NewRosterUser;
 use desk::store::{SCHEMA_VERSION, Store};
-use p100::models::UserProfile;
+use desk::timeline::{Event, EventSource};
+use p100::models::{UserProfile, UserStatus};
+
+/// Appends an event given as the store keeps it (kind, source, details).
+fn add(
+    s: &Store,
+    env: EnvironmentKind,
+    ext: &str,
+    kind: &str,
+    source: &str,
+    detail: serde_json::Value,
+) {
+    let event = Event::from_stored(kind, &detail.to_string()).unwrap();
+    s.add_event(env, ext, EventSource::parse(source).unwrap(), &event)
+        .unwrap();
+}
 
 fn profile() -> UserProfile {
     UserProfile {
@@ -69,7 +84,7 @@ fn roster_is_per_environment_and_newest_first() {
             external_user_id: ext,
             user_id: Some(&format!("uid-{ext}")),
             profile: &p,
-            status: "WAITING_FOR_ACTIVATION",
+            status: UserStatus::WaitingForActivation,
             poa_required_for_extended: ext == "b",
         })
         .unwrap();
@@ -94,7 +109,7 @@ fn roster_is_per_environment_and_newest_first() {
         external_user_id: "a",
         user_id: Some("x"),
         profile: &p,
-        status: "ACTIVE",
+        status: UserStatus::Active,
         poa_required_for_extended: false,
     });
     assert!(again.is_err(), "one row per environment and externalUserId");
@@ -255,39 +270,45 @@ fn stages_follow_events_and_feed_the_funnel() {
             external_user_id: ext,
             user_id: Some("id"),
             profile: &p,
-            status: "WAITING_FOR_ACTIVATION",
+            status: UserStatus::WaitingForActivation,
             poa_required_for_extended: false,
         })
         .unwrap();
-        s.add_event(env, ext, "created", "operator", &serde_json::json!({}))
-            .unwrap();
+        add(
+            &s,
+            env,
+            ext,
+            "created",
+            "operator",
+            serde_json::json!({"userId": "id", "poaRequiredForExtended": false}),
+        );
     }
     for ext in ["a", "b"] {
-        s.add_event(
+        add(
+            &s,
             env,
             ext,
             "kycFilesUploaded",
             "operator",
-            &serde_json::json!({}),
-        )
-        .unwrap();
+            serde_json::json!({"documentType": "PASSPORT", "files": []}),
+        );
     }
-    s.add_event(
+    add(
+        &s,
         env,
         "a",
         "userStatus",
         "webhook",
-        &serde_json::json!({"status": "ACTIVE"}),
-    )
-    .unwrap();
-    s.add_event(
+        serde_json::json!({"status": "ACTIVE"}),
+    );
+    add(
+        &s,
         env,
         "b",
         "kycFileStatus",
         "webhook",
-        &serde_json::json!({"status": "ERROR"}),
-    )
-    .unwrap();
+        serde_json::json!({"status": "ERROR"}),
+    );
     let stage = |ext: &str| s.user(env, ext).unwrap().unwrap().stage;
     assert_eq!(
         (stage("a"), stage("b"), stage("c")),

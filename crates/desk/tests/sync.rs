@@ -52,9 +52,9 @@ async fn claims(d: &Desk, ext: &str) -> Vec<(String, String)> {
                 .await
                 .unwrap()
                 .into_iter()
-                .filter(|e| e.kind == "webhookClaim")
+                .filter(|e| e.kind() == "webhookClaim")
                 .map(|e| {
-                    let text = |k: &str| e.detail[k].as_str().unwrap_or_default().to_owned();
+                    let text = |k: &str| e.detail()[k].as_str().unwrap_or_default().to_owned();
                     (text("event"), text("confirmation"))
                 })
                 .collect();
@@ -73,7 +73,7 @@ async fn sources(d: &Desk, ext: &str) -> Vec<(String, String)> {
         .await
         .unwrap()
         .into_iter()
-        .map(|e| (e.kind, e.source))
+        .map(|e| (e.kind().to_owned(), e.source.as_str().to_owned()))
         .collect()
 }
 
@@ -91,7 +91,7 @@ async fn a_webhook_moves_the_user_to_active_with_no_call() {
     let mut rx = d.subscribe();
     let ext = submit(&d, files.path(), "hook@example.com").await;
     let rec = announced(&mut rx, &ext, Stage::Active).await;
-    assert_eq!(rec.status, "ACTIVE");
+    assert_eq!(rec.status.as_str(), "ACTIVE");
     // The webhooks are on the timeline as claims, each confirmed by P100's own answer; what
     // moved the user was that answer (a confirmation's or a poll's, whichever came first).
     let claims = claims(&d, &ext).await;
@@ -120,13 +120,13 @@ async fn a_webhook_moves_the_user_to_active_with_no_call() {
     assert!(
         timeline
             .iter()
-            .filter(|e| e.source == "operator")
+            .filter(|e| e.source.as_str() == "operator")
             .all(|e| e.actor.is_some())
     );
     assert!(
         timeline
             .iter()
-            .filter(|e| e.source == "webhook")
+            .filter(|e| e.source.as_str() == "webhook")
             .all(|e| e.actor.is_none())
     );
 

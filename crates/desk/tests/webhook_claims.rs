@@ -77,12 +77,12 @@ async fn settled_claims(d: &Desk, ext: &str) -> Vec<(String, Value, String, Stri
                 .await
                 .unwrap()
                 .into_iter()
-                .filter(|e| e.kind == "webhookClaim")
+                .filter(|e| e.kind() == "webhookClaim")
                 .map(|e| {
-                    let text = |k: &str| e.detail[k].as_str().unwrap_or_default().to_owned();
+                    let text = |k: &str| e.detail()[k].as_str().unwrap_or_default().to_owned();
                     (
                         text("event"),
-                        e.detail["claim"].clone(),
+                        e.detail()["claim"].clone(),
                         text("confirmation"),
                         text("note"),
                     )
@@ -172,7 +172,7 @@ async fn forged_events_move_nobody_and_the_real_ones_still_do() {
             after.stage,
             after.status.as_str(),
             after.deleted_at.as_deref(),
-            after.poa_status.as_deref()
+            after.poa_status.map(|p| p.as_str())
         ),
         (before.stage, before.status.as_str(), None, None),
         "the board is as it was"
@@ -200,7 +200,7 @@ async fn forged_events_move_nobody_and_the_real_ones_still_do() {
         .unwrap()
         .unwrap();
     let active = wait_stage(&d, &ext, Stage::Active).await;
-    assert_eq!(active.status, "ACTIVE");
+    assert_eq!(active.status.as_str(), "ACTIVE");
     let confirmed: Vec<String> = settled_claims(&d, &ext)
         .await
         .into_iter()
@@ -251,7 +251,7 @@ async fn forged_events_move_nobody_and_the_real_ones_still_do() {
         .unwrap()
         .unwrap();
     let done = wait_stage(&d, &ext, Stage::Active).await;
-    assert_eq!(done.poa_status.as_deref(), Some("APPROVED"));
+    assert_eq!(done.poa_status.map(|p| p.as_str()), Some("APPROVED"));
 
     // A real deletion: the operation records it; the sandbox's DELETED webhook is confirmed by
     // P100's P412.

@@ -55,23 +55,35 @@ birthDate?: string, userIdentificationNumber?: string, };
 
 export type Stage = "created" | "identityDocuments" | "verificationSubmitted" | "proofOfAddress" | "active" | "needsAction" | "suspended" | "deleted";
 
+export type UserStatus = "WAITING_FOR_ACTIVATION" | "ACTIVE" | "SUSPENDED" | "DELETED";
+
+export type KycMethod = "files" | "hosted";
+
+export type VerificationStatus = "NOT_VERIFIED" | "VERIFIED" | "EXPIRED";
+
+export type AttemptStatus = "PENDING" | "VERIFICATION" | "REJECTED_BY_PROVIDER" | "SUCCESSFUL";
+
+export type PoaStatus = "WAITING" | "APPROVED" | "REJECTED" | "QUESTIONED";
+
+export type KycFileStatus = "ADDED" | "ERROR";
+
 export type UserRecord = { environment: EnvironmentKind, externalUserId: string, 
 /**
  * P100's own id, once P100 answered.
  */
 userId: string | null, email: string | null, firstName: string | null, lastName: string | null, country: string | null, citizenship: string | null, 
 /**
- * P100's user status (`WAITING_FOR_ACTIVATION`, `ACTIVE`, …).
+ * P100's user status.
  */
-status: string, poaRequiredForExtended: boolean, extended: boolean, 
+status: UserStatus, poaRequiredForExtended: boolean, extended: boolean, 
 /**
- * `files` (Method A) or `hosted` (Method B), once KYC started.
+ * Method A (files) or Method B (hosted), once KYC started.
  */
-kycMethod: string | null, 
+kycMethod: KycMethod | null, 
 /**
  * The hosted session's id (Method B).
  */
-verificationId: string | null, verificationStatus: string | null, attemptStatus: string | null, rejectionReason: string | null, poaStatus: string | null, createdAt: string, updatedAt: string, 
+verificationId: string | null, verificationStatus: VerificationStatus | null, attemptStatus: AttemptStatus | null, rejectionReason: string | null, poaStatus: PoaStatus | null, createdAt: string, updatedAt: string, 
 /**
  * Set when the user was deleted: the row stays as a tombstone.
  */
@@ -93,19 +105,31 @@ stageSince: string,
  */
 nextAction: string | null, };
 
-export type TimelineEvent = { id: number, at: string, 
+export type EventSource = "operator" | "webhook" | "poll";
+
+export type FileNote = { 
 /**
- * e.g. `created`, `kycFilesUploaded`, `kycStatus`, `userStatus`, `operationFailed`.
+ * `front`, `back`, `selfie` (KYC) or `files` (proof of address).
  */
-kind: string, 
-/**
- * Who caused it: `operator` (this desk), `webhook` (P100 called us), `poll` (we asked P100).
- */
-source: string, 
+side: string, name: string, size: number, mime: string, thumbnail: string | null, };
+
+export type KycReport = { verificationStatus: VerificationStatus, attemptStatus: AttemptStatus | null, rejectionReason: string | null, };
+
+export type Confirmation = "pending" | "confirmed" | "unconfirmed";
+
+export type TimelineEvent = { id: number, at: string, source: EventSource, 
 /**
  * The operator's OS user for `operator` events.
  */
-actor: string | null, detail: Record<string, unknown>, };
+actor: string | null, } & ({ "kind": "created", "detail": { userId: string | null, poaRequiredForExtended: boolean, } } | { "kind": "updated", "detail": { fields: Array<string>, poaRequiredForExtended: boolean | null, } } | { "kind": "kycFilesUploaded", "detail": { documentType: DocumentType, files: Array<FileNote>, missing: Array<KycFileSide>, } } | { "kind": "hostedKycStarted", "detail": { verificationId: string, } } | { "kind": "verificationSubmitted", "detail": KycReport } | { "kind": "kycStatus", "detail": KycReport } | { "kind": "kycFileStatus", "detail": { status: KycFileStatus, } } | { "kind": "activated", "detail": Record<symbol, never> } | { "kind": "userStatus", "detail": { status: UserStatus, } } | { "kind": "poaUploaded", "detail": { files: Array<FileNote>, status: PoaStatus, } } | { "kind": "poaStatus", "detail": { status: PoaStatus, } } | { "kind": "suspended", "detail": { reason: string | null, status: UserStatus, } } | { "kind": "unsuspended", "detail": { reason: string | null, status: UserStatus, } } | { "kind": "extended", "detail": Record<symbol, never> } | { "kind": "deleted", "detail": Record<symbol, never> } | { "kind": "operationFailed", "detail": { operation: string, p100Code: string | null, message: string, } } | { "kind": "webhookClaim", "detail": { 
+/**
+ * The webhook's name (`userStatus`, `kycVerificationStatus`, …).
+ */
+event: string, path: string, 
+/**
+ * The body as P100 sent it.
+ */
+claim: Record<string, unknown>, confirmation: Confirmation, note: string | null, } });
 
 export type FunnelStep = { stage: Stage, 
 /**
@@ -202,11 +226,13 @@ export type RetryEvent = {
  */
 operationId: string, operation: string, target: string, attempt: number, maxAttempts: number, delayMs: number, reason: string, };
 
+export type OutboxState = "pending" | "done" | "failed" | "unknown";
+
 export type OpenOperation = { id: string, environment: EnvironmentKind, operation: string, target: string, 
 /**
  * `pending` (no answer was recorded: the desk stopped mid-call) or `unknown` (sent, no answer).
  */
-state: string, attempts: number, createdAt: string, lastError: string | null, 
+state: OutboxState, attempts: number, createdAt: string, lastError: string | null, 
 /**
  * Whether "Send again" is offered: the stored request can be repeated safely. Uploads need
  * the files picked again, and a hosted session or a verification must not be doubled.

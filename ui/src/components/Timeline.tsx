@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { toCommandError, useBackend } from '../api/backend';
-import type { CommandError, TimelineEvent, UserRecord } from '../api/bindings';
+import type { CommandError, Confirmation, FileNote, TimelineEvent, UserRecord } from '../api/bindings';
 import { formatBytes, formatDate } from '../format';
 import { ErrorBanner } from './ErrorBanner';
 
@@ -25,7 +25,7 @@ const KIND_LABELS: Record<string, string> = {
 };
 
 /** A webhook's claim, by where its confirmation with P100 stands. */
-const CLAIM_BADGES: Record<string, { text: string; tone: string }> = {
+const CLAIM_BADGES: Record<Confirmation, { text: string; tone: string }> = {
   pending: { text: 'asking P100', tone: 'neutral' },
   confirmed: { text: 'confirmed by P100', tone: 'ok' },
   unconfirmed: { text: 'not confirmed: moved nothing', tone: 'wait' },
@@ -37,50 +37,45 @@ const SOURCE_LABELS: Record<string, string> = {
   poll: 'asked P100',
 };
 
-interface FileDetail {
-  side?: string;
-  name?: string;
-  size?: number;
-  mime?: string;
-  thumbnail?: string | null;
-}
-
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+const join = (...parts: (string | null | undefined)[]): string => parts.filter(Boolean).join(' · ');
 
-/** The one line that says what happened, from the event's detail. */
+/** The one line that says what happened, from the event's details (typed per kind). */
 function summary(e: TimelineEvent): string {
-  const d = e.detail;
   switch (e.kind) {
     case 'kycStatus':
     case 'verificationSubmitted':
-      return [str(d.verificationStatus), str(d.attemptStatus), str(d.rejectionReason)].filter(Boolean).join(' · ');
+      return join(e.detail.verificationStatus, e.detail.attemptStatus, e.detail.rejectionReason);
     case 'userStatus':
     case 'kycFileStatus':
     case 'poaStatus':
-      return str(d.status) ?? '';
+      return e.detail.status;
     case 'suspended':
     case 'unsuspended':
-      return str(d.reason) ?? '';
+      return e.detail.reason ?? '';
     case 'updated':
-      return Array.isArray(d.fields) ? `Changed: ${d.fields.join(', ')}` : '';
+      return `Changed: ${e.detail.fields.join(', ')}`;
     case 'operationFailed':
-      return [str(d.operation), str(d.p100Code), str(d.message)].filter(Boolean).join(' · ');
+      return join(e.detail.operation, e.detail.p100Code, e.detail.message);
     case 'hostedKycStarted':
-      return str(d.verificationId) ? `Session ${String(d.verificationId)}` : '';
+      return `Session ${e.detail.verificationId}`;
     case 'webhookClaim': {
-      const c = (d.claim ?? {}) as Record<string, unknown>;
-      const said = [str(c.status), str(c.verificationStatus), str(c.attemptStatus), str(c.rejectionReason)]
-        .filter(Boolean)
-        .join(' · ');
-      return [str(d.event), said, str(d.note)].filter(Boolean).join(' — ');
+      const c = e.detail.claim;
+      const said = join(str(c.status), str(c.verificationStatus), str(c.attemptStatus), str(c.rejectionReason));
+      return [e.detail.event, said, e.detail.note].filter(Boolean).join(' — ');
     }
-    default:
+    case 'created':
+    case 'kycFilesUploaded':
+    case 'activated':
+    case 'poaUploaded':
+    case 'extended':
+    case 'deleted':
       return '';
   }
 }
 
-const files = (e: TimelineEvent): FileDetail[] =>
-  Array.isArray(e.detail.files) ? (e.detail.files as FileDetail[]) : [];
+const files = (e: TimelineEvent): FileNote[] =>
+  e.kind === 'kycFilesUploaded' || e.kind === 'poaUploaded' ? e.detail.files : [];
 
 /**
  * Everything that happened to a user, newest first: the operator's operations, uploads (with
@@ -116,7 +111,7 @@ export function Timeline({ record }: { record: UserRecord }) {
         <ol class="timeline">
           {[...events].reverse().map((e) => {
             const failed = e.kind === 'operationFailed';
-            const claim = e.kind === 'webhookClaim' ? CLAIM_BADGES[str(e.detail.confirmation) ?? 'pending'] : undefined;
+            const claim = e.kind === 'webhookClaim' ? CLAIM_BADGES[e.detail.confirmation] : undefined;
             const badge = claim ?? (failed ? { text: 'failed', tone: 'bad' } : { text: 'ok', tone: 'ok' });
             return (
               <li key={e.id} class={`event source-${e.source}${failed ? ' failed' : ''}`} data-testid="timeline-event" data-kind={e.kind}>

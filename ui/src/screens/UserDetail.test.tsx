@@ -1,6 +1,6 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Transaction, UserBalances, UserRecord } from '../api/bindings';
+import type { Confirmation, TimelineEvent, Transaction, UserBalances, UserRecord } from '../api/bindings';
 import { createFakeBackend, fakeToken, fakeUser, type FakeBackend, type FakeOptions } from '../api/fake';
 import { App } from '../app';
 
@@ -595,7 +595,7 @@ describe('transactions', () => {
 describe('timeline', () => {
   it('shows a webhook as a claim, with where its confirmation with P100 stands', async () => {
     const user = fakeUser();
-    const claim = (id: number, confirmation: string, status: string, note: string) => ({
+    const claim = (id: number, confirmation: Confirmation, status: string, note: string): TimelineEvent => ({
       id,
       at: `2026-12-03T10:00:0${id}.000Z`,
       kind: 'webhookClaim',

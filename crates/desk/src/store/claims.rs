@@ -7,33 +7,15 @@ use super::Store;
 use crate::environment::EnvironmentKind;
 use crate::error::Result;
 use crate::store::roster::UserRecord;
+use crate::timeline::{Event, EventSource};
 use p100::webhooks::WebhookEvent;
 use rusqlite::params;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// The timeline event kind of a claim.
 pub const CLAIM: &str = "webhookClaim";
 
-/// Where a claim's confirmation stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Confirmation {
-    /// Not yet asked (or the answer did not come yet).
-    Pending,
-    /// P100's own answer says the same.
-    Confirmed,
-    /// P100 says otherwise, or no documented read can tell: the claim moved nothing.
-    Unconfirmed,
-}
-
-impl Confirmation {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Confirmed => "confirmed",
-            Self::Unconfirmed => "unconfirmed",
-        }
-    }
-}
+pub use crate::timeline::Confirmation;
 
 /// What recording a webhook did.
 #[derive(Debug)]
@@ -68,13 +50,14 @@ impl Store {
         if self.is_repeat(env, &user, event, &payload)? {
             return Ok(Recorded::Repeated);
         }
-        let detail = json!({
-            "event": event.name(),
-            "path": event.path(),
-            "claim": payload,
-            "confirmation": Confirmation::Pending.as_str(),
-        });
-        let claim_id = self.add_event(env, ext, CLAIM, "webhook", &detail)?;
+        let claim = Event::WebhookClaim {
+            event: event.name().to_owned(),
+            path: event.path().to_owned(),
+            claim: payload,
+            confirmation: Confirmation::Pending,
+            note: None,
+        };
+        let claim_id = self.add_event(env, ext, EventSource::Webhook, &claim)?;
         let user = self.apply_to_user(env, ext, &crate::store::roster::RosterChange::Touch)?;
         Ok(Recorded::New {
             claim_id,
@@ -182,19 +165,17 @@ fn roster_says(user: &UserRecord, event: &WebhookEvent) -> Option<bool> {
     Some(match event {
         WebhookEvent::UserStatus { status, .. } => match status {
             p100::models::UserStatus::Deleted => user.deleted_at.is_some(),
-            s => user.status == s.as_str(),
+            s => user.status == *s,
         },
-        WebhookEvent::PoaStatus { status, .. } => {
-            user.poa_status.as_deref() == Some(status.as_str())
-        }
+        WebhookEvent::PoaStatus { status, .. } => user.poa_status == Some(*status),
         WebhookEvent::KycVerification {
             verification_status,
             attempt_status,
             rejection_reason,
             ..
         } => {
-            user.verification_status.as_deref() == Some(verification_status.as_str())
-                && user.attempt_status.as_deref() == attempt_status.map(|a| a.as_str())
+            user.verification_status == Some(*verification_status)
+                && user.attempt_status == *attempt_status
                 && user.rejection_reason == *rejection_reason
         }
         WebhookEvent::KycFile { .. } => return None,

@@ -2,29 +2,40 @@
 //! new event re-derives its user's stage in the same transaction, so the roster's `stage` column
 //! is never behind its events.
 
-use super::{Store, now};
+use super::{Store, now, unreadable};
 use crate::environment::EnvironmentKind;
 use crate::error::Result;
 use crate::onboarding::{self, Fact, Stage};
+use crate::timeline::{Event, EventSource};
 use rusqlite::{Connection, params};
 use serde::Serialize;
-use serde_json::Value;
 use ts_rs::TS;
 
-/// One line of a user's timeline.
+/// One line of a user's timeline: when, who caused it, and what happened (the event's `kind`
+/// and `detail`, a discriminated union in TypeScript).
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct TimelineEvent {
     pub id: i64,
     pub at: String,
-    /// e.g. `created`, `kycFilesUploaded`, `kycStatus`, `userStatus`, `operationFailed`.
-    pub kind: String,
-    /// Who caused it: `operator` (this desk), `webhook` (P100 called us), `poll` (we asked P100).
-    pub source: String,
+    pub source: EventSource,
     /// The operator's OS user for `operator` events.
     pub actor: Option<String>,
-    #[ts(type = "Record<string, unknown>")]
-    pub detail: Value,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub event: Event,
+}
+
+impl TimelineEvent {
+    /// The event's kind as stored (`created`, `kycStatus`, …).
+    pub fn kind(&self) -> &'static str {
+        self.event.kind()
+    }
+
+    /// The event's details as JSON, as stored.
+    pub fn detail(&self) -> serde_json::Value {
+        serde_json::from_str(&self.event.detail_json()).unwrap_or_default()
+    }
 }
 
 impl Store {
@@ -33,9 +44,8 @@ impl Store {
         &self,
         env: EnvironmentKind,
         external_user_id: &str,
-        kind: &str,
-        source: &str,
-        detail: &Value,
+        source: EventSource,
+        event: &Event,
     ) -> Result<i64> {
         let conn = self.conn();
         super::atomic(&conn, || {
@@ -46,10 +56,10 @@ impl Store {
                     env.as_str(),
                     external_user_id,
                     now(),
-                    kind,
-                    source,
-                    detail.to_string(),
-                    (source == "operator").then_some(self.actor()),
+                    event.kind(),
+                    source.as_str(),
+                    event.detail_json(),
+                    (source == EventSource::Operator).then_some(self.actor()),
                 ],
             )?;
             let id = conn.last_insert_rowid();
@@ -58,7 +68,7 @@ impl Store {
         })
     }
 
-    /// A user's timeline, oldest first.
+    /// A user's timeline, oldest first. An event this desk cannot read is an error.
     pub fn events(
         &self,
         env: EnvironmentKind,
@@ -71,18 +81,30 @@ impl Store {
         )?;
         let rows = stmt
             .query_map(params![env.as_str(), external_user_id], |r| {
+                let source: String = r.get(3)?;
                 Ok(TimelineEvent {
                     id: r.get(0)?,
                     at: r.get(1)?,
-                    kind: r.get(2)?,
-                    source: r.get(3)?,
+                    source: EventSource::parse(&source)
+                        .ok_or_else(|| unreadable(3, format!("event source {source:?}")))?,
                     actor: r.get(4)?,
-                    detail: serde_json::from_str(&r.get::<_, String>(5)?).unwrap_or_default(),
+                    event: read_event(r, 2, 5)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
+}
+
+/// The event in columns `kind` and `detail` of a row, read strictly.
+pub(super) fn read_event(
+    r: &rusqlite::Row<'_>,
+    kind: usize,
+    detail: usize,
+) -> rusqlite::Result<Event> {
+    let k: String = r.get(kind)?;
+    let d: String = r.get(detail)?;
+    Event::from_stored(&k, &d).map_err(|why| unreadable(detail, why))
 }
 
 /// Re-derives one user's stage from its events into `users` and `stage_reached`.
@@ -92,18 +114,10 @@ fn derive_stage(conn: &Connection, env: &str, ext: &str) -> rusqlite::Result<()>
     )?;
     let rows = stmt
         .query_map(params![env, ext], |r| {
-            let detail: String = r.get(2)?;
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                serde_json::from_str::<Value>(&detail).unwrap_or_default(),
-            ))
+            Ok((read_event(r, 0, 2)?, r.get::<_, String>(1)?))
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let o = onboarding::derive(
-        rows.iter()
-            .map(|(kind, at, detail)| Fact { kind, at, detail }),
-    );
+    let o = onboarding::derive(rows.iter().map(|(event, at)| Fact { event, at }));
     conn.execute(
         "UPDATE users SET stage = ?3, stage_since = ?4, next_action = ?5
          WHERE environment = ?1 AND external_user_id = ?2",
@@ -130,7 +144,7 @@ pub(super) fn backfill(conn: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// The stage a roster row shows; an unreadable one (a newer desk wrote it) shows as Created.
-pub(super) fn parse_stage(s: &str) -> Stage {
-    Stage::parse(s).unwrap_or(Stage::Created)
+/// The stage a roster row shows; one this desk does not know is an error.
+pub(super) fn parse_stage(s: &str, col: usize) -> rusqlite::Result<Stage> {
+    Stage::parse(s).ok_or_else(|| unreadable(col, format!("stage {s:?}")))
 }

@@ -79,7 +79,7 @@ impl Store {
                 let (stage, n) = row?;
                 users += n;
                 *current
-                    .entry(super::events::parse_stage(&stage))
+                    .entry(super::events::parse_stage(&stage, 0)?)
                     .or_default() += n;
             }
         }

@@ -131,12 +131,11 @@ impl Store {
         ];
         let rows = stmt
             .query_map(params, |r| {
-                let env: String = r.get(3)?;
                 Ok(JournalEntry {
                     id: r.get(0)?,
                     at: r.get(1)?,
                     operator: r.get(2)?,
-                    environment: EnvironmentKind::parse(&env).unwrap_or(EnvironmentKind::Custom),
+                    environment: super::roster::word(r, 3, "journal environment")?,
                     operation: r.get(4)?,
                     target: r.get(5)?,
                     outcome: r.get(6)?,

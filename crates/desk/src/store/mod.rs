@@ -96,6 +96,24 @@ pub(crate) fn atomic<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Res
     }
 }
 
+/// A stored value this desk does not know, as the error of the row it was read from: reading
+/// fails rather than guessing (a newer desk wrote it, or the file is damaged).
+pub(crate) fn unreadable(col: usize, what: String) -> rusqlite::Error {
+    #[derive(Debug)]
+    struct Unknown(String);
+    impl std::fmt::Display for Unknown {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "{} is not a value this desk knows", self.0)
+        }
+    }
+    impl std::error::Error for Unknown {}
+    rusqlite::Error::FromSqlConversionFailure(
+        col,
+        rusqlite::types::Type::Text,
+        Box::new(Unknown(what)),
+    )
+}
+
 /// UTC now as RFC 3339 with milliseconds: sortable as text.
 pub fn now() -> String {
     p100::timestamp::now()

@@ -4,10 +4,14 @@
 use super::{Store, now};
 use crate::environment::EnvironmentKind;
 use crate::error::Result;
+use crate::store::roster::word;
 use rusqlite::params;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
-/// How an outbox entry ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where an outbox entry stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
 pub enum OutboxState {
     /// Written, not yet answered (a crash leaves it here).
     Pending,
@@ -27,17 +31,22 @@ impl OutboxState {
             Self::Unknown => "unknown",
         }
     }
+
+    /// Still open: sent again, or resolved, by the operator.
+    pub fn is_open(self) -> bool {
+        matches!(self, Self::Pending | Self::Unknown)
+    }
 }
 
 /// An outbox row, for the operator's "open operations" list and for tests.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxEntry {
     pub id: String,
-    pub environment: String,
+    pub environment: EnvironmentKind,
     pub operation: String,
     pub target: String,
     pub payload_json: String,
-    pub state: String,
+    pub state: OutboxState,
     pub attempts: i64,
     pub created_at: String,
     pub last_error: Option<String>,
@@ -103,11 +112,11 @@ impl Store {
             |r| {
                 Ok(OutboxEntry {
                     id: r.get(0)?,
-                    environment: r.get(1)?,
+                    environment: word(r, 1, "outbox environment")?,
                     operation: r.get(2)?,
                     target: r.get(3)?,
                     payload_json: r.get(4)?,
-                    state: r.get(5)?,
+                    state: word(r, 5, "outbox state")?,
                     attempts: r.get(6)?,
                     last_error: r.get(7)?,
                     created_at: r.get(8)?,

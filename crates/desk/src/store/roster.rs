@@ -4,7 +4,9 @@ use super::{Store, now};
 use crate::environment::EnvironmentKind;
 use crate::error::Result;
 use crate::onboarding::Stage;
-use p100::models::{UserProfile, UserStatus};
+use crate::timeline::{Event, EventSource};
+use crate::vocabulary::KycMethod;
+use p100::models::{AttemptStatus, PoaStatus, UserProfile, UserStatus, VerificationStatus};
 use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 use ts_rs::TS;
@@ -22,18 +24,18 @@ pub struct UserRecord {
     pub last_name: Option<String>,
     pub country: Option<String>,
     pub citizenship: Option<String>,
-    /// P100's user status (`WAITING_FOR_ACTIVATION`, `ACTIVE`, …).
-    pub status: String,
+    /// P100's user status.
+    pub status: UserStatus,
     pub poa_required_for_extended: bool,
     pub extended: bool,
-    /// `files` (Method A) or `hosted` (Method B), once KYC started.
-    pub kyc_method: Option<String>,
+    /// Method A (files) or Method B (hosted), once KYC started.
+    pub kyc_method: Option<KycMethod>,
     /// The hosted session's id (Method B).
     pub verification_id: Option<String>,
-    pub verification_status: Option<String>,
-    pub attempt_status: Option<String>,
+    pub verification_status: Option<VerificationStatus>,
+    pub attempt_status: Option<AttemptStatus>,
     pub rejection_reason: Option<String>,
-    pub poa_status: Option<String>,
+    pub poa_status: Option<PoaStatus>,
     pub created_at: String,
     pub updated_at: String,
     /// Set when the user was deleted: the row stays as a tombstone.
@@ -54,9 +56,8 @@ const COLUMNS: &str = "environment, external_user_id, user_id, email, first_name
                        deleted_at, profile_json, stage, stage_since, next_action";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<UserRecord> {
-    let env: String = r.get(0)?;
     Ok(UserRecord {
-        environment: EnvironmentKind::parse(&env).unwrap_or(EnvironmentKind::Custom),
+        environment: word(r, 0, "environment")?,
         external_user_id: r.get(1)?,
         user_id: r.get(2)?,
         email: r.get(3)?,
@@ -64,42 +65,72 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<UserRecord> {
         last_name: r.get(5)?,
         country: r.get(6)?,
         citizenship: r.get(7)?,
-        status: r.get(8)?,
+        status: word(r, 8, "user status")?,
         poa_required_for_extended: r.get(9)?,
         extended: r.get(10)?,
-        kyc_method: r.get(11)?,
+        kyc_method: optional_word(r, 11, "KYC method")?,
         verification_id: r.get(12)?,
-        verification_status: r.get(13)?,
-        attempt_status: r.get(14)?,
+        verification_status: optional_word(r, 13, "verification status")?,
+        attempt_status: optional_word(r, 14, "attempt status")?,
         rejection_reason: r.get(15)?,
-        poa_status: r.get(16)?,
+        poa_status: optional_word(r, 16, "proof-of-address status")?,
         created_at: r.get(17)?,
         updated_at: r.get(18)?,
         deleted_at: r.get(19)?,
-        // Written by this desk from a UserProfile; an unreadable one shows as empty, not as an error.
-        profile: serde_json::from_str(&r.get::<_, String>(20)?).unwrap_or_default(),
-        stage: super::events::parse_stage(&r.get::<_, String>(21)?),
+        profile: serde_json::from_str(&r.get::<_, String>(20)?)
+            .map_err(|e| super::unreadable(20, format!("a profile ({e})")))?,
+        stage: super::events::parse_stage(&r.get::<_, String>(21)?, 21)?,
         stage_since: r.get::<_, Option<String>>(22)?.unwrap_or_default(),
         next_action: r.get(23)?,
     })
 }
 
+/// A column holding one of the desk's words (an enum stored as its wire name), read strictly.
+pub(crate) fn word<T: serde::de::DeserializeOwned>(
+    r: &Row<'_>,
+    col: usize,
+    what: &str,
+) -> rusqlite::Result<T> {
+    let raw: String = r.get(col)?;
+    serde_json::from_value(serde_json::Value::String(raw.clone()))
+        .map_err(|_| super::unreadable(col, format!("{what} {raw:?}")))
+}
+
+fn optional_word<T: serde::de::DeserializeOwned>(
+    r: &Row<'_>,
+    col: usize,
+    what: &str,
+) -> rusqlite::Result<Option<T>> {
+    match r.get::<_, Option<String>>(col)? {
+        None => Ok(None),
+        Some(_) => word(r, col, what).map(Some),
+    }
+}
+
+/// A word as it is stored: its wire name.
+fn stored<T: Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
 /// One thing P100 told us about a user.
 #[derive(Debug, Clone)]
 pub enum RosterChange {
-    Status(String),
+    Status(UserStatus),
     Deleted,
     Extended,
     Profile(Box<UserProfile>),
     PoaRequired(bool),
     Kyc {
-        method: Option<String>,
+        method: Option<KycMethod>,
         verification_id: Option<String>,
-        verification_status: Option<String>,
-        attempt_status: Option<String>,
+        verification_status: Option<VerificationStatus>,
+        attempt_status: Option<AttemptStatus>,
         rejection_reason: Option<String>,
     },
-    Poa(Option<String>),
+    Poa(Option<PoaStatus>),
     /// Nothing but "something happened" (its event is on the timeline): bumps `updated_at`.
     Touch,
 }
@@ -111,7 +142,7 @@ pub struct NewRosterUser<'a> {
     /// P100's own id; `None` when a reconciled create never got P100's answer.
     pub user_id: Option<&'a str>,
     pub profile: &'a UserProfile,
-    pub status: &'a str,
+    pub status: UserStatus,
     pub poa_required_for_extended: bool,
 }
 
@@ -135,7 +166,7 @@ impl Store {
                 u.profile.country,
                 u.profile.citizenship,
                 profile_json,
-                u.status,
+                u.status.as_str(),
                 u.poa_required_for_extended,
                 at,
             ],
@@ -202,9 +233,9 @@ impl Store {
             )
         };
         match change {
-            RosterChange::Status(s) => set("status", s)?,
+            RosterChange::Status(s) => set("status", &s.as_str())?,
             RosterChange::Deleted => {
-                set("status", &"DELETED")?;
+                set("status", &UserStatus::Deleted.as_str())?;
                 set("deleted_at", &at)?
             }
             RosterChange::Extended => set("extended", &true)?,
@@ -227,16 +258,19 @@ impl Store {
                 rejection_reason,
             } => {
                 if let Some(m) = method {
-                    set("kyc_method", m)?;
+                    set("kyc_method", &stored(m))?;
                 }
                 if let Some(v) = verification_id {
                     set("verification_id", v)?;
                 }
-                set("verification_status", verification_status)?;
-                set("attempt_status", attempt_status)?;
+                set(
+                    "verification_status",
+                    &verification_status.as_ref().map(stored),
+                )?;
+                set("attempt_status", &attempt_status.as_ref().map(stored))?;
                 set("rejection_reason", rejection_reason)?
             }
-            RosterChange::Poa(status) => set("poa_status", status)?,
+            RosterChange::Poa(status) => set("poa_status", &status.as_ref().map(stored))?,
             RosterChange::Touch => set("updated_at", &at)?,
         };
         let record = tx.query_row(
@@ -255,25 +289,19 @@ impl Store {
         &self,
         env: EnvironmentKind,
         external_user_id: &str,
-        source: &str,
+        source: EventSource,
     ) -> Result<Option<UserRecord>> {
         let waiting = self.user(env, external_user_id)?.is_some_and(|u| {
-            u.deleted_at.is_none() && u.status == UserStatus::WaitingForActivation.as_str()
+            u.deleted_at.is_none() && u.status == UserStatus::WaitingForActivation
         });
         if !waiting {
             return Ok(None);
         }
-        self.add_event(
-            env,
-            external_user_id,
-            "activated",
-            source,
-            &serde_json::json!({}),
-        )?;
+        self.add_event(env, external_user_id, source, &Event::Activated {})?;
         self.apply_to_user(
             env,
             external_user_id,
-            &RosterChange::Status(UserStatus::Active.as_str().into()),
+            &RosterChange::Status(UserStatus::Active),
         )
         .map(Some)
     }

@@ -19,8 +19,9 @@ use crate::error::{Error, Result};
 use crate::onboarding::Stage;
 use crate::store::claims::{Confirmation, PendingClaim};
 use crate::store::roster::{RosterChange, UserRecord};
+use crate::timeline::{Event, EventSource, KycReport};
 use p100::codes::Code;
-use p100::models::{KycStatus, UserStatus};
+use p100::models::{KycStatus, UserStatus, VerificationStatus};
 use p100::webhooks::WebhookEvent;
 use std::time::Duration;
 
@@ -100,7 +101,8 @@ impl LiveSync {
                         && status.attempt_status == *attempt_status
                         && status.rejection_reason == *rejection_reason;
                     let said = describe_kyc(&status);
-                    self.take_kyc_answer(env, &ext, status, "webhook").await?;
+                    self.take_kyc_answer(env, &ext, status, EventSource::Webhook)
+                        .await?;
                     if same {
                         (
                             Confirmed,
@@ -116,7 +118,8 @@ impl LiveSync {
                 Ok(answer) => match answer.poa_status {
                     Some(p) => {
                         let same = p == *status;
-                        self.take_kyc_answer(env, &ext, answer, "webhook").await?;
+                        self.take_kyc_answer(env, &ext, answer, EventSource::Webhook)
+                            .await?;
                         if same {
                             (
                                 Confirmed,
@@ -137,11 +140,14 @@ impl LiveSync {
                 Err(e) => refusal(e)?,
             },
             WebhookEvent::UserStatus { status, .. } => match status {
-                UserStatus::Active if user.status == UserStatus::Active.as_str() => {
+                UserStatus::Active if user.status == UserStatus::Active => {
                     (Confirmed, "the roster has it from P100 already".into())
                 }
-                UserStatus::Active if user.status == UserStatus::WaitingForActivation.as_str() => {
-                    if self.activation_check(env, &ext, "webhook").await? {
+                UserStatus::Active if user.status == UserStatus::WaitingForActivation => {
+                    if self
+                        .activation_check(env, &ext, EventSource::Webhook)
+                        .await?
+                    {
                         (
                             Confirmed,
                             "P100 shows the user's balances: activated".into(),
@@ -160,9 +166,10 @@ impl LiveSync {
                                 s.add_event(
                                     env,
                                     &ext,
-                                    "userStatus",
-                                    "webhook",
-                                    &serde_json::json!({"status": UserStatus::Deleted.as_str()}),
+                                    EventSource::Webhook,
+                                    &Event::UserStatus {
+                                        status: UserStatus::Deleted,
+                                    },
                                 )?;
                                 s.apply_to_user(env, &ext, &RosterChange::Deleted)
                             })
@@ -173,7 +180,7 @@ impl LiveSync {
                     Ok(_) => (Unconfirmed, "P100 still has the user".into()),
                     Err(e) => return Err(Error::P100(e)),
                 },
-                other if user.status == other.as_str() => (
+                other if user.status == *other => (
                     Confirmed,
                     "the roster has it from P100's answer to this desk".into(),
                 ),
@@ -198,7 +205,7 @@ impl LiveSync {
         env: EnvironmentKind,
         ext: &str,
         status: KycStatus,
-        source: &'static str,
+        source: EventSource,
     ) -> Result<Option<UserRecord>> {
         let id = ext.to_owned();
         let changed: Option<UserRecord> = self
@@ -207,49 +214,36 @@ impl LiveSync {
                     return Ok(None);
                 };
                 let mut record = None;
-                let now = (
-                    Some(status.verification_status.as_str()),
-                    status.attempt_status.map(|a| a.as_str()),
-                    status.rejection_reason.as_deref(),
-                );
+                let report = KycReport::from(&status);
                 let known = (
-                    user.verification_status.as_deref(),
-                    user.attempt_status.as_deref(),
+                    user.verification_status,
+                    user.attempt_status,
                     user.rejection_reason.as_deref(),
                 );
+                let now = (
+                    Some(report.verification_status),
+                    report.attempt_status,
+                    report.rejection_reason.as_deref(),
+                );
                 if now != known {
-                    let mut detail = serde_json::to_value(&status).unwrap_or_default();
-                    if let Some(d) = detail.as_object_mut() {
-                        d.remove("poaStatus");
-                    }
-                    s.add_event(env, &id, "kycStatus", source, &detail)?;
+                    s.add_event(env, &id, source, &Event::KycStatus(report.clone()))?;
                     record = Some(s.apply_to_user(
                         env,
                         &id,
                         &RosterChange::Kyc {
                             method: None,
                             verification_id: None,
-                            verification_status: now.0.map(str::to_owned),
-                            attempt_status: now.1.map(str::to_owned),
-                            rejection_reason: now.2.map(str::to_owned),
+                            verification_status: Some(report.verification_status),
+                            attempt_status: report.attempt_status,
+                            rejection_reason: report.rejection_reason.clone(),
                         },
                     )?);
                 }
                 if let Some(poa) = status.poa_status
-                    && user.poa_status.as_deref() != Some(poa.as_str())
+                    && user.poa_status != Some(poa)
                 {
-                    s.add_event(
-                        env,
-                        &id,
-                        "poaStatus",
-                        source,
-                        &serde_json::json!({"status": poa.as_str()}),
-                    )?;
-                    record = Some(s.apply_to_user(
-                        env,
-                        &id,
-                        &RosterChange::Poa(Some(poa.as_str().to_owned())),
-                    )?);
+                    s.add_event(env, &id, source, &Event::PoaStatus { status: poa })?;
+                    record = Some(s.apply_to_user(env, &id, &RosterChange::Poa(Some(poa)))?);
                 }
                 Ok(record)
             })
@@ -258,8 +252,8 @@ impl LiveSync {
             return Ok(None);
         };
         // A passed review activates the user (balances appear): the balances confirm it.
-        if record.verification_status.as_deref() == Some("VERIFIED")
-            && record.status == UserStatus::WaitingForActivation.as_str()
+        if record.verification_status == Some(VerificationStatus::Verified)
+            && record.status == UserStatus::WaitingForActivation
             && record.stage != Stage::NeedsAction
         {
             match self.activation_check(env, ext, source).await {
@@ -282,7 +276,7 @@ impl LiveSync {
         &self,
         env: EnvironmentKind,
         ext: &str,
-        source: &'static str,
+        source: EventSource,
     ) -> Result<bool> {
         let balances = self
             .environments

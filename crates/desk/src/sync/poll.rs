@@ -6,6 +6,7 @@ use super::LiveSync;
 use crate::environment::EnvironmentKind;
 use crate::error::Result;
 use crate::store::Store;
+use crate::timeline::EventSource;
 use rusqlite::params;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -94,7 +95,7 @@ impl LiveSync {
     ) -> Result<bool> {
         let status = client.get_kyc_status(ext).await?;
         Ok(self
-            .take_kyc_answer(env, ext, status, "poll")
+            .take_kyc_answer(env, ext, status, EventSource::Poll)
             .await?
             .is_some())
     }
