@@ -4,8 +4,8 @@
 //! `tauri://drag-*` events, which carry the paths of dropped files, can never reach it.
 
 use desk::documents::Admitted;
+use desk::ledger::roster::UserRecord;
 use desk::operation::RetryEvent;
-use desk::store::roster::UserRecord;
 use serde::Serialize;
 use std::sync::Mutex;
 use tauri::ipc::Channel;

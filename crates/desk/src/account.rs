@@ -4,8 +4,8 @@
 use crate::desk::Desk;
 use crate::environment::EnvironmentKind;
 use crate::error::{Error, Result};
+use crate::ledger::roster::{RosterChange, UserRecord};
 use crate::operation::Duplicate;
-use crate::store::roster::{RosterChange, UserRecord};
 use crate::timeline::{Event, EventSource};
 use p100::FieldError;
 use p100::codes::Code;
@@ -101,11 +101,11 @@ impl Desk {
         let (t1, t2) = (target.clone(), target);
         let duplicate = c1.duplicate_code().map(|code| Duplicate {
             code,
-            commit: Box::new(move |s: &crate::store::Store| {
+            commit: Box::new(move |s: &dyn crate::ledger::Tx| {
                 let status = c1.status_after(s, env, &t1)?;
                 c1.record(s, env, &t1, status)
             })
-                as Box<dyn FnOnce(&crate::store::Store) -> Result<UserRecord> + Send>,
+                as Box<dyn FnOnce(&dyn crate::ledger::Tx) -> Result<UserRecord> + Send>,
         });
         self.operations()
             .run_reconciled(
@@ -157,7 +157,7 @@ impl StateChange {
     /// to ACTIVE once verification passed, else to WAITING_FOR_ACTIVATION.
     fn status_after(
         &self,
-        s: &crate::store::Store,
+        s: &dyn crate::ledger::Tx,
         env: EnvironmentKind,
         ext: &str,
     ) -> Result<UserStatus> {
@@ -181,7 +181,7 @@ impl StateChange {
     /// The timeline event and roster change of the change having happened.
     fn record(
         &self,
-        s: &crate::store::Store,
+        s: &dyn crate::ledger::Tx,
         env: EnvironmentKind,
         ext: &str,
         status: UserStatus,

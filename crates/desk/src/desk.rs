@@ -8,10 +8,11 @@ use crate::environment::{EnvironmentInfo, EnvironmentKind};
 use crate::environments::Environments;
 pub use crate::environments::{CredentialStatus, KeyTest};
 use crate::error::{Error, Result};
+use crate::ledger::journal::JournalEntry;
+use crate::ledger::roster::UserRecord;
+use crate::ledger::{Ledger, Tx, in_tx};
 use crate::operation::{Operations, RetryEvent};
 use crate::store::Store;
-use crate::store::journal::JournalEntry;
-use crate::store::roster::UserRecord;
 use crate::sync::{LiveSync, SyncStatus};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -78,7 +79,7 @@ fn make_private(dir: &Path) {
 pub struct Desk {
     /// The data folder's lock, held for the desk's life.
     _lock: std::fs::File,
-    store: Arc<Store>,
+    store: Arc<dyn Ledger>,
     environments: Arc<Environments>,
     operations: Operations,
     sync: Arc<LiveSync>,
@@ -99,7 +100,7 @@ impl Desk {
             Ok::<_, Error>((lock, Store::open(&path)?))
         })
         .await??;
-        let store = Arc::new(store);
+        let store: Arc<dyn Ledger> = Arc::new(store);
         let environments = Arc::new(Environments::new(
             store.clone(),
             Keychain::new(config.keychain_service),
@@ -126,10 +127,10 @@ impl Desk {
     /// together or not at all.
     pub(crate) async fn db<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&Store) -> Result<T> + Send + 'static,
+        f: impl FnOnce(&dyn Tx) -> Result<T> + Send + 'static,
     ) -> Result<T> {
         let store = self.store.clone();
-        tokio::task::spawn_blocking(move || store.with_tx(f)).await?
+        tokio::task::spawn_blocking(move || in_tx(&*store, f)).await?
     }
 
     pub(crate) fn environments(&self) -> &Environments {

@@ -6,8 +6,8 @@
 use crate::credentials::{KeySlot, Keychain};
 use crate::environment::{EnvironmentInfo, parse_custom_url};
 use crate::error::{Error, Result};
+use crate::ledger::{Ledger, in_tx};
 use crate::sandbox::EmbeddedSandbox;
-use crate::store::Store;
 use crate::vocabulary::EnvironmentKind;
 use p100::ApiKey;
 use p100::codes::Code;
@@ -48,7 +48,7 @@ pub(crate) struct Selected {
 }
 
 pub(crate) struct Environments {
-    store: Arc<Store>,
+    ledger: Arc<dyn Ledger>,
     keychain: Keychain,
     /// API keys as read from the keychain this session (`None`: no key there), so that the
     /// keychain is asked once per environment, never by a polling loop. Changed only here, as
@@ -64,13 +64,13 @@ pub(crate) struct Environments {
 
 impl Environments {
     pub fn new(
-        store: Arc<Store>,
+        ledger: Arc<dyn Ledger>,
         keychain: Keychain,
         data_dir: PathBuf,
         retry_policy: p100::RetryPolicy,
     ) -> Self {
         Self {
-            store,
+            ledger,
             keychain,
             keys: Mutex::default(),
             client: OnceLock::new(),
@@ -82,8 +82,8 @@ impl Environments {
     }
 
     async fn setting(&self, key: &'static str) -> Result<Option<String>> {
-        let store = self.store.clone();
-        tokio::task::spawn_blocking(move || store.setting(key)).await?
+        let ledger = self.ledger.clone();
+        tokio::task::spawn_blocking(move || in_tx(&*ledger, |tx| tx.setting(key))).await?
     }
 
     /// Runs keychain work off the async threads.
@@ -164,9 +164,9 @@ impl Environments {
             self.forget_key(EnvironmentKind::Custom.into()).await?;
             tracing::info!("custom URL moved to another host: its API key was removed");
         }
-        let store = self.store.clone();
+        let ledger = self.ledger.clone();
         tokio::task::spawn_blocking(move || {
-            store.with_tx(|s| {
+            in_tx(&*ledger, |s| {
                 if let Some(url) = custom {
                     s.set_setting(SETTING_CUSTOM_URL, url.as_str().trim_end_matches('/'))?;
                 }

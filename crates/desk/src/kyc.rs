@@ -4,7 +4,7 @@
 use crate::desk::Desk;
 use crate::environment::EnvironmentKind;
 use crate::error::{Error, Result};
-use crate::store::roster::{RosterChange, UserRecord};
+use crate::ledger::roster::{RosterChange, UserRecord};
 use crate::timeline::{Event, EventSource, KycReport};
 use crate::vocabulary::KycMethod;
 use p100::FieldError;

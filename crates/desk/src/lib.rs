@@ -10,6 +10,7 @@ pub mod environment;
 pub mod environments;
 pub mod error;
 pub mod kyc;
+pub mod ledger;
 pub mod onboarding;
 pub mod operation;
 pub mod operator;

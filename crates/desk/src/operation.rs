@@ -10,9 +10,9 @@
 
 use crate::environment::EnvironmentKind;
 use crate::error::{Error, Result};
-use crate::store::Store;
-use crate::store::journal::NewJournalEntry;
-use crate::store::outbox::OutboxState;
+use crate::ledger::journal::NewJournalEntry;
+use crate::ledger::outbox::OutboxState;
+use crate::ledger::{Ledger, Tx, in_tx};
 use crate::timeline::{Event, EventSource};
 use p100::retry::{HOOK, RetryHook, RetryNotice};
 use serde::Serialize;
@@ -51,7 +51,7 @@ pub struct RetryEvent {
 }
 
 /// Records an operation as done in the store, from what the desk knows.
-pub(crate) type StoreCommit<R> = Box<dyn FnOnce(&Store) -> Result<R> + Send>;
+pub(crate) type StoreCommit<R> = Box<dyn FnOnce(&dyn Tx) -> Result<R> + Send>;
 
 /// P100's answer to a repeat of an operation that already happened.
 pub(crate) struct Duplicate<R> {
@@ -105,7 +105,7 @@ impl CancelRegistry {
 /// The Operations component: runs every mutating call through the outbox, the retry hook and
 /// the journal. It depends on the store only; callers bring the client and what to record.
 pub(crate) struct Operations {
-    store: Arc<Store>,
+    store: Arc<dyn Ledger>,
     /// The OS user at the desk, named in the journal.
     operator: String,
     retries: tokio::sync::broadcast::Sender<RetryEvent>,
@@ -113,7 +113,7 @@ pub(crate) struct Operations {
 }
 
 impl Operations {
-    pub fn new(store: Arc<Store>, operator: String) -> Self {
+    pub fn new(store: Arc<dyn Ledger>, operator: String) -> Self {
         Self {
             store,
             operator,
@@ -130,10 +130,10 @@ impl Operations {
     /// Blocking store work off the async threads, as one transaction.
     async fn db<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&Store) -> Result<T> + Send + 'static,
+        f: impl FnOnce(&dyn Tx) -> Result<T> + Send + 'static,
     ) -> Result<T> {
         let store = self.store.clone();
-        tokio::task::spawn_blocking(move || store.with_tx(f)).await?
+        tokio::task::spawn_blocking(move || in_tx(&*store, f)).await?
     }
 
     /// Runs `call` as `op`; on success `commit` applies the answer to the store.
@@ -141,7 +141,7 @@ impl Operations {
         &self,
         op: Op,
         call: impl Future<Output = p100::Result<T>>,
-        commit: impl FnOnce(&Store, T) -> Result<R> + Send + 'static,
+        commit: impl FnOnce(&dyn Tx, T) -> Result<R> + Send + 'static,
     ) -> Result<R>
     where
         T: Send + 'static,
@@ -155,7 +155,7 @@ impl Operations {
         &self,
         op: Op,
         call: impl Future<Output = p100::Result<T>>,
-        commit: impl FnOnce(&Store, T) -> Result<R> + Send + 'static,
+        commit: impl FnOnce(&dyn Tx, T) -> Result<R> + Send + 'static,
         duplicate: Option<Duplicate<R>>,
     ) -> Result<R>
     where
@@ -208,7 +208,7 @@ impl Operations {
         let operator = self.operator.clone();
         let attempts = record.attempts.max(1);
         let line_target = target.clone();
-        let ok_line = move |s: &Store, message: Option<&str>| -> Result<()> {
+        let ok_line = move |s: &dyn Tx, message: Option<&str>| -> Result<()> {
             s.journal(&NewJournalEntry {
                 operator: &operator,
                 environment: env,

@@ -6,9 +6,9 @@
 use crate::desk::Desk;
 use crate::environment::EnvironmentKind;
 use crate::error::{Error, Result};
-use crate::store::journal::NewJournalEntry;
-use crate::store::outbox::{OutboxEntry, OutboxState};
-use crate::store::roster::UserRecord;
+use crate::ledger::journal::NewJournalEntry;
+use crate::ledger::outbox::{OutboxEntry, OutboxState};
+use crate::ledger::roster::UserRecord;
 use p100::FieldError;
 use p100::models::{CreateUserRequest, UserProfile, UserVerificationRequest};
 use p100::routes;

@@ -3,7 +3,7 @@
 use crate::desk::Desk;
 use crate::documents::{Admitted, ReadyFile};
 use crate::error::{Error, Result};
-use crate::store::roster::{RosterChange, UserRecord};
+use crate::ledger::roster::{RosterChange, UserRecord};
 use crate::timeline::{Event, EventSource, FileNote};
 use crate::vocabulary::KycMethod;
 use p100::FieldError;

@@ -7,8 +7,8 @@ pub use crate::kyc::{HostedKycForm, HostedKycSession, VerificationForm};
 use crate::desk::Desk;
 use crate::environment::EnvironmentKind;
 use crate::error::{Error, Result};
+use crate::ledger::roster::{NewRosterUser, RosterChange, UserRecord};
 use crate::operation::{Duplicate, Op};
-use crate::store::roster::{NewRosterUser, RosterChange, UserRecord};
 use crate::timeline::{Event, EventSource};
 use p100::FieldError;
 use p100::codes::Code;
@@ -92,7 +92,7 @@ impl Desk {
             retrying,
         };
         let (ext, profile) = (request.external_user_id.clone(), request.profile.clone());
-        let insert = move |s: &crate::store::Store, user_id: Option<&str>, poa: bool| {
+        let insert = move |s: &dyn crate::ledger::Tx, user_id: Option<&str>, poa: bool| {
             s.insert_user(&NewRosterUser {
                 environment: env,
                 external_user_id: &ext,
@@ -120,7 +120,7 @@ impl Desk {
             .is_some_and(p100::countries::poa_required);
         let duplicate = Duplicate {
             code: Code::UserExists,
-            commit: Box::new(move |s: &crate::store::Store| insert2(s, None, poa)),
+            commit: Box::new(move |s: &dyn crate::ledger::Tx| insert2(s, None, poa)),
         };
         self.operations()
             .run_reconciled(

@@ -3,9 +3,9 @@
 use crate::desk::Desk;
 use crate::environment::EnvironmentKind;
 use crate::error::{Error, Result};
-use crate::store::events::TimelineEvent;
-use crate::store::funnel::Funnel;
-use crate::store::journal::{JournalEntry, JournalFilter};
+use crate::ledger::events::TimelineEvent;
+use crate::ledger::funnel::Funnel;
+use crate::ledger::journal::{JournalEntry, JournalFilter};
 use p100::FieldError;
 
 impl Desk {

@@ -7,7 +7,7 @@
 //!
 //! `FAULT_SEED=n` replays one run; `FAULT_SEQUENCES=n` changes how many sequences run.
 
-use desk::store::roster::UserRecord;
+use desk::ledger::roster::UserRecord;
 use desk::users::NewUser;
 use desk::{Desk, DeskConfig};
 use p100::RetryPolicy;

@@ -49,7 +49,7 @@ fn png(dir: &Path, name: &str) -> PathBuf {
     p
 }
 
-fn journal_ops(rows: &[desk::store::journal::JournalEntry]) -> Vec<(String, String)> {
+fn journal_ops(rows: &[desk::ledger::journal::JournalEntry]) -> Vec<(String, String)> {
     rows.iter()
         .rev()
         .map(|j| (j.operation.clone(), j.outcome.clone()))

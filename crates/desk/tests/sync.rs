@@ -3,8 +3,8 @@
 //! after a restart, and the receiver's answers to bad calls.
 
 use desk::Desk;
+use desk::ledger::roster::UserRecord;
 use desk::onboarding::Stage;
-use desk::store::roster::UserRecord;
 use std::path::Path;
 use std::time::Duration;
 

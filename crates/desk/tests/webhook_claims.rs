@@ -5,8 +5,8 @@
 //! `scripts/with-desktop.sh`).
 
 use desk::Desk;
+use desk::ledger::roster::UserRecord;
 use desk::onboarding::Stage;
-use desk::store::roster::UserRecord;
 use p100_sandbox::model::{Outcome, PoaOutcome};
 use serde_json::{Value, json};
 use std::path::Path;

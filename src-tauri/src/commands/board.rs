@@ -3,8 +3,8 @@
 use super::DeskState;
 use crate::error::CommandResult;
 use desk::EnvironmentKind;
-use desk::store::events::TimelineEvent;
-use desk::store::funnel::Funnel;
+use desk::ledger::events::TimelineEvent;
+use desk::ledger::funnel::Funnel;
 
 #[tauri::command]
 pub async fn user_timeline(

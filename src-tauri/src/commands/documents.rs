@@ -4,7 +4,7 @@
 use super::DeskState;
 use crate::error::{CommandError, CommandResult};
 use desk::documents::Admitted;
-use desk::store::roster::UserRecord;
+use desk::ledger::roster::UserRecord;
 use p100::models::{DocumentType, KycFileSide};
 use p100::upload::{ProgressFn, UploadProgress};
 use serde::Deserialize;

@@ -3,7 +3,7 @@
 
 use super::DeskState;
 use crate::error::{CommandError, CommandResult};
-use desk::store::roster::UserRecord;
+use desk::ledger::roster::UserRecord;
 use desk::users::{HostedKycForm, HostedKycSession};
 
 #[tauri::command]

@@ -2,8 +2,8 @@
 
 use super::DeskState;
 use crate::error::CommandResult;
+use desk::ledger::roster::UserRecord;
 use desk::recovery::OpenOperation;
-use desk::store::roster::UserRecord;
 
 #[tauri::command]
 pub async fn operation_cancel(desk: DeskState<'_>, operation_id: String) -> CommandResult<bool> {

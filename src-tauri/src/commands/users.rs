@@ -2,8 +2,8 @@
 
 use super::DeskState;
 use crate::error::CommandResult;
-use desk::store::journal::{JournalEntry, JournalFilter};
-use desk::store::roster::UserRecord;
+use desk::ledger::journal::{JournalEntry, JournalFilter};
+use desk::ledger::roster::UserRecord;
 use desk::users::{NewUser, VerificationForm};
 use p100::models::{TransactionPage, TransactionQuery, UserBalances, UserProfile};
 

@@ -1,81 +1,18 @@
-//! The audit journal: who did what, where, when, and how it ended. Never secrets or documents.
+//! The audit journal in SQLite.
 
-use super::{Store, now};
-use crate::environment::EnvironmentKind;
+use super::{SqliteTx, word};
 use crate::error::Result;
+use crate::ledger::journal::{JournalEntry, JournalFilter, JournalTx, NewJournalEntry};
 use rusqlite::params;
-use serde::Serialize;
-use ts_rs::TS;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct JournalEntry {
-    pub id: i64,
-    pub at: String,
-    /// The OS user at the desk.
-    pub operator: String,
-    pub environment: EnvironmentKind,
-    /// e.g. `createUser`, the route name of `p100::routes`.
-    pub operation: String,
-    /// The `externalUserId` acted on.
-    pub target: Option<String>,
-    /// `ok`, `error`, or `unknown` (sent, no answer).
-    pub outcome: String,
-    pub p100_code: Option<String>,
-    pub http_status: Option<u16>,
-    pub duration_ms: u32,
-    pub message: Option<String>,
-}
-
-/// What the journal screen asks for; every part is optional.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct JournalFilter {
-    #[ts(optional)]
-    pub environment: Option<EnvironmentKind>,
-    #[ts(optional)]
-    pub operator: Option<String>,
-    #[ts(optional)]
-    pub operation: Option<String>,
-    /// `ok`, `error` or `unknown`.
-    #[ts(optional)]
-    pub outcome: Option<String>,
-    /// Target (`externalUserId`) contains this.
-    #[ts(optional)]
-    pub target: Option<String>,
-    /// At or after (RFC 3339).
-    #[ts(optional)]
-    pub from: Option<String>,
-    /// Before (RFC 3339).
-    #[ts(optional)]
-    pub to: Option<String>,
-    /// At most this many lines (default 500, at most 10,000).
-    #[ts(optional)]
-    pub limit: Option<u32>,
-}
-
-/// A journal line before it is written.
-pub struct NewJournalEntry<'a> {
-    pub operator: &'a str,
-    pub environment: EnvironmentKind,
-    pub operation: &'a str,
-    pub target: Option<&'a str>,
-    pub outcome: &'a str,
-    pub p100_code: Option<&'a str>,
-    pub http_status: Option<u16>,
-    pub duration_ms: u32,
-    pub message: Option<&'a str>,
-}
-
-impl Store {
-    pub fn journal(&self, e: &NewJournalEntry<'_>) -> Result<i64> {
-        let conn = self.conn();
-        conn.execute(
+impl JournalTx for SqliteTx<'_> {
+    fn journal(&self, e: &NewJournalEntry<'_>) -> Result<i64> {
+        self.conn.execute(
             "INSERT INTO journal (at, operator, environment, operation, target, outcome, p100_code, http_status,
                                   duration_ms, message)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
-                now(),
+                crate::ledger::now(),
                 e.operator,
                 e.environment.as_str(),
                 e.operation,
@@ -87,19 +24,11 @@ impl Store {
                 e.message
             ],
         )?;
-        Ok(conn.last_insert_rowid())
-    }
-
-    /// The newest entries first.
-    pub fn recent_journal(&self, limit: u32) -> Result<Vec<JournalEntry>> {
-        self.query_journal(&JournalFilter {
-            limit: Some(limit),
-            ..JournalFilter::default()
-        })
+        Ok(self.conn.last_insert_rowid())
     }
 
     /// Entries matching every given part of `f`, newest first.
-    pub fn query_journal(&self, f: &JournalFilter) -> Result<Vec<JournalEntry>> {
+    fn query_journal(&self, f: &JournalFilter) -> Result<Vec<JournalEntry>> {
         let blank = |v: &Option<String>| {
             v.as_deref()
                 .map(str::trim)
@@ -108,8 +37,7 @@ impl Store {
         };
         let target =
             blank(&f.target).map(|t| format!("%{}%", t.replace('%', "\\%").replace('_', "\\_")));
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(
+        let mut stmt = self.conn.prepare_cached(
             "SELECT id, at, operator, environment, operation, target, outcome, p100_code, http_status, duration_ms,
                     message
              FROM journal
@@ -135,7 +63,7 @@ impl Store {
                     id: r.get(0)?,
                     at: r.get(1)?,
                     operator: r.get(2)?,
-                    environment: super::roster::word(r, 3, "journal environment")?,
+                    environment: word(r, 3, "journal environment")?,
                     operation: r.get(4)?,
                     target: r.get(5)?,
                     outcome: r.get(6)?,

@@ -1,27 +1,36 @@
-//! The desk's SQLite file: roster, timeline events, audit journal, outbox and settings.
-//! Blocking; the desk calls it from `spawn_blocking`.
+//! The SQLite ledger of solo mode: the desk's file with roster, timeline events, claims, audit
+//! journal, outbox and settings. It implements [`Ledger`] (transactions) and [`Tx`] (the
+//! primitives, one file per concern); what is built on them lives in `ledger`. Blocking; the
+//! desk calls it from `spawn_blocking`.
 
+mod claims;
+mod events;
+mod journal;
 mod migrations;
+mod outbox;
+mod roster;
+mod settings;
+
 pub use migrations::LATEST as SCHEMA_VERSION;
-pub mod claims;
-pub mod events;
-pub mod funnel;
-pub mod journal;
-pub mod outbox;
-pub mod roster;
-pub mod settings;
 
 use crate::error::{Error, Result};
-use parking_lot::{ReentrantMutex, ReentrantMutexGuard};
+use crate::ledger::{Ledger, Tx, in_tx};
+use parking_lot::ReentrantMutex;
 use rusqlite::Connection;
 use std::path::Path;
 
 pub struct Store {
-    /// Re-entrant so that [`Store::with_tx`] can hold the connection for a whole unit of work
-    /// while the methods it calls take it again on the same thread; other threads wait.
+    /// Re-entrant so that a unit of work started inside another (by mistake) nests as a
+    /// savepoint instead of deadlocking; other threads wait for the connection.
     conn: ReentrantMutex<Connection>,
     /// The OS user at the desk, recorded with the events this desk causes.
     operator: String,
+}
+
+/// An open transaction on the desk's file.
+pub(crate) struct SqliteTx<'a> {
+    conn: &'a Connection,
+    actor: &'a str,
 }
 
 impl Store {
@@ -46,39 +55,47 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations::run(&mut conn)?;
-        events::backfill(&conn)?;
-        Ok(Self {
+        let store = Self {
             conn: ReentrantMutex::new(conn),
             operator: crate::operator::os_user(),
-        })
+        };
+        store.with_tx(|tx| tx.backfill_stages())?;
+        Ok(store)
     }
 
-    pub(crate) fn conn(&self) -> ReentrantMutexGuard<'_, Connection> {
-        self.conn.lock()
-    }
-
-    /// Runs `f` as one transaction: everything it writes through this store commits together,
-    /// or nothing does (an error rolls it back). Nests: inside another `with_tx`, it is a
-    /// savepoint of the outer one. Holds the connection, so no other thread's writes interleave.
-    pub fn with_tx<T>(&self, f: impl FnOnce(&Store) -> Result<T>) -> Result<T> {
-        let conn = self.conn();
-        atomic(&conn, || f(self))
-    }
-
-    pub(crate) fn actor(&self) -> &str {
-        &self.operator
+    /// Runs `f` as one transaction ([`Ledger::with_tx`] for a closure that returns a value).
+    pub fn with_tx<T>(&self, f: impl FnOnce(&dyn Tx) -> Result<T>) -> Result<T> {
+        in_tx(self, f)
     }
 
     pub fn schema_version(&self) -> Result<i64> {
         Ok(self
-            .conn()
+            .conn
+            .lock()
             .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+}
+
+impl Ledger for Store {
+    fn with_tx(&self, f: &mut dyn FnMut(&dyn Tx) -> Result<()>) -> Result<()> {
+        let conn = self.conn.lock();
+        let tx = SqliteTx {
+            conn: &conn,
+            actor: &self.operator,
+        };
+        atomic(&conn, || f(&tx))
+    }
+}
+
+impl Tx for SqliteTx<'_> {
+    fn actor(&self) -> &str {
+        self.actor
     }
 }
 
 /// Runs `f` inside a savepoint of `conn`: released when `f` succeeds, rolled back when it fails.
 /// A savepoint outside a transaction starts one, so this is also a plain transaction.
-pub(crate) fn atomic<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Result<T> {
+fn atomic<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Result<T> {
     conn.execute_batch("SAVEPOINT atomic")?;
     match f() {
         Ok(v) => {
@@ -98,7 +115,7 @@ pub(crate) fn atomic<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Res
 
 /// A stored value this desk does not know, as the error of the row it was read from: reading
 /// fails rather than guessing (a newer desk wrote it, or the file is damaged).
-pub(crate) fn unreadable(col: usize, what: String) -> rusqlite::Error {
+fn unreadable(col: usize, what: String) -> rusqlite::Error {
     #[derive(Debug)]
     struct Unknown(String);
     impl std::fmt::Display for Unknown {
@@ -114,7 +131,39 @@ pub(crate) fn unreadable(col: usize, what: String) -> rusqlite::Error {
     )
 }
 
-/// UTC now as RFC 3339 with milliseconds: sortable as text.
-pub fn now() -> String {
-    p100::timestamp::now()
+/// A column holding one of the desk's words (an enum stored as its wire name), read strictly.
+fn word<T: serde::de::DeserializeOwned>(
+    r: &rusqlite::Row<'_>,
+    col: usize,
+    what: &str,
+) -> rusqlite::Result<T> {
+    let raw: String = r.get(col)?;
+    serde_json::from_value(serde_json::Value::String(raw.clone()))
+        .map_err(|_| unreadable(col, format!("{what} {raw:?}")))
+}
+
+/// A word as it is stored: its wire name.
+fn stored<T: serde::Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Store;
+    use crate::ledger::Ledger;
+    use std::sync::Arc;
+
+    #[test]
+    fn the_sqlite_ledger_passes_the_conformance_suite() {
+        let dirs = std::sync::Mutex::new(Vec::new());
+        crate::ledger::conformance::run(&|| {
+            let dir = tempfile::tempdir().unwrap();
+            let store = Store::open(&dir.path().join("ledger.sqlite3")).unwrap();
+            dirs.lock().unwrap().push(dir);
+            Arc::new(store) as Arc<dyn Ledger>
+        });
+    }
 }

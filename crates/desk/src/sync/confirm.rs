@@ -16,9 +16,9 @@
 use super::LiveSync;
 use crate::environment::EnvironmentKind;
 use crate::error::{Error, Result};
+use crate::ledger::claims::{Confirmation, PendingClaim};
+use crate::ledger::roster::{RosterChange, UserRecord};
 use crate::onboarding::Stage;
-use crate::store::claims::{Confirmation, PendingClaim};
-use crate::store::roster::{RosterChange, UserRecord};
 use crate::timeline::{Event, EventSource, KycReport};
 use p100::codes::Code;
 use p100::models::{KycStatus, UserStatus, VerificationStatus};

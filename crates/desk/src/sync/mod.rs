@@ -12,9 +12,9 @@ use crate::credentials::WebhookToken;
 use crate::environment::EnvironmentKind;
 use crate::environments::Environments;
 use crate::error::Result;
-use crate::store::Store;
-use crate::store::claims::PendingClaim;
-use crate::store::roster::UserRecord;
+use crate::ledger::claims::PendingClaim;
+use crate::ledger::roster::UserRecord;
+use crate::ledger::{Ledger, Tx, in_tx};
 use receiver::{Receiver, Shared};
 use serde::Serialize;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -54,7 +54,7 @@ struct SyncState {
 /// polling of reviews. It depends on the store and on Environments (for clients, the keychain
 /// and the embedded sandbox's webhook target), and announces every row it changes.
 pub(crate) struct LiveSync {
-    store: Arc<Store>,
+    store: Arc<dyn Ledger>,
     environments: Arc<Environments>,
     state: tokio::sync::Mutex<SyncState>,
     /// Where webhooks go to be confirmed with P100, once sync has started.
@@ -63,7 +63,7 @@ pub(crate) struct LiveSync {
 }
 
 impl LiveSync {
-    pub fn new(store: Arc<Store>, environments: Arc<Environments>) -> Self {
+    pub fn new(store: Arc<dyn Ledger>, environments: Arc<Environments>) -> Self {
         Self {
             store,
             environments,
@@ -76,10 +76,10 @@ impl LiveSync {
     /// Blocking store work off the async threads, as one transaction.
     async fn db<T: Send + 'static>(
         &self,
-        f: impl FnOnce(&Store) -> Result<T> + Send + 'static,
+        f: impl FnOnce(&dyn Tx) -> Result<T> + Send + 'static,
     ) -> Result<T> {
         let store = self.store.clone();
-        tokio::task::spawn_blocking(move || store.with_tx(f)).await?
+        tokio::task::spawn_blocking(move || in_tx(&*store, f)).await?
     }
 
     /// Every roster row that sync changes, as it happens.

@@ -5,9 +5,7 @@
 use super::LiveSync;
 use crate::environment::EnvironmentKind;
 use crate::error::Result;
-use crate::store::Store;
 use crate::timeline::EventSource;
-use rusqlite::params;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -33,26 +31,6 @@ impl Schedule {
         // Up to a fifth more, so that many users submitted together spread their polls.
         let jitter = interval.mul_f64((uuid::Uuid::new_v4().as_u128() % 200) as f64 / 1000.0);
         self.users.insert(key, (now + interval + jitter, interval));
-    }
-}
-
-impl Store {
-    /// Users whose review is still open at P100: verification submitted, a hosted session the
-    /// user has not finished, or a proof of address under review (Get KYC Status carries its
-    /// status where P100 says it).
-    pub fn under_review(&self, env: EnvironmentKind) -> Result<Vec<String>> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(
-            "SELECT external_user_id FROM users
-             WHERE environment = ?1 AND deleted_at IS NULL AND (
-                 stage IN ('verificationSubmitted', 'proofOfAddress')
-                 OR (stage = 'identityDocuments' AND kyc_method = 'hosted'
-                     AND coalesce(attempt_status, '') NOT IN ('SUCCESSFUL', 'REJECTED_BY_PROVIDER')))",
-        )?;
-        let rows = stmt
-            .query_map(params![env.as_str()], |r| r.get(0))?
-            .collect::<rusqlite::Result<Vec<String>>>()?;
-        Ok(rows)
     }
 }
 

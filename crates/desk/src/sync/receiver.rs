@@ -11,8 +11,8 @@ use super::Notifier;
 use super::confirm::ClaimQueue;
 use crate::credentials::WebhookToken;
 use crate::environment::EnvironmentKind;
-use crate::store::Store;
-use crate::store::claims::{PendingClaim, Recorded};
+use crate::ledger::claims::{PendingClaim, Recorded};
+use crate::ledger::{Ledger, in_tx};
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::middleware::{Next, from_fn_with_state};
@@ -25,7 +25,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
 
 pub(crate) struct Shared {
-    pub store: Arc<Store>,
+    pub store: Arc<dyn Ledger>,
     pub tokens: RwLock<Vec<(EnvironmentKind, WebhookToken)>>,
     pub notify: Notifier,
     pub claims: Option<ClaimQueue>,
@@ -129,7 +129,7 @@ async fn event(
     };
     let store = shared.store.clone();
     let e = event.clone();
-    let written = tokio::task::spawn_blocking(move || store.with_tx(|s| s.record_claim(env, &e)))
+    let written = tokio::task::spawn_blocking(move || in_tx(&*store, |s| s.record_claim(env, &e)))
         .await
         .map_err(crate::Error::from)
         .and_then(|r| r);

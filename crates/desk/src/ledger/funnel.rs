@@ -1,11 +1,11 @@
 //! The board's counts and the funnel: how many users reached each path stage, how many went on,
-//! and how long they stayed, for users created in a period.
+//! and how long they stayed, for users created in a period. Computed here from the ledger's
+//! primitives, the same for every ledger.
 
-use super::Store;
+use super::Tx;
 use crate::environment::EnvironmentKind;
 use crate::error::Result;
 use crate::onboarding::Stage;
-use rusqlite::params;
 use serde::Serialize;
 use std::collections::HashMap;
 use ts_rs::TS;
@@ -62,48 +62,20 @@ fn seconds_between(a: &str, b: &str) -> Option<f64> {
     Some((b - a).as_seconds_f64().max(0.0))
 }
 
-impl Store {
+impl dyn Tx + '_ {
+    /// The funnel of users created at or after `from` (`None`: all time).
     pub fn funnel(&self, env: EnvironmentKind, from: Option<&str>) -> Result<Funnel> {
         let from_or_start = from.unwrap_or("");
-        let conn = self.conn();
         let mut current: HashMap<Stage, u32> = HashMap::new();
         let mut users = 0;
-        {
-            let mut stmt = conn.prepare_cached(
-                "SELECT stage, COUNT(*) FROM users WHERE environment = ?1 AND created_at >= ?2 GROUP BY stage",
-            )?;
-            let rows = stmt.query_map(params![env.as_str(), from_or_start], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?))
-            })?;
-            for row in rows {
-                let (stage, n) = row?;
-                users += n;
-                *current
-                    .entry(super::events::parse_stage(&stage, 0)?)
-                    .or_default() += n;
-            }
+        for (stage, n) in self.stage_counts(env, from_or_start)? {
+            users += n;
+            *current.entry(stage).or_default() += n;
         }
         // Each user's first arrival at each path stage.
         let mut by_user: HashMap<String, Vec<(Stage, String)>> = HashMap::new();
-        {
-            let mut stmt = conn.prepare_cached(
-                "SELECT r.external_user_id, r.stage, r.at FROM stage_reached r
-                 JOIN users u ON u.environment = r.environment AND u.external_user_id = r.external_user_id
-                 WHERE r.environment = ?1 AND u.created_at >= ?2",
-            )?;
-            let rows = stmt.query_map(params![env.as_str(), from_or_start], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            })?;
-            for row in rows {
-                let (ext, stage, at) = row?;
-                if let Some(stage) = Stage::parse(&stage) {
-                    by_user.entry(ext).or_default().push((stage, at));
-                }
-            }
+        for (ext, stage, at) in self.stages_reached(env, from_or_start)? {
+            by_user.entry(ext).or_default().push((stage, at));
         }
         let mut reached: HashMap<Stage, u32> = HashMap::new();
         let mut durations: HashMap<Stage, Vec<f64>> = HashMap::new();
