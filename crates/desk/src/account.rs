@@ -5,12 +5,10 @@ use crate::desk::Desk;
 use crate::environment::EnvironmentKind;
 use crate::error::{Error, Result};
 use crate::ledger::roster::{RosterChange, UserRecord};
-use crate::operation::Duplicate;
+use crate::operation::{Duplicate, Op, Operation};
 use crate::timeline::{Event, EventSource};
 use p100::FieldError;
-use p100::codes::Code;
 use p100::models::{UserStatus, VerificationStatus};
-use p100::routes;
 
 impl Desk {
     /// Deletes the user at P100; the roster keeps a tombstone. `confirmation` is what the
@@ -72,22 +70,26 @@ impl Desk {
         retrying: Option<String>,
     ) -> Result<UserRecord> {
         let client = self.environments().client_for(env).await?;
-        let (name, payload, note) = match &change {
-            StateChange::Delete => (routes::DELETE_USER.name, serde_json::Value::Null, None),
+        let external_user_id = ext.to_owned();
+        let (operation, note) = match &change {
+            StateChange::Delete => (Operation::DeleteUser { external_user_id }, None),
             StateChange::Suspend(r) => (
-                routes::SUSPEND_USER.name,
-                serde_json::json!({"reason": r}),
+                Operation::SuspendUser {
+                    external_user_id,
+                    reason: r.clone(),
+                },
                 Some(r.clone()),
             ),
             StateChange::Unsuspend(r) => (
-                routes::UNSUSPEND_USER.name,
-                serde_json::json!({"reason": r}),
+                Operation::UnsuspendUser {
+                    external_user_id,
+                    reason: r.clone(),
+                },
                 r.clone(),
             ),
-            StateChange::Extend => (routes::EXTEND_USER.name, serde_json::Value::Null, None),
+            StateChange::Extend => (Operation::ExtendUser { external_user_id }, None),
         };
-        let mut op = self.op(env, name, ext, payload, note);
-        op.retrying = retrying;
+        let op = Op::new(env, operation, retrying).noted(note);
         let call = async {
             match &change {
                 StateChange::Delete => client.delete_user(ext).await,
@@ -99,8 +101,7 @@ impl Desk {
         let target = ext.to_owned();
         let (c1, c2) = (change.clone(), change.clone());
         let (t1, t2) = (target.clone(), target);
-        let duplicate = c1.duplicate_code().map(|code| Duplicate {
-            code,
+        let duplicate = Some(Duplicate {
             commit: Box::new(move |s: &dyn crate::ledger::Tx| {
                 let status = c1.status_after(s, env, &t1)?;
                 c1.record(s, env, &t1, status)
@@ -128,29 +129,15 @@ pub(crate) enum StateChange {
 }
 
 impl StateChange {
-    /// The change an outbox entry stored, for sending it again.
-    pub(crate) fn from_outbox(operation: &str, payload: &serde_json::Value) -> Option<Self> {
-        let reason = payload
-            .get("reason")
-            .and_then(serde_json::Value::as_str)
-            .map(str::to_owned);
-        match operation {
-            n if n == routes::DELETE_USER.name => Some(StateChange::Delete),
-            n if n == routes::SUSPEND_USER.name => reason.map(StateChange::Suspend),
-            n if n == routes::UNSUSPEND_USER.name => Some(StateChange::Unsuspend(reason)),
-            n if n == routes::EXTEND_USER.name => Some(StateChange::Extend),
-            _ => None,
-        }
-    }
-
-    /// What P100 answers to a repeat of this change once it happened.
-    fn duplicate_code(&self) -> Option<Code> {
-        match self {
-            StateChange::Delete => Some(Code::UserNotFound),
-            StateChange::Suspend(_) => Some(Code::UserSuspended),
-            StateChange::Unsuspend(_) => Some(Code::InvalidState),
-            StateChange::Extend => None,
-        }
+    /// The change an open operation asked for, when it is one.
+    pub(crate) fn of(operation: &Operation) -> Option<Self> {
+        Some(match operation {
+            Operation::DeleteUser { .. } => StateChange::Delete,
+            Operation::SuspendUser { reason, .. } => StateChange::Suspend(reason.clone()),
+            Operation::UnsuspendUser { reason, .. } => StateChange::Unsuspend(reason.clone()),
+            Operation::ExtendUser { .. } => StateChange::Extend,
+            _ => return None,
+        })
     }
 
     /// The status the user has after the change, when P100's answer was lost: unsuspend returns

@@ -5,6 +5,7 @@ use crate::desk::Desk;
 use crate::environment::EnvironmentKind;
 use crate::error::{Error, Result};
 use crate::ledger::roster::{RosterChange, UserRecord};
+use crate::operation::{Op, Operation};
 use crate::timeline::{Event, EventSource, KycReport};
 use crate::vocabulary::KycMethod;
 use p100::FieldError;
@@ -12,7 +13,6 @@ use p100::models::{
     AttemptStatus, CreateKycVerificationRequest, KycStatus, UserVerificationRequest,
     VerificationStatus,
 };
-use p100::routes;
 use p100::validate;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -99,14 +99,7 @@ impl Desk {
     ) -> Result<UserRecord> {
         let client = self.environments().client_for(env).await?;
         let ext = req.external_user_id.clone();
-        let mut op = self.op(
-            env,
-            routes::ADD_USER_VERIFICATION.name,
-            &ext,
-            serde_json::to_value(&req).unwrap_or_default(),
-            None,
-        );
-        op.retrying = retrying;
+        let op = Op::new(env, Operation::AddUserVerification(req.clone()), retrying);
         let target = ext.clone();
         self.operations()
             .run(op, client.add_user_verification(&req), move |s, status| {
@@ -149,11 +142,12 @@ impl Desk {
             return Err(Error::Invalid(errors));
         }
         let client = self.environments().client_for(env).await?;
-        let op = self.op(
+        let op = Op::new(
             env,
-            routes::CREATE_KYC_VERIFICATION.name,
-            ext,
-            serde_json::to_value(&req).unwrap_or_default(),
+            Operation::CreateKycVerification {
+                external_user_id: ext.to_owned(),
+                request: req.clone(),
+            },
             None,
         );
         let target = ext.to_owned();

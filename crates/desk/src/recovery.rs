@@ -9,9 +9,8 @@ use crate::error::{Error, Result};
 use crate::ledger::journal::NewJournalEntry;
 use crate::ledger::outbox::{OutboxEntry, OutboxState};
 use crate::ledger::roster::UserRecord;
+use crate::operation::Operation;
 use p100::FieldError;
-use p100::models::{CreateUserRequest, UserProfile, UserVerificationRequest};
-use p100::routes;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -33,20 +32,19 @@ pub struct OpenOperation {
     pub retryable: bool,
 }
 
-/// The changes a repeat cannot double (`p100::retry::repeatable`), except uploads: the desk keeps
-/// no documents to send again.
-fn retryable(operation: &str) -> bool {
-    routes::ALL.iter().any(|r| {
-        r.name == operation
-            && r.method != routes::Method::Get
-            && p100::retry::repeatable(r)
-            && ![routes::ADD_KYC_FILE.name, routes::ADD_POA_FILE.name].contains(&r.name)
-    })
+/// The operation an outbox entry holds, read back from its stored form.
+fn operation_of(e: &OutboxEntry) -> Result<Operation> {
+    let payload: serde_json::Value =
+        serde_json::from_str(&e.payload_json).map_err(|err| Error::Unreadable {
+            what: "an outbox entry's request",
+            value: format!("{}: {err}", e.operation),
+        })?;
+    Operation::from_outbox(&e.operation, &e.target, &payload)
 }
 
 fn open_operation(e: OutboxEntry) -> OpenOperation {
     OpenOperation {
-        retryable: retryable(&e.operation),
+        retryable: operation_of(&e).is_ok_and(|op| op.can_send_again()),
         environment: e.environment,
         id: e.id,
         operation: e.operation,
@@ -56,10 +54,6 @@ fn open_operation(e: OutboxEntry) -> OpenOperation {
         created_at: e.created_at,
         last_error: e.last_error,
     }
-}
-
-fn bad_payload(e: serde_json::Error) -> Error {
-    Error::Internal(format!("the stored request cannot be read: {e}"))
 }
 
 impl Desk {
@@ -87,36 +81,39 @@ impl Desk {
     pub async fn retry_operation(&self, id: &str) -> Result<UserRecord> {
         let entry = self.open_entry(id).await?;
         let env = entry.environment;
-        let payload: serde_json::Value =
-            serde_json::from_str(&entry.payload_json).map_err(bad_payload)?;
         let retrying = Some(entry.id.clone());
-        let ext = entry.target.as_str();
-        match entry.operation.as_str() {
-            n if n == routes::CREATE_USER.name => {
-                let req: CreateUserRequest =
-                    serde_json::from_value(payload).map_err(bad_payload)?;
-                self.send_create(env, req, retrying).await
+        let operation = operation_of(&entry)?;
+        if !operation.can_send_again() {
+            let why = match operation {
+                Operation::AddUserVerification(_) | Operation::CreateKycVerification { .. } => {
+                    "a verification or hosted check may already be under way at P100: refresh the \
+                     user's KYC status, then resolve this entry"
+                }
+                _ => {
+                    "uploads cannot be sent again from the journal (the desk keeps no documents): \
+                     check the user at P100, then resolve it, and pick the files again"
+                }
+            };
+            return Err(Error::Invalid(vec![FieldError::new("operationId", why)]));
+        }
+        match operation {
+            Operation::CreateUser(req) => self.send_create(env, req, retrying).await,
+            Operation::UpdateUser {
+                external_user_id,
+                changes,
+            } => {
+                self.send_update(env, &external_user_id, changes, retrying)
+                    .await
             }
-            n if n == routes::UPDATE_USER.name => {
-                let changes: UserProfile = serde_json::from_value(payload).map_err(bad_payload)?;
-                self.send_update(env, ext, changes, retrying).await
-            }
-            n if n == routes::ADD_USER_VERIFICATION.name
-                && serde_json::from_value::<UserVerificationRequest>(payload.clone()).is_ok() =>
-            {
-                Err(Error::Invalid(vec![FieldError::new(
-                    "operationId",
-                    "a verification may already be under review at P100: refresh the user's KYC \
-                     status, then resolve this entry",
-                )]))
-            }
-            n => match crate::account::StateChange::from_outbox(n, &payload) {
-                Some(change) => self.send_state_change(env, ext, change, retrying).await,
-                None => Err(Error::Invalid(vec![FieldError::new(
-                    "operationId",
-                    "this operation cannot be sent again from the journal: check the user at P100, \
-                     then resolve it (uploads need their files picked again)",
-                )])),
+            other => match crate::account::StateChange::of(&other) {
+                Some(change) => {
+                    self.send_state_change(env, other.target(), change, retrying)
+                        .await
+                }
+                None => Err(Error::Internal(format!(
+                    "{} can be sent again but has no way to",
+                    other.route().name
+                ))),
             },
         }
     }

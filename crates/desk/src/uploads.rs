@@ -4,11 +4,11 @@ use crate::desk::Desk;
 use crate::documents::{Admitted, ReadyFile};
 use crate::error::{Error, Result};
 use crate::ledger::roster::{RosterChange, UserRecord};
+use crate::operation::{Op, Operation};
 use crate::timeline::{Event, EventSource, FileNote};
 use crate::vocabulary::KycMethod;
 use p100::FieldError;
 use p100::models::{AttemptStatus, DocumentType, KycFileSide, VerificationStatus};
-use p100::routes;
 use p100::upload::{ProgressFn, UploadFile};
 use std::path::PathBuf;
 
@@ -117,9 +117,15 @@ impl Desk {
         let (upload, _held) = self.ready(tokens).await?;
         let described = self.describe(&ids, &upload);
         let client = self.environments().client_for(env).await?;
-        let payload =
-            serde_json::json!({"documentType": document_type, "files": brief(&described)});
-        let op = self.op(env, routes::ADD_KYC_FILE.name, ext, payload.clone(), None);
+        let op = Op::new(
+            env,
+            Operation::AddKycFiles {
+                external_user_id: ext.to_owned(),
+                document_type,
+                files: described.clone(),
+            },
+            None,
+        );
         let target = ext.to_owned();
         self.operations()
             .run(
@@ -172,11 +178,12 @@ impl Desk {
             .await?;
         let described = self.describe(&tokens, &upload);
         let client = self.environments().client_for(env).await?;
-        let op = self.op(
+        let op = Op::new(
             env,
-            routes::ADD_POA_FILE.name,
-            ext,
-            serde_json::json!({"files": brief(&described)}),
+            Operation::AddPoaFiles {
+                external_user_id: ext.to_owned(),
+                files: described.clone(),
+            },
             None,
         );
         let target = ext.to_owned();
@@ -199,15 +206,4 @@ impl Desk {
             )
             .await
     }
-}
-
-/// A described file without its thumbnail, for the outbox and the journal.
-fn brief(described: &[FileNote]) -> Vec<FileNote> {
-    described
-        .iter()
-        .map(|d| FileNote {
-            thumbnail: None,
-            ..d.clone()
-        })
-        .collect()
 }

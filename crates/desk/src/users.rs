@@ -8,14 +8,12 @@ use crate::desk::Desk;
 use crate::environment::EnvironmentKind;
 use crate::error::{Error, Result};
 use crate::ledger::roster::{NewRosterUser, RosterChange, UserRecord};
-use crate::operation::{Duplicate, Op};
+use crate::operation::{Duplicate, Op, Operation};
 use crate::timeline::{Event, EventSource};
 use p100::FieldError;
-use p100::codes::Code;
 use p100::models::{
     CreateUserRequest, TransactionPage, TransactionQuery, UserBalances, UserProfile, UserStatus,
 };
-use p100::routes;
 use p100::validate;
 use serde::Deserialize;
 use ts_rs::TS;
@@ -83,14 +81,7 @@ impl Desk {
         retrying: Option<String>,
     ) -> Result<UserRecord> {
         let client = self.environments().client_for(env).await?;
-        let op = Op {
-            env,
-            name: routes::CREATE_USER.name,
-            target: request.external_user_id.clone(),
-            payload: serde_json::to_value(&request).map_err(|e| Error::Internal(e.to_string()))?,
-            note: None,
-            retrying,
-        };
+        let op = Op::new(env, Operation::CreateUser(request.clone()), retrying);
         let (ext, profile) = (request.external_user_id.clone(), request.profile.clone());
         let insert = move |s: &dyn crate::ledger::Tx, user_id: Option<&str>, poa: bool| {
             s.insert_user(&NewRosterUser {
@@ -119,7 +110,6 @@ impl Desk {
             .as_deref()
             .is_some_and(p100::countries::poa_required);
         let duplicate = Duplicate {
-            code: Code::UserExists,
             commit: Box::new(move |s: &dyn crate::ledger::Tx| insert2(s, None, poa)),
         };
         self.operations()
@@ -165,14 +155,14 @@ impl Desk {
         retrying: Option<String>,
     ) -> Result<UserRecord> {
         let client = self.environments().client_for(env).await?;
-        let mut op = self.op(
+        let op = Op::new(
             env,
-            routes::UPDATE_USER.name,
-            ext,
-            serde_json::to_value(&changes).unwrap_or_default(),
-            None,
+            Operation::UpdateUser {
+                external_user_id: ext.to_owned(),
+                changes: changes.clone(),
+            },
+            retrying,
         );
-        op.retrying = retrying;
         let target = ext.to_owned();
         let fields = changed_names(&changes);
         self.operations()
@@ -221,24 +211,6 @@ impl Desk {
             .await?
             .get_user_transactions(ext, &query)
             .await?)
-    }
-
-    pub(crate) fn op(
-        &self,
-        env: EnvironmentKind,
-        name: &'static str,
-        target: &str,
-        payload: serde_json::Value,
-        note: Option<String>,
-    ) -> Op {
-        Op {
-            env,
-            name,
-            target: target.to_owned(),
-            payload,
-            note,
-            retrying: None,
-        }
     }
 }
 

@@ -8,6 +8,10 @@
 //! in a run that was killed — a repeat that P100 answers "already done" (`P411` for a create,
 //! `P455` for a suspend, …) is the operation having happened, and is recorded as such.
 
+mod request;
+
+pub use request::Operation;
+
 use crate::environment::EnvironmentKind;
 use crate::error::{Error, Result};
 use crate::ledger::journal::NewJournalEntry;
@@ -24,16 +28,28 @@ use ts_rs::TS;
 /// One call as the journal and the outbox see it.
 pub(crate) struct Op {
     pub env: EnvironmentKind,
-    /// The route's name, e.g. `suspendUser`.
-    pub name: &'static str,
-    /// The `externalUserId` acted on.
-    pub target: String,
-    /// What is sent, for the outbox (never a secret; files appear by name only).
-    pub payload: serde_json::Value,
+    /// What is asked of P100; its outbox form is written before it is sent.
+    pub operation: Operation,
     /// A note for the journal line, e.g. the reason for a suspension.
     pub note: Option<String>,
     /// An open outbox entry this call retries (its earlier attempt's outcome is unknown).
     pub retrying: Option<String>,
+}
+
+impl Op {
+    pub fn new(env: EnvironmentKind, operation: Operation, retrying: Option<String>) -> Self {
+        Self {
+            env,
+            operation,
+            note: None,
+            retrying,
+        }
+    }
+
+    pub fn noted(mut self, note: Option<String>) -> Self {
+        self.note = note;
+        self
+    }
 }
 
 /// A retry the desk is waiting for, as the window shows it ("retrying in N s").
@@ -55,8 +71,8 @@ pub(crate) type StoreCommit<R> = Box<dyn FnOnce(&dyn Tx) -> Result<R> + Send>;
 
 /// P100's answer to a repeat of an operation that already happened.
 pub(crate) struct Duplicate<R> {
-    pub code: p100::codes::Code,
-    /// What to record then (P100's answer carries nothing).
+    /// What to record then (P100's answer carries nothing). The answer that means "already
+    /// done" is the operation's own (`Operation::already_done`).
     pub commit: StoreCommit<R>,
 }
 
@@ -164,12 +180,14 @@ impl Operations {
     {
         let Op {
             env,
-            name,
-            target,
-            payload,
+            operation,
             note,
             retrying,
         } = op;
+        let name = operation.route().name;
+        let target = operation.target().to_owned();
+        let payload = operation.payload();
+        let already_done = operation.already_done();
         let prior_unknown = retrying.is_some();
         let outbox_id = match retrying {
             Some(id) => {
@@ -234,12 +252,15 @@ impl Operations {
             }
             Err(e)
                 if (prior_unknown || record.earlier_outcome_unknown)
-                    && duplicate.as_ref().is_some_and(|d| e.code() == Some(d.code)) =>
+                    && duplicate.is_some()
+                    && e.code().is_some_and(|c| Some(c) == already_done) =>
             {
-                let dup = duplicate.expect("checked above");
+                let Some(dup) = duplicate else {
+                    return Err(Error::Internal("checked above".into()));
+                };
                 let message = format!(
                     "reconciled: a repeat was answered {} after an attempt whose outcome was unknown, so it had happened",
-                    dup.code
+                    e.code().map(|c| c.as_str()).unwrap_or_default()
                 );
                 self.db(move |s| {
                     let result = (dup.commit)(s)?;

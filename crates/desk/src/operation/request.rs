@@ -1,0 +1,277 @@
+//! What an operation asks P100 to do, as one typed value. Its outbox form (the route's name, the
+//! user, and the request as JSON — files by name and size, never their bytes) is how the desk
+//! remembers an operation before it is sent, and what it reads back when the operation was left
+//! open; whether it may be sent again and what P100 answers a repeat of it are matches on it.
+
+use crate::error::{Error, Result};
+use crate::timeline::FileNote;
+use p100::codes::Code;
+use p100::models::{
+    CreateKycVerificationRequest, CreateUserRequest, DocumentType, UserProfile,
+    UserVerificationRequest,
+};
+use p100::routes::{self, Route};
+use serde_json::{Value, json};
+
+/// One mutating call to P100.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Operation {
+    CreateUser(CreateUserRequest),
+    /// Only the fields that changed.
+    UpdateUser {
+        external_user_id: String,
+        changes: UserProfile,
+    },
+    DeleteUser {
+        external_user_id: String,
+    },
+    SuspendUser {
+        external_user_id: String,
+        reason: String,
+    },
+    UnsuspendUser {
+        external_user_id: String,
+        reason: Option<String>,
+    },
+    ExtendUser {
+        external_user_id: String,
+    },
+    AddUserVerification(UserVerificationRequest),
+    CreateKycVerification {
+        external_user_id: String,
+        request: CreateKycVerificationRequest,
+    },
+    AddKycFiles {
+        external_user_id: String,
+        document_type: DocumentType,
+        files: Vec<FileNote>,
+    },
+    AddPoaFiles {
+        external_user_id: String,
+        files: Vec<FileNote>,
+    },
+}
+
+/// An outbox request being read as the type its operation takes.
+struct Typed<'a>(&'a str, Value);
+
+impl Typed<'_> {
+    fn read<T: serde::de::DeserializeOwned>(self) -> Result<T> {
+        let name = self.0;
+        serde_json::from_value(self.1).map_err(|e| unreadable(name, e.to_string()))
+    }
+}
+
+fn unreadable(name: &str, why: String) -> Error {
+    Error::Unreadable {
+        what: "an outbox entry",
+        value: format!("{name}: {why}"),
+    }
+}
+
+impl Operation {
+    /// The P100 route it calls.
+    pub fn route(&self) -> &'static Route {
+        match self {
+            Operation::CreateUser(_) => &routes::CREATE_USER,
+            Operation::UpdateUser { .. } => &routes::UPDATE_USER,
+            Operation::DeleteUser { .. } => &routes::DELETE_USER,
+            Operation::SuspendUser { .. } => &routes::SUSPEND_USER,
+            Operation::UnsuspendUser { .. } => &routes::UNSUSPEND_USER,
+            Operation::ExtendUser { .. } => &routes::EXTEND_USER,
+            Operation::AddUserVerification(_) => &routes::ADD_USER_VERIFICATION,
+            Operation::CreateKycVerification { .. } => &routes::CREATE_KYC_VERIFICATION,
+            Operation::AddKycFiles { .. } => &routes::ADD_KYC_FILE,
+            Operation::AddPoaFiles { .. } => &routes::ADD_POA_FILE,
+        }
+    }
+
+    /// The user it acts on.
+    pub fn target(&self) -> &str {
+        match self {
+            Operation::CreateUser(r) => &r.external_user_id,
+            Operation::AddUserVerification(r) => &r.external_user_id,
+            Operation::UpdateUser {
+                external_user_id, ..
+            }
+            | Operation::DeleteUser { external_user_id }
+            | Operation::SuspendUser {
+                external_user_id, ..
+            }
+            | Operation::UnsuspendUser {
+                external_user_id, ..
+            }
+            | Operation::ExtendUser { external_user_id }
+            | Operation::CreateKycVerification {
+                external_user_id, ..
+            }
+            | Operation::AddKycFiles {
+                external_user_id, ..
+            }
+            | Operation::AddPoaFiles {
+                external_user_id, ..
+            } => external_user_id,
+        }
+    }
+
+    /// The request as the outbox keeps it.
+    pub fn payload(&self) -> Value {
+        let files = |f: &[FileNote]| -> Vec<FileNote> {
+            // Names, sizes and types: the thumbnails stay on the timeline only.
+            f.iter()
+                .map(|n| FileNote {
+                    thumbnail: None,
+                    ..n.clone()
+                })
+                .collect()
+        };
+        match self {
+            Operation::CreateUser(r) => serde_json::to_value(r).unwrap_or_default(),
+            Operation::UpdateUser { changes, .. } => {
+                serde_json::to_value(changes).unwrap_or_default()
+            }
+            Operation::DeleteUser { .. } | Operation::ExtendUser { .. } => Value::Null,
+            Operation::SuspendUser { reason, .. } => json!({ "reason": reason }),
+            Operation::UnsuspendUser { reason, .. } => json!({ "reason": reason }),
+            Operation::AddUserVerification(r) => serde_json::to_value(r).unwrap_or_default(),
+            Operation::CreateKycVerification { request, .. } => {
+                serde_json::to_value(request).unwrap_or_default()
+            }
+            Operation::AddKycFiles {
+                document_type,
+                files: f,
+                ..
+            } => json!({ "documentType": document_type, "files": files(f) }),
+            Operation::AddPoaFiles { files: f, .. } => json!({ "files": files(f) }),
+        }
+    }
+
+    /// Reads an operation back from the outbox. One this desk cannot read is an error.
+    pub fn from_outbox(name: &str, target: &str, payload: &Value) -> Result<Operation> {
+        let unreadable = |why: String| unreadable(name, why);
+        let typed = |v: Value| Typed(name, v);
+        let ext = target.to_owned();
+        let text = |key: &str| payload.get(key).and_then(Value::as_str).map(str::to_owned);
+        Ok(match name {
+            n if n == routes::CREATE_USER.name => {
+                Operation::CreateUser(typed(payload.clone()).read()?)
+            }
+            n if n == routes::UPDATE_USER.name => Operation::UpdateUser {
+                external_user_id: ext,
+                changes: typed(payload.clone()).read()?,
+            },
+            n if n == routes::DELETE_USER.name => Operation::DeleteUser {
+                external_user_id: ext,
+            },
+            n if n == routes::SUSPEND_USER.name => Operation::SuspendUser {
+                external_user_id: ext,
+                reason: text("reason").ok_or_else(|| unreadable("no reason".into()))?,
+            },
+            n if n == routes::UNSUSPEND_USER.name => Operation::UnsuspendUser {
+                external_user_id: ext,
+                reason: text("reason"),
+            },
+            n if n == routes::EXTEND_USER.name => Operation::ExtendUser {
+                external_user_id: ext,
+            },
+            n if n == routes::ADD_USER_VERIFICATION.name => {
+                Operation::AddUserVerification(typed(payload.clone()).read()?)
+            }
+            n if n == routes::CREATE_KYC_VERIFICATION.name => Operation::CreateKycVerification {
+                external_user_id: ext,
+                request: typed(payload.clone()).read()?,
+            },
+            n if n == routes::ADD_KYC_FILE.name => Operation::AddKycFiles {
+                external_user_id: ext,
+                document_type: typed(payload.get("documentType").cloned().unwrap_or_default())
+                    .read()?,
+                files: typed(payload.get("files").cloned().unwrap_or_default()).read()?,
+            },
+            n if n == routes::ADD_POA_FILE.name => Operation::AddPoaFiles {
+                external_user_id: ext,
+                files: typed(payload.get("files").cloned().unwrap_or_default()).read()?,
+            },
+            other => return Err(unreadable(format!("no operation is called {other}"))),
+        })
+    }
+
+    /// Whether an operation left open may be sent again as stored: only what a repeat cannot
+    /// double. Not uploads (the desk keeps no documents to send again), not a verification (a
+    /// second review) nor a hosted session (a second billed check).
+    pub fn can_send_again(&self) -> bool {
+        match self {
+            Operation::CreateUser(_)
+            | Operation::UpdateUser { .. }
+            | Operation::DeleteUser { .. }
+            | Operation::SuspendUser { .. }
+            | Operation::UnsuspendUser { .. }
+            | Operation::ExtendUser { .. } => true,
+            Operation::AddUserVerification(_)
+            | Operation::CreateKycVerification { .. }
+            | Operation::AddKycFiles { .. }
+            | Operation::AddPoaFiles { .. } => false,
+        }
+    }
+
+    /// What P100 answers to a repeat of this operation once it happened: after an attempt whose
+    /// outcome was unknown, that answer means it did (reconciliation). Our `externalUserId` is
+    /// a fresh UUID, so `P411` for a create can only be our own earlier attempt.
+    pub fn already_done(&self) -> Option<Code> {
+        match self {
+            Operation::CreateUser(_) => Some(Code::UserExists),
+            Operation::DeleteUser { .. } => Some(Code::UserNotFound),
+            Operation::SuspendUser { .. } => Some(Code::UserSuspended),
+            Operation::UnsuspendUser { .. } => Some(Code::InvalidState),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_operation_reads_back_from_its_outbox_form() {
+        let ext = "u-1".to_owned();
+        let ops = [
+            Operation::UpdateUser {
+                external_user_id: ext.clone(),
+                changes: UserProfile {
+                    city: Some("Lviv".into()),
+                    ..Default::default()
+                },
+            },
+            Operation::DeleteUser {
+                external_user_id: ext.clone(),
+            },
+            Operation::SuspendUser {
+                external_user_id: ext.clone(),
+                reason: "fraud check".into(),
+            },
+            Operation::UnsuspendUser {
+                external_user_id: ext.clone(),
+                reason: None,
+            },
+            Operation::ExtendUser {
+                external_user_id: ext.clone(),
+            },
+            Operation::AddPoaFiles {
+                external_user_id: ext.clone(),
+                files: vec![FileNote {
+                    side: "files".into(),
+                    name: "bill.pdf".into(),
+                    size: 10,
+                    mime: "application/pdf".into(),
+                    thumbnail: None,
+                }],
+            },
+        ];
+        for op in ops {
+            let back = Operation::from_outbox(op.route().name, op.target(), &op.payload()).unwrap();
+            assert_eq!(back, op);
+        }
+        assert!(Operation::from_outbox("teleportUser", "u", &Value::Null).is_err());
+        assert!(Operation::from_outbox("suspendUser", "u", &json!({})).is_err());
+    }
+}
