@@ -1,5 +1,5 @@
 //! What the shell tells the page unasked — dropped documents, roster rows live sync changed,
-//! retry waits — goes over one IPC channel the page opens (`events_subscribe`), not Tauri's
+//! retry waits — goes over one IPC channel the page opens (`commands::page::events_subscribe`), not Tauri's
 //! event system: the page has no permission to listen to events at all, so Tauri's own
 //! `tauri://drag-*` events, which carry the paths of dropped files, can never reach it.
 
@@ -29,6 +29,11 @@ pub enum PageEvent {
 pub struct PageEvents(Mutex<Option<Channel<PageEvent>>>);
 
 impl PageEvents {
+    /// The page (re)opened its channel: events go there from now on.
+    pub fn replace(&self, channel: Channel<PageEvent>) {
+        *self.channel() = Some(channel);
+    }
+
     fn channel(&self) -> std::sync::MutexGuard<'_, Option<Channel<PageEvent>>> {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -42,9 +47,4 @@ pub fn send<R: Runtime>(app: &tauri::AppHandle<R>, event: PageEvent) {
     {
         tracing::debug!(error = %e, "the page did not take an event");
     }
-}
-
-#[tauri::command]
-pub fn events_subscribe(events: tauri::State<'_, PageEvents>, on_event: Channel<PageEvent>) {
-    *events.channel() = Some(on_event);
 }

@@ -1,5 +1,8 @@
 //! The desktop shell: builds the Tauri app, opens the desk core, and exposes thin commands.
 
+#[macro_use]
+mod command_list;
+
 mod bindings;
 mod clipboard;
 pub mod commands;
@@ -14,6 +17,15 @@ use desk::{Desk, DeskConfig};
 use events::PageEvent;
 use std::sync::Arc;
 use tauri::{DragDropEvent, Manager, Runtime, WindowEvent};
+
+/// `generate_handler!` over every command of the list: the core's (generated in
+/// `commands::core`) and the shell's.
+macro_rules! invoke_handler {
+    ([ $( $(#[$doc:meta])* $access:ident $name:ident ( $($arg:ident : $ty:ty),* ) -> $answer:ty ; )* ]
+     [ $( $(#[$sdoc:meta])* $module:ident :: $shell:ident ( $($sarg:ident : $sty:ty),* ) -> $sanswer:ty ; )* ]) => {
+        tauri::generate_handler![$(commands::core::$name,)* $(commands::$module::$shell,)*]
+    };
+}
 
 /// Adds the app's state, setup and commands to a builder of any runtime (the real one, or
 /// Tauri's mock runtime in tests).
@@ -71,47 +83,7 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
                 });
             }
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::environment::environment_get,
-            commands::environment::environment_select,
-            commands::credentials::credentials_list,
-            commands::credentials::credentials_set,
-            commands::credentials::credentials_remove,
-            commands::credentials::credentials_test,
-            commands::users::users_list,
-            commands::users::user_create,
-            commands::users::user_update,
-            commands::users::user_delete,
-            commands::users::user_suspend,
-            commands::users::user_unsuspend,
-            commands::users::user_extend,
-            commands::users::user_verify,
-            commands::users::user_balances,
-            commands::users::user_transactions,
-            commands::users::journal_recent,
-            commands::kyc::kyc_hosted_start,
-            commands::kyc::kyc_hosted_open,
-            commands::kyc::kyc_refresh,
-            commands::documents::documents_pick,
-            commands::documents::kyc_upload,
-            commands::documents::poa_upload,
-            commands::documents::upload_cancel,
-            commands::export::export_save_csv,
-            commands::reference::countries_list,
-            commands::board::user_timeline,
-            commands::board::funnel_get,
-            commands::users::journal_query,
-            commands::sync::sync_status,
-            commands::sync::webhook_token_set,
-            commands::sync::webhook_token_remove,
-            commands::sync::webhook_port_set,
-            commands::operations::operation_cancel,
-            commands::operations::operations_open,
-            commands::operations::operation_retry,
-            commands::operations::operation_resolve,
-            commands::sync::webhook_token_generate,
-            events::events_subscribe,
-        ])
+        .invoke_handler(with_commands!(invoke_handler))
 }
 
 /// Starts live sync and forwards each row it changes to the window.

@@ -3,6 +3,7 @@
 //! the shell calls [`Desk`] and nothing else.
 
 pub mod account;
+pub mod api;
 pub mod credentials;
 pub mod desk;
 pub mod documents;

@@ -1,15 +1,14 @@
-//! The app's commands, one file per domain; each is a few lines over the desk core.
+//! The app's commands: the desk core's operations, generated from their list (`core`), and the
+//! shell's own, one file per concern. `command_list.rs` lists them all.
 
-pub mod board;
-pub mod credentials;
+pub mod core;
 pub mod documents;
-pub mod environment;
+mod drift;
 pub mod export;
 pub mod kyc;
-pub mod operations;
+pub mod page;
 pub mod reference;
 pub mod sync;
-pub mod users;
 
 /// The desk core, shared with upload tasks that outlive a command's borrow.
 pub type DeskState<'a> = tauri::State<'a, std::sync::Arc<desk::Desk>>;

@@ -1,4 +1,4 @@
-//! Live sync settings: the webhook receiver's address and tokens (set or removed, never read).
+//! A webhook token the desk generates goes to the OS clipboard, not to the page.
 
 use super::DeskState;
 use crate::error::CommandResult;
@@ -17,20 +17,6 @@ pub struct GeneratedToken {
     pub clipboard_cleared_after_secs: u64,
 }
 
-#[tauri::command]
-pub async fn sync_status(desk: DeskState<'_>) -> CommandResult<SyncStatus> {
-    Ok(desk.sync_status().await?)
-}
-
-#[tauri::command]
-pub async fn webhook_token_set(
-    desk: DeskState<'_>,
-    kind: EnvironmentKind,
-    token: String,
-) -> CommandResult<SyncStatus> {
-    Ok(desk.set_webhook_token(kind, token).await?)
-}
-
 /// A new random token for `kind`, copied to the OS clipboard by Rust (the page never sees it).
 #[tauri::command]
 pub async fn webhook_token_generate(
@@ -47,17 +33,4 @@ pub async fn webhook_token_generate(
         fingerprint: token.fingerprint(),
         clipboard_cleared_after_secs: crate::clipboard::CLEAR_AFTER.as_secs(),
     })
-}
-
-#[tauri::command]
-pub async fn webhook_token_remove(
-    desk: DeskState<'_>,
-    kind: EnvironmentKind,
-) -> CommandResult<SyncStatus> {
-    Ok(desk.remove_webhook_token(kind).await?)
-}
-
-#[tauri::command]
-pub async fn webhook_port_set(desk: DeskState<'_>, port: u16) -> CommandResult<SyncStatus> {
-    Ok(desk.set_webhook_port(port).await?)
 }

@@ -1,0 +1,170 @@
+//! The local desk answers the operations itself: each is a call into the components behind
+//! [`Desk`], with the page's owned arguments lent where the desk borrows.
+
+use super::DeskApi;
+use crate::desk::{CredentialStatus, Desk, KeyTest};
+use crate::error::Result;
+use crate::ledger::events::TimelineEvent;
+use crate::ledger::funnel::Funnel;
+use crate::ledger::journal::{JournalEntry, JournalFilter};
+use crate::ledger::roster::UserRecord;
+use crate::recovery::OpenOperation;
+use crate::sync::SyncStatus;
+use crate::users::{HostedKycForm, HostedKycSession, NewUser, VerificationForm};
+use crate::{EnvironmentInfo, EnvironmentKind};
+use p100::models::{TransactionPage, TransactionQuery, UserBalances, UserProfile};
+
+/// The journal lines `journal_recent` answers when the page names no limit, and at most.
+const JOURNAL_RECENT: u32 = 100;
+const JOURNAL_RECENT_MAX: u32 = 1000;
+
+impl DeskApi for Desk {
+    async fn environment_get(&self) -> Result<EnvironmentInfo> {
+        self.environment().await
+    }
+
+    async fn environment_select(
+        &self,
+        kind: EnvironmentKind,
+        custom_url: Option<String>,
+    ) -> Result<EnvironmentInfo> {
+        self.select_environment(kind, custom_url).await
+    }
+
+    async fn credentials_list(&self) -> Result<Vec<CredentialStatus>> {
+        self.credentials().await
+    }
+
+    async fn credentials_set(&self, kind: EnvironmentKind, api_key: String) -> Result<()> {
+        self.set_api_key(kind, api_key).await
+    }
+
+    async fn credentials_remove(&self, kind: EnvironmentKind) -> Result<bool> {
+        self.remove_api_key(kind).await
+    }
+
+    async fn credentials_test(&self, kind: EnvironmentKind) -> Result<KeyTest> {
+        self.test_api_key(kind).await
+    }
+
+    async fn users_list(&self) -> Result<Vec<UserRecord>> {
+        self.users().await
+    }
+
+    async fn user_create(&self, form: NewUser) -> Result<UserRecord> {
+        self.create_user(form).await
+    }
+
+    async fn user_update(
+        &self,
+        external_user_id: String,
+        profile: UserProfile,
+    ) -> Result<UserRecord> {
+        self.update_user(&external_user_id, profile).await
+    }
+
+    async fn user_delete(
+        &self,
+        external_user_id: String,
+        confirmation: String,
+    ) -> Result<UserRecord> {
+        self.delete_user(&external_user_id, &confirmation).await
+    }
+
+    async fn user_suspend(&self, external_user_id: String, reason: String) -> Result<UserRecord> {
+        self.suspend_user(&external_user_id, reason).await
+    }
+
+    async fn user_unsuspend(&self, external_user_id: String, reason: String) -> Result<UserRecord> {
+        self.unsuspend_user(&external_user_id, reason).await
+    }
+
+    async fn user_extend(&self, external_user_id: String) -> Result<UserRecord> {
+        self.extend_user(&external_user_id).await
+    }
+
+    async fn user_verify(
+        &self,
+        external_user_id: String,
+        form: VerificationForm,
+    ) -> Result<UserRecord> {
+        self.add_verification(&external_user_id, form).await
+    }
+
+    async fn user_balances(&self, external_user_id: String) -> Result<UserBalances> {
+        self.balances(&external_user_id).await
+    }
+
+    async fn user_transactions(
+        &self,
+        external_user_id: String,
+        query: TransactionQuery,
+    ) -> Result<TransactionPage> {
+        self.transactions(&external_user_id, query).await
+    }
+
+    async fn journal_recent(&self, limit: Option<u32>) -> Result<Vec<JournalEntry>> {
+        self.journal(limit.unwrap_or(JOURNAL_RECENT).min(JOURNAL_RECENT_MAX))
+            .await
+    }
+
+    async fn journal_query(&self, filter: JournalFilter) -> Result<Vec<JournalEntry>> {
+        Desk::journal_query(self, filter).await
+    }
+
+    async fn user_timeline(&self, external_user_id: String) -> Result<Vec<TimelineEvent>> {
+        self.timeline(&external_user_id).await
+    }
+
+    async fn funnel_get(
+        &self,
+        environment: Option<EnvironmentKind>,
+        from: Option<String>,
+    ) -> Result<Funnel> {
+        self.funnel(environment, from).await
+    }
+
+    async fn kyc_hosted_start(
+        &self,
+        external_user_id: String,
+        form: HostedKycForm,
+    ) -> Result<HostedKycSession> {
+        self.start_hosted_kyc(&external_user_id, form).await
+    }
+
+    async fn kyc_refresh(&self, external_user_id: String) -> Result<UserRecord> {
+        self.refresh_kyc_status(&external_user_id).await
+    }
+
+    async fn sync_status(&self) -> Result<SyncStatus> {
+        Desk::sync_status(self).await
+    }
+
+    async fn webhook_token_set(&self, kind: EnvironmentKind, token: String) -> Result<SyncStatus> {
+        self.set_webhook_token(kind, token).await
+    }
+
+    async fn webhook_token_remove(&self, kind: EnvironmentKind) -> Result<SyncStatus> {
+        self.remove_webhook_token(kind).await
+    }
+
+    async fn webhook_port_set(&self, port: u16) -> Result<SyncStatus> {
+        self.set_webhook_port(port).await
+    }
+
+    async fn operation_cancel(&self, operation_id: String) -> Result<bool> {
+        Ok(self.cancel_operation(&operation_id))
+    }
+
+    async fn operations_open(&self) -> Result<Vec<OpenOperation>> {
+        self.open_operations().await
+    }
+
+    async fn operation_retry(&self, operation_id: String) -> Result<UserRecord> {
+        self.retry_operation(&operation_id).await
+    }
+
+    async fn operation_resolve(&self, operation_id: String, happened: bool) -> Result<()> {
+        self.resolve_operation(&operation_id, happened).await
+    }
+}

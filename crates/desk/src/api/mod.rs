@@ -1,0 +1,202 @@
+//! The operations the desk core offers, declared once.
+//!
+//! [`with_operations!`] holds the list: each operation's name, who may call it, its arguments
+//! and its answer. Everything that carries an operation is generated from it: the [`DeskApi`]
+//! trait (implemented by the local [`Desk`](crate::Desk) in `local.rs`; the hub's client will be
+//! its second implementation), [`OPERATIONS`] (names and access, for the hub's routes and role
+//! checks), and in the shell the Tauri commands, `generate_handler!`, the permissions, the
+//! capability and the TypeScript command map. The shell's own commands (native dialogs, the
+//! clipboard, progress channels) are listed in `src-tauri/src/command_list.rs`.
+//!
+//! Arguments are owned and named as the page sends them (snake_case here, camelCase on the
+//! wire); answers are serializable and have TypeScript bindings.
+
+mod local;
+
+use std::future::Future;
+
+/// Who may call an operation. In solo mode the one operator may call everything; the hub
+/// enforces it by the operator's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Settings of this desktop (environment, keys, the webhook receiver): never over the hub.
+    Desktop,
+    /// Reads: auditors, operators and supervisors.
+    Read,
+    /// Day-to-day changes: operators and supervisors.
+    Operate,
+    /// Changes that are hard to undo (delete, unsuspend, closing open operations): supervisors.
+    Supervise,
+}
+
+/// One operation as the hub's routes and role checks need it.
+#[derive(Debug, Clone, Copy)]
+pub struct OperationSpec {
+    pub name: &'static str,
+    pub access: Access,
+    /// The arguments' names as sent over the wire (camelCase).
+    pub args: &'static [&'static str],
+}
+
+/// Calls `$then! { [ entries ] }` (or `$then! { $pass [ entries ] }`) with the desk core's
+/// operations, one entry each: `/// doc`, access, `name(arg: Type, ...) -> Answer;`.
+///
+/// The line-oriented form matters: `src-tauri/build.rs` reads the names from this file (a build
+/// script cannot expand a macro of a crate it does not build), and a test compares its reading
+/// with this macro's expansion.
+#[macro_export]
+macro_rules! with_operations {
+    ($then:ident $(, $pass:tt)?) => {
+        $then! { $($pass)? [
+            // operations:begin
+            /// The selected environment.
+            Desktop environment_get() -> $crate::EnvironmentInfo;
+            /// Switches environment (Custom needs a URL, given now or remembered).
+            Desktop environment_select(kind: $crate::EnvironmentKind, custom_url: Option<String>) -> $crate::EnvironmentInfo;
+            /// Which environments have a key; never the keys.
+            Desktop credentials_list() -> Vec<$crate::desk::CredentialStatus>;
+            /// Write-only: no operation hands a key back.
+            Desktop credentials_set(kind: $crate::EnvironmentKind, api_key: String) -> ();
+            Desktop credentials_remove(kind: $crate::EnvironmentKind) -> bool;
+            /// Asks P100 whether it accepts the key.
+            Desktop credentials_test(kind: $crate::EnvironmentKind) -> $crate::desk::KeyTest;
+            /// The roster of the selected environment.
+            Read users_list() -> Vec<$crate::ledger::roster::UserRecord>;
+            Operate user_create(form: $crate::users::NewUser) -> $crate::ledger::roster::UserRecord;
+            /// Takes the whole edited profile; P100 is sent only the fields that changed.
+            Operate user_update(external_user_id: String, profile: p100::models::UserProfile) -> $crate::ledger::roster::UserRecord;
+            /// `confirmation` is what the operator typed: the user's e-mail or externalUserId.
+            Supervise user_delete(external_user_id: String, confirmation: String) -> $crate::ledger::roster::UserRecord;
+            Operate user_suspend(external_user_id: String, reason: String) -> $crate::ledger::roster::UserRecord;
+            Supervise user_unsuspend(external_user_id: String, reason: String) -> $crate::ledger::roster::UserRecord;
+            Operate user_extend(external_user_id: String) -> $crate::ledger::roster::UserRecord;
+            Operate user_verify(external_user_id: String, form: $crate::users::VerificationForm) -> $crate::ledger::roster::UserRecord;
+            Read user_balances(external_user_id: String) -> p100::models::UserBalances;
+            Read user_transactions(external_user_id: String, query: p100::models::TransactionQuery) -> p100::models::TransactionPage;
+            /// The newest journal lines (`limit` defaults to 100, at most 1000).
+            Read journal_recent(limit: Option<u32>) -> Vec<$crate::ledger::journal::JournalEntry>;
+            /// Journal lines matching the filter, newest first.
+            Read journal_query(filter: $crate::ledger::journal::JournalFilter) -> Vec<$crate::ledger::journal::JournalEntry>;
+            /// A user's timeline, oldest first.
+            Read user_timeline(external_user_id: String) -> Vec<$crate::ledger::events::TimelineEvent>;
+            /// `environment` null: the selected one; `from` null: all time.
+            Read funnel_get(environment: Option<$crate::EnvironmentKind>, from: Option<String>) -> $crate::ledger::funnel::Funnel;
+            Operate kyc_hosted_start(external_user_id: String, form: $crate::users::HostedKycForm) -> $crate::users::HostedKycSession;
+            /// Asks P100 for the user's KYC status and records what changed.
+            Operate kyc_refresh(external_user_id: String) -> $crate::ledger::roster::UserRecord;
+            Desktop sync_status() -> $crate::sync::SyncStatus;
+            /// Write-only, like API keys.
+            Desktop webhook_token_set(kind: $crate::EnvironmentKind, token: String) -> $crate::sync::SyncStatus;
+            Desktop webhook_token_remove(kind: $crate::EnvironmentKind) -> $crate::sync::SyncStatus;
+            Desktop webhook_port_set(port: u16) -> $crate::sync::SyncStatus;
+            /// Stops a running operation's retry wait; `false` when it is not waiting any more.
+            Operate operation_cancel(operation_id: String) -> bool;
+            /// Operations left open (a crash, a lost answer, a cancelled retry), oldest first.
+            Read operations_open() -> Vec<$crate::recovery::OpenOperation>;
+            /// Sends an open operation again, as stored.
+            Supervise operation_retry(operation_id: String) -> $crate::ledger::roster::UserRecord;
+            /// Closes an open operation by the operator's word.
+            Supervise operation_resolve(operation_id: String, happened: bool) -> ();
+            // operations:end
+        ] }
+    };
+}
+
+/// Declares [`DeskApi`] and [`OPERATIONS`] from the list.
+macro_rules! declare_api {
+    ([ $( $(#[$doc:meta])* $access:ident $name:ident ( $($arg:ident : $ty:ty),* ) -> $answer:ty ; )* ]) => {
+        /// The desk core's operations, as the shell calls them: the local desk answers them in
+        /// solo mode; in team mode a client of the hub will.
+        pub trait DeskApi: Send + Sync {
+            $(
+                $(#[$doc])*
+                fn $name(&self $(, $arg: $ty)*)
+                    -> impl Future<Output = $crate::Result<$answer>> + Send;
+            )*
+        }
+
+        /// Every operation of [`DeskApi`], in the list's order.
+        pub const OPERATIONS: &[OperationSpec] = &[
+            $(OperationSpec {
+                name: stringify!($name),
+                access: Access::$access,
+                args: &[$(camel!($arg)),*],
+            }),*
+        ];
+    };
+}
+
+/// An argument's wire name. `stringify!` cannot change case at compile time, so the list's
+/// argument names are matched here; a new multi-word name that is missing fails the build.
+macro_rules! camel {
+    (external_user_id) => {
+        "externalUserId"
+    };
+    (custom_url) => {
+        "customUrl"
+    };
+    (api_key) => {
+        "apiKey"
+    };
+    (operation_id) => {
+        "operationId"
+    };
+    ($one_word:ident) => {
+        one_word(stringify!($one_word))
+    };
+}
+
+/// Guards [`camel!`]: a name with `_` that the macro does not know stops the build.
+const fn one_word(name: &'static str) -> &'static str {
+    let bytes = name.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        assert!(
+            bytes[i] != b'_',
+            "add this argument's camelCase name to camel!"
+        );
+        i += 1;
+    }
+    name
+}
+
+with_operations!(declare_api);
+
+/// The operation of that name.
+pub fn operation(name: &str) -> Option<&'static OperationSpec> {
+    OPERATIONS.iter().find(|o| o.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_snake_case() {
+        let mut seen = std::collections::HashSet::new();
+        for op in OPERATIONS {
+            assert!(seen.insert(op.name), "{} is listed twice", op.name);
+            assert!(
+                op.name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+                "{}",
+                op.name
+            );
+            for arg in op.args {
+                assert!(
+                    arg.bytes().all(|b| b.is_ascii_alphabetic()),
+                    "{}: {arg}",
+                    op.name
+                );
+            }
+        }
+        assert_eq!(
+            operation("user_delete").map(|o| o.access),
+            Some(Access::Supervise)
+        );
+        assert_eq!(operation("users_list").map(|o| o.args.len()), Some(0));
+        assert_eq!(
+            operation("user_update").map(|o| o.args),
+            Some(&["externalUserId", "profile"][..])
+        );
+    }
+}

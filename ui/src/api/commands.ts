@@ -1,0 +1,153 @@
+// Generated from src-tauri/src/command_list.rs (and the desk core's operations) by
+// `UPDATE_BINDINGS=1 cargo test -p partner-desk --lib drift`. Do not edit: a test fails
+// when this file differs from the list.
+
+import type {
+  Admitted,
+  Country,
+  CredentialStatus,
+  DocumentType,
+  EnvironmentInfo,
+  EnvironmentKind,
+  Funnel,
+  GeneratedToken,
+  HostedKycForm,
+  HostedKycSession,
+  JournalEntry,
+  JournalFilter,
+  KeyTest,
+  KycFileRef,
+  NewUser,
+  OpenOperation,
+  PageEvent,
+  SyncStatus,
+  TimelineEvent,
+  TransactionPage,
+  TransactionQuery,
+  UploadProgress,
+  UserBalances,
+  UserProfile,
+  UserRecord,
+  VerificationForm,
+} from './bindings';
+
+/** What a Tauri channel is to the page: Rust calls `onmessage` with each message. */
+export interface Channel<T> {
+  onmessage: (message: T) => void;
+}
+
+/** Every command the window may call: its arguments (as sent) and its answer. */
+export interface Commands {
+  /** The selected environment. */
+  environment_get: { args: Record<never, never>; answer: EnvironmentInfo };
+  /** Switches environment (Custom needs a URL, given now or remembered). */
+  environment_select: { args: { kind: EnvironmentKind; customUrl: string | null }; answer: EnvironmentInfo };
+  /** Which environments have a key; never the keys. */
+  credentials_list: { args: Record<never, never>; answer: Array<CredentialStatus> };
+  /** Write-only: no operation hands a key back. */
+  credentials_set: { args: { kind: EnvironmentKind; apiKey: string }; answer: null };
+  credentials_remove: { args: { kind: EnvironmentKind }; answer: boolean };
+  /** Asks P100 whether it accepts the key. */
+  credentials_test: { args: { kind: EnvironmentKind }; answer: KeyTest };
+  /** The roster of the selected environment. */
+  users_list: { args: Record<never, never>; answer: Array<UserRecord> };
+  user_create: { args: { form: NewUser }; answer: UserRecord };
+  /** Takes the whole edited profile; P100 is sent only the fields that changed. */
+  user_update: { args: { externalUserId: string; profile: UserProfile }; answer: UserRecord };
+  /** `confirmation` is what the operator typed: the user's e-mail or externalUserId. */
+  user_delete: { args: { externalUserId: string; confirmation: string }; answer: UserRecord };
+  user_suspend: { args: { externalUserId: string; reason: string }; answer: UserRecord };
+  user_unsuspend: { args: { externalUserId: string; reason: string }; answer: UserRecord };
+  user_extend: { args: { externalUserId: string }; answer: UserRecord };
+  user_verify: { args: { externalUserId: string; form: VerificationForm }; answer: UserRecord };
+  user_balances: { args: { externalUserId: string }; answer: UserBalances };
+  user_transactions: { args: { externalUserId: string; query: TransactionQuery }; answer: TransactionPage };
+  /** The newest journal lines (`limit` defaults to 100, at most 1000). */
+  journal_recent: { args: { limit: number | null }; answer: Array<JournalEntry> };
+  /** Journal lines matching the filter, newest first. */
+  journal_query: { args: { filter: JournalFilter }; answer: Array<JournalEntry> };
+  /** A user's timeline, oldest first. */
+  user_timeline: { args: { externalUserId: string }; answer: Array<TimelineEvent> };
+  /** `environment` null: the selected one; `from` null: all time. */
+  funnel_get: { args: { environment: EnvironmentKind | null; from: string | null }; answer: Funnel };
+  kyc_hosted_start: { args: { externalUserId: string; form: HostedKycForm }; answer: HostedKycSession };
+  /** Asks P100 for the user's KYC status and records what changed. */
+  kyc_refresh: { args: { externalUserId: string }; answer: UserRecord };
+  sync_status: { args: Record<never, never>; answer: SyncStatus };
+  /** Write-only, like API keys. */
+  webhook_token_set: { args: { kind: EnvironmentKind; token: string }; answer: SyncStatus };
+  webhook_token_remove: { args: { kind: EnvironmentKind }; answer: SyncStatus };
+  webhook_port_set: { args: { port: number }; answer: SyncStatus };
+  /** Stops a running operation's retry wait; `false` when it is not waiting any more. */
+  operation_cancel: { args: { operationId: string }; answer: boolean };
+  /** Operations left open (a crash, a lost answer, a cancelled retry), oldest first. */
+  operations_open: { args: Record<never, never>; answer: Array<OpenOperation> };
+  /** Sends an open operation again, as stored. */
+  operation_retry: { args: { operationId: string }; answer: UserRecord };
+  /** Closes an open operation by the operator's word. */
+  operation_resolve: { args: { operationId: string; happened: boolean }; answer: null };
+  /** Static reference data for pickers. */
+  countries_list: { args: Record<never, never>; answer: Array<Country> };
+  /** Rust opens the hosted page in the system browser; the webview never navigates to it. */
+  kyc_hosted_open: { args: { externalUserId: string }; answer: null };
+  /** The native file dialog; the webview only ever gets tokens, never paths. */
+  documents_pick: { args: { multiple: boolean }; answer: Admitted };
+  /** Rejects with code `cancelled` when `upload_cancel` stopped it. */
+  kyc_upload: { args: { uploadId: string; externalUserId: string; documentType: DocumentType; files: Array<KycFileRef>; onProgress: Channel<UploadProgress> }; answer: UserRecord };
+  /** Every file goes in one request (P100's field `files`), at most three. */
+  poa_upload: { args: { uploadId: string; externalUserId: string; tokens: Array<string>; onProgress: Channel<UploadProgress> }; answer: UserRecord };
+  /** `false` when no upload of that id was running (already finished). */
+  upload_cancel: { args: { uploadId: string }; answer: boolean };
+  /** Native save dialog; the file name saved to, or null when the operator cancelled. */
+  export_save_csv: { args: { fileName: string; csv: string }; answer: string | null };
+  /** A new random token, put on the OS clipboard by Rust; the page learns its fingerprint. */
+  webhook_token_generate: { args: { kind: EnvironmentKind }; answer: GeneratedToken };
+  /** Opens the channel over which Rust tells the page what happened unasked. */
+  events_subscribe: { args: { onEvent: Channel<PageEvent> }; answer: null };
+}
+
+export type CommandName = keyof Commands;
+export type CommandArgs<K extends CommandName> = Commands[K]['args'];
+export type CommandAnswer<K extends CommandName> = Commands[K]['answer'];
+
+export const COMMAND_NAMES: readonly CommandName[] = [
+  'environment_get',
+  'environment_select',
+  'credentials_list',
+  'credentials_set',
+  'credentials_remove',
+  'credentials_test',
+  'users_list',
+  'user_create',
+  'user_update',
+  'user_delete',
+  'user_suspend',
+  'user_unsuspend',
+  'user_extend',
+  'user_verify',
+  'user_balances',
+  'user_transactions',
+  'journal_recent',
+  'journal_query',
+  'user_timeline',
+  'funnel_get',
+  'kyc_hosted_start',
+  'kyc_refresh',
+  'sync_status',
+  'webhook_token_set',
+  'webhook_token_remove',
+  'webhook_port_set',
+  'operation_cancel',
+  'operations_open',
+  'operation_retry',
+  'operation_resolve',
+  'countries_list',
+  'kyc_hosted_open',
+  'documents_pick',
+  'kyc_upload',
+  'poa_upload',
+  'upload_cancel',
+  'export_save_csv',
+  'webhook_token_generate',
+  'events_subscribe',
+];
