@@ -9,7 +9,7 @@ use ts_rs::TS;
 #[serde(rename_all = "camelCase")]
 pub struct CommandError {
     /// Stable kind: `invalid`, `accessDenied`, `p100`, `rateLimited`, `server`, `network`,
-    /// `noApiKey`, `keychain`, `store`, `sandbox`, `internal`.
+    /// `noApiKey`, `keychain`, `store`, `sandbox`, `cancelled`, `alreadyRunning`, `internal`.
     pub code: String,
     /// The sentence to show the operator.
     pub message: String,
@@ -65,10 +65,6 @@ impl CommandError {
     pub fn internal(message: String) -> Self {
         tracing::warn!(%message, "command failed");
         Self::plain("internal", message)
-    }
-
-    pub fn cancelled() -> Self {
-        Self::plain("cancelled", "The upload was cancelled. P100 may or may not have received it; check the user's status.".into())
     }
 }
 

@@ -50,7 +50,6 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             instance::listen(app.handle().clone(), &data_dir);
             let desk = Arc::new(desk);
             app.manage(desk.clone());
-            app.manage(commands::documents::Uploads::default());
             app.manage(events::PageEvents::default());
             window::build_main(app)?;
             let handle = app.handle().clone();

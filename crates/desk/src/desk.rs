@@ -228,9 +228,20 @@ impl Desk {
         self.operations.subscribe_retries()
     }
 
-    /// Cancels the retry wait of a running operation; `false` when it is not running.
+    /// Cancels the retry wait of a running operation, or a running upload (by the id given to
+    /// [`Desk::cancellable`]); `false` when nothing of that id is running.
     pub fn cancel_operation(&self, operation_id: &str) -> bool {
         self.operations.cancel(operation_id)
+    }
+
+    /// Runs an upload (or other long work) that `cancel_operation(id)` can stop; stopped, it
+    /// answers [`Error::UploadCancelled`].
+    pub async fn cancellable<T>(
+        &self,
+        id: &str,
+        work: impl std::future::Future<Output = Result<T>>,
+    ) -> Result<T> {
+        self.operations.cancellable(id, work).await
     }
 
     pub async fn journal(&self, limit: u32) -> Result<Vec<JournalEntry>> {

@@ -37,6 +37,9 @@ pub enum Error {
     /// The database was written by a newer Partner Desk: this one refuses to run on it.
     #[error("the database has schema version {found}; this Partner Desk knows up to {known}")]
     NewerDatabase { found: i64, known: i64 },
+    /// The operator stopped an upload while it was being sent.
+    #[error("the upload was cancelled")]
+    UploadCancelled,
     #[error("the embedded sandbox could not start: {0}")]
     Sandbox(String),
     #[error("internal error: {0}")]
@@ -61,7 +64,7 @@ impl Error {
             Error::P100(
                 p100::Error::Timeout | p100::Error::Connect(_) | p100::Error::Transport(_),
             ) => "network",
-            Error::P100(p100::Error::Cancelled { .. }) => "cancelled",
+            Error::P100(p100::Error::Cancelled { .. }) | Error::UploadCancelled => "cancelled",
             Error::NoApiKey(_) => "noApiKey",
             Error::KeychainUnavailable(_) | Error::Keychain(_) => "keychain",
             Error::InvalidApiKey(_) => "invalid",
@@ -118,6 +121,11 @@ impl Error {
                  knows up to {known}). Install that version again, or the newest one: running \
                  an older desk on it could misread or undo its records. Nothing was changed."
             ),
+            Error::UploadCancelled => {
+                "The upload was cancelled. P100 may or may not have received \
+                 it; check the user's status."
+                    .into()
+            }
             Error::Sandbox(e) => format!("The embedded sandbox could not start: {e}"),
             Error::Internal(e) => format!("Something went wrong inside the desk: {e}"),
         }

@@ -76,7 +76,9 @@ pub(crate) struct Duplicate<R> {
     pub commit: StoreCommit<R>,
 }
 
-/// Operations still running, by outbox id, with the switch that cancels each one's retry wait.
+/// What can be stopped while it runs, with the switch that stops each: operations by outbox id
+/// (their retry waits) and uploads by the id the page gave them. One registry for both, so that
+/// one rule — the entry lives as long as the work — holds for everything cancellable.
 /// An entry lives exactly as long as its operation: the guard returned by
 /// [`CancelRegistry::register`] removes it when dropped, however the operation ends.
 #[derive(Default)]
@@ -115,6 +117,28 @@ impl CancelRegistry {
     /// Flips operation `id`'s switch; `false` when it is not running.
     pub fn cancel(&self, id: &str) -> bool {
         self.lock().get(id).is_some_and(|tx| tx.send(true).is_ok())
+    }
+
+    /// Runs `work` until it ends or [`cancel`](Self::cancel)`(id)` stops it — dropped at its
+    /// next await, so an upload stops sending. The entry goes when this future ends or is
+    /// dropped, however that happens.
+    pub async fn cancellable<T>(
+        &self,
+        id: &str,
+        work: impl std::future::Future<Output = Result<T>>,
+    ) -> Result<T> {
+        let (mut switch, _registered) = self.register(id);
+        let cancelled = async move {
+            // The sender lives in the registry as long as `_registered`; should it go anyway,
+            // that is no reason to stop the work.
+            if switch.wait_for(|on| *on).await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        };
+        tokio::select! {
+            out = work => out,
+            () = cancelled => Err(Error::UploadCancelled),
+        }
     }
 }
 
@@ -327,5 +351,87 @@ impl Operations {
     /// Cancels the retry wait of a running operation; `false` when it is not running.
     pub fn cancel(&self, operation_id: &str) -> bool {
         self.cancels.cancel(operation_id)
+    }
+
+    /// Runs an upload that [`cancel`](Self::cancel)`(upload_id)` can stop.
+    pub async fn cancellable<T>(
+        &self,
+        upload_id: &str,
+        upload: impl std::future::Future<Output = Result<T>>,
+    ) -> Result<T> {
+        self.cancels.cancellable(upload_id, upload).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn cancel_stops_the_work_says_so_and_releases_the_entry() {
+        let registry = Arc::new(CancelRegistry::default());
+        let finished = Arc::new(AtomicBool::new(false));
+        let running = {
+            let (registry, done) = (registry.clone(), finished.clone());
+            tokio::spawn(async move {
+                registry
+                    .cancellable("u1", async move {
+                        tokio::time::sleep(Duration::from_secs(30)).await;
+                        done.store(true, Ordering::SeqCst);
+                        Ok(())
+                    })
+                    .await
+            })
+        };
+        while registry.lock().is_empty() {
+            tokio::task::yield_now().await;
+        }
+        assert!(registry.cancel("u1"));
+        let err = running.await.unwrap().unwrap_err();
+        assert!(matches!(err, Error::UploadCancelled), "{err:?}");
+        assert_eq!(err.kind(), "cancelled");
+        assert!(!finished.load(Ordering::SeqCst));
+        assert!(registry.lock().is_empty(), "nothing left registered");
+    }
+
+    #[tokio::test]
+    async fn finished_or_dropped_work_is_no_longer_cancellable() {
+        let registry = CancelRegistry::default();
+        let out = registry.cancellable("u2", async { Ok(7) }).await;
+        assert_eq!(out.unwrap(), 7);
+        assert!(!registry.cancel("u2"), "nothing to cancel once finished");
+
+        // A caller that goes away (its command future dropped) takes the entry with it.
+        let pending = registry.cancellable("u3", std::future::pending::<Result<()>>());
+        let timed_out = tokio::time::timeout(Duration::from_millis(10), pending).await;
+        assert!(timed_out.is_err());
+        assert!(!registry.cancel("u3"), "the drop guard released it");
+        assert!(registry.lock().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_retry_wait_inside_an_upload_goes_with_it() {
+        let registry = Arc::new(CancelRegistry::default());
+        let running = {
+            let registry = registry.clone();
+            tokio::spawn(async move {
+                let inner = registry.clone();
+                registry
+                    .cancellable("upload", async move {
+                        // The upload's operation registers its own outbox id for retry waits.
+                        let (_switch, _registered) = inner.register("outbox-1");
+                        std::future::pending::<Result<()>>().await
+                    })
+                    .await
+            })
+        };
+        while registry.lock().len() < 2 {
+            tokio::task::yield_now().await;
+        }
+        assert!(registry.cancel("upload"));
+        assert!(running.await.unwrap().is_err());
+        assert!(registry.lock().is_empty(), "both entries released");
     }
 }
