@@ -55,7 +55,7 @@ describe('new user form', () => {
     expect(field('birthDate').value).toBe('1990-05-17');
 
     // Blank fields are omitted, not sent as "".
-    const sent = backend.calls.userCreate[0];
+    const [{ form: sent }] = backend.argsOf('user_create');
     expect(sent).toEqual({
       hasAcceptedP100Tc: false,
       firstName: 'Ada',
@@ -181,7 +181,7 @@ describe('credentials', () => {
     fireEvent.click(screen.getByTestId('cred-save-staging'));
 
     await waitFor(() => expect(screen.getByTestId('cred-status-staging').textContent).toBe('Key set'));
-    expect(backend.calls.credentialsSet).toEqual([['staging', SECRET]]);
+    expect(backend.argsOf('credentials_set')).toEqual([{ kind: 'staging', apiKey: SECRET }]);
     expect(screen.getByTestId<HTMLInputElement>('cred-input-staging').value).toBe('');
     expect(document.documentElement.outerHTML).not.toContain(SECRET);
     expect(document.body.textContent).not.toContain(SECRET);
@@ -243,7 +243,7 @@ describe('onboarding board', () => {
     expect(within(column('verificationSubmitted')).queryByText('nino Test')).toBeNull();
     expect(screen.getByTestId('count-active').textContent).toBe('1');
     // The funnel follows the roster: asked again after the move.
-    await waitFor(() => expect(backend.calls.funnelGet.length).toBeGreaterThan(1));
+    await waitFor(() => expect(backend.argsOf('funnel_get').length).toBeGreaterThan(1));
   });
 
   it('opens the roster filtered by stage from a card list, and a card opens the user', async () => {
@@ -303,7 +303,7 @@ describe('live sync settings', () => {
     expect(note.textContent).toContain('1a2b3c4d');
     expect(note.textContent).toContain('2 minutes');
     expect(screen.getByTestId('sync-token-staging').textContent).toBe('Webhook token set');
-    expect(backend.calls.log.filter((c) => c.method === 'webhookTokenGenerate').map((c) => c.args)).toEqual([['staging']]);
+    expect(backend.argsOf('webhook_token_generate')).toEqual([{ kind: 'staging' }]);
   });
 });
 
@@ -323,7 +323,7 @@ describe('retries and open operations', () => {
     expect(notice.textContent).toMatch(/createUser for ext-9: P100 is rate limiting\. Retrying in [45] s \(attempt 2 of 4\)/);
     fireEvent.click(screen.getByTestId('retry-cancel'));
     await waitFor(() => expect(screen.queryByTestId('retry-notice')).toBeNull());
-    expect(backend.calls.log.filter((c) => c.method === 'operationCancel')).toEqual([{ method: 'operationCancel', args: ['op-1'] }]);
+    expect(backend.argsOf('operation_cancel')).toEqual([{ operationId: 'op-1' }]);
   });
 
   it('lists open operations on the roster and sends one again or resolves it', async () => {
@@ -348,10 +348,10 @@ describe('retries and open operations', () => {
     await waitFor(() => expect(screen.getAllByTestId('open-operation').length).toBe(1));
     fireEvent.click(screen.getByTestId('open-op-not-happened'));
     await waitFor(() => expect(screen.queryByTestId('open-operations')).toBeNull());
-    expect(backend.calls.log.map((c) => [c.method, ...c.args])).toEqual(
+    expect(backend.calls).toEqual(
       expect.arrayContaining([
-        ['operationRetry', 'a'],
-        ['operationResolve', 'b', false],
+        { command: 'operation_retry', args: { operationId: 'a' } },
+        { command: 'operation_resolve', args: { operationId: 'b', happened: false } },
       ]),
     );
   });

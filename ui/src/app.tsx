@@ -68,7 +68,7 @@ function Shell() {
   const clearToast = useCallback(() => setToast(null), []);
 
   const refreshEnv = useCallback(() => {
-    (boot?.takeEnvironment() ?? backend.environmentGet()).then(
+    (boot?.takeEnvironment() ?? backend.call('environment_get')).then(
       (info) => {
         setEnv(info);
         setLoadError(null);
@@ -81,13 +81,13 @@ function Shell() {
   // in the first frame.
   useLayoutEffect(() => refreshEnv(), [refreshEnv]);
   useEffect(() => {
-    backend.countriesList().then(setCountries, (e) => setCountriesError(toCommandError(e)));
+    backend.call('countries_list').then(setCountries, (e) => setCountriesError(toCommandError(e)));
   }, [backend]);
 
   const onHeaderEnv = async (e: Event) => {
     const select = e.currentTarget as HTMLSelectElement;
     try {
-      setEnv(await backend.environmentSelect(select.value as EnvironmentKind, null));
+      setEnv(await backend.call('environment_select', { kind: select.value as EnvironmentKind, customUrl: null }));
     } catch (err) {
       // The state did not change, so put the control back by hand.
       if (env) select.value = env.kind;

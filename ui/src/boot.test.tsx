@@ -1,6 +1,7 @@
 import { cleanup, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Backend } from './api/backend';
+import type { ArgsOf, Backend } from './api/backend';
+import type { CommandAnswer, CommandName } from './api/commands';
 import { createFakeBackend, fakeUser } from './api/fake';
 import { App } from './app';
 import { Boot } from './boot';
@@ -13,8 +14,11 @@ function counted() {
   const count = { environmentGet: 0, usersList: 0 };
   const backend: Backend = {
     ...fake,
-    environmentGet: () => (count.environmentGet++, fake.environmentGet()),
-    usersList: () => (count.usersList++, fake.usersList()),
+    call<K extends CommandName>(command: K, ...args: ArgsOf<K>): Promise<CommandAnswer<K>> {
+      if (command === 'environment_get') count.environmentGet++;
+      if (command === 'users_list') count.usersList++;
+      return fake.call(command, ...args);
+    },
   };
   return { backend, count };
 }
@@ -47,7 +51,12 @@ describe('the first screen’s answers, asked for before the first render', () =
 
   it('drops the roster answer when the environment could not be read', async () => {
     const { backend } = counted();
-    const failing: Backend = { ...backend, environmentGet: () => Promise.reject(new Error('no keychain')) };
+    const failing: Backend = {
+    ...backend,
+    call<K extends CommandName>(command: K, ...args: ArgsOf<K>): Promise<CommandAnswer<K>> {
+      return command === 'environment_get' ? Promise.reject(new Error('no keychain')) : backend.call(command, ...args);
+    },
+  };
     const boot = new Boot(failing);
     await expect(boot.takeEnvironment()).rejects.toThrow('no keychain');
     expect(boot.takeUsers('sandbox')).toBeNull();

@@ -17,8 +17,8 @@ export class Boot {
 
   constructor(backend: Backend) {
     // Both are read by Rust for the environment selected now, so they belong together.
-    this.env = backend.environmentGet();
-    this.users = backend.usersList();
+    this.env = backend.call('environment_get');
+    this.users = backend.call('users_list');
     this.env.then(
       (info) => (this.usersKind = info.kind),
       () => (this.users = null),

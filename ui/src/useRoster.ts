@@ -33,7 +33,7 @@ export function useRoster(env: EnvironmentInfo | null): RosterState {
     const request = ++latest.current;
     setLoading(true);
     try {
-      const list = await ((kind && boot?.takeUsers(kind)) || backend.usersList());
+      const list = await ((kind && boot?.takeUsers(kind)) || backend.call('users_list'));
       if (request !== latest.current) return;
       setUsers(list);
       setError(null);

@@ -70,7 +70,7 @@ export function useUpload() {
     set(id, (u) => ({ ...u, cancelling: true }));
     try {
       // false: it had already finished; the upload's own answer says how.
-      await backend.uploadCancel(id);
+      await backend.call('upload_cancel', { uploadId: id });
     } catch {
       set(id, (u) => ({ ...u, cancelling: false }));
     }

@@ -1,36 +1,8 @@
 import { Channel, invoke } from '@tauri-apps/api/core';
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
-import type {
-  Admitted,
-  CommandError,
-  Country,
-  CredentialStatus,
-  DocumentType,
-  EnvironmentInfo,
-  EnvironmentKind,
-  Funnel,
-  GeneratedToken,
-  HostedKycForm,
-  HostedKycSession,
-  JournalEntry,
-  JournalFilter,
-  KeyTest,
-  KycFileRef,
-  NewUser,
-  OpenOperation,
-  PageEvent,
-  RetryEvent,
-  SyncStatus,
-  TimelineEvent,
-  TransactionPage,
-  TransactionQuery,
-  UploadProgress,
-  UserBalances,
-  UserProfile,
-  UserRecord,
-  VerificationForm,
-} from './bindings';
+import type { Admitted, CommandError, PageEvent, RetryEvent, UploadProgress, UserRecord } from './bindings';
+import type { Channel as CommandChannel, CommandAnswer, CommandArgs, CommandName } from './commands';
 
 /**
  * What Rust tells the page unasked comes over one channel the page opens (`events_subscribe`):
@@ -63,80 +35,21 @@ function onPageEvent<K extends PageEvent['kind']>(kind: K, handler: (data: PageD
  * Where an upload reports its progress. In the app it is a Tauri `Channel` (Rust calls
  * `onmessage` for every chunk sent); the unit tests' fake takes any object with `onmessage`.
  */
-export interface ProgressChannel {
-  onmessage: (progress: UploadProgress) => void;
-}
+export type ProgressChannel = CommandChannel<UploadProgress>;
 
-export interface KycUploadRequest {
-  /** Chosen by the UI, so that Cancel can name the upload while it runs. */
-  uploadId: string;
-  externalUserId: string;
-  documentType: DocumentType;
-  files: KycFileRef[];
-}
+/**
+ * A command's arguments as `call` takes them: none for a command without arguments
+ * (`backend.call('users_list')`), otherwise one object with the names the Rust command expects.
+ */
+export type ArgsOf<K extends CommandName> = keyof CommandArgs<K> extends never ? [] : [CommandArgs<K>];
 
-export interface PoaUploadRequest {
-  uploadId: string;
-  externalUserId: string;
-  /** Every file goes in one request (P100's field `files`), at most three. */
-  tokens: string[];
-}
-
-/** One typed method per Tauri command; every method rejects with a {@link CommandError}. */
+/**
+ * The commands come from `commands.ts` (generated from the Rust list): one typed `call` reaches
+ * each of them, so a new command needs no change here.
+ */
 export interface Backend {
-  environmentGet(): Promise<EnvironmentInfo>;
-  environmentSelect(kind: EnvironmentKind, customUrl?: string | null): Promise<EnvironmentInfo>;
-  credentialsList(): Promise<CredentialStatus[]>;
-  /** Write-only: no command ever hands a key back. */
-  credentialsSet(kind: EnvironmentKind, apiKey: string): Promise<null>;
-  credentialsRemove(kind: EnvironmentKind): Promise<boolean>;
-  credentialsTest(kind: EnvironmentKind): Promise<KeyTest>;
-  usersList(): Promise<UserRecord[]>;
-  userCreate(form: NewUser): Promise<UserRecord>;
-  /** Sends the whole edited profile; Rust sends P100 only the fields that changed. */
-  userUpdate(externalUserId: string, profile: UserProfile): Promise<UserRecord>;
-  /** `confirmation` is what the operator typed: the user's e-mail or externalUserId. */
-  userDelete(externalUserId: string, confirmation: string): Promise<UserRecord>;
-  userSuspend(externalUserId: string, reason: string): Promise<UserRecord>;
-  userUnsuspend(externalUserId: string, reason: string): Promise<UserRecord>;
-  userExtend(externalUserId: string): Promise<UserRecord>;
-  userVerify(externalUserId: string, form: VerificationForm): Promise<UserRecord>;
-  userBalances(externalUserId: string): Promise<UserBalances>;
-  userTransactions(externalUserId: string, query: TransactionQuery): Promise<TransactionPage>;
-  journalRecent(limit?: number): Promise<JournalEntry[]>;
-  journalQuery(filter: JournalFilter): Promise<JournalEntry[]>;
-  userTimeline(externalUserId: string): Promise<TimelineEvent[]>;
-  /** `environment` null: the selected one; `from` null: all time. */
-  funnelGet(environment: EnvironmentKind | null, from: string | null): Promise<Funnel>;
-  syncStatus(): Promise<SyncStatus>;
-  /** Write-only, like API keys. */
-  webhookTokenSet(kind: EnvironmentKind, token: string): Promise<SyncStatus>;
-  webhookTokenRemove(kind: EnvironmentKind): Promise<SyncStatus>;
-  /** A new random token, put on the OS clipboard by Rust; the page learns its fingerprint only. */
-  webhookTokenGenerate(kind: EnvironmentKind): Promise<GeneratedToken>;
-  webhookPortSet(port: number): Promise<SyncStatus>;
-  /** Stops a running operation's retry wait; `false` when it is not waiting any more. */
-  operationCancel(operationId: string): Promise<boolean>;
-  /** Operations left open (a crash, a lost answer, a cancelled retry), oldest first. */
-  operationsOpen(): Promise<OpenOperation[]>;
-  /** Sends an open operation again, as stored. */
-  operationRetry(operationId: string): Promise<UserRecord>;
-  /** Closes an open operation by the operator's word. */
-  operationResolve(operationId: string, happened: boolean): Promise<null>;
-  countriesList(): Promise<Country[]>;
-  /** Native save dialog; the file name saved to, or null when the operator cancelled. */
-  exportSaveCsv(fileName: string, csv: string): Promise<string | null>;
-  kycHostedStart(externalUserId: string, form: HostedKycForm): Promise<HostedKycSession>;
-  /** Rust opens the hosted page in the system browser; the webview never navigates to it. */
-  kycHostedOpen(externalUserId: string): Promise<null>;
-  kycRefresh(externalUserId: string): Promise<UserRecord>;
-  /** The native file dialog; the webview only ever gets tokens, never paths. */
-  documentsPick(multiple: boolean): Promise<Admitted>;
-  /** Rejects with code `cancelled` when {@link Backend.uploadCancel} stopped it. */
-  kycUpload(request: KycUploadRequest, onProgress: ProgressChannel): Promise<UserRecord>;
-  poaUpload(request: PoaUploadRequest, onProgress: ProgressChannel): Promise<UserRecord>;
-  /** `false` when no upload of that id was running (already finished). */
-  uploadCancel(uploadId: string): Promise<boolean>;
+  /** Invokes a Tauri command by name; rejects with a {@link CommandError}. */
+  call<K extends CommandName>(command: K, ...args: ArgsOf<K>): Promise<CommandAnswer<K>>;
   /** A channel to hand to an upload; `onmessage` is called with each progress report. */
   progressChannel(onmessage: (progress: UploadProgress) => void): ProgressChannel;
   /** Calls `handler` for every drop of files on the window; resolves to the unsubscribe function. */
@@ -175,54 +88,14 @@ export function toCommandError(e: unknown): CommandError {
   return { code: 'internal', message, field: null, fields: [], p100Code: null, retryAfterSecs: null };
 }
 
-async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
-  try {
-    return await invoke<T>(cmd, args);
-  } catch (e) {
-    throw toCommandError(e);
-  }
-}
-
 export const tauriBackend: Backend = {
-  environmentGet: () => call('environment_get'),
-  environmentSelect: (kind, customUrl) =>
-    call('environment_select', { kind, customUrl: customUrl ?? null }),
-  credentialsList: () => call('credentials_list'),
-  credentialsSet: (kind, apiKey) => call('credentials_set', { kind, apiKey }),
-  credentialsRemove: (kind) => call('credentials_remove', { kind }),
-  credentialsTest: (kind) => call('credentials_test', { kind }),
-  usersList: () => call('users_list'),
-  userCreate: (form) => call('user_create', { form }),
-  userUpdate: (externalUserId, profile) => call('user_update', { externalUserId, profile }),
-  userDelete: (externalUserId, confirmation) => call('user_delete', { externalUserId, confirmation }),
-  userSuspend: (externalUserId, reason) => call('user_suspend', { externalUserId, reason }),
-  userUnsuspend: (externalUserId, reason) => call('user_unsuspend', { externalUserId, reason }),
-  userExtend: (externalUserId) => call('user_extend', { externalUserId }),
-  userVerify: (externalUserId, form) => call('user_verify', { externalUserId, form }),
-  userBalances: (externalUserId) => call('user_balances', { externalUserId }),
-  userTransactions: (externalUserId, query) => call('user_transactions', { externalUserId, query }),
-  journalRecent: (limit) => call('journal_recent', { limit: limit ?? null }),
-  journalQuery: (filter) => call('journal_query', { filter }),
-  userTimeline: (externalUserId) => call('user_timeline', { externalUserId }),
-  funnelGet: (environment, from) => call('funnel_get', { environment, from }),
-  syncStatus: () => call('sync_status'),
-  webhookTokenSet: (kind, token) => call('webhook_token_set', { kind, token }),
-  webhookTokenRemove: (kind) => call('webhook_token_remove', { kind }),
-  webhookTokenGenerate: (kind) => call('webhook_token_generate', { kind }),
-  webhookPortSet: (port) => call('webhook_port_set', { port }),
-  operationCancel: (operationId) => call('operation_cancel', { operationId }),
-  operationsOpen: () => call('operations_open'),
-  operationRetry: (operationId) => call('operation_retry', { operationId }),
-  operationResolve: (operationId, happened) => call('operation_resolve', { operationId, happened }),
-  countriesList: () => call('countries_list'),
-  exportSaveCsv: (fileName, csv) => call('export_save_csv', { fileName, csv }),
-  kycHostedStart: (externalUserId, form) => call('kyc_hosted_start', { externalUserId, form }),
-  kycHostedOpen: (externalUserId) => call('kyc_hosted_open', { externalUserId }),
-  kycRefresh: (externalUserId) => call('kyc_refresh', { externalUserId }),
-  documentsPick: (multiple) => call('documents_pick', { multiple }),
-  kycUpload: (request, onProgress) => call('kyc_upload', { ...request, onProgress }),
-  poaUpload: (request, onProgress) => call('poa_upload', { ...request, onProgress }),
-  uploadCancel: (uploadId) => call('upload_cancel', { uploadId }),
+  async call(command, ...args) {
+    try {
+      return await invoke(command, args[0] ?? {});
+    } catch (e) {
+      throw toCommandError(e);
+    }
+  },
   progressChannel: (onmessage) => {
     const channel = new Channel<UploadProgress>();
     channel.onmessage = onmessage;

@@ -3,7 +3,7 @@
 // IPC), and `listen` has no event bus. It is never bundled into the app. Its checks are a stand-in
 // for the Rust validation (the single source of truth), just enough to exercise how errors are
 // displayed.
-import type { Backend, ProgressChannel } from './backend';
+import type { ArgsOf, Backend, ProgressChannel } from './backend';
 import type {
   Admitted,
   CommandError,
@@ -14,9 +14,7 @@ import type {
   EnvironmentKind,
   FieldError,
   JournalEntry,
-  JournalFilter,
   KycFileSide,
-  NewUser,
   OpenOperation,
   RetryEvent,
   Stage,
@@ -25,6 +23,7 @@ import type {
   UserBalances,
   UserRecord,
 } from './bindings';
+import type { Channel, CommandAnswer, CommandArgs, CommandName } from './commands';
 
 const LABELS: Record<EnvironmentKind, string> = {
   sandbox: 'Sandbox',
@@ -147,19 +146,31 @@ interface HeldUpload {
   cancel: () => void;
 }
 
+/** The commands the fake answers, each taking its arguments as the Rust command does. */
+type Handlers = { [K in CommandName]?: (args: CommandArgs<K>) => Promise<CommandAnswer<K>> };
+
+/** A command's arguments as the fake records them: channels (`onProgress`) left out. */
+export type Recorded<K extends CommandName> = {
+  [P in keyof CommandArgs<K> as CommandArgs<K>[P] extends Channel<never> ? never : P]: CommandArgs<K>[P];
+};
+
+const isChannel = (value: unknown): boolean =>
+  typeof value === 'object' && value !== null && typeof (value as { onmessage?: unknown }).onmessage === 'function';
+
+const withoutChannels = (args: object): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(args).filter(([, value]) => !isChannel(value)));
+
 export interface FakeBackend extends Backend {
-  /** What the UI sent, so tests can check the wire shape (e.g. empty fields omitted). */
-  readonly calls: {
-    userCreate: NewUser[];
-    credentialsSet: Array<[EnvironmentKind, string]>;
-    journalQuery: JournalFilter[];
-    funnelGet: Array<[EnvironmentKind | null, string | null]>;
-    /** Every other command, in order, with its arguments (channels left out). */
-    log: Array<{ method: string; args: unknown[] }>;
-  };
+  /**
+   * Every command the UI called, in order, with its arguments (channels left out), so tests can
+   * check the wire shape (e.g. empty fields omitted).
+   */
+  readonly calls: Array<{ command: CommandName; args: Record<string, unknown> }>;
+  /** The arguments of every call of `command`, in order (channels left out). */
+  argsOf<K extends CommandName>(command: K): Array<Recorded<K>>;
   /** Simulates Rust emitting `documents-dropped`. */
   drop(admitted: Admitted): void;
-  /** What the next `documentsPick` answers (otherwise one new JPEG). */
+  /** What the next `documents_pick` answers (otherwise one new JPEG). */
   queuePick(admitted: Admitted): void;
   /** Completes every held upload: the rest of the progress, then the answer. */
   releaseUploads(): void;
@@ -174,7 +185,7 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
   let customUrl: string | null = null;
   const keys = new Map<EnvironmentKind, string>((init.keys ?? []).map((k) => [k, 'preset']));
   const users: UserRecord[] = [...(init.users ?? [])];
-  const calls: FakeBackend['calls'] = { userCreate: [], credentialsSet: [], journalQuery: [], funnelGet: [], log: [] };
+  const calls: FakeBackend['calls'] = [];
   const dropHandlers = new Set<(a: Admitted) => void>();
   const rosterHandlers = new Set<(r: UserRecord | null) => void>();
   const retryHandlers = new Set<(r: RetryEvent) => void>();
@@ -186,8 +197,6 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
   const held = new Map<string, HeldUpload>();
   let nextId = 1;
   let nextVerification = 1;
-
-  const log = (method: string, ...args: unknown[]) => calls.log.push({ method, args });
 
   const info = (): EnvironmentInfo => ({
     kind,
@@ -223,7 +232,7 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
 
   /**
    * Reports progress the way Rust's channel does: per file, a start, a half, and (unless held)
-   * the end; a held upload waits for `releaseUploads()` or `uploadCancel`.
+   * the end; a held upload waits for `releaseUploads()` or `upload_cancel`.
    */
   const upload = (uploadId: string, sizes: number[], channel: ProgressChannel, done: () => UserRecord) =>
     new Promise<UserRecord>((resolve, reject) => {
@@ -255,25 +264,11 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
       });
     });
 
-  return {
-    calls,
-    drop(admitted) {
-      remember(admitted);
-      for (const h of dropHandlers) h(admitted);
-    },
-    queuePick(admitted) {
-      picks.push(remember(admitted));
-    },
-    releaseUploads() {
-      const all = [...held.values()];
-      held.clear();
-      for (const u of all) u.finish();
-    },
-
-    async environmentGet() {
+  const handlers: Handlers = {
+    async environment_get() {
       return info();
     },
-    async environmentSelect(next, url) {
+    async environment_select({ kind: next, customUrl: url }) {
       const trimmed = url?.trim() || null;
       if (trimmed && !/^https?:\/\/\S+$/.test(trimmed)) {
         throw fail('invalid', 'The custom URL must start with http:// or https://');
@@ -285,29 +280,27 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
       kind = next;
       return info();
     },
-    async credentialsList() {
+    async credentials_list() {
       return KINDS.map(status);
     },
-    async credentialsSet(k, apiKey) {
-      calls.credentialsSet.push([k, apiKey]);
+    async credentials_set({ kind: k, apiKey }) {
       if (!apiKey.trim()) throw fail('invalid', 'The API key is empty');
       keys.set(k, apiKey);
       return null;
     },
-    async credentialsRemove(k) {
+    async credentials_remove({ kind: k }) {
       return keys.delete(k);
     },
-    async credentialsTest(k) {
+    async credentials_test({ kind: k }) {
       if (!keys.has(k)) throw fail('noApiKey', `No API key is set for ${LABELS[k]}`);
       return keys.get(k) === 'bad'
         ? { ok: false, message: `${LABELS[k]} refused the key` }
         : { ok: true, message: `${LABELS[k]} accepted the key` };
     },
-    async usersList() {
+    async users_list() {
       return users.filter((u) => u.environment === kind);
     },
-    async userCreate(form) {
-      calls.userCreate.push(form);
+    async user_create({ form }) {
       const fields: FieldError[] = [];
       if (!form.hasAcceptedP100Tc) {
         fields.push({ field: 'hasAcceptedP100Tc', message: 'hasAcceptedP100Tc must be true' });
@@ -336,8 +329,7 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
       users.unshift(record);
       return record;
     },
-    async userUpdate(ext, profile) {
-      log('userUpdate', ext, profile);
+    async user_update({ externalUserId: ext, profile }) {
       const u = users[find(ext)];
       const patch: Partial<UserRecord> = {};
       for (const f of REQUIRED) {
@@ -356,8 +348,7 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
       const kept = Object.fromEntries(Object.entries(profile).filter(([, v]) => typeof v === 'string' && v.trim() !== ''));
       return change(ext, { ...patch, profile: { ...u.profile, ...kept } });
     },
-    async userDelete(ext, confirmation) {
-      log('userDelete', ext, confirmation);
+    async user_delete({ externalUserId: ext, confirmation }) {
       const u = users[find(ext)];
       const typed = confirmation.trim();
       if (!typed || (typed !== ext && typed !== u.email)) {
@@ -367,8 +358,7 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
       }
       return change(ext, { status: 'DELETED', deletedAt: new Date().toISOString() });
     },
-    async userSuspend(ext, reason) {
-      log('userSuspend', ext, reason);
+    async user_suspend({ externalUserId: ext, reason }) {
       if (!reason.trim()) throw invalid([{ field: 'reason', message: 'say why the user is suspended' }]);
       find(ext);
       if (init.activeCards?.includes(ext)) {
@@ -376,20 +366,17 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
       }
       return change(ext, { status: 'SUSPENDED' });
     },
-    async userUnsuspend(ext, reason) {
-      log('userUnsuspend', ext, reason);
+    async user_unsuspend({ externalUserId: ext }) {
       return change(ext, { status: 'ACTIVE' });
     },
-    async userExtend(ext) {
-      log('userExtend', ext);
+    async user_extend({ externalUserId: ext }) {
       const u = users[find(ext)];
       if (u.poaRequiredForExtended && u.poaStatus !== 'APPROVED') {
         throw fail('p100', 'P100 refused: proof of address is not approved', [], 'P460');
       }
       return change(ext, { extended: true });
     },
-    async userVerify(ext, form) {
-      log('userVerify', ext, form);
+    async user_verify({ externalUserId: ext, form }) {
       find(ext);
       const fields: FieldError[] = [];
       if (!/^[A-Za-z0-9_-]{1,50}$/.test(form.documentNumber.trim())) {
@@ -404,13 +391,11 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
       if (fields.length > 0) throw invalid(fields);
       return change(ext, { verificationStatus: 'NOT_VERIFIED', attemptStatus: 'VERIFICATION' });
     },
-    async userBalances(ext) {
-      log('userBalances', ext);
+    async user_balances({ externalUserId: ext }) {
       find(ext);
       return init.balances?.[ext] ?? { fiatBalances: [], cryptoBalances: [] };
     },
-    async userTransactions(ext, query) {
-      log('userTransactions', ext, query);
+    async user_transactions({ externalUserId: ext, query }) {
       find(ext);
       const limit = query.limit ?? 20;
       const page = query.page ?? 1;
@@ -430,11 +415,10 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
         totalPages: Math.ceil(items.length / limit),
       };
     },
-    async journalRecent() {
+    async journal_recent() {
       return [];
     },
-    async journalQuery(filter) {
-      calls.journalQuery.push(filter);
+    async journal_query({ filter }) {
       return journal.filter(
         (j) =>
           (!filter.operator || j.operator === filter.operator) &&
@@ -442,12 +426,11 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
           (!filter.outcome || j.outcome === filter.outcome),
       );
     },
-    async userTimeline(ext) {
+    async user_timeline({ externalUserId: ext }) {
       find(ext);
       return timelines[ext] ?? [];
     },
-    async funnelGet(environment, from) {
-      calls.funnelGet.push([environment, from]);
+    async funnel_get({ environment, from }) {
       const env = environment ?? kind;
       const mine = users.filter((u) => u.environment === env);
       const count = (s: Stage) => mine.filter((u) => u.stage === s).length;
@@ -466,55 +449,49 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
         aside: (['needsAction', 'suspended', 'deleted'] as const).map((stage) => ({ stage, count: count(stage) })),
       };
     },
-    async syncStatus() {
+    async sync_status() {
       return { receiverUrl: 'http://127.0.0.1:4200', receiverError: null, tokenSetFor: ['sandbox'], polling: 0 };
     },
-    async webhookTokenSet(k, token) {
+    async webhook_token_set({ kind: k, token }) {
       if (!token.trim()) throw invalid([{ field: 'webhookToken', message: 'the API key is empty' }]);
       return { receiverUrl: 'http://127.0.0.1:4200', receiverError: null, tokenSetFor: ['sandbox', k], polling: 0 };
     },
-    async webhookTokenGenerate(k) {
-      log('webhookTokenGenerate', k);
+    async webhook_token_generate({ kind: k }) {
       return {
         status: { receiverUrl: 'http://127.0.0.1:4200', receiverError: null, tokenSetFor: ['sandbox', k], polling: 0 },
         fingerprint: '1a2b3c4d',
         clipboardClearedAfterSecs: 120,
       };
     },
-    async webhookTokenRemove() {
+    async webhook_token_remove() {
       return { receiverUrl: 'http://127.0.0.1:4200', receiverError: null, tokenSetFor: ['sandbox'], polling: 0 };
     },
-    async operationCancel(id) {
-      log('operationCancel', id);
+    async operation_cancel() {
       return true;
     },
-    async operationsOpen() {
+    async operations_open() {
       return openOps;
     },
-    async operationRetry(id) {
-      log('operationRetry', id);
+    async operation_retry({ operationId: id }) {
       const op = openOps.find((o) => o.id === id);
       if (!op) throw fail('invalid', 'this operation is not open any more');
       openOps = openOps.filter((o) => o.id !== id);
       return users[find(op.target)];
     },
-    async operationResolve(id, happened) {
-      log('operationResolve', id, happened);
+    async operation_resolve({ operationId: id }) {
       openOps = openOps.filter((o) => o.id !== id);
       return null;
     },
-    async webhookPortSet() {
+    async webhook_port_set() {
       return { receiverUrl: 'http://127.0.0.1:4200', receiverError: null, tokenSetFor: ['sandbox'], polling: 0 };
     },
-    async countriesList() {
+    async countries_list() {
       return COUNTRIES;
     },
-    async exportSaveCsv(fileName, csv) {
-      log('exportSaveCsv', fileName, csv);
+    async export_save_csv({ fileName }) {
       return fileName;
     },
-    async kycHostedStart(ext, form) {
-      log('kycHostedStart', ext, form);
+    async kyc_hosted_start({ externalUserId: ext, form }) {
       find(ext);
       const fields: FieldError[] = [];
       const blank = (v?: string) => !v?.trim();
@@ -544,22 +521,17 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
       });
       return { verificationId, url: `${BASE_URLS.sandbox}/provider/${verificationId}` };
     },
-    async kycHostedOpen(ext) {
-      log('kycHostedOpen', ext);
+    async kyc_hosted_open({ externalUserId: ext }) {
       if (!users[find(ext)].verificationId) throw fail('invalid', 'Start hosted KYC first');
       return null;
     },
-    async kycRefresh(ext) {
-      log('kycRefresh', ext);
+    async kyc_refresh({ externalUserId: ext }) {
       return users[find(ext)];
     },
-    async documentsPick(multiple) {
-      log('documentsPick', multiple);
+    async documents_pick() {
       return picks.shift() ?? remember({ accepted: [fakeToken('scan.jpg')], rejected: [] });
     },
-    async kycUpload(request, onProgress) {
-      const { uploadId, externalUserId, documentType, files } = request;
-      log('kycUpload', request);
+    async kyc_upload({ uploadId, externalUserId, documentType, files, onProgress }) {
       const sides = SIDES[documentType];
       if (!sides) {
         throw invalid([{ field: 'documentType', message: 'Method A takes ID_CARD, PASSPORT or RESIDENCE_PERMIT' }]);
@@ -581,9 +553,7 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
           }),
       );
     },
-    async poaUpload(request, onProgress) {
-      const { uploadId, externalUserId, tokens: sent } = request;
-      log('poaUpload', request);
+    async poa_upload({ uploadId, externalUserId, tokens: sent, onProgress }) {
       if (sent.length === 0 || sent.length > 3) {
         throw invalid([{ field: 'files', message: 'send one to three files' }]);
       }
@@ -597,13 +567,39 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
         () => change(externalUserId, { poaStatus: 'WAITING' }),
       );
     },
-    async uploadCancel(uploadId) {
-      log('uploadCancel', uploadId);
+    async upload_cancel({ uploadId }) {
       const u = held.get(uploadId);
       if (!u) return false;
       held.delete(uploadId);
       u.cancel();
       return true;
+    },
+  };
+
+  return {
+    calls,
+    call<K extends CommandName>(command: K, ...args: ArgsOf<K>): Promise<CommandAnswer<K>> {
+      // A command without arguments is called with none; its handler takes an empty object.
+      const sent = (args[0] ?? {}) as CommandArgs<K>;
+      calls.push({ command, args: withoutChannels(sent) });
+      const handler: Handlers[K] = handlers[command];
+      if (!handler) return Promise.reject(fail('internal', `The fake backend does not implement ${command}`));
+      return handler(sent);
+    },
+    argsOf<K extends CommandName>(command: K) {
+      return calls.filter((c) => c.command === command).map((c) => c.args as Recorded<K>);
+    },
+    drop(admitted) {
+      remember(admitted);
+      for (const h of dropHandlers) h(admitted);
+    },
+    queuePick(admitted) {
+      picks.push(remember(admitted));
+    },
+    releaseUploads() {
+      const all = [...held.values()];
+      held.clear();
+      for (const u of all) u.finish();
     },
     progressChannel(onmessage) {
       // A plain object: the real Channel needs the Tauri IPC, which jsdom does not have.

@@ -17,7 +17,7 @@ export function OpenOperations({ onUpdated }: { onUpdated: (user: UserRecord, me
 
   const load = useCallback(
     () =>
-      backend.operationsOpen().then(
+      backend.call('operations_open').then(
       (list) => {
         setOps(list);
         setError(null);
@@ -67,7 +67,7 @@ export function OpenOperations({ onUpdated }: { onUpdated: (user: UserRecord, me
                 disabled={busy !== null}
                 onClick={() =>
                   void act(o.id, async () => {
-                    const user = await backend.operationRetry(o.id);
+                    const user = await backend.call('operation_retry', { operationId: o.id });
                     onUpdated(user, `${o.operation} done`);
                   })
                 }
@@ -80,7 +80,12 @@ export function OpenOperations({ onUpdated }: { onUpdated: (user: UserRecord, me
               class="secondary"
               data-testid="open-op-happened"
               disabled={busy !== null}
-              onClick={() => void act(o.id, async () => void (await backend.operationResolve(o.id, true)))}
+              onClick={() =>
+                void act(
+                  o.id,
+                  async () => void (await backend.call('operation_resolve', { operationId: o.id, happened: true })),
+                )
+              }
             >
               It happened
             </button>
@@ -89,7 +94,12 @@ export function OpenOperations({ onUpdated }: { onUpdated: (user: UserRecord, me
               class="secondary"
               data-testid="open-op-not-happened"
               disabled={busy !== null}
-              onClick={() => void act(o.id, async () => void (await backend.operationResolve(o.id, false)))}
+              onClick={() =>
+                void act(
+                  o.id,
+                  async () => void (await backend.call('operation_resolve', { operationId: o.id, happened: false })),
+                )
+              }
             >
               It did not happen
             </button>

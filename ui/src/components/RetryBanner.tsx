@@ -43,7 +43,7 @@ export function RetryBanner({ onError }: { onError: (message: string) => void })
   if (!waiting.length) return null;
   const cancel = async (w: Waiting) => {
     try {
-      await backend.operationCancel(w.operationId);
+      await backend.call('operation_cancel', { operationId: w.operationId });
     } catch (e) {
       onError(toCommandError(e).message);
     }

@@ -88,7 +88,7 @@ export function Timeline({ record }: { record: UserRecord }) {
 
   useEffect(() => {
     let stale = false;
-    backend.userTimeline(record.externalUserId).then(
+    backend.call('user_timeline', { externalUserId: record.externalUserId }).then(
       (list) => {
         if (stale) return;
         setEvents(list);

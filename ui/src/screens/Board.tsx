@@ -104,7 +104,7 @@ function FunnelPanel({ env, users }: { env: EnvironmentInfo | null; users: UserR
     const days = PERIODS.find((p) => p.id === period)?.days ?? null;
     const from = days === null ? null : new Date(Date.now() - days * 86_400_000).toISOString();
     let stale = false;
-    backend.funnelGet(shown, from).then(
+    backend.call('funnel_get', { environment: shown, from }).then(
       (f) => {
         if (stale) return;
         setFunnel(f);

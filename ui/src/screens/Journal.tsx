@@ -58,7 +58,7 @@ export function Journal({ notify }: { notify: (kind: 'success' | 'error', text: 
 
   const load = async (d: Draft) => {
     try {
-      const list = await backend.journalQuery(toFilter(d));
+      const list = await backend.call('journal_query', { filter: toFilter(d) });
       setEntries(list);
       setError(null);
       setKnown((k) => ({
@@ -85,7 +85,7 @@ export function Journal({ notify }: { notify: (kind: 'success' | 'error', text: 
     if (!entries) return;
     try {
       const day = new Date().toISOString().slice(0, 10);
-      const saved = await backend.exportSaveCsv(`journal-${day}.csv`, journalCsv(entries));
+      const saved = await backend.call('export_save_csv', { fileName: `journal-${day}.csv`, csv: journalCsv(entries) });
       if (saved) notify('success', `Saved ${entries.length} journal lines to ${saved}`);
     } catch (e) {
       notify('error', toCommandError(e).message);

@@ -46,7 +46,7 @@ function EnvironmentPanel({ env, onEnv }: { env: EnvironmentInfo | null; onEnv: 
     setBusy(true);
     setError(null);
     try {
-      onEnv(await backend.environmentSelect(kind, customUrl));
+      onEnv(await backend.call('environment_select', { kind, customUrl }));
     } catch (e) {
       setError(toCommandError(e));
       // A failed custom URL stays on screen to be corrected; other choices fall back.
@@ -130,7 +130,7 @@ function CredentialsPanel({ onChanged }: { onChanged: () => void }) {
   const [error, setError] = useState<CommandError | null>(null);
 
   const load = useCallback(() => {
-    backend.credentialsList().then(
+    backend.call('credentials_list').then(
       (l) => {
         setList(l);
         setError(null);
@@ -204,7 +204,7 @@ function CredentialRow({ status, onChanged }: { status: CredentialStatus; onChan
     e.preventDefault();
     if (!key) return;
     void run('save', async () => {
-      await backend.credentialsSet(kind, key);
+      await backend.call('credentials_set', { kind, apiKey: key });
       setKey('');
       onChanged();
       return { ok: true, text: 'Key saved' };
@@ -213,14 +213,14 @@ function CredentialRow({ status, onChanged }: { status: CredentialStatus; onChan
 
   const test = () =>
     void run('test', async () => {
-      const result = await backend.credentialsTest(kind);
+      const result = await backend.call('credentials_test', { kind });
       return { ok: result.ok, text: result.message };
     });
 
   const remove = () => {
     setConfirming(false);
     void run('remove', async () => {
-      const removed = await backend.credentialsRemove(kind);
+      const removed = await backend.call('credentials_remove', { kind });
       onChanged();
       return { ok: true, text: removed ? 'Key removed' : 'There was no key to remove' };
     });

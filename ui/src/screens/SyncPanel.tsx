@@ -20,7 +20,7 @@ export function SyncPanel() {
   const [generated, setGenerated] = useState<(GeneratedToken & { kind: EnvironmentKind }) | null>(null);
 
   useEffect(() => {
-    backend.syncStatus().then(setStatus, (e) => setError(toCommandError(e)));
+    backend.call('sync_status').then(setStatus, (e) => setError(toCommandError(e)));
   }, [backend]);
 
   const run = async (f: () => Promise<SyncStatus>) => {
@@ -41,13 +41,13 @@ export function SyncPanel() {
 
   const saveToken = async (e: Event) => {
     e.preventDefault();
-    if (await run(() => backend.webhookTokenSet(kind, token))) setToken('');
+    if (await run(() => backend.call('webhook_token_set', { kind, token }))) setToken('');
   };
 
   const generate = async () => {
     setGenerated(null);
     await run(async () => {
-      const g = await backend.webhookTokenGenerate(kind);
+      const g = await backend.call('webhook_token_generate', { kind });
       setGenerated({ ...g, kind });
       return g.status;
     });
@@ -67,7 +67,7 @@ export function SyncPanel() {
       });
       return;
     }
-    if (await run(() => backend.webhookPortSet(n))) setPort('');
+    if (await run(() => backend.call('webhook_port_set', { port: n }))) setPort('');
   };
 
   const has = (k: EnvironmentKind) => status?.tokenSetFor.includes(k) ?? false;
@@ -103,7 +103,7 @@ export function SyncPanel() {
                 class="secondary"
                 data-testid={`sync-token-remove-${o.kind}`}
                 disabled={busy}
-                onClick={() => void run(() => backend.webhookTokenRemove(o.kind))}
+                onClick={() => void run(() => backend.call('webhook_token_remove', { kind: o.kind }))}
               >
                 Remove
               </button>

@@ -24,9 +24,6 @@ async function openUser(user: UserRecord = fakeUser(), options: FakeOptions = {}
   return backend;
 }
 
-const calls = (backend: FakeBackend, method: string) =>
-  backend.calls.log.filter((c) => c.method === method).map((c) => c.args);
-
 describe('roster to detail', () => {
   it('opens a user from the row button, shows the header, and goes back', async () => {
     const user = fakeUser({
@@ -118,10 +115,10 @@ describe('hosted KYC (Method B)', () => {
     click('hosted-start');
 
     expect((await screen.findByTestId('toast')).textContent).toBe('Started hosted KYC for Ada Lovelace');
-    expect(calls(backend, 'kycHostedStart')).toEqual([
-      [
-        'ext-1',
-        {
+    expect(backend.argsOf('kyc_hosted_start')).toEqual([
+      {
+        externalUserId: 'ext-1',
+        form: {
           documentType: 'DRIVER_LICENSE',
           country: 'PL',
           incomeSource: 'SALARY',
@@ -129,16 +126,16 @@ describe('hosted KYC (Method B)', () => {
           occupation: 'IT',
           additionalInfo: 'Developer',
         },
-      ],
+      },
     ]);
     expect(byId('kyc-method').textContent).toContain('Method B');
     expect(byId('hosted-session').textContent).toContain('ver-1');
 
     click('hosted-open');
-    await waitFor(() => expect(calls(backend, 'kycHostedOpen')).toEqual([['ext-1']]));
+    await waitFor(() => expect(backend.argsOf('kyc_hosted_open')).toEqual([{ externalUserId: 'ext-1' }]));
 
     click('kyc-refresh');
-    await waitFor(() => expect(calls(backend, 'kycRefresh')).toEqual([['ext-1']]));
+    await waitFor(() => expect(backend.argsOf('kyc_refresh')).toEqual([{ externalUserId: 'ext-1' }]));
   });
 
   it('puts the missing conditional field error at its field', async () => {
@@ -181,7 +178,7 @@ describe('identity documents (Method A)', () => {
     expect(slot.textContent).toContain('3.0 KB');
     expect(slot.textContent).toContain('JPEG');
     expect(slot.querySelector('img')?.getAttribute('src')).toMatch(/^data:image\/png/);
-    expect(calls(backend, 'documentsPick')).toEqual([[false]]);
+    expect(backend.argsOf('documents_pick')).toEqual([{ multiple: false }]);
     expect(byId('kyc-missing').textContent).toBe('Missing: back, selfie');
     expect(byId<HTMLButtonElement>('kyc-upload').disabled).toBe(false);
 
@@ -259,7 +256,7 @@ describe('identity documents (Method A)', () => {
     expect(second.getAttribute('value')).toBe('2000');
     expect(second.getAttribute('max')).toBe('4000');
     expect(byId<HTMLButtonElement>('kyc-upload').disabled).toBe(true);
-    const [request] = calls(backend, 'kycUpload')[0] as [{ uploadId: string; documentType: string; files: unknown }];
+    const [request] = backend.argsOf('kyc_upload');
     expect(request.documentType).toBe('PASSPORT');
     expect(request.files).toEqual([
       { side: 'front', token: expect.any(String) },
@@ -269,7 +266,7 @@ describe('identity documents (Method A)', () => {
     click('upload-cancel');
 
     expect((await screen.findByTestId('kyc-error')).textContent).toContain('cancelled');
-    expect(calls(backend, 'uploadCancel')).toEqual([[request.uploadId]]);
+    expect(backend.argsOf('upload_cancel')).toEqual([{ uploadId: request.uploadId }]);
     expect(screen.queryByTestId('upload-progress-0')).toBeNull();
     // The files stay, to be sent again.
     expect(byId('kyc-slot-front').textContent).toContain('photo.jpg');
@@ -299,7 +296,7 @@ describe('proof of address', () => {
     click('poa-pick');
     await waitFor(() => expect(screen.getAllByTestId('poa-file')).toHaveLength(3));
     expect(byId('poa-note').textContent).toContain('4.pdf not added');
-    expect(calls(backend, 'documentsPick')).toEqual([[true]]);
+    expect(backend.argsOf('documents_pick')).toEqual([{ multiple: true }]);
     expect(byId<HTMLButtonElement>('poa-pick').disabled).toBe(true);
 
     fireEvent.click(within(screen.getAllByTestId('poa-file')[1]).getByTestId('poa-remove'));
@@ -310,7 +307,7 @@ describe('proof of address', () => {
 
     click('poa-upload');
     expect((await screen.findByTestId('toast')).textContent).toBe('Sent the proof of address of Ada Lovelace');
-    const [request] = calls(backend, 'poaUpload')[0] as [{ tokens: string[] }];
+    const [request] = backend.argsOf('poa_upload');
     expect(request.tokens).toHaveLength(2);
     expect(byId('poa-status').textContent).toContain('Waiting for review');
     expect(screen.queryAllByTestId('poa-file')).toHaveLength(0);
@@ -340,7 +337,7 @@ describe('account actions', () => {
     click('delete-confirm');
 
     expect((await screen.findByTestId('toast')).textContent).toBe('Deleted Ada Lovelace');
-    expect(calls(backend, 'userDelete')).toEqual([['ext-1', 'ada@example.com']]);
+    expect(backend.argsOf('user_delete')).toEqual([{ externalUserId: 'ext-1', confirmation: 'ada@example.com' }]);
     const row = await screen.findByTestId('roster-row');
     expect(within(row).getByTestId('roster-status').textContent).toBe('Deleted');
   });
@@ -353,7 +350,7 @@ describe('account actions', () => {
     fireEvent.keyDown(byId('delete-confirmation'), { key: 'Escape' });
     expect(screen.queryByTestId('confirm-dialog')).toBeNull();
     expect(document.activeElement).toBe(opener);
-    expect(calls(backend, 'userDelete')).toEqual([]);
+    expect(backend.argsOf('user_delete')).toEqual([]);
   });
 
   it('requires a suspension reason and explains P454', async () => {
@@ -373,7 +370,7 @@ describe('account actions', () => {
     expect((await screen.findByTestId('suspend-p454')).textContent).toContain(
       'The user has active cards; cards must be closed before suspension',
     );
-    expect(calls(backend, 'userSuspend')).toEqual([['ext-1', 'Chargeback fraud']]);
+    expect(backend.argsOf('user_suspend')).toEqual([{ externalUserId: 'ext-1', reason: 'Chargeback fraud' }]);
     // Still open with the reason kept, so the operator can cancel or retry.
     expect(byId<HTMLTextAreaElement>('suspend-reason').value).toBe('Chargeback fraud');
     expect(byId('detail-status').textContent).toBe('ACTIVE');
@@ -395,7 +392,7 @@ describe('account actions', () => {
     expect(byId<HTMLButtonElement>('unsuspend-confirm').disabled).toBe(false);
     click('unsuspend-confirm');
     await waitFor(() => expect(byId('detail-status').textContent).toBe('ACTIVE'));
-    expect(calls(backend, 'userUnsuspend')).toEqual([['ext-1', '']]);
+    expect(backend.argsOf('user_unsuspend')).toEqual([{ externalUserId: 'ext-1', reason: '' }]);
   });
 
   it('says proof of address comes first, yet lets Extend be tried', async () => {
@@ -404,7 +401,7 @@ describe('account actions', () => {
     expect(byId<HTMLButtonElement>('action-extend').disabled).toBe(false);
     click('action-extend');
     expect((await screen.findByTestId('account-error')).textContent).toContain('proof of address');
-    expect(calls(backend, 'userExtend')).toEqual([['ext-1']]);
+    expect(backend.argsOf('user_extend')).toEqual([{ externalUserId: 'ext-1' }]);
   });
 
   it('extends when no proof of address is needed', async () => {
@@ -431,10 +428,17 @@ describe('edit and verification forms', () => {
     type('edit-city', 'London');
     click('edit-save');
     expect((await screen.findByTestId('toast')).textContent).toBe('Saved the changes to Ada King');
-    expect(calls(backend, 'userUpdate')[1]).toEqual([
-      'ext-1',
-      { email: 'ada@example.com', firstName: 'Ada', lastName: 'King', city: 'London', country: 'PL', citizenship: 'PL' },
-    ]);
+    expect(backend.argsOf('user_update')[1]).toEqual({
+      externalUserId: 'ext-1',
+      profile: {
+        email: 'ada@example.com',
+        firstName: 'Ada',
+        lastName: 'King',
+        city: 'London',
+        country: 'PL',
+        citizenship: 'PL',
+      },
+    });
     expect(byId('detail-name').textContent).toBe('Ada King');
     expect(screen.queryByTestId('edit-form-error')).toBeNull();
   });
@@ -458,10 +462,10 @@ describe('edit and verification forms', () => {
     type('verify-documentNumber', 'AB12');
     click('verify-submit');
     expect((await screen.findByTestId('toast')).textContent).toBe('Sent the verification data of Ada Lovelace');
-    expect(calls(backend, 'userVerify')[1]).toEqual([
-      'ext-1',
-      { documentType: 'PASSPORT', documentNumber: 'AB12', issuingCountry: 'PL', expiryDate: '2031-05-06' },
-    ]);
+    expect(backend.argsOf('user_verify')[1]).toEqual({
+      externalUserId: 'ext-1',
+      form: { documentType: 'PASSPORT', documentNumber: 'AB12', issuingCountry: 'PL', expiryDate: '2031-05-06' },
+    });
   });
 });
 
@@ -492,7 +496,7 @@ describe('balances', () => {
 
   it('loads on demand and copies the IBAN and wallet to the clipboard', async () => {
     const backend = await openUser(fakeUser(), { balances: { 'ext-1': balances } });
-    expect(calls(backend, 'userBalances')).toEqual([]);
+    expect(backend.argsOf('user_balances')).toEqual([]);
     click('balances-refresh');
     const panel = byId('balances');
     await waitFor(() => expect(within(panel).getByText('PL61109010140000071219812874')).toBeTruthy());
@@ -542,7 +546,7 @@ describe('transactions', () => {
 
     click('tx-prev');
     await waitFor(() => expect(byId('tx-page').textContent).toContain('page 2 of 3'));
-    expect(calls(backend, 'userTransactions').map(([, q]) => q)).toEqual([
+    expect(backend.argsOf('user_transactions').map((a) => a.query)).toEqual([
       { page: 1, limit: 20 },
       { page: 2, limit: 20 },
       { page: 3, limit: 20 },
@@ -565,7 +569,12 @@ describe('transactions', () => {
       expect.stringContaining('tx-42'),
       expect.stringContaining('tx-44'),
     ]);
-    expect(calls(backend, 'userTransactions').at(-1)?.[1]).toEqual({ page: 1, limit: 20, currency: 'usdt', type: 'FEE' });
+    expect(backend.argsOf('user_transactions').at(-1)?.query).toEqual({
+      page: 1,
+      limit: 20,
+      currency: 'usdt',
+      type: 'FEE',
+    });
   });
 
   it('exports every page of the current filters as CSV', async () => {
@@ -575,11 +584,12 @@ describe('transactions', () => {
     click('tx-export');
 
     await waitFor(() => expect(byId('tx-export-status').textContent).toMatch(/^Exported 230 transactions to transactions-ext-1-\d{4}-\d{2}-\d{2}\.csv\.$/));
-    const [fileName, text] = calls(backend, 'exportSaveCsv')[0] as [string, string];
+    const [{ fileName, csv: text }] = backend.argsOf('export_save_csv');
     expect(fileName).toMatch(/^transactions-ext-1-\d{4}-\d{2}-\d{2}\.csv$/);
-    const pages = calls(backend, 'userTransactions')
+    const pages = backend
+      .argsOf('user_transactions')
       .slice(1)
-      .map(([, q]) => q);
+      .map((a) => a.query);
     expect(pages).toEqual([
       { page: 1, limit: 100 },
       { page: 2, limit: 100 },

@@ -141,7 +141,7 @@ function KycStatus({ record, onUpdated }: Pick<Props, 'record' | 'onUpdated'>) {
     setBusy(true);
     setError(null);
     try {
-      const updated = await backend.kycRefresh(record.externalUserId);
+      const updated = await backend.call('kyc_refresh', { externalUserId: record.externalUserId });
       onUpdated(updated, 'KYC status refreshed');
     } catch (e) {
       setError(toCommandError(e));

@@ -46,7 +46,7 @@ export function UserForm({ countries, countriesError, draft, setDraft, onCreated
   const submit = async (e: Event) => {
     e.preventDefault();
     if (busy) return;
-    const user = await run(() => backend.userCreate(toNewUser(draft)));
+    const user = await run(() => backend.call('user_create', { form: toNewUser(draft) }));
     // The parent clears the draft and leaves this screen.
     if (user !== undefined) onCreated(user);
   };

@@ -59,7 +59,7 @@ export function AccountPanel({
             aria-describedby={poaFirst ? 'extend-poa-note' : undefined}
             onClick={() => {
               setOpen(null);
-              void act('extend', () => backend.userExtend(ext), (r) =>
+              void act('extend', () => backend.call('user_extend', { externalUserId: ext }), (r) =>
                 onUpdated(r, `${displayName(r)} now has the extended level`),
               );
             }}
@@ -129,7 +129,9 @@ export function AccountPanel({
           error={error}
           onCancel={() => show(null)}
           onConfirm={(reason) =>
-            void act('suspend', () => backend.userSuspend(ext, reason), (r) => onUpdated(r, `Suspended ${displayName(r)}`))
+            void act('suspend', () => backend.call('user_suspend', { externalUserId: ext, reason }), (r) =>
+              onUpdated(r, `Suspended ${displayName(r)}`),
+            )
           }
         />
       )}
@@ -142,7 +144,7 @@ export function AccountPanel({
           error={error}
           onCancel={() => show(null)}
           onConfirm={(reason) =>
-            void act('unsuspend', () => backend.userUnsuspend(ext, reason), (r) =>
+            void act('unsuspend', () => backend.call('user_unsuspend', { externalUserId: ext, reason }), (r) =>
               onUpdated(r, `Unsuspended ${displayName(r)}`),
             )
           }
@@ -159,7 +161,9 @@ export function AccountPanel({
           busy={busy === 'delete'}
           error={error}
           onCancel={() => show(null)}
-          onConfirm={(typed) => void act('delete', () => backend.userDelete(ext, typed), onDeleted)}
+          onConfirm={(typed) =>
+            void act('delete', () => backend.call('user_delete', { externalUserId: ext, confirmation: typed }), onDeleted)
+          }
         >
           <p>
             P100 deletes the user and their account. The desk keeps the row, marked deleted, for the record. This

@@ -21,7 +21,7 @@ export function BalancesPanel({ externalUserId }: { externalUserId: string }) {
     setLoading(true);
     setError(null);
     try {
-      setBalances(await backend.userBalances(externalUserId));
+      setBalances(await backend.call('user_balances', { externalUserId }));
     } catch (e) {
       setError(toCommandError(e));
     }

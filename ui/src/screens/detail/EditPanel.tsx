@@ -60,7 +60,10 @@ export function EditPanel({ record, onUpdated, countries }: PanelProps & Country
     e.preventDefault();
     if (busy) return;
     await run(async () => {
-      const updated = await backend.userUpdate(record.externalUserId, toProfile(draft));
+      const updated = await backend.call('user_update', {
+        externalUserId: record.externalUserId,
+        profile: toProfile(draft),
+      });
       onUpdated(updated, `Saved the changes to ${displayName(updated)}`);
     });
   };

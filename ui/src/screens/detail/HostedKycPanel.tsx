@@ -94,10 +94,10 @@ export function HostedKycPanel({ record, onUpdated, countries }: PanelProps & Co
     if (show.additionalInfo) form.additionalInfo = draft.additionalInfo;
 
     await run(async () => {
-      const created = await backend.kycHostedStart(record.externalUserId, form);
+      const created = await backend.call('kyc_hosted_start', { externalUserId: record.externalUserId, form });
       setSession(created);
       // Rust recorded the session on the user; take the record as it is now.
-      const users = await backend.usersList().catch(() => []);
+      const users = await backend.call('users_list').catch(() => []);
       const updated = users.find((u) => u.externalUserId === record.externalUserId) ?? {
         ...record,
         kycMethod: 'hosted',
@@ -114,7 +114,7 @@ export function HostedKycPanel({ record, onUpdated, countries }: PanelProps & Co
     setOpening(true);
     setFailure(null);
     try {
-      await backend.kycHostedOpen(record.externalUserId);
+      await backend.call('kyc_hosted_open', { externalUserId: record.externalUserId });
     } catch (err) {
       setFailure({ error: toCommandError(err), loose: [] });
     }

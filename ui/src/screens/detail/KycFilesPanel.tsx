@@ -82,7 +82,7 @@ export function KycFilesPanel({ record, onUpdated }: PanelProps) {
     clearMessages();
     setPicking(side);
     try {
-      const admitted = await backend.documentsPick(false);
+      const admitted = await backend.call('documents_pick', { multiple: false });
       setRejected(admitted.rejected);
       const token = admitted.accepted[0];
       if (token) setSlots((s) => ({ ...s, [side]: token }));
@@ -99,7 +99,13 @@ export function KycFilesPanel({ record, onUpdated }: PanelProps) {
     const files: KycFileRef[] = filled.map((side, i) => ({ side, token: tokens[i].id }));
     try {
       const updated = await run(tokens, (uploadId, channel) =>
-        backend.kycUpload({ uploadId, externalUserId: record.externalUserId, documentType: docType, files }, channel),
+        backend.call('kyc_upload', {
+          uploadId,
+          externalUserId: record.externalUserId,
+          documentType: docType,
+          files,
+          onProgress: channel,
+        }),
       );
       setSlots({});
       onUpdated(updated, `Sent the identity documents of ${displayName(updated)}`);

@@ -46,7 +46,7 @@ export function PoaPanel({ record, onUpdated }: PanelProps) {
   const pick = async () => {
     setPicking(true);
     try {
-      add(await backend.documentsPick(true));
+      add(await backend.call('documents_pick', { multiple: true }));
     } catch (e) {
       setError(toCommandError(e));
     }
@@ -61,7 +61,7 @@ export function PoaPanel({ record, onUpdated }: PanelProps) {
     const tokens = files.map((f) => f.id);
     try {
       const updated = await run(files, (uploadId, channel) =>
-        backend.poaUpload({ uploadId, externalUserId: record.externalUserId, tokens }, channel),
+        backend.call('poa_upload', { uploadId, externalUserId: record.externalUserId, tokens, onProgress: channel }),
       );
       setFiles([]);
       onUpdated(updated, `Sent the proof of address of ${displayName(updated)}`);

@@ -60,7 +60,7 @@ export function TransactionsPanel({ externalUserId }: { externalUserId: string }
   useEffect(() => {
     const request = ++latest.current;
     setLoading(true);
-    backend.userTransactions(externalUserId, toQuery(applied, page, PAGE_SIZE)).then(
+    backend.call('user_transactions', { externalUserId, query: toQuery(applied, page, PAGE_SIZE) }).then(
       (p) => {
         if (request !== latest.current) return;
         setData(p);
@@ -90,14 +90,20 @@ export function TransactionsPanel({ externalUserId }: { externalUserId: string }
     try {
       for (let p = 1; ; p++) {
         setExporting(`Fetching page ${p}…`);
-        const chunk = await backend.userTransactions(externalUserId, toQuery(applied, p, EXPORT_PAGE_SIZE));
+        const chunk = await backend.call('user_transactions', {
+          externalUserId,
+          query: toQuery(applied, p, EXPORT_PAGE_SIZE),
+        });
         all.push(...chunk.items);
         setExporting(`Fetched page ${p} of ${Math.max(chunk.totalPages, 1)}…`);
         if (p >= chunk.totalPages || chunk.items.length === 0) break;
       }
       const day = new Date().toISOString().slice(0, 10);
       setExporting('Choose where to save…');
-      const saved = await backend.exportSaveCsv(`transactions-${externalUserId}-${day}.csv`, toCsv(all));
+      const saved = await backend.call('export_save_csv', {
+        fileName: `transactions-${externalUserId}-${day}.csv`,
+        csv: toCsv(all),
+      });
       setExportResult(
         saved === null
           ? 'Export cancelled.'

@@ -46,7 +46,7 @@ export function VerificationPanel({ record, onUpdated, countries }: PanelProps &
     };
     if (draft.issueDate.trim()) form.issueDate = draft.issueDate;
     await run(async () => {
-      const updated = await backend.userVerify(record.externalUserId, form);
+      const updated = await backend.call('user_verify', { externalUserId: record.externalUserId, form });
       onUpdated(updated, `Sent the verification data of ${displayName(updated)}`);
     });
   };
