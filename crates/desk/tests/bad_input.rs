@@ -7,31 +7,20 @@
 //!
 //! Each table collects every failing row and reports them all at once.
 
+use desk::credentials::Keychain;
 use desk::users::{HostedKycForm, NewUser, VerificationForm};
-use desk::{Desk, DeskConfig, EnvironmentKind, Error};
+use desk::{Desk, EnvironmentKind, Error};
 use p100::models::{
     CreateUserRequest, DocumentType, IncomeSource, KycFileSide, Occupation, OpenAccountReason,
     UserProfile,
 };
 use p100::validate::{CREATE_FIELDS, Date, OTHER_FIELDS, today};
-use std::path::Path;
 
-const JPEG: &[u8] = &[
-    0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0, 1,
-];
+mod common;
+use common::{JPEG, desk, require_keychain, service};
 
 /// `(field, bad value, expected field, message fragment)`.
 type Row = (&'static str, String, &'static str, &'static str);
-
-fn service() -> String {
-    format!("partner-desk-test-{}", uuid::Uuid::new_v4())
-}
-
-async fn desk(dir: &Path, service: &str) -> Desk {
-    let mut cfg = DeskConfig::new(dir);
-    cfg.keychain_service = service.to_owned();
-    Desk::open(cfg).await.unwrap()
-}
 
 fn valid_profile() -> UserProfile {
     UserProfile {
@@ -372,7 +361,7 @@ async fn user(d: &Desk) -> String {
 #[tokio::test]
 async fn create_refuses_every_bad_field_and_sends_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let d = desk(dir.path(), &service()).await;
+    let d = desk(dir.path()).await;
     let before = sent_state(&d).await;
     assert_eq!(before.1, 0);
     let rows: Vec<Row> = create_only_rows()
@@ -468,7 +457,7 @@ async fn the_client_refuses_bad_external_user_ids_before_sending() {
 #[tokio::test]
 async fn update_refuses_every_bad_field_and_sends_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let d = desk(dir.path(), &service()).await;
+    let d = desk(dir.path()).await;
     let ext = user(&d).await;
     let before = sent_state(&d).await;
     let mut rows = profile_rows();
@@ -512,7 +501,7 @@ fn verification_form() -> VerificationForm {
 #[tokio::test]
 async fn verification_refuses_every_bad_field_and_sends_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let d = desk(dir.path(), &service()).await;
+    let d = desk(dir.path()).await;
     let ext = user(&d).await;
     let before = sent_state(&d).await;
     let s = |v: &str| v.to_owned();
@@ -656,7 +645,7 @@ fn hosted_form() -> HostedKycForm {
 #[tokio::test]
 async fn hosted_kyc_refuses_every_bad_field_and_sends_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let d = desk(dir.path(), &service()).await;
+    let d = desk(dir.path()).await;
     let ext = user(&d).await;
     let before = sent_state(&d).await;
     type Change = Box<dyn Fn(&mut HostedKycForm)>;
@@ -773,7 +762,7 @@ async fn hosted_kyc_refuses_every_bad_field_and_sends_nothing() {
 #[tokio::test]
 async fn suspend_reason_and_delete_confirmation_are_checked_before_sending() {
     let dir = tempfile::tempdir().unwrap();
-    let d = desk(dir.path(), &service()).await;
+    let d = desk(dir.path()).await;
     let ext = user(&d).await;
     let before = sent_state(&d).await;
     let mut failures = Vec::new();
@@ -838,7 +827,7 @@ async fn suspend_reason_and_delete_confirmation_are_checked_before_sending() {
 #[tokio::test]
 async fn a_custom_url_that_could_leak_the_key_is_refused_at_the_field() {
     let dir = tempfile::tempdir().unwrap();
-    let d = desk(dir.path(), &service()).await;
+    let d = desk(dir.path()).await;
     let s = |v: &str| v.to_owned();
     let r = |v: &str, frag| ("customUrl", s(v), "customUrl", frag);
     let rows: Vec<Row> = vec![
@@ -906,19 +895,6 @@ fn a_webhook_port_outside_u16_never_reaches_the_desk() {
     }
 }
 
-/// The rest needs the Secret Service (the test command runs one in a private session).
-fn require_keychain(service: &str) {
-    let probe = keyring::Entry::new(service, "probe").and_then(|e| match e.get_password() {
-        Err(keyring::Error::NoEntry) => Ok(()),
-        other => other.map(|_| ()),
-    });
-    if let Err(e) = probe {
-        panic!(
-            "this test needs a running, unlocked Secret Service (run it inside scripts/with-desktop.sh): {e}"
-        );
-    }
-}
-
 fn stored(service: &str, account: &str) -> bool {
     match keyring::Entry::new(service, account)
         .unwrap()
@@ -933,9 +909,9 @@ fn stored(service: &str, account: &str) -> bool {
 #[tokio::test]
 async fn api_keys_webhook_tokens_and_ports_are_checked_before_the_keychain() {
     let svc = service();
-    require_keychain(&svc);
+    require_keychain(&Keychain::new(&svc));
     let dir = tempfile::tempdir().unwrap();
-    let d = desk(dir.path(), &svc).await;
+    let d = common::open(dir.path(), &svc).await;
     let secrets = [
         (String::new(), "is empty"),
         ("   ".into(), "is empty"),
@@ -1053,7 +1029,7 @@ async fn api_keys_webhook_tokens_and_ports_are_checked_before_the_keychain() {
 async fn upload_sides_and_counts_are_checked_before_sending() {
     let dir = tempfile::tempdir().unwrap();
     let files = tempfile::tempdir().unwrap();
-    let d = desk(dir.path(), &service()).await;
+    let d = desk(dir.path()).await;
     let ext = user(&d).await;
     let mut paths = Vec::new();
     for i in 0..4 {
@@ -1418,7 +1394,7 @@ async fn a_p403_after_the_desks_checks_lands_at_the_field_through_the_desk() {
     // documents. P100 refuses with P403; the desk shows it at documentType.
     let dir = tempfile::tempdir().unwrap();
     let files = tempfile::tempdir().unwrap();
-    let d = desk(dir.path(), &service()).await;
+    let d = desk(dir.path()).await;
     let ext = user(&d).await;
     let mut paths = Vec::new();
     for name in ["front.jpg", "selfie.jpg"] {

@@ -7,21 +7,16 @@
 //! killed. Needs a Secret Service (the Custom environment's key): run inside
 //! `scripts/with-desktop.sh`.
 
-use desk::users::NewUser;
-use desk::{Desk, DeskConfig, EnvironmentKind};
-use p100::models::UserProfile;
+use desk::EnvironmentKind;
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-const KEY: &str = "sk_crash_test_0123456789";
+mod common;
 
-fn config(dir: &str, service: &str) -> DeskConfig {
-    let mut cfg = DeskConfig::new(dir);
-    cfg.keychain_service = service.to_owned();
-    cfg
-}
+const KEY: &str = "sk_crash_test_0123456789";
 
 /// Forwards each connection to `upstream`, but swallows what comes back.
 async fn black_hole_relay(upstream: std::net::SocketAddr) -> std::net::SocketAddr {
@@ -56,19 +51,9 @@ async fn child_creates_and_waits() {
     else {
         return;
     };
-    let d = Desk::open(config(&dir, &service)).await.unwrap();
+    let d = common::open(Path::new(&dir), &service).await;
     let _ = d
-        .create_user(NewUser {
-            has_accepted_p100_tc: true,
-            profile: UserProfile {
-                email: Some("crash@example.com".into()),
-                first_name: Some("Crash".into()),
-                last_name: Some("Test".into()),
-                country: Some("DE".into()),
-                citizenship: Some("DE".into()),
-                ..Default::default()
-            },
-        })
+        .create_user(common::new_user("crash@example.com", "DE"))
         .await;
     panic!("the answer should never have come");
 }
@@ -81,9 +66,9 @@ async fn killed_mid_create_the_operation_is_open_and_sending_it_again_makes_one_
     let relay = black_hole_relay(sandbox.addr()).await;
     let dir = tempfile::tempdir().unwrap();
     let dir_s = dir.path().to_str().unwrap().to_owned();
-    let service = format!("partner-desk-test-{}", uuid::Uuid::new_v4());
+    let service = common::service();
     {
-        let d = Desk::open(config(&dir_s, &service)).await.unwrap();
+        let d = common::open(dir.path(), &service).await;
         d.select_environment(EnvironmentKind::Custom, Some(format!("http://{relay}")))
             .await
             .unwrap();
@@ -119,7 +104,7 @@ async fn killed_mid_create_the_operation_is_open_and_sending_it_again_makes_one_
     child.wait().unwrap();
 
     // Restart: the operation is there, open, with what was sent.
-    let d = Desk::open(config(&dir_s, &service)).await.unwrap();
+    let d = common::open(dir.path(), &service).await;
     assert!(
         d.users().await.unwrap().is_empty(),
         "the roster never heard back"

@@ -2,16 +2,14 @@
 //! SQLite file.
 
 use desk::users::NewUser;
-use desk::{Desk, DeskConfig, EnvironmentKind, Error};
+use desk::{EnvironmentKind, Error};
 use p100::models::UserProfile;
 
-async fn desk(dir: &tempfile::TempDir) -> Desk {
-    let mut cfg = DeskConfig::new(dir.path());
-    // Never touch a real installation's keychain entries.
-    cfg.keychain_service = format!("partner-desk-test-{}", uuid::Uuid::new_v4());
-    Desk::open(cfg).await.expect("desk opens")
-}
+mod common;
+use common::desk;
 
+/// What an operator might type: spaces around the e-mail, a lower-case country and an empty
+/// city, which the desk cleans up before sending.
 fn form() -> NewUser {
     NewUser {
         has_accepted_p100_tc: true,
@@ -31,7 +29,7 @@ fn form() -> NewUser {
 #[tokio::test]
 async fn sandbox_is_the_default_and_starts_on_loopback() {
     let dir = tempfile::tempdir().unwrap();
-    let d = desk(&dir).await;
+    let d = desk(dir.path()).await;
     let env = d.environment().await.unwrap();
     assert_eq!(env.kind, EnvironmentKind::Sandbox);
     assert!(!env.needs_key && !env.is_production);
@@ -41,7 +39,7 @@ async fn sandbox_is_the_default_and_starts_on_loopback() {
 #[tokio::test]
 async fn create_user_reaches_the_sandbox_and_lands_in_roster_journal_and_outbox() {
     let dir = tempfile::tempdir().unwrap();
-    let d = desk(&dir).await;
+    let d = desk(dir.path()).await;
     let user = d.create_user(form()).await.expect("created");
 
     assert!(
@@ -107,7 +105,7 @@ async fn create_user_reaches_the_sandbox_and_lands_in_roster_journal_and_outbox(
 #[tokio::test]
 async fn an_invalid_form_is_refused_at_the_fields_and_nothing_is_sent() {
     let dir = tempfile::tempdir().unwrap();
-    let d = desk(&dir).await;
+    let d = desk(dir.path()).await;
     let mut f = form();
     f.has_accepted_p100_tc = false;
     f.profile.email = Some("ada-at-example".into());
@@ -127,7 +125,7 @@ async fn an_invalid_form_is_refused_at_the_fields_and_nothing_is_sent() {
 #[tokio::test]
 async fn each_create_gets_its_own_external_user_id() {
     let dir = tempfile::tempdir().unwrap();
-    let d = desk(&dir).await;
+    let d = desk(dir.path()).await;
     let a = d.create_user(form()).await.unwrap();
     let b = d.create_user(form()).await.unwrap();
     assert_ne!(a.external_user_id, b.external_user_id);
@@ -137,7 +135,7 @@ async fn each_create_gets_its_own_external_user_id() {
 #[tokio::test]
 async fn staging_without_a_key_says_so_before_sending() {
     let dir = tempfile::tempdir().unwrap();
-    let d = desk(&dir).await;
+    let d = desk(dir.path()).await;
     let env = d.select_environment(EnvironmentKind::Staging, None).await;
     // Reading whether a key is set needs the keychain; without one this is a keychain error.
     match env {
@@ -159,7 +157,7 @@ async fn staging_without_a_key_says_so_before_sending() {
 #[tokio::test]
 async fn custom_environment_needs_a_valid_url() {
     let dir = tempfile::tempdir().unwrap();
-    let d = desk(&dir).await;
+    let d = desk(dir.path()).await;
     let err = d
         .select_environment(EnvironmentKind::Custom, None)
         .await
@@ -184,7 +182,7 @@ async fn custom_environment_needs_a_valid_url() {
 async fn environment_choice_persists_across_reopening() {
     let dir = tempfile::tempdir().unwrap();
     {
-        let d = desk(&dir).await;
+        let d = desk(dir.path()).await;
         let _ = d
             .select_environment(
                 EnvironmentKind::Custom,
@@ -192,7 +190,7 @@ async fn environment_choice_persists_across_reopening() {
             )
             .await;
     }
-    let d = desk(&dir).await;
+    let d = desk(dir.path()).await;
     assert_eq!(
         d.current_environment().await.unwrap(),
         EnvironmentKind::Custom
@@ -203,10 +201,10 @@ async fn environment_choice_persists_across_reopening() {
 async fn the_embedded_sandbox_remembers_users_across_desk_restarts() {
     let dir = tempfile::tempdir().unwrap();
     let user = {
-        let d = desk(&dir).await;
+        let d = desk(dir.path()).await;
         d.create_user(form()).await.unwrap()
     };
-    let d = desk(&dir).await;
+    let d = desk(dir.path()).await;
     let known = d
         .with_sandbox(|h| h.state().user(&user.external_user_id))
         .await

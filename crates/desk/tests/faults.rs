@@ -7,14 +7,15 @@
 //!
 //! `FAULT_SEED=n` replays one run; `FAULT_SEQUENCES=n` changes how many sequences run.
 
+use desk::Desk;
 use desk::ledger::roster::UserRecord;
-use desk::users::NewUser;
-use desk::{Desk, DeskConfig};
 use p100::RetryPolicy;
 use p100::models::UserProfile;
 use p100_sandbox::faults::{Fault, FaultRule};
 use std::collections::HashMap;
 use std::time::Duration;
+
+mod common;
 
 /// SplitMix64: small, seedable, good enough to pick operations.
 struct Rng(u64);
@@ -75,20 +76,6 @@ fn fault(rng: &mut Rng) -> Option<FaultRule> {
     })
 }
 
-fn new_user(n: usize) -> NewUser {
-    NewUser {
-        has_accepted_p100_tc: true,
-        profile: UserProfile {
-            email: Some(format!("fault{n}@example.com")),
-            first_name: Some("Fault".into()),
-            last_name: Some(format!("Case{n}")),
-            country: Some("PL".into()),
-            citizenship: Some("PL".into()),
-            ..Default::default()
-        },
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn randomized_sequences_under_faults_lose_nothing_and_do_nothing_twice() {
     let seed: u64 = std::env::var("FAULT_SEED")
@@ -108,8 +95,7 @@ async fn randomized_sequences_under_faults_lose_nothing_and_do_nothing_twice() {
     let mut rng = Rng(seed);
 
     let dir = tempfile::tempdir().unwrap();
-    let mut cfg = DeskConfig::new(dir.path());
-    cfg.keychain_service = format!("partner-desk-test-{}", uuid::Uuid::new_v4());
+    let mut cfg = common::fresh_config(dir.path());
     cfg.retry_policy = RetryPolicy {
         max_attempts: 4,
         base: Duration::from_millis(1),
@@ -165,7 +151,12 @@ async fn randomized_sequences_under_faults_lose_nothing_and_do_nothing_twice() {
             ops += 1;
             let city = format!("City{ops}");
             let result: Result<Option<UserRecord>, desk::Error> = match (op, &target) {
-                (Op::Create, _) => d.create_user(new_user(created)).await.map(Some),
+                (Op::Create, _) => {
+                    let email = format!("fault{created}@example.com");
+                    d.create_user(common::new_user(&email, "PL"))
+                        .await
+                        .map(Some)
+                }
                 (Op::Update, Some(t)) => {
                     let profile = UserProfile {
                         city: Some(city.clone()),

@@ -6,20 +6,16 @@
 //! unchanged and the desk's outbox holds no upload.
 #![cfg(unix)]
 
+use desk::Desk;
 use desk::documents::DocumentToken;
-use desk::users::NewUser;
-use desk::{Desk, DeskConfig};
-use p100::models::{DocumentType, KycFileSide, UserProfile};
+use p100::models::{DocumentType, KycFileSide};
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-/// A JPEG signature and a few bytes: enough for the desk's content check.
-const JPEG: &[u8] = &[
-    0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0, 1,
-];
-const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Page >>\n%%EOF\n";
+mod common;
+use common::{JPEG, PDF};
 
 struct Fixture {
     _data: tempfile::TempDir,
@@ -33,22 +29,10 @@ struct Fixture {
 impl Fixture {
     async fn new() -> Self {
         let data = tempfile::tempdir().unwrap();
-        let mut cfg = DeskConfig::new(data.path());
-        cfg.keychain_service = format!("partner-desk-test-{}", uuid::Uuid::new_v4());
-        let d = Desk::open(cfg).await.unwrap();
+        let d = common::desk(data.path()).await;
+        // A POA country, so proof-of-address uploads are expected.
         let ext = d
-            .create_user(NewUser {
-                has_accepted_p100_tc: true,
-                profile: UserProfile {
-                    email: Some("hostile@example.com".into()),
-                    first_name: Some("Ada".into()),
-                    last_name: Some("Lovelace".into()),
-                    // A POA country, so proof-of-address uploads are expected.
-                    country: Some("UA".into()),
-                    citizenship: Some("UA".into()),
-                    ..Default::default()
-                },
-            })
+            .create_user(common::new_user("hostile@example.com", "UA"))
             .await
             .unwrap()
             .external_user_id;

@@ -3,23 +3,13 @@
 
 use desk::credentials::Keychain;
 use desk::users::NewUser;
-use desk::{Desk, DeskConfig, EnvironmentKind, Error};
+use desk::{EnvironmentKind, Error};
 use p100::ApiKey;
-use p100::models::UserProfile;
 use p100_sandbox::{SandboxConfig, spawn};
 
 mod common;
 
-use common::service;
-
-/// Fails with instructions rather than passing silently when no Secret Service is running.
-fn require_keychain(k: &Keychain) {
-    if let Err(e) = k.is_set(EnvironmentKind::Staging) {
-        panic!(
-            "these tests need a running, unlocked Secret Service (the README's test command starts one): {e}"
-        );
-    }
-}
+use common::{desk, open, require_keychain, service};
 
 #[test]
 fn set_replace_and_remove_a_key() {
@@ -63,26 +53,14 @@ fn a_second_secret_service_client_reads_the_stored_key() {
 }
 
 fn form() -> NewUser {
-    NewUser {
-        has_accepted_p100_tc: true,
-        profile: UserProfile {
-            email: Some("grace@example.com".into()),
-            first_name: Some("Grace".into()),
-            last_name: Some("Hopper".into()),
-            country: Some("DE".into()),
-            citizenship: Some("US".into()),
-            ..Default::default()
-        },
-    }
+    common::new_user("grace@example.com", "DE")
 }
 
 #[tokio::test]
 async fn custom_environment_uses_the_key_from_the_keychain() {
     let (_, sb) = spawn(SandboxConfig::local("custom-env-key")).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let mut cfg = DeskConfig::new(dir.path());
-    cfg.keychain_service = service();
-    let d = Desk::open(cfg).await.unwrap();
+    let d = desk(dir.path()).await;
     require_keychain(&Keychain::new(service()));
 
     let info = d
@@ -136,9 +114,7 @@ async fn custom_environment_uses_the_key_from_the_keychain() {
 #[tokio::test]
 async fn a_bad_key_is_refused_at_the_field_and_the_sandbox_takes_none() {
     let dir = tempfile::tempdir().unwrap();
-    let mut cfg = DeskConfig::new(dir.path());
-    cfg.keychain_service = service();
-    let d = Desk::open(cfg).await.unwrap();
+    let d = desk(dir.path()).await;
     let err = d
         .set_api_key(EnvironmentKind::Staging, "has space".into())
         .await
@@ -179,9 +155,7 @@ async fn a_custom_key_stays_with_the_host_it_was_stored_for() {
     let (evil, seen) = recording_host().await;
     let dir = tempfile::tempdir().unwrap();
     let svc = service();
-    let mut cfg = DeskConfig::new(dir.path());
-    cfg.keychain_service = svc.clone();
-    let d = Desk::open(cfg).await.unwrap();
+    let d = open(dir.path(), &svc).await;
     require_keychain(&Keychain::new(&svc));
 
     // A key cannot be stored for Custom before its URL: it would belong to no host.
@@ -242,9 +216,7 @@ async fn a_custom_key_stays_with_the_host_it_was_stored_for() {
         .unwrap();
     drop(d);
     let dir2 = tempfile::tempdir().unwrap();
-    let mut cfg = DeskConfig::new(dir2.path());
-    cfg.keychain_service = svc.clone();
-    let d = Desk::open(cfg).await.unwrap();
+    let d = open(dir2.path(), &svc).await;
     d.select_environment(EnvironmentKind::Custom, Some(evil.clone()))
         .await
         .unwrap();
@@ -283,9 +255,7 @@ async fn keys_are_read_from_the_keychain_once_a_session_not_by_polling() {
     let (_, sb) = spawn(sb_cfg).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     let svc = service();
-    let mut cfg = DeskConfig::new(dir.path());
-    cfg.keychain_service = svc.clone();
-    let d = std::sync::Arc::new(Desk::open(cfg).await.unwrap());
+    let d = std::sync::Arc::new(open(dir.path(), &svc).await);
     require_keychain(&Keychain::new(&svc));
     d.select_environment(EnvironmentKind::Custom, Some(sb.base_url()))
         .await

@@ -1,36 +1,20 @@
 //! Every user operation through the desk on the embedded sandbox: the roster, timeline,
 //! journal and outbox effects, and document tokens that refuse anything but the picked file.
 
+use desk::Desk;
 use desk::users::{HostedKycForm, NewUser, VerificationForm};
-use desk::{Desk, DeskConfig};
 use p100::models::{
     DocumentType, IncomeSource, KycFileSide, OpenAccountReason, TransactionQuery, UserProfile,
 };
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-const JPEG: &[u8] = &[
-    0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0, 1,
-];
+mod common;
+use common::{JPEG, desk};
 
-async fn desk(dir: &Path) -> Desk {
-    let mut cfg = DeskConfig::new(dir);
-    cfg.keychain_service = format!("partner-desk-test-{}", uuid::Uuid::new_v4());
-    Desk::open(cfg).await.unwrap()
-}
-
+/// Ada, living in `country`.
 fn form(country: &str) -> NewUser {
-    NewUser {
-        has_accepted_p100_tc: true,
-        profile: UserProfile {
-            email: Some("ada@example.com".into()),
-            first_name: Some("Ada".into()),
-            last_name: Some("Lovelace".into()),
-            country: Some(country.into()),
-            citizenship: Some("PL".into()),
-            ..Default::default()
-        },
-    }
+    common::new_user("ada@example.com", country)
 }
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {

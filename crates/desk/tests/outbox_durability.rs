@@ -6,31 +6,12 @@
 //! before the request's first byte left for P100. Page-cache writes alone — what a crash of the
 //! app survives, and a power cut does not — would not pass.
 
-use desk::users::NewUser;
-use desk::{Desk, DeskConfig};
-use p100::models::UserProfile;
+use desk::Desk;
 use std::path::Path;
 use std::process::Command;
 
 mod common;
-
-fn config(dir: &std::path::Path) -> DeskConfig {
-    common::config(dir, &common::service())
-}
-
-fn form(email: &str) -> NewUser {
-    NewUser {
-        has_accepted_p100_tc: true,
-        profile: UserProfile {
-            email: Some(email.into()),
-            first_name: Some("Ada".into()),
-            last_name: Some("Lovelace".into()),
-            country: Some("DE".into()),
-            citizenship: Some("DE".into()),
-            ..Default::default()
-        },
-    }
-}
+use common::{fresh_config, new_user};
 
 const CREATE_LINE: &str = "POST /v1/user/balances/crypto-and-fiat";
 
@@ -40,10 +21,14 @@ const CREATE_LINE: &str = "POST /v1/user/balances/crypto-and-fiat";
 async fn child_creates_two_users() {
     let dir = std::env::var("PD_DURABLE_DIR").expect("run by the parent test");
     let dir = Path::new(&dir);
-    let d = Desk::open(config(dir)).await.unwrap();
-    d.create_user(form("warm@example.com")).await.unwrap();
+    let d = common::desk(dir).await;
+    d.create_user(new_user("warm@example.com", "DE"))
+        .await
+        .unwrap();
     std::fs::write(dir.join("MARK"), b"now").unwrap();
-    d.create_user(form("watched@example.com")).await.unwrap();
+    d.create_user(new_user("watched@example.com", "DE"))
+        .await
+        .unwrap();
 }
 
 #[test]
@@ -119,8 +104,10 @@ impl TraceLine for &str {
 #[tokio::test]
 async fn an_operations_records_commit_together_or_not_at_all() {
     let dir = tempfile::tempdir().unwrap();
-    let d = Desk::open(config(dir.path())).await.unwrap();
-    d.create_user(form("first@example.com")).await.unwrap();
+    let d = common::desk(dir.path()).await;
+    d.create_user(new_user("first@example.com", "DE"))
+        .await
+        .unwrap();
     // The journal refuses the next create's line (a full disk, a broken file would do the
     // same): P100 has the user, and none of the desk's records of it may be half-written.
     let conn = rusqlite::Connection::open(d.db_path()).unwrap();
@@ -129,7 +116,10 @@ async fn an_operations_records_commit_together_or_not_at_all() {
          BEGIN SELECT RAISE(ABORT, 'the journal refused the line'); END;",
     )
     .unwrap();
-    let err = d.create_user(form("second@example.com")).await.unwrap_err();
+    let err = d
+        .create_user(new_user("second@example.com", "DE"))
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), "store", "{err:?}");
     let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
     assert_eq!(
@@ -174,7 +164,7 @@ async fn an_operations_records_commit_together_or_not_at_all() {
 async fn a_database_from_a_newer_desk_is_refused_untouched() {
     let dir = tempfile::tempdir().unwrap();
     let path = {
-        let d = Desk::open(config(dir.path())).await.unwrap();
+        let d = common::desk(dir.path()).await;
         d.db_path().to_owned()
     };
     let newer = desk::store::SCHEMA_VERSION + 1;
@@ -184,7 +174,7 @@ async fn a_database_from_a_newer_desk_is_refused_untouched() {
         conn.pragma_update(None, "journal_mode", "DELETE").unwrap();
     }
     let before = std::fs::read(&path).unwrap();
-    let err = match Desk::open(config(dir.path())).await {
+    let err = match Desk::open(fresh_config(dir.path())).await {
         Ok(_) => panic!("a newer database was opened"),
         Err(e) => e,
     };

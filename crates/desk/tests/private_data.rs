@@ -2,17 +2,11 @@
 //! their identity documents, the embedded sandbox's users) is closed to other local users.
 #![cfg(unix)]
 
-use desk::users::NewUser;
-use desk::{Desk, DeskConfig};
-use p100::models::UserProfile;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-async fn open(dir: &Path) -> Desk {
-    let mut cfg = DeskConfig::new(dir);
-    cfg.keychain_service = format!("partner-desk-test-{}", uuid::Uuid::new_v4());
-    Desk::open(cfg).await.unwrap()
-}
+mod common;
+use common::desk;
 
 fn mode(p: &Path) -> u32 {
     std::fs::metadata(p).unwrap().permissions().mode() & 0o777
@@ -22,21 +16,11 @@ fn mode(p: &Path) -> u32 {
 async fn the_data_folder_is_private_to_the_os_user() {
     let root = tempfile::tempdir().unwrap();
     let fresh = root.path().join("share/io.partnerdesk.app");
-    let d = open(&fresh).await;
+    let d = desk(&fresh).await;
     assert_eq!(mode(&fresh), 0o700, "a new data folder");
-    d.create_user(NewUser {
-        has_accepted_p100_tc: true,
-        profile: UserProfile {
-            email: Some("private@example.com".into()),
-            first_name: Some("Ada".into()),
-            last_name: Some("Lovelace".into()),
-            country: Some("PL".into()),
-            citizenship: Some("PL".into()),
-            ..Default::default()
-        },
-    })
-    .await
-    .unwrap();
+    d.create_user(common::new_user("private@example.com", "PL"))
+        .await
+        .unwrap();
     for file in ["partner-desk.sqlite3", "embedded-sandbox.sqlite3"] {
         assert!(fresh.join(file).exists(), "{file} lives inside it");
     }
@@ -46,6 +30,6 @@ async fn the_data_folder_is_private_to_the_os_user() {
     let older = root.path().join("older");
     std::fs::create_dir(&older).unwrap();
     std::fs::set_permissions(&older, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let _d = open(&older).await;
+    let _d = desk(&older).await;
     assert_eq!(mode(&older), 0o700, "an existing data folder");
 }

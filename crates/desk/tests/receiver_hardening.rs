@@ -4,21 +4,18 @@
 //! 2 MB body gets its 401 before any of the body; such bodies at full speed do not grow its
 //! memory. Needs a Secret Service for the webhook tokens: run inside `scripts/with-desktop.sh`.
 
-use desk::{Desk, DeskConfig};
-
 use std::io::Read;
-use std::sync::Arc;
+use std::path::Path;
 use std::time::Duration;
+
+mod common;
 
 /// The child: a desk with live sync, its receiver's address on stdout, until stdin closes.
 #[tokio::test]
 #[ignore = "run by the tests below, as a process of its own"]
 async fn child_desk_with_a_receiver() {
     let dir = std::env::var("PD_RECEIVER_DIR").expect("run by a parent test");
-    let mut cfg = DeskConfig::new(&dir);
-    cfg.keychain_service = format!("partner-desk-test-{}", uuid::Uuid::new_v4());
-    let d = Arc::new(Desk::open(cfg).await.unwrap());
-    d.start_sync().await.unwrap();
+    let d = common::started(Path::new(&dir), &common::service()).await;
     let url = d
         .sync_status()
         .await

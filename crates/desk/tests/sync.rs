@@ -9,7 +9,7 @@ use std::path::Path;
 use std::time::Duration;
 
 mod common;
-use common::{Applicant, config, service, started};
+use common::{Applicant, service, started};
 
 /// A Method A applicant from Poland, approved by the sandbox after its review delay.
 async fn submit(d: &Desk, files: &Path, email: &str) -> String {
@@ -45,27 +45,11 @@ async fn announced(
 
 /// The webhook claims on a user's timeline, once settled: (event, confirmation).
 async fn claims(d: &Desk, ext: &str) -> Vec<(String, String)> {
-    tokio::time::timeout(Duration::from_secs(10), async {
-        loop {
-            let claims: Vec<(String, String)> = d
-                .timeline(ext)
-                .await
-                .unwrap()
-                .into_iter()
-                .filter(|e| e.kind() == "webhookClaim")
-                .map(|e| {
-                    let text = |k: &str| e.detail()[k].as_str().unwrap_or_default().to_owned();
-                    (text("event"), text("confirmation"))
-                })
-                .collect();
-            if claims.iter().all(|(_, c)| c != "pending") {
-                return claims;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    })
-    .await
-    .expect("every claim is settled")
+    common::settled_claims(d, ext)
+        .await
+        .into_iter()
+        .map(|(event, _, confirmation, _)| (event, confirmation))
+        .collect()
 }
 
 async fn sources(d: &Desk, ext: &str) -> Vec<(String, String)> {
@@ -178,7 +162,7 @@ async fn sync_resumes_after_a_restart() {
     let (dir, files) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let svc = service();
     let ext = {
-        let d = Desk::open(config(dir.path(), &svc)).await.unwrap();
+        let d = common::open(dir.path(), &svc).await;
         // No sync in this run, and the desk closes before P100's review ends.
         submit(&d, files.path(), "restart@example.com").await
     };

@@ -10,16 +10,10 @@ use desk::onboarding::Stage;
 use p100_sandbox::model::{Outcome, PoaOutcome};
 use serde_json::{Value, json};
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
-const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
-
 mod common;
-
-async fn started(dir: &Path) -> Arc<Desk> {
-    common::started(dir, &common::service()).await
-}
+use common::{PDF, service, settled_claims, started};
 
 /// A user of a POA country, verification submitted, the sandbox told to wait for a decision.
 async fn under_review(d: &Desk, files: &Path) -> String {
@@ -68,36 +62,6 @@ impl Hooks {
     }
 }
 
-/// The user's claims once none is pending: (event, claim body, confirmation, note).
-async fn settled_claims(d: &Desk, ext: &str) -> Vec<(String, Value, String, String)> {
-    tokio::time::timeout(Duration::from_secs(15), async {
-        loop {
-            let claims: Vec<_> = d
-                .timeline(ext)
-                .await
-                .unwrap()
-                .into_iter()
-                .filter(|e| e.kind() == "webhookClaim")
-                .map(|e| {
-                    let text = |k: &str| e.detail()[k].as_str().unwrap_or_default().to_owned();
-                    (
-                        text("event"),
-                        e.detail()["claim"].clone(),
-                        text("confirmation"),
-                        text("note"),
-                    )
-                })
-                .collect();
-            if claims.iter().all(|c| c.2 != "pending") {
-                return claims;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    })
-    .await
-    .expect("every claim is settled")
-}
-
 async fn user(d: &Desk, ext: &str) -> UserRecord {
     d.users()
         .await
@@ -124,7 +88,7 @@ async fn wait_stage(d: &Desk, ext: &str, stage: Stage) -> UserRecord {
 #[tokio::test]
 async fn forged_events_move_nobody_and_the_real_ones_still_do() {
     let (dir, files) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let d = started(dir.path()).await;
+    let d = started(dir.path(), &service()).await;
     let ext = under_review(&d, files.path()).await;
     let hooks = Hooks::of(&d).await;
     let before = user(&d, &ext).await;
@@ -273,7 +237,7 @@ async fn forged_events_move_nobody_and_the_real_ones_still_do() {
 #[tokio::test]
 async fn what_the_docs_do_not_allow_is_refused_at_the_door() {
     let (dir, files) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let d = started(dir.path()).await;
+    let d = started(dir.path(), &service()).await;
     let ext = under_review(&d, files.path()).await;
     let hooks = Hooks::of(&d).await;
     let kept_before = settled_claims(&d, &ext).await.len();

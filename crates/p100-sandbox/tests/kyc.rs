@@ -354,18 +354,7 @@ async fn a_failed_hosted_check_carries_its_reason() {
         .await;
     created.expect(201, None);
     let vid = created.body["verificationId"].as_str().unwrap();
-    let http = reqwest::Client::new();
-    http.post(sb.url(&format!("/_sandbox/provider/{id}/{vid}")))
-        .form(&[("outcome", "fail"), ("reason", "NO_FACE_FOUND")])
-        .send()
-        .await
-        .unwrap();
-    sb.wait_user(
-        &id,
-        |u| u["kyc"]["attemptStatus"] == "REJECTED_BY_PROVIDER",
-        "rejection",
-    )
-    .await;
+    sb.provider_rejects(&id, vid, "NO_FACE_FOUND").await;
     let s = sb.get(&format!("/v1/kyc/status/{id}")).await.body;
     assert_eq!(s["rejectionReason"], "NO_FACE_FOUND");
     assert_eq!(s["verificationStatus"], "NOT_VERIFIED");

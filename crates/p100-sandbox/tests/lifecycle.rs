@@ -57,13 +57,7 @@ async fn method_a_journey_sends_p100s_webhooks_in_order() {
     let (url, inbox) = receiver().await;
     let sb = sandbox_with(with_webhooks(&url)).await;
     let id = sb.active_user("UA").await;
-    sb.upload(
-        &format!("/v1/user/poa-files/{id}"),
-        &[],
-        &[("files", "bill.pdf", PDF.to_vec())],
-    )
-    .await
-    .expect(201, None);
+    sb.poa_bill(&id).await.expect(201, None);
     sb.wait_user(&id, |u| u["poa"]["status"] == "APPROVED", "poa")
         .await;
     sb.patch(&format!("/v1/user/suspend/{id}"), None)
@@ -135,18 +129,7 @@ async fn a_rejected_hosted_check_sends_its_reason() {
         .as_str()
         .unwrap()
         .to_owned();
-    reqwest::Client::new()
-        .post(sb.url(&format!("/_sandbox/provider/{id}/{vid}")))
-        .form(&[("outcome", "fail"), ("reason", "NO_FACE_FOUND")])
-        .send()
-        .await
-        .unwrap();
-    sb.wait_user(
-        &id,
-        |u| u["kyc"]["attemptStatus"] == "REJECTED_BY_PROVIDER",
-        "rejection",
-    )
-    .await;
+    sb.provider_rejects(&id, &vid, "NO_FACE_FOUND").await;
     assert!(
         sb.handle
             .state()

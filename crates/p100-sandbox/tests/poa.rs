@@ -125,14 +125,7 @@ async fn poa_file_rules() {
 async fn users_without_a_poa_requirement_have_no_poa_verification() {
     let sb = sandbox().await;
     let id = sb.create("PL").await;
-    let r = sb
-        .upload(
-            &format!("/v1/user/poa-files/{id}"),
-            &[],
-            &[("files", "bill.pdf", PDF.to_vec())],
-        )
-        .await;
-    r.expect(404, Some("P460"));
+    sb.poa_bill(&id).await.expect(404, Some("P460"));
     sb.upload(
         "/v1/user/poa-files/nobody",
         &[],
@@ -146,13 +139,7 @@ async fn users_without_a_poa_requirement_have_no_poa_verification() {
 async fn poa_review_and_kyc_review_run_side_by_side() {
     let sb = sandbox().await;
     let id = sb.create("AM").await;
-    sb.upload(
-        &format!("/v1/user/poa-files/{id}"),
-        &[],
-        &[("files", "bill.pdf", PDF.to_vec())],
-    )
-    .await
-    .expect(201, None);
+    sb.poa_bill(&id).await.expect(201, None);
     sb.passport_files(&id).await;
     sb.verify(&id, "AB1").await.expect(201, None);
     let u = sb

@@ -2,20 +2,16 @@
 
 use p100::models::{CreateUserRequest, UserProfile};
 use p100::{ApiKey, Client, DenyReason, Error};
-use p100_sandbox::{SandboxConfig, SandboxHandle, spawn};
+use p100_sandbox::{SandboxConfig, SandboxHandle};
 use serde_json::{Value, json};
+
+mod common;
+use common::client;
 
 const KEY: &str = "test_key_0123456789";
 
 async fn sandbox() -> SandboxHandle {
-    spawn(SandboxConfig::local(KEY))
-        .await
-        .expect("sandbox starts")
-        .1
-}
-
-fn client(sb: &SandboxHandle, key: &str) -> Client {
-    Client::new(sb.base_url().parse().unwrap(), ApiKey::new(key).unwrap()).unwrap()
+    common::sandbox(SandboxConfig::local(KEY)).await
 }
 
 fn request(country: &str) -> CreateUserRequest {

@@ -3,18 +3,20 @@
 
 use p100::models::*;
 use p100::upload::{UploadFile, UploadProgress};
-use p100::{ApiKey, Client, Error};
-use p100_sandbox::{SandboxConfig, SandboxHandle, spawn};
+use p100::{Client, Error};
+use p100_sandbox::{SandboxConfig, SandboxHandle};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+mod common;
 
 const KEY: &str = "ops-key";
 
 async fn setup() -> (SandboxHandle, Client) {
     let cfg = SandboxConfig::local(KEY).with_review_delay(Duration::from_millis(20));
-    let (_, sb) = spawn(cfg).await.unwrap();
-    let c = Client::new(sb.base_url().parse().unwrap(), ApiKey::new(KEY).unwrap()).unwrap();
+    let sb = common::sandbox(cfg).await;
+    let c = common::client(&sb, KEY);
     (sb, c)
 }
 

@@ -6,17 +6,17 @@ use p100::models::*;
 use p100::retry::{HOOK, RetryHook, RetryNotice};
 use p100::{ApiKey, Client, Error, RetryPolicy};
 use p100_sandbox::faults::{Fault, FaultRule};
-use p100_sandbox::{SandboxConfig, SandboxHandle, spawn};
+use p100_sandbox::{SandboxConfig, SandboxHandle};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+mod common;
 
 const KEY: &str = "retry-key";
 
 async fn setup(policy: RetryPolicy) -> (SandboxHandle, Client) {
-    let (_, sb) = spawn(SandboxConfig::local(KEY)).await.unwrap();
-    let c = Client::new(sb.base_url().parse().unwrap(), ApiKey::new(KEY).unwrap())
-        .unwrap()
-        .with_retry_policy(policy);
+    let sb = common::sandbox(SandboxConfig::local(KEY)).await;
+    let c = common::client(&sb, KEY).with_retry_policy(policy);
     (sb, c)
 }
 

@@ -163,6 +163,33 @@ impl Sb {
         r.expect(201, None);
     }
 
+    /// Uploads one PDF bill as proof of address; the caller judges the reply.
+    pub async fn poa_bill(&self, id: &str) -> Reply {
+        self.upload(
+            &format!("/v1/user/poa-files/{id}"),
+            &[],
+            &[("files", "bill.pdf", PDF.to_vec())],
+        )
+        .await
+    }
+
+    /// Fails hosted session `vid` with `reason` on the provider's page (no key: a person's
+    /// browser sends it), and waits until the sandbox has rejected the attempt.
+    pub async fn provider_rejects(&self, id: &str, vid: &str, reason: &str) {
+        self.http
+            .post(self.url(&format!("/_sandbox/provider/{id}/{vid}")))
+            .form(&[("outcome", "fail"), ("reason", reason)])
+            .send()
+            .await
+            .unwrap();
+        self.wait_user(
+            id,
+            |u| u["kyc"]["attemptStatus"] == "REJECTED_BY_PROVIDER",
+            "rejection",
+        )
+        .await;
+    }
+
     pub async fn verify(&self, id: &str, document_number: &str) -> Reply {
         self.post(
             "/v1/user/verification",
