@@ -10,7 +10,7 @@ pub use crate::environments::{CredentialStatus, KeyTest};
 use crate::error::{Error, Result};
 use crate::ledger::journal::JournalEntry;
 use crate::ledger::roster::UserRecord;
-use crate::ledger::{Ledger, Tx, in_tx};
+use crate::ledger::{Ledger, Tx};
 use crate::operation::{Operations, RetryEvent};
 use crate::store::Store;
 use crate::sync::{LiveSync, SyncStatus};
@@ -129,8 +129,7 @@ impl Desk {
         &self,
         f: impl FnOnce(&dyn Tx) -> Result<T> + Send + 'static,
     ) -> Result<T> {
-        let store = self.store.clone();
-        tokio::task::spawn_blocking(move || in_tx(&*store, f)).await?
+        crate::ledger::in_tx_blocking(self.store.clone(), f).await
     }
 
     pub(crate) fn environments(&self) -> &Environments {

@@ -82,8 +82,7 @@ impl Environments {
     }
 
     async fn setting(&self, key: &'static str) -> Result<Option<String>> {
-        let ledger = self.ledger.clone();
-        tokio::task::spawn_blocking(move || in_tx(&*ledger, |tx| tx.setting(key))).await?
+        crate::ledger::in_tx_blocking(self.ledger.clone(), move |tx| tx.setting(key)).await
     }
 
     /// Runs keychain work off the async threads.

@@ -94,7 +94,10 @@ async fn a_cancelled_upload_stops_sending_and_stays_open_to_reconcile() {
     let at_cancel = sent.load(Ordering::SeqCst);
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(sent.load(Ordering::SeqCst), at_cancel);
-    assert!(at_cancel < big.len() as u64, "stopped inside the first file");
+    assert!(
+        at_cancel < big.len() as u64,
+        "stopped inside the first file"
+    );
 
     // The user did not move, and the operation is open: the operator decides what happened.
     let users = d.users().await.unwrap();

@@ -51,6 +51,15 @@ pub fn in_tx<T>(ledger: &dyn Ledger, f: impl FnOnce(&dyn Tx) -> Result<T>) -> Re
     out.ok_or_else(|| Error::Internal("a unit of work did not run".into()))
 }
 
+/// [`in_tx`] off the async threads: a unit of work blocks on the database, so the components
+/// run it where blocking is allowed.
+pub async fn in_tx_blocking<T: Send + 'static>(
+    ledger: std::sync::Arc<dyn Ledger>,
+    f: impl FnOnce(&dyn Tx) -> Result<T> + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(move || in_tx(&*ledger, f)).await?
+}
+
 /// UTC now as RFC 3339 with milliseconds: sortable as text.
 pub fn now() -> String {
     p100::timestamp::now()

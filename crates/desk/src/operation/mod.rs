@@ -16,7 +16,7 @@ use crate::environment::EnvironmentKind;
 use crate::error::{Error, Result};
 use crate::ledger::journal::NewJournalEntry;
 use crate::ledger::outbox::OutboxState;
-use crate::ledger::{Ledger, Tx, in_tx};
+use crate::ledger::{Ledger, Tx};
 use crate::timeline::{Event, EventSource};
 use p100::retry::{HOOK, RetryHook, RetryNotice};
 use serde::Serialize;
@@ -172,8 +172,7 @@ impl Operations {
         &self,
         f: impl FnOnce(&dyn Tx) -> Result<T> + Send + 'static,
     ) -> Result<T> {
-        let store = self.store.clone();
-        tokio::task::spawn_blocking(move || in_tx(&*store, f)).await?
+        crate::ledger::in_tx_blocking(self.store.clone(), f).await
     }
 
     /// Runs `call` as `op`; on success `commit` applies the answer to the store.

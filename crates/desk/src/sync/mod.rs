@@ -14,7 +14,7 @@ use crate::environments::Environments;
 use crate::error::Result;
 use crate::ledger::claims::PendingClaim;
 use crate::ledger::roster::UserRecord;
-use crate::ledger::{Ledger, Tx, in_tx};
+use crate::ledger::{Ledger, Tx};
 use receiver::{Receiver, Shared};
 use serde::Serialize;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -78,8 +78,7 @@ impl LiveSync {
         &self,
         f: impl FnOnce(&dyn Tx) -> Result<T> + Send + 'static,
     ) -> Result<T> {
-        let store = self.store.clone();
-        tokio::task::spawn_blocking(move || in_tx(&*store, f)).await?
+        crate::ledger::in_tx_blocking(self.store.clone(), f).await
     }
 
     /// Every roster row that sync changes, as it happens.

@@ -12,7 +12,7 @@ use super::confirm::ClaimQueue;
 use crate::credentials::WebhookToken;
 use crate::environment::EnvironmentKind;
 use crate::ledger::claims::{PendingClaim, Recorded};
-use crate::ledger::{Ledger, in_tx};
+use crate::ledger::{Ledger, in_tx_blocking};
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::middleware::{Next, from_fn_with_state};
@@ -129,10 +129,7 @@ async fn event(
     };
     let store = shared.store.clone();
     let e = event.clone();
-    let written = tokio::task::spawn_blocking(move || in_tx(&*store, |s| s.record_claim(env, &e)))
-        .await
-        .map_err(crate::Error::from)
-        .and_then(|r| r);
+    let written = in_tx_blocking(store, move |s| s.record_claim(env, &e)).await;
     match written {
         Ok(Recorded::New { claim_id, user }) => {
             (shared.notify)(*user);
