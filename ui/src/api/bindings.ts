@@ -248,7 +248,7 @@ field: string, message: string, };
 export type CommandError = { 
 /**
  * Stable kind: `invalid`, `accessDenied`, `p100`, `rateLimited`, `server`, `network`,
- * `noApiKey`, `keychain`, `store`, `sandbox`, `internal`.
+ * `noApiKey`, `keychain`, `store`, `sandbox`, `cancelled`, `alreadyRunning`, `internal`.
  */
 code: string, 
 /**
