@@ -12,7 +12,7 @@ build_pkgs=(build-essential pkg-config curl file libwebkit2gtk-4.1-dev libgtk-3-
             libayatana-appindicator3-dev libssl-dev libxdo-dev)
 run_pkgs=(dbus-x11 gnome-keyring libsecret-tools)
 test_pkgs=(xvfb xauth imagemagick xdotool webkit2gtk-driver dbus gnome-keyring libsecret-tools
-           fonts-dejavu-core python3 python3-venv python3-gi gir1.2-gtk-3.0 strace)
+           fonts-dejavu-core python3 python3-venv python3-gi gir1.2-gtk-3.0 strace postgresql)
 
 want=("${build_pkgs[@]}" "${run_pkgs[@]}")
 [ "$mode" = test ] && want+=("${test_pkgs[@]}")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Every test of Partner Desk, as CI runs it: UI checks and unit tests, Rust lints and tests
-# (real SQLite files, the sandbox over loopback, a real Secret Service), then the real app
-# window under Xvfb driven by WebDriver. Installs what is missing first (scripts/setup.sh).
+# Every test of Partner Desk, as CI runs it: UI checks and unit tests, Rust lints and tests (real
+# SQLite files, a throwaway PostgreSQL cluster, the sandbox over loopback, a real Secret Service),
+# then the real app window under Xvfb driven by WebDriver. Installs what is missing first (scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH" CARGO_TERM_COLOR=${CARGO_TERM_COLOR:-never}
@@ -28,8 +28,8 @@ deny=target/tools/cargo-deny/bin/cargo-deny
 [ -x "$deny" ] || deny=$(command -v cargo-deny)
 "$deny" --offline --locked check
 
-step "Rust: tests (SQLite files, sandbox over loopback, Secret Service in a private session)"
-scripts/with-desktop.sh cargo test --workspace --locked
+step "Rust: tests (SQLite files, a throwaway PostgreSQL cluster, sandbox over loopback, Secret Service in a private session)"
+scripts/with-desktop.sh scripts/with-postgres.sh cargo test --workspace --locked
 
 step "Conformance: schemathesis against the running sandbox and its OpenAPI document"
 scripts/conformance.sh

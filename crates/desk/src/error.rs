@@ -27,6 +27,10 @@ pub enum Error {
     InvalidUrl(String),
     #[error("database error: {0}")]
     Store(#[from] rusqlite::Error),
+    /// Another ledger's database (the hub's PostgreSQL) failed; its own error, as text, since the
+    /// desk core does not depend on that database's driver.
+    #[error("database error: {0}")]
+    Ledger(String),
     /// A stored value this desk does not know (written by a newer desk, or damaged): an error,
     /// never a silent default.
     #[error("{what} is stored as {value:?}, which this desk does not know")]
@@ -69,7 +73,10 @@ impl Error {
             Error::KeychainUnavailable(_) | Error::Keychain(_) => "keychain",
             Error::InvalidApiKey(_) => "invalid",
             Error::InvalidUrl(_) => "invalid",
-            Error::Store(_) | Error::NewerDatabase { .. } | Error::Unreadable { .. } => "store",
+            Error::Store(_)
+            | Error::Ledger(_)
+            | Error::NewerDatabase { .. }
+            | Error::Unreadable { .. } => "store",
             Error::AlreadyRunning(_) => "alreadyRunning",
             Error::Sandbox(_) => "sandbox",
             Error::Internal(_) => "internal",
@@ -108,6 +115,7 @@ impl Error {
             Error::InvalidApiKey(e) => format!("That API key cannot be used: {e}."),
             Error::InvalidUrl(e) => format!("The custom URL cannot be used: {e}"),
             Error::Store(e) => format!("The local database failed: {e}"),
+            Error::Ledger(e) => format!("The team's database failed: {e}"),
             Error::Unreadable { what, value } => format!(
                 "The local database holds {what} as {value:?}, which this Partner Desk does not \
                  know (a newer desk wrote it, or the file is damaged)."

@@ -1,0 +1,181 @@
+//! The hub's schema, migrated in order under an advisory lock so that replicas started together
+//! migrate once. Versions are counted in `hub_schema`. Timestamps are RFC 3339 text, as the desk
+//! core writes them (sortable, the same strings in SQLite and here).
+
+use super::Db;
+use crate::error::{Error, Result};
+
+/// Any number, the same for every replica: the lock that serialises migrations.
+const MIGRATION_LOCK: i64 = 0x5044_4855_424d_4947; // "PDHUBMIG"
+
+const MIGRATIONS: &[&str] = &[
+    // 1: the desk core's ledger (roster, timeline, stages reached, journal, outbox, settings).
+    r#"
+    CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE users (
+        -- Insertion order: the tie-break of a roster sorted by creation time.
+        seq                       BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
+        environment               TEXT NOT NULL,
+        external_user_id          TEXT NOT NULL,
+        user_id                   TEXT,
+        email                     TEXT,
+        first_name                TEXT,
+        last_name                 TEXT,
+        country                   TEXT,
+        citizenship               TEXT,
+        profile_json              TEXT NOT NULL,
+        status                    TEXT NOT NULL,
+        poa_required_for_extended BOOLEAN NOT NULL DEFAULT false,
+        extended                  BOOLEAN NOT NULL DEFAULT false,
+        kyc_method                TEXT,
+        verification_id           TEXT,
+        verification_status       TEXT,
+        attempt_status            TEXT,
+        rejection_reason          TEXT,
+        poa_status                TEXT,
+        created_at                TEXT NOT NULL,
+        updated_at                TEXT NOT NULL,
+        deleted_at                TEXT,
+        stage                     TEXT NOT NULL DEFAULT 'created',
+        stage_since               TEXT,
+        next_action               TEXT,
+        PRIMARY KEY (environment, external_user_id)
+    );
+    CREATE INDEX users_by_created ON users (environment, created_at DESC, seq DESC);
+    CREATE INDEX users_by_stage ON users (environment, stage);
+    CREATE TABLE events (
+        id               BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        environment      TEXT NOT NULL,
+        external_user_id TEXT NOT NULL,
+        at               TEXT NOT NULL,
+        kind             TEXT NOT NULL,
+        source           TEXT NOT NULL,
+        actor            TEXT,
+        detail           JSONB NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX events_by_user ON events (environment, external_user_id, id);
+    CREATE INDEX events_pending_claims ON events (id)
+        WHERE kind = 'webhookClaim' AND detail->>'confirmation' = 'pending';
+    CREATE TABLE stage_reached (
+        environment      TEXT NOT NULL,
+        external_user_id TEXT NOT NULL,
+        stage            TEXT NOT NULL,
+        at               TEXT NOT NULL,
+        PRIMARY KEY (environment, external_user_id, stage)
+    );
+    -- The audit journal: append-only (a trigger refuses UPDATE and DELETE) and hash-chained
+    -- (each row's hash covers its fields and the previous row's hash: `journal verify`).
+    CREATE TABLE journal (
+        id          BIGINT PRIMARY KEY,
+        at          TEXT NOT NULL,
+        operator    TEXT NOT NULL,
+        environment TEXT NOT NULL,
+        operation   TEXT NOT NULL,
+        target      TEXT,
+        outcome     TEXT NOT NULL,
+        p100_code   TEXT,
+        http_status INTEGER,
+        duration_ms BIGINT NOT NULL,
+        message     TEXT,
+        prev_hash   TEXT NOT NULL,
+        hash        TEXT NOT NULL
+    );
+    CREATE INDEX journal_by_at ON journal (at DESC);
+    CREATE INDEX journal_by_operation ON journal (operation, at);
+    CREATE FUNCTION journal_is_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        RAISE EXCEPTION 'the journal is append-only';
+    END $$;
+    CREATE TRIGGER journal_append_only BEFORE UPDATE OR DELETE ON journal
+        FOR EACH ROW EXECUTE FUNCTION journal_is_append_only();
+    CREATE TRIGGER journal_no_truncate BEFORE TRUNCATE ON journal
+        FOR EACH STATEMENT EXECUTE FUNCTION journal_is_append_only();
+    CREATE TABLE outbox (
+        seq          BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
+        id           TEXT PRIMARY KEY,
+        environment  TEXT NOT NULL,
+        operation    TEXT NOT NULL,
+        target       TEXT NOT NULL,
+        payload_json TEXT NOT NULL,
+        state        TEXT NOT NULL CHECK (state IN ('pending', 'done', 'failed', 'unknown')),
+        attempts     BIGINT NOT NULL DEFAULT 0,
+        created_at   TEXT NOT NULL,
+        updated_at   TEXT NOT NULL,
+        last_error   TEXT
+    );
+    CREATE INDEX outbox_open ON outbox (seq) WHERE state IN ('pending', 'unknown');
+    -- The team: tokens are stored only as argon2id hashes, found by their public id.
+    CREATE TABLE operators (
+        name       TEXT PRIMARY KEY,
+        role       TEXT NOT NULL CHECK (role IN ('operator', 'supervisor', 'auditor')),
+        token_id   TEXT NOT NULL UNIQUE,
+        token_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT
+    );
+    "#,
+];
+
+/// The schema version a fully migrated database reports.
+pub const LATEST: i64 = MIGRATIONS.len() as i64;
+
+/// Brings the database to [`LATEST`]; returns the versions it applied (none when current).
+pub fn migrate(db: &Db) -> Result<Vec<i64>> {
+    let mut conn = db.get()?;
+    let mut tx = conn.transaction()?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
+    tx.batch_execute("CREATE TABLE IF NOT EXISTS hub_schema (version BIGINT NOT NULL)")?;
+    let found = current(&mut tx)?;
+    if found > LATEST {
+        return Err(Error::NewerDatabase {
+            found,
+            known: LATEST,
+        });
+    }
+    let mut applied = Vec::new();
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        tx.batch_execute(sql)?;
+        applied.push(i as i64 + 1);
+    }
+    tx.execute("DELETE FROM hub_schema", &[])?;
+    tx.execute("INSERT INTO hub_schema (version) VALUES ($1)", &[&LATEST])?;
+    tx.commit()?;
+    Ok(applied)
+}
+
+/// The version the database is at (0 before the first migration).
+pub fn schema_version(db: &Db) -> Result<i64> {
+    let mut conn = db.get()?;
+    let mut tx = conn.transaction()?;
+    let exists: bool = tx
+        .query_one("SELECT to_regclass('hub_schema') IS NOT NULL", &[])?
+        .get(0);
+    if !exists {
+        return Ok(0);
+    }
+    current(&mut tx)
+}
+
+/// Refuses a database this hub cannot run on: not migrated yet, or migrated by a newer hub.
+pub fn check(db: &Db) -> Result<()> {
+    match schema_version(db)? {
+        LATEST => Ok(()),
+        found if found > LATEST => Err(Error::NewerDatabase {
+            found,
+            known: LATEST,
+        }),
+        found => Err(Error::NotMigrated {
+            found,
+            needed: LATEST,
+        }),
+    }
+}
+
+fn current(tx: &mut postgres::Transaction<'_>) -> Result<i64> {
+    Ok(tx
+        .query_opt("SELECT version FROM hub_schema", &[])?
+        .map_or(0, |r| r.get(0)))
+}

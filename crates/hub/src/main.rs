@@ -1,0 +1,133 @@
+//! `partner-desk-hub`: the team service and its admin commands. Deployment scripts and runbooks
+//! depend on these command names and flags: keep them.
+
+use clap::{Parser, Subcommand};
+use hub::cli;
+use hub::operators::Role;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "partner-desk-hub",
+    version,
+    about = "Partner Desk hub: the team service over PostgreSQL"
+)]
+struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Brings the database's schema up to this hub's version (safe to run on every start).
+    Migrate {
+        #[arg(long, env = "PARTNER_DESK_HUB_DATABASE_URL")]
+        database_url: String,
+    },
+    /// The team's operators and their tokens.
+    Operator {
+        #[command(subcommand)]
+        command: OperatorCommand,
+    },
+    /// The shared roster.
+    Users {
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
+    /// The audit journal.
+    Journal {
+        #[command(subcommand)]
+        command: JournalCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum OperatorCommand {
+    /// Adds an operator; prints the new token alone on the last line (shown only now).
+    Add {
+        name: String,
+        #[arg(long, value_enum)]
+        role: Role,
+        #[arg(long, env = "PARTNER_DESK_HUB_DATABASE_URL")]
+        database_url: String,
+    },
+    /// Every operator with role, creation and revocation (never a token).
+    List {
+        #[arg(long, env = "PARTNER_DESK_HUB_DATABASE_URL")]
+        database_url: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revokes an operator's token at once, on every replica.
+    Revoke {
+        name: String,
+        #[arg(long, env = "PARTNER_DESK_HUB_DATABASE_URL")]
+        database_url: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum UsersCommand {
+    /// One user as the roster holds it, with its stage and timeline.
+    Show {
+        external_id: String,
+        #[arg(long, env = "PARTNER_DESK_HUB_DATABASE_URL")]
+        database_url: String,
+        /// One JSON object instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum JournalCommand {
+    /// Walks the hash chain; exits non-zero naming the first row that does not hold.
+    Verify {
+        #[arg(long, env = "PARTNER_DESK_HUB_DATABASE_URL")]
+        database_url: String,
+    },
+    /// Writes every row, oldest first, one JSON object per line, with its hashes.
+    Export {
+        #[arg(long, env = "PARTNER_DESK_HUB_DATABASE_URL")]
+        database_url: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let outcome = match args.command {
+        Command::Migrate { database_url } => cli::migrate(&database_url),
+        Command::Operator { command } => match command {
+            OperatorCommand::Add {
+                name,
+                role,
+                database_url,
+            } => cli::add_operator(&database_url, &name, role),
+            OperatorCommand::List { database_url, json } => {
+                cli::list_operators(&database_url, json)
+            }
+            OperatorCommand::Revoke { name, database_url } => {
+                cli::revoke_operator(&database_url, &name)
+            }
+        },
+        Command::Users {
+            command:
+                UsersCommand::Show {
+                    external_id,
+                    database_url,
+                    json,
+                },
+        } => cli::show_user(&database_url, &external_id, json),
+        Command::Journal { command } => match command {
+            JournalCommand::Verify { database_url } => cli::verify_journal(&database_url),
+            JournalCommand::Export { database_url } => cli::export_journal(&database_url),
+        },
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("partner-desk-hub: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
