@@ -9,7 +9,8 @@ use ts_rs::TS;
 #[serde(rename_all = "camelCase")]
 pub struct CommandError {
     /// Stable kind: `invalid`, `accessDenied`, `p100`, `rateLimited`, `server`, `network`,
-    /// `noApiKey`, `keychain`, `store`, `sandbox`, `cancelled`, `alreadyRunning`, `internal`.
+    /// `noApiKey`, `keychain`, `store`, `sandbox`, `cancelled`, `alreadyRunning`, `notFound`,
+    /// `internal`.
     pub code: String,
     /// The sentence to show the operator.
     pub message: String,

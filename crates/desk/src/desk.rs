@@ -76,9 +76,12 @@ fn make_private(dir: &Path) {
     let _ = dir;
 }
 
+/// The desk core. Cheap to copy for another operator ([`Desk::acting_as`]): the components are
+/// shared.
+#[derive(Clone)]
 pub struct Desk {
-    /// The data folder's lock, held for the desk's life.
-    _lock: std::fs::File,
+    /// The data folder's lock, held for the desk's life (none in the hub: it has no folder).
+    _lock: Option<Arc<std::fs::File>>,
     store: Arc<dyn Ledger>,
     environments: Arc<Environments>,
     operations: Operations,
@@ -108,7 +111,7 @@ impl Desk {
             config.retry_policy,
         ));
         Ok(Self {
-            _lock: lock,
+            _lock: Some(Arc::new(lock)),
             operations: Operations::new(store.clone(), crate::operator::os_user()),
             sync: Arc::new(LiveSync::new(store.clone(), environments.clone())),
             environments,
@@ -116,6 +119,42 @@ impl Desk {
             documents: Arc::default(),
             db_path,
         })
+    }
+
+    /// The core as the hub runs it: `ledger` (PostgreSQL), one P100 given at start, no keychain,
+    /// no embedded sandbox, no webhook receiver of its own (the hub receives webhooks).
+    pub fn serving(
+        ledger: Arc<dyn Ledger>,
+        remote: crate::environments::Remote,
+        retry_policy: p100::RetryPolicy,
+        operator: String,
+    ) -> Self {
+        let environments = Arc::new(Environments::remote(
+            ledger.clone(),
+            remote,
+            Keychain::new(KEYCHAIN_SERVICE),
+            PathBuf::new(),
+            retry_policy,
+        ));
+        Self {
+            _lock: None,
+            operations: Operations::new(ledger.clone(), operator),
+            sync: Arc::new(LiveSync::new(ledger.clone(), environments.clone())),
+            environments,
+            store: ledger,
+            documents: Arc::default(),
+            db_path: PathBuf::new(),
+        }
+    }
+
+    /// The same core writing through `ledger` (which names `operator` on the events it
+    /// records) and journaling as `operator`: one per authenticated request in the hub.
+    pub fn acting_as(&self, ledger: Arc<dyn Ledger>, operator: String) -> Self {
+        Self {
+            operations: self.operations.acting_as(ledger.clone(), operator),
+            store: ledger,
+            ..self.clone()
+        }
     }
 
     pub fn db_path(&self) -> &Path {
@@ -258,6 +297,25 @@ impl Desk {
     /// by the shell after opening; claims left unconfirmed by an earlier run are taken up again.
     pub async fn start_sync(&self) -> Result<()> {
         self.sync.start().await
+    }
+
+    /// Asks P100 about a webhook's claim once and settles it (the hub's queue workers; the
+    /// desk's own sync keeps an in-memory queue). An error: P100 could not be asked, the claim
+    /// stays pending.
+    pub async fn confirm_claim(
+        &self,
+        claim: &crate::ledger::claims::PendingClaim,
+    ) -> Result<Option<UserRecord>> {
+        self.sync.confirm_once(claim).await
+    }
+
+    /// Settles a claim P100 could not be asked about (after the last attempt) as unconfirmed.
+    pub async fn give_up_claim(
+        &self,
+        claim: &crate::ledger::claims::PendingClaim,
+        why: &Error,
+    ) -> Result<Option<UserRecord>> {
+        self.sync.give_up(claim, why).await
     }
 
     pub async fn sync_status(&self) -> Result<SyncStatus> {

@@ -47,8 +47,29 @@ pub(crate) struct Selected {
     pub custom_moved: bool,
 }
 
+/// One P100 given when the core starts — the hub's `--p100-url` and key file — and then the only
+/// environment served: no selection, no keychain, no embedded sandbox.
+#[derive(Clone)]
+pub struct Remote {
+    pub kind: EnvironmentKind,
+    pub url: Url,
+    pub key: ApiKey,
+}
+
+impl std::fmt::Debug for Remote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The key's own Debug is redacted; the URL is not secret.
+        f.debug_struct("Remote")
+            .field("kind", &self.kind)
+            .field("url", &self.url.as_str())
+            .finish_non_exhaustive()
+    }
+}
+
 pub(crate) struct Environments {
     ledger: Arc<dyn Ledger>,
+    /// Set in the hub: the one P100 it serves.
+    remote: Option<Remote>,
     keychain: Keychain,
     /// API keys as read from the keychain this session (`None`: no key there), so that the
     /// keychain is asked once per environment, never by a polling loop. Changed only here, as
@@ -71,6 +92,7 @@ impl Environments {
     ) -> Self {
         Self {
             ledger,
+            remote: None,
             keychain,
             keys: Mutex::default(),
             client: OnceLock::new(),
@@ -78,6 +100,20 @@ impl Environments {
             sandbox_webhooks: Mutex::default(),
             data_dir,
             retry_policy,
+        }
+    }
+
+    /// Environments that serve only `remote` (the hub).
+    pub fn remote(
+        ledger: Arc<dyn Ledger>,
+        remote: Remote,
+        keychain: Keychain,
+        data_dir: PathBuf,
+        retry_policy: p100::RetryPolicy,
+    ) -> Self {
+        Self {
+            remote: Some(remote),
+            ..Self::new(ledger, keychain, data_dir, retry_policy)
         }
     }
 
@@ -97,6 +133,9 @@ impl Environments {
     /// The selected environment. A stored name this desk does not know is an error, not a
     /// silent fall-back to another environment.
     pub async fn current(&self) -> Result<EnvironmentKind> {
+        if let Some(r) = &self.remote {
+            return Ok(r.kind);
+        }
         match self.setting(SETTING_ENV).await? {
             None => Ok(EnvironmentKind::Sandbox),
             Some(v) => EnvironmentKind::parse(&v).ok_or_else(|| Error::Unreadable {
@@ -108,6 +147,17 @@ impl Environments {
 
     /// The selected environment as the UI shows it; selecting Sandbox starts the sandbox.
     pub async fn info(&self) -> Result<EnvironmentInfo> {
+        if let Some(r) = &self.remote {
+            return Ok(EnvironmentInfo {
+                kind: r.kind,
+                label: r.kind.label().to_owned(),
+                base_url: Some(r.url.to_string()),
+                custom_url: None,
+                needs_key: true,
+                key_set: true,
+                is_production: r.kind == EnvironmentKind::Production,
+            });
+        }
         let kind = self.current().await?;
         let custom_url = self.setting(SETTING_CUSTOM_URL).await?;
         let base_url = match kind {
@@ -302,7 +352,26 @@ impl Environments {
     /// A client for the environment: its URL and its key (the keychain's, or the embedded
     /// sandbox's), sharing one connection pool.
     pub async fn client_for(&self, kind: EnvironmentKind) -> Result<p100::Client> {
-        let (url, key) = match kind {
+        let (url, key) = match (&self.remote, kind) {
+            (Some(r), k) if k == r.kind => (r.url.clone(), r.key.clone()),
+            (Some(_), k) => return Err(Error::NoApiKey(k)),
+            (None, kind) => self.local_url_and_key(kind).await?,
+        };
+        let client = match self.client.get() {
+            Some(pool) => pool.rebind(url, key),
+            None => {
+                let c = p100::Client::new(url, key)?;
+                // A concurrent first call may win the race; either pool serves.
+                let _ = self.client.set(c.clone());
+                c
+            }
+        };
+        Ok(client.with_retry_policy(self.retry_policy))
+    }
+
+    /// The URL and key of a desktop's environment: the embedded sandbox's, or the keychain's.
+    async fn local_url_and_key(&self, kind: EnvironmentKind) -> Result<(Url, ApiKey)> {
+        Ok(match kind {
             EnvironmentKind::Sandbox => {
                 let guard = self.ensure_sandbox().await?;
                 let sb = guard
@@ -324,17 +393,7 @@ impl Environments {
                 let key = self.key(slot).await?.ok_or(Error::NoApiKey(kind))?;
                 (url, key)
             }
-        };
-        let client = match self.client.get() {
-            Some(pool) => pool.rebind(url, key),
-            None => {
-                let c = p100::Client::new(url, key)?;
-                // A concurrent first call may win the race; either pool serves.
-                let _ = self.client.set(c.clone());
-                c
-            }
-        };
-        Ok(client.with_retry_policy(self.retry_policy))
+        })
     }
 
     async fn ensure_sandbox(&self) -> Result<tokio::sync::MutexGuard<'_, Option<EmbeddedSandbox>>> {
@@ -376,7 +435,7 @@ impl Environments {
 
     /// Starts the embedded sandbox if Sandbox is selected.
     pub async fn prepare(&self) -> Result<()> {
-        if self.current().await? == EnvironmentKind::Sandbox {
+        if self.remote.is_none() && self.current().await? == EnvironmentKind::Sandbox {
             drop(self.ensure_sandbox().await?);
         }
         Ok(())

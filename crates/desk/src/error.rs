@@ -41,6 +41,9 @@ pub enum Error {
     /// The database was written by a newer Partner Desk: this one refuses to run on it.
     #[error("the database has schema version {found}; this Partner Desk knows up to {known}")]
     NewerDatabase { found: i64, known: i64 },
+    /// No user of that externalUserId in the roster (of the selected environment).
+    #[error("no user {0:?} in the roster")]
+    NotInRoster(String),
     /// The operator stopped an upload while it was being sent.
     #[error("the upload was cancelled")]
     UploadCancelled,
@@ -116,6 +119,7 @@ impl Error {
             Error::InvalidUrl(e) => format!("The custom URL cannot be used: {e}"),
             Error::Store(e) => format!("The local database failed: {e}"),
             Error::Ledger(e) => format!("The team's database failed: {e}"),
+            Error::NotInRoster(id) => format!("There is no user {id:?} in the roster."),
             Error::Unreadable { what, value } => format!(
                 "The local database holds {what} as {value:?}, which this Partner Desk does not \
                  know (a newer desk wrote it, or the file is damaged)."

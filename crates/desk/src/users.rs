@@ -35,6 +35,15 @@ impl Desk {
         self.db(move |s| s.list_users(env)).await
     }
 
+    /// A user of the selected environment as the roster holds it (deleted ones too).
+    pub async fn user(&self, ext: &str) -> Result<UserRecord> {
+        let env = self.current_environment().await?;
+        let id = ext.to_owned();
+        self.db(move |s| s.user(env, &id))
+            .await?
+            .ok_or_else(|| Error::NotInRoster(ext.to_owned()))
+    }
+
     /// A user of the selected environment that the roster knows, with that environment.
     pub(crate) async fn known_user(&self, ext: &str) -> Result<(EnvironmentKind, UserRecord)> {
         let env = self.current_environment().await?;

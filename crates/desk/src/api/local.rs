@@ -51,6 +51,10 @@ impl DeskApi for Desk {
         self.users().await
     }
 
+    async fn user_get(&self, external_user_id: String) -> Result<UserRecord> {
+        self.user(&external_user_id).await
+    }
+
     async fn user_create(&self, form: NewUser) -> Result<UserRecord> {
         self.create_user(form).await
     }

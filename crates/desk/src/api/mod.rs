@@ -62,6 +62,8 @@ macro_rules! with_operations {
             Desktop credentials_test(kind: $crate::EnvironmentKind) -> $crate::desk::KeyTest;
             /// The roster of the selected environment.
             Read users_list() -> Vec<$crate::ledger::roster::UserRecord>;
+            /// One user of the roster, with its stage (deleted users too).
+            Read user_get(external_user_id: String) -> $crate::ledger::roster::UserRecord;
             Operate user_create(form: $crate::users::NewUser) -> $crate::ledger::roster::UserRecord;
             /// Takes the whole edited profile; P100 is sent only the fields that changed.
             Operate user_update(external_user_id: String, profile: p100::models::UserProfile) -> $crate::ledger::roster::UserRecord;

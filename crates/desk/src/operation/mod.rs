@@ -144,12 +144,14 @@ impl CancelRegistry {
 
 /// The Operations component: runs every mutating call through the outbox, the retry hook and
 /// the journal. It depends on the store only; callers bring the client and what to record.
+#[derive(Clone)]
 pub(crate) struct Operations {
     store: Arc<dyn Ledger>,
-    /// The OS user at the desk, named in the journal.
+    /// Who the journal names: the OS user at the desk, or the hub's authenticated operator.
     operator: String,
+    /// Shared by every copy acting for another operator (the hub makes one per request).
     retries: tokio::sync::broadcast::Sender<RetryEvent>,
-    cancels: CancelRegistry,
+    cancels: Arc<CancelRegistry>,
 }
 
 impl Operations {
@@ -158,7 +160,16 @@ impl Operations {
             store,
             operator,
             retries: tokio::sync::broadcast::channel(256).0,
-            cancels: CancelRegistry::default(),
+            cancels: Arc::default(),
+        }
+    }
+
+    /// The same component writing through `store` and journaling as `operator`.
+    pub fn acting_as(&self, store: Arc<dyn Ledger>, operator: String) -> Self {
+        Self {
+            store,
+            operator,
+            ..self.clone()
         }
     }
 

@@ -45,37 +45,58 @@ impl LiveSync {
         while let Some(claim) = claims.recv().await {
             let Some(d) = desk.upgrade() else { return };
             let mut attempt = 0;
-            let outcome = loop {
-                match d.confirm(&claim).await {
-                    Ok(outcome) => break outcome,
+            let settled = loop {
+                match d.confirm_once(&claim).await {
                     Err(e) if attempt < RETRIES.len() => {
                         tracing::debug!(error = %e, "a webhook could not be confirmed yet");
                         tokio::time::sleep(RETRIES[attempt]).await;
                         attempt += 1;
                     }
-                    Err(e) => {
-                        break (
-                            Confirmation::Unconfirmed,
-                            format!("P100 could not be asked: {}", e.operator_message()),
-                        );
-                    }
+                    Err(e) => break d.give_up(&claim, &e).await,
+                    Ok(user) => break Ok(user),
                 }
             };
-            let (outcome, note) = outcome;
-            let id = claim.claim_id;
-            let (env, ext) = (claim.environment, claim.event.external_user_id().to_owned());
-            match d
-                .db(move |s| {
-                    s.settle_claim(id, outcome, &note)?;
-                    s.user(env, &ext)
-                })
-                .await
-            {
-                Ok(Some(user)) => (d.notifier())(user),
-                Ok(None) => {}
-                Err(e) => tracing::error!(error = %e, "a webhook's confirmation was not stored"),
+            if let Err(e) = settled {
+                tracing::error!(error = %e, "a webhook's confirmation was not stored");
             }
         }
+    }
+
+    /// Asks P100 about one claim once and settles it with what P100 answers; announces the
+    /// user. An error is a read that did not happen: the claim stays pending.
+    pub(crate) async fn confirm_once(&self, claim: &PendingClaim) -> Result<Option<UserRecord>> {
+        let (outcome, note) = self.confirm(claim).await?;
+        self.settle(claim, outcome, note).await
+    }
+
+    /// Settles a claim that P100 could not be asked about, as unconfirmed with why.
+    pub(crate) async fn give_up(
+        &self,
+        claim: &PendingClaim,
+        why: &Error,
+    ) -> Result<Option<UserRecord>> {
+        let note = format!("P100 could not be asked: {}", why.operator_message());
+        self.settle(claim, Confirmation::Unconfirmed, note).await
+    }
+
+    async fn settle(
+        &self,
+        claim: &PendingClaim,
+        outcome: Confirmation,
+        note: String,
+    ) -> Result<Option<UserRecord>> {
+        let id = claim.claim_id;
+        let (env, ext) = (claim.environment, claim.event.external_user_id().to_owned());
+        let user = self
+            .db(move |s| {
+                s.settle_claim(id, outcome, &note)?;
+                s.user(env, &ext)
+            })
+            .await?;
+        if let Some(u) = &user {
+            (self.notifier())(u.clone());
+        }
+        Ok(user)
     }
 
     /// Asks P100 about one claim and records what it answers. An error is a read that did not
