@@ -83,7 +83,7 @@ impl WebhookToken {
 
     /// Compares with what a caller sent in constant time, so the answer's timing does not leak
     /// how much of the token was right.
-    pub(crate) fn matches(&self, presented: &str) -> bool {
+    pub fn matches(&self, presented: &str) -> bool {
         let (a, b) = (self.expose().as_bytes(), presented.as_bytes());
         a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
     }

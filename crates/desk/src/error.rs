@@ -81,6 +81,7 @@ impl Error {
             | Error::NewerDatabase { .. }
             | Error::Unreadable { .. } => "store",
             Error::AlreadyRunning(_) => "alreadyRunning",
+            Error::NotInRoster(_) => "notFound",
             Error::Sandbox(_) => "sandbox",
             Error::Internal(_) => "internal",
         }

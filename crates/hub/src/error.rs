@@ -25,6 +25,9 @@ pub enum Error {
     Desk(#[from] desk::Error),
     #[error(transparent)]
     Io(#[from] std::io::Error),
+    /// A secret file cannot be used (missing, readable by anyone, not a key).
+    #[error("{0}")]
+    Secret(String),
 }
 
 /// PostgreSQL's own words for an error: the server's message and SQLSTATE when it answered,

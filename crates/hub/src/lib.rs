@@ -9,6 +9,7 @@ pub mod db;
 pub mod error;
 pub mod ledger;
 pub mod operators;
+pub mod serve;
 
 pub use db::Db;
 pub use error::{Error, Result};

@@ -24,6 +24,33 @@ enum Command {
         #[arg(long, env = "PARTNER_DESK_HUB_DATABASE_URL")]
         database_url: String,
     },
+    /// Serves the team: the operators' API, P100's webhooks, health. Prints `listening on ADDR`
+    /// as its first line.
+    Serve {
+        /// Address to listen on (port 0 picks a free one).
+        #[arg(long, default_value = "127.0.0.1:8480")]
+        listen: std::net::SocketAddr,
+        #[arg(long, env = "PARTNER_DESK_HUB_DATABASE_URL")]
+        database_url: String,
+        /// P100's base URL (production, staging, or a sandbox).
+        #[arg(long)]
+        p100_url: url::Url,
+        /// A file holding the P100 API key (readable by the hub's user only).
+        #[arg(long)]
+        p100_key_file: std::path::PathBuf,
+        /// A file holding the token P100 sends with its webhooks (at least 24 characters).
+        #[arg(long)]
+        webhook_token_file: std::path::PathBuf,
+        /// What to call that P100 (default: production or staging by its URL, else custom).
+        #[arg(long)]
+        environment: Option<String>,
+        /// Database connections of this replica.
+        #[arg(long, default_value_t = 16)]
+        max_connections: u32,
+        /// Workers confirming webhooks on this replica.
+        #[arg(long, default_value_t = 2)]
+        claim_workers: usize,
+    },
     /// The team's operators and their tokens.
     Operator {
         #[command(subcommand)]
@@ -95,7 +122,43 @@ enum JournalCommand {
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
     let outcome = match args.command {
+        Command::Serve {
+            listen,
+            database_url,
+            p100_url,
+            p100_key_file,
+            webhook_token_file,
+            environment,
+            max_connections,
+            claim_workers,
+        } => cli::serve(hub::serve::Config {
+            listen,
+            database_url,
+            p100_url,
+            p100_key_file,
+            webhook_token_file,
+            environment: match environment.as_deref().map(desk::EnvironmentKind::parse) {
+                None => None,
+                Some(Some(kind)) => Some(kind),
+                Some(None) => {
+                    eprintln!(
+                        "partner-desk-hub: --environment: one of sandbox, staging, production, custom"
+                    );
+                    return ExitCode::from(2);
+                }
+            },
+            max_connections,
+            claim_workers,
+            retry_policy: p100::RetryPolicy::default(),
+        }),
         Command::Migrate { database_url } => cli::migrate(&database_url),
         Command::Operator { command } => match command {
             OperatorCommand::Add {

@@ -248,7 +248,8 @@ field: string, message: string, };
 export type CommandError = { 
 /**
  * Stable kind: `invalid`, `accessDenied`, `p100`, `rateLimited`, `server`, `network`,
- * `noApiKey`, `keychain`, `store`, `sandbox`, `cancelled`, `alreadyRunning`, `internal`.
+ * `noApiKey`, `keychain`, `store`, `sandbox`, `cancelled`, `alreadyRunning`, `notFound`,
+ * `internal`.
  */
 code: string, 
 /**

@@ -51,6 +51,8 @@ export interface Commands {
   credentials_test: { args: { kind: EnvironmentKind }; answer: KeyTest };
   /** The roster of the selected environment. */
   users_list: { args: Record<never, never>; answer: Array<UserRecord> };
+  /** One user of the roster, with its stage (deleted users too). */
+  user_get: { args: { externalUserId: string }; answer: UserRecord };
   user_create: { args: { form: NewUser }; answer: UserRecord };
   /** Takes the whole edited profile; P100 is sent only the fields that changed. */
   user_update: { args: { externalUserId: string; profile: UserProfile }; answer: UserRecord };
@@ -118,6 +120,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'credentials_remove',
   'credentials_test',
   'users_list',
+  'user_get',
   'user_create',
   'user_update',
   'user_delete',

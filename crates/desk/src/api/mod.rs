@@ -11,7 +11,10 @@
 //! Arguments are owned and named as the page sends them (snake_case here, camelCase on the
 //! wire); answers are serializable and have TypeScript bindings.
 
+mod failure;
 mod local;
+
+pub use failure::CommandError;
 
 use std::future::Future;
 

@@ -107,6 +107,24 @@ const MIGRATIONS: &[&str] = &[
         last_error   TEXT
     );
     CREATE INDEX outbox_open ON outbox (seq) WHERE state IN ('pending', 'unknown');
+    -- Webhook claims waiting to be confirmed with P100: one job per claim, queued by the same
+    -- transaction that records the claim (a trigger), taken by any replica's worker with
+    -- FOR UPDATE SKIP LOCKED; `due` is both the retry time and the lease of the taker.
+    CREATE TABLE claim_jobs (
+        claim_id BIGINT PRIMARY KEY REFERENCES events (id) ON DELETE CASCADE,
+        due      TIMESTAMPTZ NOT NULL DEFAULT now(),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        taken_by TEXT
+    );
+    CREATE INDEX claim_jobs_due ON claim_jobs (due);
+    CREATE FUNCTION queue_claim() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO claim_jobs (claim_id) VALUES (NEW.id);
+        PERFORM pg_notify('partner_desk_claims', NEW.id::text);
+        RETURN NEW;
+    END $$;
+    CREATE TRIGGER events_queue_claims AFTER INSERT ON events
+        FOR EACH ROW WHEN (NEW.kind = 'webhookClaim') EXECUTE FUNCTION queue_claim();
     -- The team: tokens are stored only as argon2id hashes, found by their public id.
     CREATE TABLE operators (
         name       TEXT PRIMARY KEY,

@@ -35,6 +35,12 @@ pub fn fresh_db() -> (String, Db) {
     (url, db)
 }
 
+/// A fresh, migrated database: its URL only (no pool is left open, so async tests may call it
+/// through `block_in_place`).
+pub fn migrated_database() -> String {
+    fresh_db().0
+}
+
 /// A direct connection (what an administrator with psql has).
 pub fn psql(url: &str) -> postgres::Client {
     postgres::Client::connect(url, NoTls).expect("the test database answers")
@@ -51,4 +57,105 @@ pub fn hub_cli(args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// A hub replica running as its own process (the real binary), killed when dropped. Its
+/// stderr (the log) goes to a file that tests read for secrets.
+pub struct Replica {
+    pub child: std::process::Child,
+    pub base: String,
+    pub log: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Replica {
+    /// The replica's log so far.
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+/// A secret file as an operator would make it: the text and a newline, mode 600.
+pub fn secret_file(dir: &std::path::Path, name: &str, text: &str) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join(name);
+    std::fs::write(&path, format!("{text}\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    path
+}
+
+/// Starts `partner-desk-hub serve` on a free port against `p100_url`; waits for its first line.
+pub fn start_replica(
+    database_url: &str,
+    p100_url: &str,
+    p100_key: &str,
+    webhook_token: &str,
+) -> Replica {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = secret_file(dir.path(), "p100.key", p100_key);
+    let token_file = secret_file(dir.path(), "webhook.token", webhook_token);
+    let log = dir.path().join("hub.log");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_partner-desk-hub"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--database-url",
+            database_url,
+            "--p100-url",
+            p100_url,
+        ])
+        .arg("--p100-key-file")
+        .arg(&key_file)
+        .arg("--webhook-token-file")
+        .arg(&token_file)
+        .env("RUST_LOG", "debug")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .expect("the hub's binary starts");
+    let stdout = child.stdout.take().unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(stdout)
+        .read_line(&mut first)
+        .unwrap();
+    let addr = first
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| {
+            panic!(
+                "the first line is {first:?}; log: {}",
+                std::fs::read_to_string(&log).unwrap_or_default()
+            )
+        })
+        .to_owned();
+    Replica {
+        child,
+        base: format!("http://{addr}"),
+        log,
+        _dir: dir,
+    }
+}
+
+/// Adds an operator with the CLI; their token.
+pub fn operator(database_url: &str, name: &str, role: &str) -> String {
+    let (code, out, err) = hub_cli(&[
+        "operator",
+        "add",
+        name,
+        "--role",
+        role,
+        "--database-url",
+        database_url,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    out.lines().last().unwrap().trim().to_owned()
 }

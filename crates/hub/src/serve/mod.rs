@@ -1,0 +1,128 @@
+//! `partner-desk-hub serve`: one stateless replica. Everything it keeps is in PostgreSQL, so any
+//! number of replicas can serve behind a load balancer; work that outlives a request (confirming
+//! webhooks with P100) is taken from the database with `FOR UPDATE SKIP LOCKED` (`claims`), so a
+//! replica that dies loses nothing.
+
+mod api;
+mod claims;
+mod failure;
+mod openapi;
+mod ops;
+mod secrets;
+mod webhooks;
+
+use crate::PgLedger;
+use crate::db::{self, Db};
+use crate::error::{Error, Result};
+use crate::operators::Authenticator;
+use desk::EnvironmentKind;
+use desk::credentials::WebhookToken;
+use desk::environments::Remote;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use url::Url;
+
+/// Who the hub's own work (webhooks, confirmations) is recorded as.
+pub const HUB_ACTOR: &str = "partner-desk-hub";
+
+/// What `serve` is given on its command line.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub database_url: String,
+    pub p100_url: Url,
+    pub p100_key_file: PathBuf,
+    pub webhook_token_file: PathBuf,
+    /// Which environment the P100 at `p100_url` is (what the roster and the desktops call it).
+    pub environment: Option<EnvironmentKind>,
+    pub max_connections: u32,
+    /// Workers confirming webhooks on this replica.
+    pub claim_workers: usize,
+    pub retry_policy: p100::RetryPolicy,
+}
+
+/// What every request of a replica shares.
+pub struct Hub {
+    pub(crate) db: Db,
+    /// The core acting as the hub itself; requests get a copy acting as their operator.
+    pub(crate) desk: desk::Desk,
+    pub(crate) auth: Authenticator,
+    pub(crate) webhook_token: WebhookToken,
+    pub(crate) environment: EnvironmentKind,
+    /// Wakes this replica's claim workers when a webhook arrives.
+    pub(crate) wake: tokio::sync::Notify,
+}
+
+impl Hub {
+    /// The core acting for an authenticated operator: their name on the events and journal
+    /// lines their request causes.
+    pub(crate) fn desk_for(&self, operator: &str) -> desk::Desk {
+        let ledger = Arc::new(PgLedger::new(self.db.clone(), operator));
+        self.desk.acting_as(ledger, operator.to_owned())
+    }
+}
+
+/// The environment a P100 URL is, when the operator did not say.
+fn environment_of(url: &Url) -> EnvironmentKind {
+    EnvironmentKind::ALL
+        .into_iter()
+        .find(|k| {
+            k.fixed_url()
+                .and_then(|u| Url::parse(u).ok())
+                .is_some_and(|u| u.origin() == url.origin())
+        })
+        .unwrap_or(EnvironmentKind::Custom)
+}
+
+/// Builds a replica from its configuration: reads the secrets, checks the schema.
+pub fn hub(config: &Config) -> Result<Arc<Hub>> {
+    let key = secrets::api_key(&config.p100_key_file)?;
+    let webhook_token = secrets::webhook_token(&config.webhook_token_file)?;
+    let db = Db::connect(&config.database_url, config.max_connections)?;
+    db::check(&db)?;
+    let environment = config
+        .environment
+        .unwrap_or_else(|| environment_of(&config.p100_url));
+    let remote = Remote {
+        kind: environment,
+        url: config.p100_url.clone(),
+        key,
+    };
+    let ledger = Arc::new(PgLedger::new(db.clone(), HUB_ACTOR));
+    let desk = desk::Desk::serving(ledger, remote, config.retry_policy, HUB_ACTOR.to_owned());
+    Ok(Arc::new(Hub {
+        db,
+        desk,
+        auth: Authenticator::default(),
+        webhook_token,
+        environment,
+        wake: tokio::sync::Notify::new(),
+    }))
+}
+
+/// Serves until `shutdown` completes. Prints `listening on ADDR` as the first line of stdout
+/// once the socket is bound (scripts wait for it; with port 0 it names the port chosen).
+pub async fn run(
+    config: Config,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+    let cfg = config.clone();
+    let hub = tokio::task::spawn_blocking(move || hub(&cfg))
+        .await
+        .map_err(|e| Error::Desk(desk::Error::Internal(e.to_string())))??;
+    let listener = tokio::net::TcpListener::bind(config.listen).await?;
+    let addr = listener.local_addr()?;
+    {
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "listening on {addr}")?;
+        out.flush()?;
+    }
+    tracing::info!(%addr, environment = hub.environment.as_str(), "hub listening");
+    for n in 0..config.claim_workers.max(1) {
+        tokio::spawn(claims::work(Arc::downgrade(&hub), n));
+    }
+    serve::serve(listener, api::router(hub), serve::Limits::API, shutdown).await;
+    Ok(())
+}
