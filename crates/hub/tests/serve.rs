@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{fresh_db, operator, psql, start_replica};
+use common::{fresh_db, new_user, operator, psql, start_replica};
 use p100_sandbox::SandboxConfig;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -53,35 +53,13 @@ impl Team {
         path: &str,
         body: Option<Value>,
     ) -> (StatusCode, Value) {
-        let url = format!("{}{path}", self.replica.base);
-        let mut req = match method {
-            "GET" => self.http.get(url),
-            _ => self.http.post(url),
-        };
-        if let Some(t) = token {
-            req = req.bearer_auth(t);
-        }
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        let res = req.send().await.unwrap();
-        let status = res.status();
-        let text = res.text().await.unwrap();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
+        common::call(&self.replica.base, token, method, path, body).await
     }
 
     async fn op(&self, token: &str, name: &str, args: Value) -> (StatusCode, Value) {
         self.call(Some(token), "POST", &format!("/api/ops/{name}"), Some(args))
             .await
     }
-}
-
-fn new_user(email: &str) -> Value {
-    json!({"hasAcceptedP100Tc": true, "email": email, "firstName": "Ada", "lastName": "Lovelace",
-           "country": "PL", "citizenship": "PL"})
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -125,6 +125,19 @@ const MIGRATIONS: &[&str] = &[
     END $$;
     CREATE TRIGGER events_queue_claims AFTER INSERT ON events
         FOR EACH ROW WHEN (NEW.kind = 'webhookClaim') EXECUTE FUNCTION queue_claim();
+    -- Live updates: every change to a user's row or timeline, in any replica, is announced to
+    -- every replica (which tell their desktops) when its transaction commits. The payload names
+    -- the user only; listeners read the row.
+    CREATE FUNCTION announce_user() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM pg_notify('partner_desk_users',
+            json_build_object('environment', NEW.environment, 'externalUserId', NEW.external_user_id)::text);
+        RETURN NEW;
+    END $$;
+    CREATE TRIGGER users_announce AFTER INSERT OR UPDATE ON users
+        FOR EACH ROW EXECUTE FUNCTION announce_user();
+    CREATE TRIGGER events_announce AFTER INSERT OR UPDATE ON events
+        FOR EACH ROW EXECUTE FUNCTION announce_user();
     -- The team: tokens are stored only as argon2id hashes, found by their public id.
     CREATE TABLE operators (
         name       TEXT PRIMARY KEY,

@@ -2,15 +2,18 @@
 //! roles) and P100's webhooks (P100's token).
 
 use super::failure::Failure;
+use super::live::Live;
 use super::{Hub, ops, webhooks};
 use crate::operators::Authenticated;
 use axum::extract::{DefaultBodyLimit, Path, Request, State};
 use axum::http::{StatusCode, header};
 use axum::middleware::{Next, from_fn_with_state};
+use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use desk::api::Access;
+use futures_util::StreamExt;
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,6 +26,7 @@ const HEALTH_TIMEOUT: Duration = Duration::from_secs(2);
 pub fn router(hub: Arc<Hub>) -> Router {
     let operators = Router::new()
         .route("/api/me", get(me))
+        .route("/api/events", get(events))
         .route("/api/ops/{name}", post(operation))
         .route("/api/users", get(list_users).post(create_user))
         .route("/api/users/{externalUserId}", get(get_user))
@@ -99,6 +103,33 @@ async fn me(Extension(who): Extension<Authenticated>, State(hub): State<Arc<Hub>
         "role": who.role,
         "environment": hub.environment,
     }))
+}
+
+/// Live updates as server-sent events: `user` (a roster row as it is now) and `resync` (reload:
+/// changes may have been missed). Any role may listen.
+async fn events(
+    State(hub): State<Arc<Hub>>,
+    Extension(_who): Extension<Authenticated>,
+) -> Sse<impl futures_util::Stream<Item = Result<Event, std::convert::Infallible>>> {
+    use tokio::sync::broadcast::error::RecvError;
+    let rx = hub.live.subscribe();
+    // The first event says the stream is open, so a desktop knows from when it is current.
+    let opened =
+        futures_util::stream::once(async { Ok(Event::default().event("open").data("{}")) });
+    let updates = futures_util::stream::unfold(rx, |mut rx| async move {
+        let event = match rx.recv().await {
+            Ok(Live::User(user)) => match Event::default().event("user").json_data(&*user) {
+                Ok(e) => e,
+                Err(_) => Event::default().event("resync").data("{}"),
+            },
+            Ok(Live::Resync) | Err(RecvError::Lagged(_)) => {
+                Event::default().event("resync").data("{}")
+            }
+            Err(RecvError::Closed) => return None,
+        };
+        Some((Ok(event), rx))
+    });
+    Sse::new(opened.chain(updates)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
 
 /// Runs one listed operation for the authenticated operator, if their role allows it.

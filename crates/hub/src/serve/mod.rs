@@ -6,6 +6,7 @@
 mod api;
 mod claims;
 mod failure;
+mod live;
 mod openapi;
 mod ops;
 mod secrets;
@@ -52,6 +53,8 @@ pub struct Hub {
     pub(crate) environment: EnvironmentKind,
     /// Wakes this replica's claim workers when a webhook arrives.
     pub(crate) wake: tokio::sync::Notify,
+    /// Changes announced by any replica, for this replica's desktops.
+    pub(crate) live: live::LiveFeed,
 }
 
 impl Hub {
@@ -98,6 +101,7 @@ pub fn hub(config: &Config) -> Result<Arc<Hub>> {
         webhook_token,
         environment,
         wake: tokio::sync::Notify::new(),
+        live: live::LiveFeed::default(),
     }))
 }
 
@@ -120,6 +124,10 @@ pub async fn run(
         out.flush()?;
     }
     tracing::info!(%addr, environment = hub.environment.as_str(), "hub listening");
+    tokio::spawn(live::listen(
+        Arc::downgrade(&hub),
+        config.database_url.clone(),
+    ));
     for n in 0..config.claim_workers.max(1) {
         tokio::spawn(claims::work(Arc::downgrade(&hub), n));
     }

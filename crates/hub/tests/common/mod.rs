@@ -159,3 +159,99 @@ pub fn operator(database_url: &str, name: &str, role: &str) -> String {
     assert_eq!(code, 0, "{err}");
     out.lines().last().unwrap().trim().to_owned()
 }
+
+/// One server-sent event: its name and data.
+#[derive(Debug, Clone)]
+pub struct Sent {
+    pub event: String,
+    pub data: String,
+}
+
+/// Listens to a replica's `/api/events` as a desktop does; events arrive on the channel.
+pub async fn listen(base: &str, token: &str) -> tokio::sync::mpsc::UnboundedReceiver<Sent> {
+    use futures_util::StreamExt;
+    let res = reqwest::Client::new()
+        .get(format!("{base}/api/events"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("the event stream opens");
+    assert_eq!(res.status(), 200);
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        let mut body = res.bytes_stream();
+        let mut buf = String::new();
+        while let Some(Ok(chunk)) = body.next().await {
+            buf.push_str(&String::from_utf8_lossy(&chunk));
+            while let Some(end) = buf.find("\n\n") {
+                let block: String = buf.drain(..end + 2).collect();
+                let mut sent = Sent {
+                    event: "message".into(),
+                    data: String::new(),
+                };
+                for line in block.lines() {
+                    if let Some(e) = line.strip_prefix("event:") {
+                        sent.event = e.trim().to_owned();
+                    } else if let Some(d) = line.strip_prefix("data:") {
+                        sent.data.push_str(d.trim_start());
+                    }
+                }
+                if !block.starts_with(':') && tx.send(sent).is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    rx
+}
+
+/// The first event on `rx` within `within` that `pred` accepts.
+pub async fn next_matching(
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<Sent>,
+    within: std::time::Duration,
+    pred: impl Fn(&Sent) -> bool,
+) -> Option<Sent> {
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        match tokio::time::timeout_at(deadline, rx.recv()).await {
+            Ok(Some(s)) if pred(&s) => return Some(s),
+            Ok(Some(_)) => continue,
+            _ => return None,
+        }
+    }
+}
+
+/// An HTTP call to a replica as an operator (or anonymously): the status and the JSON answer.
+pub async fn call(
+    base: &str,
+    token: Option<&str>,
+    method: &str,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> (reqwest::StatusCode, serde_json::Value) {
+    let http = reqwest::Client::new();
+    let url = format!("{base}{path}");
+    let mut req = match method {
+        "GET" => http.get(url),
+        _ => http.post(url),
+    };
+    if let Some(t) = token {
+        req = req.bearer_auth(t);
+    }
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let res = req.send().await.expect("the replica answers");
+    let status = res.status();
+    let text = res.text().await.unwrap_or_default();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)),
+    )
+}
+
+/// A create body (P100's) for Ada Lovelace in Poland.
+pub fn new_user(email: &str) -> serde_json::Value {
+    serde_json::json!({"hasAcceptedP100Tc": true, "email": email, "firstName": "Ada",
+                       "lastName": "Lovelace", "country": "PL", "citizenship": "PL"})
+}
