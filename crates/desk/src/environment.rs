@@ -1,14 +1,14 @@
 //! Where the desk sends its calls.
 
 use crate::error::{Error, Result};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 use url::Url;
 
 pub use crate::vocabulary::{EnvironmentKind, PRODUCTION_URL, STAGING_URL};
 
 /// The selected environment, as the UI shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct EnvironmentInfo {
     pub kind: EnvironmentKind,

@@ -11,7 +11,7 @@ use crate::sandbox::EmbeddedSandbox;
 use crate::vocabulary::EnvironmentKind;
 use p100::ApiKey;
 use p100::codes::Code;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
@@ -22,7 +22,7 @@ const SETTING_ENV: &str = "environment";
 const SETTING_CUSTOM_URL: &str = "custom_url";
 
 /// Whether an environment has a key, for the credentials panel. Never the key itself.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CredentialStatus {
     pub kind: EnvironmentKind,
@@ -32,7 +32,7 @@ pub struct CredentialStatus {
 }
 
 /// The outcome of "Test key".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct KeyTest {
     pub ok: bool,

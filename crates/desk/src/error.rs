@@ -44,6 +44,12 @@ pub enum Error {
     /// No user of that externalUserId in the roster (of the selected environment).
     #[error("no user {0:?} in the roster")]
     NotInRoster(String),
+    /// The team's hub refused or failed the operation; its answer, as the hub's core said it.
+    #[error("the hub answered {}: {}", .0.code, .0.message)]
+    Remote(Box<crate::api::CommandError>),
+    /// The team's hub could not be reached, or answered something that is not the hub's API.
+    #[error("the hub: {0}")]
+    Hub(String),
     /// The operator stopped an upload while it was being sent.
     #[error("the upload was cancelled")]
     UploadCancelled,
@@ -82,6 +88,8 @@ impl Error {
             | Error::Unreadable { .. } => "store",
             Error::AlreadyRunning(_) => "alreadyRunning",
             Error::NotInRoster(_) => "notFound",
+            Error::Remote(r) => remote_kind(&r.code),
+            Error::Hub(_) => "network",
             Error::Sandbox(_) => "sandbox",
             Error::Internal(_) => "internal",
         }
@@ -95,6 +103,7 @@ impl Error {
                 p100::validate::fields_from_p403(message)
             }
             Error::InvalidUrl(message) => vec![FieldError::new("customUrl", message.clone())],
+            Error::Remote(r) => r.fields.clone(),
             _ => Vec::new(),
         }
     }
@@ -121,6 +130,8 @@ impl Error {
             Error::Store(e) => format!("The local database failed: {e}"),
             Error::Ledger(e) => format!("The team's database failed: {e}"),
             Error::NotInRoster(id) => format!("There is no user {id:?} in the roster."),
+            Error::Remote(r) => r.message.clone(),
+            Error::Hub(why) => format!("The team's hub cannot be reached: {why}"),
             Error::Unreadable { what, value } => format!(
                 "The local database holds {what} as {value:?}, which this Partner Desk does not \
                  know (a newer desk wrote it, or the file is damaged)."
@@ -252,4 +263,29 @@ impl From<tokio::task::JoinError> for Error {
     fn from(e: tokio::task::JoinError) -> Self {
         Error::Internal(e.to_string())
     }
+}
+
+/// The stable kind of a hub's answer, among the kinds this desk knows (a newer hub's own kind
+/// reads as `internal`, with its message kept).
+fn remote_kind(code: &str) -> &'static str {
+    const KNOWN: [&str; 17] = [
+        "invalid",
+        "accessDenied",
+        "p100",
+        "rateLimited",
+        "server",
+        "network",
+        "noApiKey",
+        "keychain",
+        "store",
+        "sandbox",
+        "cancelled",
+        "alreadyRunning",
+        "notFound",
+        "unauthorized",
+        "forbidden",
+        "conflict",
+        "internal",
+    ];
+    KNOWN.into_iter().find(|k| *k == code).unwrap_or("internal")
 }

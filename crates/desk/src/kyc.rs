@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// Add User Verification as the operator fills it in; the desk adds the user's id.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct VerificationForm {
     pub document_type: p100::models::DocumentType,
@@ -30,7 +30,7 @@ pub struct VerificationForm {
 }
 
 /// Creating KYC Verification as the operator fills it in.
-#[derive(Debug, Clone, Deserialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct HostedKycForm {
     pub document_type: p100::models::DocumentType,
@@ -46,7 +46,7 @@ pub struct HostedKycForm {
 }
 
 /// A started hosted check: the link to open in the end user's (or operator's) browser.
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct HostedKycSession {
     pub verification_id: String,

@@ -11,11 +11,11 @@ use crate::ledger::outbox::{OutboxEntry, OutboxState};
 use crate::ledger::roster::UserRecord;
 use crate::operation::Operation;
 use p100::FieldError;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// An open operation as the journal screen lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct OpenOperation {
     pub id: String,

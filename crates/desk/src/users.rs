@@ -15,11 +15,11 @@ use p100::models::{
     CreateUserRequest, TransactionPage, TransactionQuery, UserBalances, UserProfile, UserStatus,
 };
 use p100::validate;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// What the operator fills in to create a user. The desk adds the `externalUserId`.
-#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct NewUser {
     #[serde(rename = "hasAcceptedP100Tc")]

@@ -26,6 +26,11 @@ pub struct CommandError {
 
 impl From<Error> for CommandError {
     fn from(e: Error) -> Self {
+        // A hub's answer passes through as the hub gave it.
+        let e = match e {
+            Error::Remote(answer) => return *answer,
+            other => other,
+        };
         // The desk's errors carry no secrets (keys are redacted by type), so logging is safe.
         tracing::warn!(error = %e, "command failed");
         let fields = e.field_errors();

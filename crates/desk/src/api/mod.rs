@@ -12,9 +12,11 @@
 //! wire); answers are serializable and have TypeScript bindings.
 
 mod failure;
+mod hub_client;
 mod local;
 
 pub use failure::CommandError;
+pub use hub_client::{HubClient, Me};
 
 use std::future::Future;
 

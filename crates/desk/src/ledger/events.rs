@@ -7,12 +7,12 @@ use crate::environment::EnvironmentKind;
 use crate::error::Result;
 use crate::onboarding::{self, Fact};
 use crate::timeline::{Event, EventSource};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// One line of a user's timeline: when, who caused it, and what happened (the event's `kind`
 /// and `detail`, a discriminated union in TypeScript).
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct TimelineEvent {
     pub id: i64,

@@ -6,11 +6,11 @@ use super::Tx;
 use crate::environment::EnvironmentKind;
 use crate::error::Result;
 use crate::onboarding::Stage;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use ts_rs::TS;
 
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct FunnelStep {
     pub stage: Stage,
@@ -25,7 +25,7 @@ pub struct FunnelStep {
     pub current: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Funnel {
     pub environment: EnvironmentKind,
@@ -37,7 +37,7 @@ pub struct Funnel {
     pub aside: Vec<StageCount>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct StageCount {
     pub stage: Stage,

@@ -3,10 +3,10 @@
 use super::Tx;
 use crate::environment::EnvironmentKind;
 use crate::error::Result;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct JournalEntry {
     pub id: i64,
@@ -27,7 +27,7 @@ pub struct JournalEntry {
 }
 
 /// What the journal screen asks for; every part is optional.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct JournalFilter {
     #[ts(optional)]

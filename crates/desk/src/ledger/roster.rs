@@ -9,11 +9,11 @@ use crate::onboarding::{Onboarding, Stage};
 use crate::timeline::{Event, EventSource};
 use crate::vocabulary::KycMethod;
 use p100::models::{AttemptStatus, PoaStatus, UserProfile, UserStatus, VerificationStatus};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// One roster row, as the UI shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct UserRecord {
     pub environment: EnvironmentKind,

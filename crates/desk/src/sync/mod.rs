@@ -16,7 +16,7 @@ use crate::ledger::claims::PendingClaim;
 use crate::ledger::roster::UserRecord;
 use crate::ledger::{Ledger, Tx};
 use receiver::{Receiver, Shared};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::{Arc, RwLock, Weak};
 use std::time::Duration;
@@ -28,7 +28,7 @@ pub(crate) type Notifier = Arc<dyn Fn(UserRecord) + Send + Sync>;
 const SETTING_WEBHOOK_PORT: &str = "webhook_port";
 
 /// What the Settings screen shows of sync.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncStatus {
     /// Where P100 should send webhooks (`http://127.0.0.1:PORT`), when the receiver runs.
