@@ -66,6 +66,7 @@ mod tests {
             JournalEntry::decl(&cfg),
             JournalFilter::decl(&cfg),
             SyncStatus::decl(&cfg),
+            desk::team::TeamStatus::decl(&cfg),
             RetryEvent::decl(&cfg),
             OutboxState::decl(&cfg),
             OpenOperation::decl(&cfg),

@@ -65,6 +65,9 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             tauri::async_runtime::spawn(
                 async move { forward_retries(retry_desk, retry_handle).await },
             );
+            let team_desk = desk.clone();
+            let team_handle = handle.clone();
+            tauri::async_runtime::spawn(async move { forward_team(team_desk, team_handle).await });
             tauri::async_runtime::spawn(async move { forward_sync(desk, handle).await });
             Ok(())
         })
@@ -99,6 +102,44 @@ async fn forward_sync<R: Runtime>(desk: Arc<Desk>, app: tauri::AppHandle<R>) {
                 events::send(&app, PageEvent::RosterChanged(None));
             }
             Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+        }
+    }
+}
+
+/// In team mode, forwards the hub's live updates to the window as live sync's own: a row as it
+/// is now, or "read the roster again" (on connecting, and whenever changes may have been
+/// missed). Follows the hub again after it went away, and switches when the desk connects to
+/// another hub or leaves it.
+async fn forward_team<R: Runtime>(desk: Arc<Desk>, app: tauri::AppHandle<R>) {
+    use desk::api::HubEvent;
+    let mut changes = desk.hub_changes();
+    loop {
+        changes.borrow_and_update();
+        if let Some(hub) = desk.hub() {
+            let page = app.clone();
+            let following = hub.follow(move |event| {
+                let changed = match event {
+                    HubEvent::User(user) => Some(user),
+                    HubEvent::Open | HubEvent::Resync => None,
+                };
+                events::send(&page, PageEvent::RosterChanged(changed));
+            });
+            tokio::select! {
+                ended = following => {
+                    if let Err(e) = ended {
+                        tracing::info!(error = %e, "the hub's live updates stopped; following again shortly");
+                    }
+                    tokio::select! {
+                        _ = tokio::time::sleep(std::time::Duration::from_secs(2)) => {}
+                        _ = changes.changed() => {}
+                    }
+                }
+                _ = changes.changed() => {}
+            }
+            // Whatever came in between is unknown: the page reads the roster again.
+            events::send(&app, PageEvent::RosterChanged(None));
+        } else if changes.changed().await.is_err() {
+            return;
         }
     }
 }

@@ -206,6 +206,28 @@ impl Keychain {
             .and_then(|raw| WebhookToken::new(raw).ok()))
     }
 
+    /// The operator token for the hub at `origin` (a token never follows a hub URL elsewhere).
+    fn operator_token_entry(&self, origin: &str) -> Result<keyring::Entry> {
+        keyring::Entry::new(&self.service, &format!("operator-token@{origin}")).map_err(map_err)
+    }
+
+    pub fn set_operator_token(&self, origin: &str, token: &ApiKey) -> Result<()> {
+        self.operator_token_entry(origin)?
+            .set_password(token.expose())
+            .map_err(map_err)
+    }
+
+    pub fn remove_operator_token(&self, origin: &str) -> Result<bool> {
+        Self::delete(&self.operator_token_entry(origin)?)
+    }
+
+    /// The operator token for the hub at `origin`. Crate-private, like keys.
+    pub(crate) fn operator_token(&self, origin: &str) -> Result<Option<ApiKey>> {
+        Ok(self
+            .read(&self.operator_token_entry(origin)?)?
+            .and_then(|raw| ApiKey::new(raw).ok()))
+    }
+
     pub fn set(&self, slot: impl Into<KeySlot>, key: &ApiKey) -> Result<()> {
         self.entry(&slot.into())?
             .set_password(key.expose())

@@ -87,6 +87,7 @@ pub struct Desk {
     operations: Operations,
     sync: Arc<LiveSync>,
     documents: Arc<crate::documents::Documents>,
+    team: Arc<crate::team::Team>,
     db_path: PathBuf,
 }
 
@@ -110,6 +111,8 @@ impl Desk {
             config.data_dir.clone(),
             config.retry_policy,
         ));
+        let team = Arc::new(crate::team::Team::new(store.clone(), environments.clone()));
+        team.restore().await?;
         Ok(Self {
             _lock: Some(Arc::new(lock)),
             operations: Operations::new(store.clone(), crate::operator::os_user()),
@@ -117,6 +120,7 @@ impl Desk {
             environments,
             store,
             documents: Arc::default(),
+            team,
             db_path,
         })
     }
@@ -140,6 +144,7 @@ impl Desk {
             _lock: None,
             operations: Operations::new(ledger.clone(), operator),
             sync: Arc::new(LiveSync::new(ledger.clone(), environments.clone())),
+            team: Arc::new(crate::team::Team::new(ledger.clone(), environments.clone())),
             environments,
             store: ledger,
             documents: Arc::default(),
@@ -169,6 +174,21 @@ impl Desk {
         f: impl FnOnce(&dyn Tx) -> Result<T> + Send + 'static,
     ) -> Result<T> {
         crate::ledger::in_tx_blocking(self.store.clone(), f).await
+    }
+
+    pub(crate) fn team(&self) -> &crate::team::Team {
+        &self.team
+    }
+
+    /// The team's hub, while this desk works through one: the shell sends it every operation
+    /// that is not a desktop's own setting.
+    pub fn hub(&self) -> Option<crate::api::HubClient> {
+        self.team.client()
+    }
+
+    /// Bumped whenever the desk connects to a hub or leaves it.
+    pub fn hub_changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.team.changes()
     }
 
     pub(crate) fn environments(&self) -> &Environments {

@@ -19,6 +19,7 @@ pub mod recovery;
 pub mod sandbox;
 pub mod store;
 pub mod sync;
+pub mod team;
 pub mod timeline;
 pub mod uploads;
 pub mod users;

@@ -220,6 +220,24 @@ tokenSetFor: Array<EnvironmentKind>,
  */
 polling: number, };
 
+export type TeamStatus = { 
+/**
+ * The hub this desk works through; `null`: solo mode.
+ */
+hubUrl: string | null, 
+/**
+ * The hub answered just now and accepted the token.
+ */
+connected: boolean, operator: string | null, role: string | null, 
+/**
+ * The P100 environment the hub serves.
+ */
+environment: EnvironmentKind | null, 
+/**
+ * Why the hub is set but not connected, in words.
+ */
+problem: string | null, };
+
 export type RetryEvent = { 
 /**
  * The outbox entry: what `cancel_operation` takes.

@@ -21,6 +21,7 @@ import type {
   OpenOperation,
   PageEvent,
   SyncStatus,
+  TeamStatus,
   TimelineEvent,
   TransactionPage,
   TransactionQuery,
@@ -49,6 +50,13 @@ export interface Commands {
   credentials_remove: { args: { kind: EnvironmentKind }; answer: boolean };
   /** Asks P100 whether it accepts the key. */
   credentials_test: { args: { kind: EnvironmentKind }; answer: KeyTest };
+  /** Team mode: the hub this desk works through, and whether it answers. */
+  team_get: { args: Record<never, never>; answer: TeamStatus };
+  /** Checks the hub and the operator's token, then works through that hub (the token */
+  /** goes to the keychain; write-only, like keys). */
+  team_connect: { args: { hubUrl: string; operatorToken: string }; answer: TeamStatus };
+  /** Back to solo mode; the token is removed from the keychain. */
+  team_disconnect: { args: Record<never, never>; answer: TeamStatus };
   /** The roster of the selected environment. */
   users_list: { args: Record<never, never>; answer: Array<UserRecord> };
   /** One user of the roster, with its stage (deleted users too). */
@@ -119,6 +127,9 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'credentials_set',
   'credentials_remove',
   'credentials_test',
+  'team_get',
+  'team_connect',
+  'team_disconnect',
   'users_list',
   'user_get',
   'user_create',

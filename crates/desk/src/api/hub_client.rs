@@ -23,6 +23,8 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Clone)]
 pub struct HubClient {
     http: reqwest::Client,
+    /// For the live stream, which has no end: no overall timeout.
+    stream_http: reqwest::Client,
     base: Url,
     token: ApiKey,
 }
@@ -37,24 +39,72 @@ pub struct Me {
 
 impl HubClient {
     pub fn new(base: Url, token: &str) -> Result<Self> {
-        if !matches!(base.scheme(), "https" | "http") {
-            return Err(Error::Invalid(vec![p100::FieldError::new(
-                "hubUrl",
-                "the hub's URL starts with https:// (or http:// on a trusted network)",
-            )]));
-        }
         let token = ApiKey::new(token).map_err(|e| {
             Error::Invalid(vec![p100::FieldError::new(
                 "operatorToken",
                 format!("that is not an operator token ({e})"),
             )])
         })?;
+        Self::with_token(base, token)
+    }
+
+    pub fn with_token(base: Url, token: ApiKey) -> Result<Self> {
+        if !matches!(base.scheme(), "https" | "http") {
+            return Err(Error::Invalid(vec![p100::FieldError::new(
+                "hubUrl",
+                "the hub's URL starts with https:// (or http:// on a trusted network)",
+            )]));
+        }
         let http = reqwest::Client::builder()
             .connect_timeout(CONNECT_TIMEOUT)
             .timeout(REQUEST_TIMEOUT)
             .build()
             .map_err(|e| Error::Hub(e.to_string()))?;
-        Ok(Self { http, base, token })
+        let stream_http = reqwest::Client::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .build()
+            .map_err(|e| Error::Hub(e.to_string()))?;
+        Ok(Self {
+            http,
+            stream_http,
+            base,
+            token,
+        })
+    }
+
+    /// Follows the hub's live updates, calling `on` for each, until the stream ends (the hub
+    /// went away, the token was revoked): then an error says why.
+    pub async fn follow(&self, mut on: impl FnMut(HubEvent) + Send) -> Result<()> {
+        let res = self
+            .stream_http
+            .get(self.url("api/events")?)
+            .bearer_auth(self.token.expose())
+            .send()
+            .await
+            .map_err(|e| Error::Hub(describe(&e)))?;
+        if !res.status().is_success() {
+            let status = res.status();
+            let body = read_capped(res).await?;
+            return Err(match serde_json::from_slice::<super::CommandError>(&body) {
+                Ok(refusal) => Error::Remote(Box::new(refusal)),
+                Err(_) => Error::Hub(format!("HTTP {status} on the live stream")),
+            });
+        }
+        let mut res = res;
+        let mut buf = String::new();
+        while let Some(chunk) = res.chunk().await.map_err(|e| Error::Hub(describe(&e)))? {
+            buf.push_str(&String::from_utf8_lossy(&chunk));
+            if buf.len() > MAX_EVENT_BYTES {
+                return Err(Error::Hub("a live event larger than the hub sends".into()));
+            }
+            while let Some(end) = buf.find("\n\n") {
+                let block: String = buf.drain(..end + 2).collect();
+                if let Some(event) = parse_event(&block) {
+                    on(event);
+                }
+            }
+        }
+        Err(Error::Hub("the live stream ended".into()))
     }
 
     pub fn base(&self) -> &Url {
@@ -102,6 +152,43 @@ impl HubClient {
                 "HTTP {status} without the hub's error body (is this URL the hub?)"
             ))),
         }
+    }
+}
+
+/// One live update from the hub.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HubEvent {
+    /// The stream is open: from now on nothing is missed.
+    Open,
+    /// A user as the roster holds it now.
+    User(Box<crate::ledger::roster::UserRecord>),
+    /// Changes may have been missed: read the roster again.
+    Resync,
+}
+
+/// The largest live event read (a user row is a few KiB).
+const MAX_EVENT_BYTES: usize = 1024 * 1024;
+
+/// An SSE block (`event:` and `data:` lines) as a [`HubEvent`]; comments and unknown events
+/// are skipped, and a row this desk cannot read asks for a resync.
+fn parse_event(block: &str) -> Option<HubEvent> {
+    let mut name = "message";
+    let mut data = String::new();
+    for line in block.lines() {
+        if let Some(e) = line.strip_prefix("event:") {
+            name = e.trim();
+        } else if let Some(d) = line.strip_prefix("data:") {
+            data.push_str(d.strip_prefix(' ').unwrap_or(d));
+        }
+    }
+    match name {
+        "open" => Some(HubEvent::Open),
+        "resync" => Some(HubEvent::Resync),
+        "user" => Some(match serde_json::from_str(&data) {
+            Ok(user) => HubEvent::User(Box::new(user)),
+            Err(_) => HubEvent::Resync,
+        }),
+        _ => None,
     }
 }
 

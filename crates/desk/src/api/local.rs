@@ -47,6 +47,22 @@ impl DeskApi for Desk {
         self.test_api_key(kind).await
     }
 
+    async fn team_get(&self) -> Result<crate::team::TeamStatus> {
+        self.team().status().await
+    }
+
+    async fn team_connect(
+        &self,
+        hub_url: String,
+        operator_token: String,
+    ) -> Result<crate::team::TeamStatus> {
+        self.team().connect(hub_url, operator_token).await
+    }
+
+    async fn team_disconnect(&self) -> Result<crate::team::TeamStatus> {
+        self.team().disconnect().await
+    }
+
     async fn users_list(&self) -> Result<Vec<UserRecord>> {
         self.users().await
     }

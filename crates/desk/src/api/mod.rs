@@ -16,7 +16,7 @@ mod hub_client;
 mod local;
 
 pub use failure::CommandError;
-pub use hub_client::{HubClient, Me};
+pub use hub_client::{HubClient, HubEvent, Me};
 
 use std::future::Future;
 
@@ -65,6 +65,13 @@ macro_rules! with_operations {
             Desktop credentials_remove(kind: $crate::EnvironmentKind) -> bool;
             /// Asks P100 whether it accepts the key.
             Desktop credentials_test(kind: $crate::EnvironmentKind) -> $crate::desk::KeyTest;
+            /// Team mode: the hub this desk works through, and whether it answers.
+            Desktop team_get() -> $crate::team::TeamStatus;
+            /// Checks the hub and the operator's token, then works through that hub (the token
+            /// goes to the keychain; write-only, like keys).
+            Desktop team_connect(hub_url: String, operator_token: String) -> $crate::team::TeamStatus;
+            /// Back to solo mode; the token is removed from the keychain.
+            Desktop team_disconnect() -> $crate::team::TeamStatus;
             /// The roster of the selected environment.
             Read users_list() -> Vec<$crate::ledger::roster::UserRecord>;
             /// One user of the roster, with its stage (deleted users too).
@@ -147,6 +154,12 @@ macro_rules! camel {
     };
     (operation_id) => {
         "operationId"
+    };
+    (hub_url) => {
+        "hubUrl"
+    };
+    (operator_token) => {
+        "operatorToken"
     };
     ($one_word:ident) => {
         one_word(stringify!($one_word))
