@@ -1,0 +1,145 @@
+//! A desktop in team mode, as the app runs it: a real desk (SQLite file, the real Secret
+//! Service inside scripts/with-desktop.sh) connected to a real replica. The token goes to the
+//! keychain bound to the hub, the mode survives a restart, and the hub's live stream tells the
+//! desktop what another operator did.
+
+mod common;
+
+use common::{operator, start_replica};
+use desk::api::{DeskApi, HubClient, HubEvent};
+use desk::{Desk, DeskConfig};
+use p100_sandbox::SandboxConfig;
+use std::time::Duration;
+
+const P100_KEY: &str = "sandbox-key-for-the-desktop-team-2b";
+const WEBHOOK_TOKEN: &str = "whk_desktop-team-webhook-token-5c3e9a1";
+
+async fn open(dir: &std::path::Path, service: &str) -> Desk {
+    let mut cfg = DeskConfig::new(dir);
+    cfg.keychain_service = service.to_owned();
+    Desk::open(cfg)
+        .await
+        .expect("the desk opens (a Secret Service runs in scripts/with-desktop.sh)")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_desktop_connects_to_its_hub_keeps_the_token_in_the_keychain_and_follows_the_team() {
+    let (_, sandbox) = p100_sandbox::spawn(SandboxConfig::local(P100_KEY))
+        .await
+        .unwrap();
+    let url = tokio::task::block_in_place(common::migrated_database);
+    let olga = operator(&url, "olga", "operator");
+    let sam = operator(&url, "sam", "supervisor");
+    let replica = start_replica(&url, &sandbox.base_url(), P100_KEY, WEBHOOK_TOKEN);
+    let dir = tempfile::tempdir().unwrap();
+    let service = format!("partner-desk-test-{}", uuid::Uuid::new_v4());
+
+    let desk = open(dir.path(), &service).await;
+    assert_eq!(
+        desk.team_get().await.unwrap().hub_url,
+        None,
+        "solo mode by default"
+    );
+    assert!(desk.hub().is_none());
+
+    // Refused at the field, and nothing kept.
+    let e = desk
+        .team_connect("hub.example.com".into(), olga.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(e.field_errors()[0].field, "hubUrl");
+    let e = desk
+        .team_connect(
+            replica.base.clone(),
+            format!("{}x", &olga[..olga.len() - 1]),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.field_errors()[0].field, "operatorToken", "{e}");
+    let e = desk
+        .team_connect("http://127.0.0.1:9".into(), olga.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(e.field_errors()[0].field, "hubUrl", "{e}");
+    assert!(desk.hub().is_none());
+
+    let status = desk
+        .team_connect(replica.base.clone(), olga.clone())
+        .await
+        .unwrap();
+    assert!(status.connected, "{status:?}");
+    assert_eq!(status.operator.as_deref(), Some("olga"));
+    assert_eq!(status.role.as_deref(), Some("operator"));
+    assert!(desk.hub().is_some());
+    let status_text = format!("{status:?} {:?}", desk.team_get().await.unwrap());
+    assert!(!status_text.contains(&olga), "the token is never shown");
+
+    // The desktop follows the team: what Sam does through the hub reaches it.
+    let hub = desk.hub().unwrap();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        let _ = hub
+            .follow(move |e| {
+                let _ = tx.send(e);
+            })
+            .await;
+    });
+    assert_eq!(
+        tokio::time::timeout(Duration::from_secs(5), rx.recv())
+            .await
+            .unwrap(),
+        Some(HubEvent::Open)
+    );
+    let by_sam = HubClient::new(replica.base.parse().unwrap(), &sam).unwrap();
+    let created = by_sam
+        .user_create(desk::users::NewUser {
+            has_accepted_p100_tc: true,
+            profile: p100::models::UserProfile {
+                email: Some("gil@example.com".into()),
+                first_name: Some("Gil".into()),
+                last_name: Some("Ng".into()),
+                country: Some("PL".into()),
+                citizenship: Some("PL".into()),
+                ..Default::default()
+            },
+        })
+        .await
+        .unwrap();
+    let heard = tokio::time::timeout(Duration::from_secs(1), async {
+        while let Some(e) = rx.recv().await {
+            if let HubEvent::User(u) = e
+                && u.external_user_id == created.external_user_id
+            {
+                return Some(u);
+            }
+        }
+        None
+    })
+    .await
+    .ok()
+    .flatten();
+    assert!(
+        heard.is_some(),
+        "Sam's new user did not reach Olga's desktop within 1 s"
+    );
+
+    // A restart keeps team mode: the URL from the desk's file, the token from the keychain.
+    drop(desk);
+    let desk = open(dir.path(), &service).await;
+    let status = desk.team_get().await.unwrap();
+    assert_eq!(
+        (status.connected, status.operator.as_deref()),
+        (true, Some("olga"))
+    );
+    let roster = desk.hub().unwrap().users_list().await.unwrap();
+    assert_eq!(roster.len(), 1);
+
+    // Leaving removes the token from the keychain.
+    let status = desk.team_disconnect().await.unwrap();
+    assert_eq!(status.hub_url, None);
+    assert!(desk.hub().is_none());
+    drop(desk);
+    let desk = open(dir.path(), &service).await;
+    assert!(desk.hub().is_none());
+    assert_eq!(desk.team_get().await.unwrap().hub_url, None);
+}
