@@ -18,6 +18,7 @@ import type {
   OpenOperation,
   RetryEvent,
   Stage,
+  TeamStatus,
   TimelineEvent,
   Transaction,
   UserBalances,
@@ -37,6 +38,14 @@ const BASE_URLS: Record<EnvironmentKind, string | null> = {
   staging: 'https://staging.p100.example',
   production: 'https://api.p100.example',
   custom: null,
+};
+const SOLO: TeamStatus = {
+  hubUrl: null,
+  connected: false,
+  operator: null,
+  role: null,
+  environment: null,
+  problem: null,
 };
 const PATH: Stage[] = ['created', 'identityDocuments', 'verificationSubmitted', 'proofOfAddress', 'active'];
 const REQUIRED = ['email', 'firstName', 'lastName', 'country', 'citizenship'] as const;
@@ -190,6 +199,7 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
   const rosterHandlers = new Set<(r: UserRecord | null) => void>();
   const retryHandlers = new Set<(r: RetryEvent) => void>();
   let openOps: OpenOperation[] = init.openOperations ?? [];
+  let team: TeamStatus = SOLO;
   const journal: JournalEntry[] = init.journal ?? [];
   const timelines: Record<string, TimelineEvent[]> = init.timelines ?? {};
   const picks: Admitted[] = [];
@@ -448,6 +458,23 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
         })),
         aside: (['needsAction', 'suspended', 'deleted'] as const).map((stage) => ({ stage, count: count(stage) })),
       };
+    },
+    async team_get() {
+      return team;
+    },
+    async team_connect({ hubUrl, operatorToken }) {
+      if (!/^https?:\/\/[^/]+/.test(hubUrl.trim())) {
+        throw invalid([{ field: 'hubUrl', message: "the hub's URL starts with https://" }]);
+      }
+      if (operatorToken !== 'pdh_valid') {
+        throw invalid([{ field: 'operatorToken', message: 'the hub does not accept this token' }]);
+      }
+      team = { hubUrl, connected: true, operator: 'olga', role: 'operator', environment: 'production', problem: null };
+      return team;
+    },
+    async team_disconnect() {
+      team = SOLO;
+      return team;
     },
     async sync_status() {
       return { receiverUrl: 'http://127.0.0.1:4200', receiverError: null, tokenSetFor: ['sandbox'], polling: 0 };

@@ -5,6 +5,7 @@ import { ErrorBanner } from '../components/ErrorBanner';
 import { ENV_OPTIONS } from '../environments';
 import { explain } from '../formErrors';
 import { SyncPanel } from './SyncPanel';
+import { TeamPanel } from './TeamPanel';
 
 interface Props {
   env: EnvironmentInfo | null;
@@ -20,6 +21,7 @@ export function Settings({ env, onEnv, refreshEnv }: Props) {
       </div>
       <EnvironmentPanel env={env} onEnv={onEnv} />
       <CredentialsPanel onChanged={refreshEnv} />
+      <TeamPanel />
       <SyncPanel />
     </section>
   );
