@@ -37,11 +37,11 @@ scripts/conformance.sh
 step "Fuzzing smoke: each cargo-fuzz target for 25 s (the long runs: fuzz/README.md)"
 FUZZ_BUILD=dev scripts/fuzz-smoke.sh
 
-step "Build the app for the end-to-end test"
-cargo build --locked --bin partner-desk
+step "Build the app, the hub and the standalone sandbox for the end-to-end test"
+cargo build --locked -p partner-desk -p partner-desk-hub -p p100-sandbox --bin partner-desk --bin partner-desk-hub --bin p100-sandbox
 
-step "End to end: the real window under Xvfb, driven by WebDriver"
-scripts/with-desktop.sh npm run --silent test:e2e
+step "End to end: the real window under Xvfb, driven by WebDriver (team mode against a hub on PostgreSQL)"
+scripts/with-desktop.sh scripts/with-postgres.sh npm run --silent test:e2e
 
 step "The secrets scan again, with the app logging at trace (a fresh session and keychain)"
 scripts/with-desktop.sh env PD_SECRETS_RUST_LOG=trace node --test e2e/zz-secrets.test.mjs

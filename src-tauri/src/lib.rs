@@ -116,8 +116,10 @@ async fn forward_team<R: Runtime>(desk: Arc<Desk>, app: tauri::AppHandle<R>) {
     loop {
         changes.borrow_and_update();
         if let Some(hub) = desk.hub() {
+            tracing::info!(hub = %hub.base(), "following the team hub's live updates");
             let page = app.clone();
             let following = hub.follow(move |event| {
+                tracing::debug!(?event, "the team hub says");
                 let changed = match event {
                     HubEvent::User(user) => Some(user),
                     HubEvent::Open | HubEvent::Resync => None,

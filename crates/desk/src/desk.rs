@@ -215,6 +215,18 @@ impl Desk {
 
     /// The selected environment; selecting Sandbox starts the embedded sandbox.
     pub async fn environment(&self) -> Result<EnvironmentInfo> {
+        // In team mode the screens show the team's data: the hub's environment.
+        if let Some((kind, hub)) = self.team.environment().await? {
+            return Ok(EnvironmentInfo {
+                kind,
+                label: format!("{} (team hub)", kind.label()),
+                base_url: Some(hub.to_string()),
+                custom_url: None,
+                needs_key: false,
+                key_set: true,
+                is_production: kind == EnvironmentKind::Production,
+            });
+        }
         self.environments.info().await
     }
 
@@ -225,6 +237,13 @@ impl Desk {
         kind: EnvironmentKind,
         custom_url: Option<String>,
     ) -> Result<EnvironmentInfo> {
+        if self.team.client().is_some() {
+            return Err(Error::Invalid(vec![p100::FieldError::new(
+                "environment",
+                "this desk works through the team's hub, which serves one environment: leave the \
+                 team (Settings) to choose another",
+            )]));
+        }
         let selected = self.environments.select(kind, custom_url).await?;
         if selected.custom_moved {
             self.sync

@@ -16,6 +16,8 @@ use ts_rs::TS;
 use url::Url;
 
 const SETTING_HUB_URL: &str = "team_hub_url";
+/// The P100 environment the hub said it serves, when this desk connected.
+const SETTING_HUB_ENVIRONMENT: &str = "team_environment";
 
 /// What Settings shows of team mode. Never the token.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -170,8 +172,10 @@ impl Team {
             .keychain(move |k| k.set_operator_token(&origin, &token))
             .await?;
         let stored = url.to_string();
+        let env = me.environment;
         in_tx_blocking(self.ledger.clone(), move |tx| {
-            tx.set_setting(SETTING_HUB_URL, &stored)
+            tx.set_setting(SETTING_HUB_URL, &stored)?;
+            tx.set_setting(SETTING_HUB_ENVIRONMENT, env.as_str())
         })
         .await?;
         self.set_client(Some(client));
@@ -181,6 +185,29 @@ impl Team {
         };
         fill(&mut status, me);
         Ok(status)
+    }
+
+    /// The environment the team's hub serves, while this desk works through one (as the hub said
+    /// when this desk connected: no call to the hub).
+    pub async fn environment(&self) -> Result<Option<(EnvironmentKind, Url)>> {
+        if self.client().is_none() {
+            return Ok(None);
+        }
+        let Some(url) = self.hub_url().await? else {
+            return Ok(None);
+        };
+        let raw = in_tx_blocking(self.ledger.clone(), |tx| {
+            tx.setting(SETTING_HUB_ENVIRONMENT)
+        })
+        .await?;
+        let kind = match raw {
+            Some(r) => EnvironmentKind::parse(&r).ok_or(Error::Unreadable {
+                what: "the team hub's environment",
+                value: r,
+            })?,
+            None => return Ok(None),
+        };
+        Ok(Some((kind, url)))
     }
 
     /// Back to solo mode: the token is removed from the keychain, the URL forgotten.

@@ -71,6 +71,15 @@ async fn a_desktop_connects_to_its_hub_keeps_the_token_in_the_keychain_and_follo
     assert_eq!(status.operator.as_deref(), Some("olga"));
     assert_eq!(status.role.as_deref(), Some("operator"));
     assert!(desk.hub().is_some());
+    // The screens show the team's environment, and no other can be chosen meanwhile.
+    let env = desk.environment_get().await.unwrap();
+    assert_eq!(env.kind, desk::EnvironmentKind::Custom, "{env:?}");
+    assert!(env.label.contains("team hub"), "{env:?}");
+    let e = desk
+        .environment_select(desk::EnvironmentKind::Staging, None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.field_errors()[0].field, "environment");
     let status_text = format!("{status:?} {:?}", desk.team_get().await.unwrap());
     assert!(!status_text.contains(&olga), "the token is never shown");
 

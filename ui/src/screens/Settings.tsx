@@ -21,7 +21,7 @@ export function Settings({ env, onEnv, refreshEnv }: Props) {
       </div>
       <EnvironmentPanel env={env} onEnv={onEnv} />
       <CredentialsPanel onChanged={refreshEnv} />
-      <TeamPanel />
+      <TeamPanel onChanged={refreshEnv} />
       <SyncPanel />
     </section>
   );

@@ -17,10 +17,38 @@ pub type Connection = r2d2::PooledConnection<PostgresConnectionManager<NoTls>>;
 /// database counts as unreachable (the replica keeps running and answers 503 meanwhile).
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
+type Pool = r2d2::Pool<PostgresConnectionManager<NoTls>>;
+
 /// A pool of connections to the hub's database.
 #[derive(Clone)]
 pub struct Db {
-    pool: r2d2::Pool<PostgresConnectionManager<NoTls>>,
+    pool: std::sync::Arc<Owned>,
+}
+
+/// The pool, closed off the async threads when the last `Db` goes: closing a blocking
+/// PostgreSQL connection runs a small runtime of its own, which may not start inside another
+/// (a replica shutting down drops its last handle on a worker thread).
+struct Owned(Option<Pool>);
+
+impl std::ops::Deref for Owned {
+    type Target = Pool;
+    fn deref(&self) -> &Pool {
+        self.0.as_ref().expect("present until dropped")
+    }
+}
+
+impl Drop for Owned {
+    fn drop(&mut self) {
+        if let Some(pool) = self.0.take() {
+            if tokio::runtime::Handle::try_current().is_ok() {
+                let _ = std::thread::Builder::new()
+                    .name("pool-close".into())
+                    .spawn(move || drop(pool));
+            } else {
+                drop(pool);
+            }
+        }
+    }
 }
 
 impl Db {
@@ -39,7 +67,9 @@ impl Db {
             // A connection broken by a restart of the database is found and replaced before use.
             .test_on_check_out(true)
             .build_unchecked(PostgresConnectionManager::new(config, NoTls));
-        Ok(Self { pool })
+        Ok(Self {
+            pool: std::sync::Arc::new(Owned(Some(pool))),
+        })
     }
 
     /// A connection from the pool.
