@@ -189,6 +189,12 @@ test('proof of address: three 4.5 MiB PDFs, their progress seen moving, then wai
 });
 
 test('suspend with a reason, then unsuspend', async () => {
+  // The proof of address's success toast sits fixed over the bottom right of the window, where
+  // the Account panel's buttons can be: a click there lands on the toast. Wait for it to fade.
+  await s.waitUntil('return !document.querySelector(arguments[0])', ['[data-testid="toast"]'], {
+    timeout: 15000,
+    what: 'the toast faded',
+  });
   await click('action-suspend');
   await s.type(await s.waitFor(byTestId('suspend-reason')), 'Chargeback under investigation');
   await click('suspend-confirm');
