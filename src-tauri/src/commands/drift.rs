@@ -76,19 +76,7 @@ mod tests {
 
     /// As Tauri names a command's argument on the wire.
     fn camel(snake: &str) -> String {
-        let mut out = String::new();
-        let mut upper = false;
-        for c in snake.chars() {
-            if c == '_' {
-                upper = true;
-            } else if upper {
-                out.extend(c.to_uppercase());
-                upper = false;
-            } else {
-                out.push(c);
-            }
-        }
-        out
+        desk::api::camel_case(snake)
     }
 
     /// `doc = r" text"` (a doc comment's attribute, stringified) as the text.

@@ -166,6 +166,24 @@ macro_rules! camel {
     };
 }
 
+/// A snake_case name in camelCase, as names go on the wire (Tauri's arguments, the hub's
+/// operationIds): `user_create` → `userCreate`. At run time; [`camel!`] is the compile-time list.
+pub fn camel_case(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    let mut upper = false;
+    for c in snake.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Guards [`camel!`]: a name with `_` that the macro does not know stops the build.
 const fn one_word(name: &'static str) -> &'static str {
     let bytes = name.as_bytes();

@@ -4,6 +4,7 @@
 //! into a window event). What is under review is read from the store, so sync resumes by itself
 //! after a restart.
 
+pub mod answers;
 mod confirm;
 mod poll;
 pub(crate) mod receiver;

@@ -19,7 +19,7 @@ use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
-use p100::webhooks::{MAX_BODY_BYTES, PATHS, WebhookError, WebhookEvent};
+use p100::webhooks::{MAX_BODY_BYTES, PATHS};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
 use std::sync::{Arc, RwLock};
@@ -117,51 +117,27 @@ async fn event(
     uri: Uri,
     body: axum::body::Bytes,
 ) -> Response {
-    let event = match WebhookEvent::parse(uri.path(), &body) {
+    let event = match super::answers::parse(uri.path(), &body) {
         Ok(e) => e,
-        Err(WebhookError::UnknownPath(p)) => {
-            return answer(
-                StatusCode::NOT_FOUND,
-                &format!("no webhook is served at {p}"),
-            );
-        }
-        Err(WebhookError::Invalid(why)) => return answer(StatusCode::BAD_REQUEST, &why),
+        Err(refusal) => return *refusal,
     };
     let store = shared.store.clone();
     let e = event.clone();
     let written = in_tx_blocking(store, move |s| s.record_claim(env, &e)).await;
-    match written {
-        Ok(Recorded::New { claim_id, user }) => {
-            (shared.notify)(*user);
-            let queued = shared.claims.as_ref().is_some_and(|q| {
-                q.try_send(PendingClaim {
-                    claim_id,
-                    environment: env,
-                    event,
-                })
-                .is_ok()
-            });
-            if !queued {
-                // Kept as pending: the next start of sync takes it up.
-                tracing::warn!("a webhook claim waits for the next start to be confirmed");
-            }
-            answer(
-                StatusCode::OK,
-                "recorded as a claim; P100 is asked to confirm it",
-            )
-        }
-        Ok(Recorded::Repeated) => answer(StatusCode::OK, "already recorded"),
-        // Acknowledged so that P100 does not retry a user this desk never had (another desk's,
-        // or one created outside it); nothing is stored.
-        Ok(Recorded::UnknownUser) => {
-            answer(StatusCode::ACCEPTED, "unknown externalUserId: ignored")
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "a webhook could not be stored");
-            answer(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "the desk could not store the event",
-            )
+    if let Ok(Recorded::New { claim_id, user }) = &written {
+        (shared.notify)((**user).clone());
+        let queued = shared.claims.as_ref().is_some_and(|q| {
+            q.try_send(PendingClaim {
+                claim_id: *claim_id,
+                environment: env,
+                event,
+            })
+            .is_ok()
+        });
+        if !queued {
+            // Kept as pending: the next start of sync takes it up.
+            tracing::warn!("a webhook claim waits for the next start to be confirmed");
         }
     }
+    super::answers::acknowledge(&written)
 }

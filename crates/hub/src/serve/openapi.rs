@@ -2,26 +2,9 @@
 //! an operation: every operation the hub serves at `/api/ops/{name}`, the REST routes for users
 //! (`createUser`, `getUser`, `listUsers`), health, and P100's webhooks.
 
-use desk::api::{Access, OPERATIONS};
+use desk::api::{Access, OPERATIONS, camel_case};
 use desk::onboarding::Stage;
 use serde_json::{Map, Value, json};
-
-/// `user_create` → `userCreate`.
-fn camel(name: &str) -> String {
-    let mut out = String::new();
-    let mut upper = false;
-    for c in name.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
 
 fn role_note(access: Access) -> &'static str {
     match access {
@@ -37,27 +20,14 @@ fn errors() -> Value {
     json!({"400": e, "401": e, "403": e, "404": e, "422": e, "429": e, "502": e, "503": e})
 }
 
+/// P100's create body's fields (the one list, in `p100::validate`) but the ones the hub sets or
+/// that are not text: every profile field is a string.
 fn user_profile_properties() -> Map<String, Value> {
-    let mut m = Map::new();
-    for f in [
-        "email",
-        "phone",
-        "firstName",
-        "lastName",
-        "street",
-        "number",
-        "city",
-        "postCode",
-        "country",
-        "citizenship",
-        "nationality",
-        "birthCountry",
-        "birthDate",
-        "userIdentificationNumber",
-    ] {
-        m.insert(f.into(), json!({"type": "string"}));
-    }
-    m
+    p100::validate::CREATE_FIELDS
+        .iter()
+        .filter(|f| !matches!(**f, "externalUserId" | "hasAcceptedP100Tc"))
+        .map(|f| ((*f).to_owned(), json!({"type": "string"})))
+        .collect()
 }
 
 pub fn document() -> Value {
@@ -112,7 +82,7 @@ pub fn document() -> Value {
             .map(|a| ((*a).to_owned(), json!({})))
             .collect();
         paths.insert(format!("/api/ops/{}", op.name), json!({"post": {
-            "operationId": camel(op.name),
+            "operationId": camel_case(op.name),
             "security": bearer,
             "summary": format!("{} {}", op.name, role_note(op.access)),
             "x-access": format!("{:?}", op.access),
@@ -122,7 +92,7 @@ pub fn document() -> Value {
     }
     for path in p100::webhooks::PATHS {
         paths.insert(path.into(), json!({"post": {
-            "operationId": camel(&path.trim_start_matches('/').replace(['/', '-'], "_")),
+            "operationId": camel_case(&path.trim_start_matches('/').replace(['/', '-'], "_")),
             "security": [{"webhookToken": []}],
             "summary": "P100's webhook: recorded as a claim, confirmed with P100 before it moves anyone",
             "responses": {"200": {"description": "recorded"}, "202": {"description": "unknown user: ignored"}, "401": {"description": "not the hub's webhook token"}}

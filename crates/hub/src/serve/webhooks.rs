@@ -7,16 +7,16 @@
 use super::Hub;
 use super::failure::Failure;
 use crate::PgLedger;
+use axum::Router;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{StatusCode, Uri, header};
 use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::{Json, Router};
 use desk::ledger::claims::Recorded;
 use desk::ledger::in_tx_blocking;
-use p100::webhooks::{MAX_BODY_BYTES, PATHS, WebhookError, WebhookEvent};
-use serde_json::json;
+use desk::sync::answers;
+use p100::webhooks::{MAX_BODY_BYTES, PATHS};
 use std::sync::Arc;
 
 pub fn router(hub: Arc<Hub>) -> Router<Arc<Hub>> {
@@ -47,47 +47,17 @@ async fn require_token(State(hub): State<Arc<Hub>>, req: Request, next: Next) ->
     }
 }
 
-fn answer(status: StatusCode, message: &str) -> Response {
-    (
-        status,
-        Json(json!({"status": status.as_u16(), "message": message})),
-    )
-        .into_response()
-}
-
 async fn event(State(hub): State<Arc<Hub>>, uri: Uri, body: axum::body::Bytes) -> Response {
-    let event = match WebhookEvent::parse(uri.path(), &body) {
+    let event = match answers::parse(uri.path(), &body) {
         Ok(e) => e,
-        Err(WebhookError::UnknownPath(p)) => {
-            return answer(
-                StatusCode::NOT_FOUND,
-                &format!("no webhook is served at {p}"),
-            );
-        }
-        Err(WebhookError::Invalid(why)) => return answer(StatusCode::BAD_REQUEST, &why),
+        Err(refusal) => return *refusal,
     };
     let env = hub.environment;
     let ledger = Arc::new(PgLedger::new(hub.db.clone(), super::HUB_ACTOR));
-    match in_tx_blocking(ledger, move |tx| tx.record_claim(env, &event)).await {
-        Ok(Recorded::New { .. }) => {
-            // This replica's workers look now; the others find it on their next look.
-            hub.wake.notify_one();
-            answer(
-                StatusCode::OK,
-                "recorded as a claim; P100 is asked to confirm it",
-            )
-        }
-        Ok(Recorded::Repeated) => answer(StatusCode::OK, "already recorded"),
-        Ok(Recorded::UnknownUser) => {
-            answer(StatusCode::ACCEPTED, "unknown externalUserId: ignored")
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "a webhook could not be stored");
-            // 5xx: P100 delivers it again later.
-            answer(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "the hub could not store the event",
-            )
-        }
+    let written = in_tx_blocking(ledger, move |tx| tx.record_claim(env, &event)).await;
+    if let Ok(Recorded::New { .. }) = &written {
+        // This replica's workers look now; the others find it on their next look.
+        hub.wake.notify_one();
     }
+    answers::acknowledge(&written)
 }
