@@ -111,7 +111,7 @@ async fn forward_sync<R: Runtime>(desk: Arc<Desk>, app: tauri::AppHandle<R>) {
 /// missed). Follows the hub again after it went away, and switches when the desk connects to
 /// another hub or leaves it.
 async fn forward_team<R: Runtime>(desk: Arc<Desk>, app: tauri::AppHandle<R>) {
-    use desk::api::HubEvent;
+    use desk::hub_client::HubEvent;
     let mut changes = desk.hub_changes();
     loop {
         changes.borrow_and_update();

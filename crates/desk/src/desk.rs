@@ -182,7 +182,7 @@ impl Desk {
 
     /// The team's hub, while this desk works through one: the shell sends it every operation
     /// that is not a desktop's own setting.
-    pub fn hub(&self) -> Option<crate::api::HubClient> {
+    pub fn hub(&self) -> Option<crate::hub_client::HubClient> {
         self.team.client()
     }
 

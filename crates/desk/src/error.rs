@@ -6,6 +6,23 @@ use p100::{DenyReason, FieldError};
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// A refusal as the team's hub sent it: the wire form of its core's error (`api::CommandError`),
+/// kept whole so that the page shows it as the hub's core said it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoteRefusal {
+    pub code: String,
+    pub message: String,
+    #[serde(default)]
+    pub field: Option<String>,
+    #[serde(default)]
+    pub fields: Vec<FieldError>,
+    #[serde(default)]
+    pub p100_code: Option<String>,
+    #[serde(default)]
+    pub retry_after_secs: Option<u64>,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The operator's input breaks a rule; nothing was sent.
@@ -46,7 +63,7 @@ pub enum Error {
     NotInRoster(String),
     /// The team's hub refused or failed the operation; its answer, as the hub's core said it.
     #[error("the hub answered {}: {}", .0.code, .0.message)]
-    Remote(Box<crate::api::CommandError>),
+    Remote(Box<RemoteRefusal>),
     /// The team's hub could not be reached, or answered something that is not the hub's API.
     #[error("the hub: {0}")]
     Hub(String),

@@ -4,9 +4,9 @@
 //! desktop's own setting goes to the hub — never silently to this desk's own solo data: a hub
 //! that cannot be reached says so on each operation.
 
-use crate::api::{HubClient, Me};
 use crate::environments::Environments;
 use crate::error::{Error, Result};
+use crate::hub_client::{HubClient, Me};
 use crate::ledger::{Ledger, in_tx_blocking};
 use crate::vocabulary::EnvironmentKind;
 use p100::{ApiKey, FieldError};

@@ -6,7 +6,8 @@
 mod common;
 
 use common::{operator, start_replica};
-use desk::api::{DeskApi, HubClient, HubEvent};
+use desk::api::DeskApi;
+use desk::hub_client::{HubClient, HubEvent};
 use desk::{Desk, DeskConfig};
 use p100_sandbox::SandboxConfig;
 use std::time::Duration;

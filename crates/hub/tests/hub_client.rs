@@ -5,7 +5,8 @@
 mod common;
 
 use common::{operator, start_replica};
-use desk::api::{DeskApi, HubClient};
+use desk::api::DeskApi;
+use desk::hub_client::HubClient;
 use desk::users::NewUser;
 use p100::models::UserProfile;
 use p100_sandbox::SandboxConfig;

@@ -28,7 +28,17 @@ impl From<Error> for CommandError {
     fn from(e: Error) -> Self {
         // A hub's answer passes through as the hub gave it.
         let e = match e {
-            Error::Remote(answer) => return *answer,
+            Error::Remote(r) => {
+                let r = *r;
+                return CommandError {
+                    code: r.code,
+                    message: r.message,
+                    field: r.field,
+                    fields: r.fields,
+                    p100_code: r.p100_code,
+                    retry_after_secs: r.retry_after_secs,
+                };
+            }
             other => other,
         };
         // The desk's errors carry no secrets (keys are redacted by type), so logging is safe.

@@ -2,9 +2,9 @@
 //!
 //! [`with_operations!`] holds the list: each operation's name, who may call it, its arguments
 //! and its answer. Everything that carries an operation is generated from it: the [`DeskApi`]
-//! trait (implemented by the local [`Desk`](crate::Desk) in `local.rs`; the hub's client will be
-//! its second implementation), [`OPERATIONS`] (names and access, for the hub's routes and role
-//! checks), and in the shell the Tauri commands, `generate_handler!`, the permissions, the
+//! trait (implemented by the local [`Desk`](crate::Desk) in `local_api.rs` and by the team hub's
+//! client in `hub_api.rs`), [`OPERATIONS`] (names and access, for the hub's routes, OpenAPI
+//! document and role checks), and in the shell the Tauri commands, `generate_handler!`, the permissions, the
 //! capability and the TypeScript command map. The shell's own commands (native dialogs, the
 //! clipboard, progress channels) are listed in `src-tauri/src/command_list.rs`.
 //!
@@ -12,11 +12,8 @@
 //! wire); answers are serializable and have TypeScript bindings.
 
 mod failure;
-mod hub_client;
-mod local;
 
 pub use failure::CommandError;
-pub use hub_client::{HubClient, HubEvent, Me};
 
 use std::future::Future;
 

@@ -1,9 +1,8 @@
-//! [`HubClient`]: the desk core's operations answered by the team's hub, generated from the same
-//! list as the local desk's and the hub's routes — each method posts its arguments to
-//! `/api/ops/{name}` and reads the answer the hub's core gave. A refusal comes back as the hub
-//! said it ([`Error::Remote`]), so the page shows it exactly as it shows a local one.
+//! [`HubClient`]: a desktop's connection to its team's hub — operations posted to
+//! `/api/ops/{name}` (its `DeskApi` is generated from the operation list in `hub_api`), who the
+//! token belongs to, and the live stream. A refusal comes back as the hub said it
+//! ([`Error::Remote`]), so the page shows it exactly as it shows a local one.
 
-use super::{DeskApi, OPERATIONS};
 use crate::error::{Error, Result};
 use p100::ApiKey;
 use serde::de::DeserializeOwned;
@@ -85,10 +84,12 @@ impl HubClient {
         if !res.status().is_success() {
             let status = res.status();
             let body = read_capped(res).await?;
-            return Err(match serde_json::from_slice::<super::CommandError>(&body) {
-                Ok(refusal) => Error::Remote(Box::new(refusal)),
-                Err(_) => Error::Hub(format!("HTTP {status} on the live stream")),
-            });
+            return Err(
+                match serde_json::from_slice::<crate::error::RemoteRefusal>(&body) {
+                    Ok(refusal) => Error::Remote(Box::new(refusal)),
+                    Err(_) => Error::Hub(format!("HTTP {status} on the live stream")),
+                },
+            );
         }
         let mut res = res;
         let mut buf = String::new();
@@ -146,7 +147,7 @@ impl HubClient {
             return serde_json::from_slice(&body)
                 .map_err(|e| Error::Hub(format!("an answer this desk cannot read ({e})")));
         }
-        match serde_json::from_slice::<super::CommandError>(&body) {
+        match serde_json::from_slice::<crate::error::RemoteRefusal>(&body) {
             Ok(refusal) => Err(Error::Remote(Box::new(refusal))),
             Err(_) => Err(Error::Hub(format!(
                 "HTTP {status} without the hub's error body (is this URL the hub?)"
@@ -214,37 +215,3 @@ async fn read_capped(mut res: reqwest::Response) -> Result<Vec<u8>> {
     }
     Ok(body)
 }
-
-/// The wire names of an operation's arguments, in the list's order.
-fn arg_names(name: &str) -> &'static [&'static str] {
-    OPERATIONS
-        .iter()
-        .find(|o| o.name == name)
-        .map_or(&[], |o| o.args)
-}
-
-macro_rules! hub_client {
-    ([ $( $(#[$doc:meta])* $access:ident $name:ident ( $($arg:ident : $ty:ty),* ) -> $answer:ty ; )* ]) => {
-        impl DeskApi for HubClient {
-            $(
-                #[allow(unused_mut, unused_variables)]
-                fn $name(&self $(, $arg: $ty)*) -> impl Future<Output = Result<$answer>> + Send {
-                    async move {
-                        let mut names = arg_names(stringify!($name)).iter();
-                        let mut args = Map::new();
-                        $(
-                            let value = serde_json::to_value(&$arg)
-                                .map_err(|e| Error::Internal(e.to_string()))?;
-                            if let Some(n) = names.next() {
-                                args.insert((*n).to_owned(), value);
-                            }
-                        )*
-                        self.call(stringify!($name), args).await
-                    }
-                }
-            )*
-        }
-    };
-}
-
-crate::with_operations!(hub_client);

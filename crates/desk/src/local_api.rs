@@ -1,7 +1,7 @@
 //! The local desk answers the operations itself: each is a call into the components behind
 //! [`Desk`], with the page's owned arguments lent where the desk borrows.
 
-use super::DeskApi;
+use crate::api::DeskApi;
 use crate::desk::{CredentialStatus, Desk, KeyTest};
 use crate::error::Result;
 use crate::ledger::events::TimelineEvent;
