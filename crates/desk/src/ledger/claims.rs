@@ -35,6 +35,23 @@ pub struct PendingClaim {
     pub event: WebhookEvent,
 }
 
+impl PendingClaim {
+    /// The claim a stored `webhookClaim` event holds. Stored after the same parse, it reads
+    /// back; anything else is left alone (`None`).
+    pub fn from_stored(claim_id: i64, environment: EnvironmentKind, event: Event) -> Option<Self> {
+        let Event::WebhookClaim { path, claim, .. } = event else {
+            return None;
+        };
+        WebhookEvent::parse(&path, claim.to_string().as_bytes())
+            .ok()
+            .map(|event| Self {
+                claim_id,
+                environment,
+                event,
+            })
+    }
+}
+
 /// An earlier claim of a user on one webhook path, as the repeat check reads it.
 #[derive(Debug, Clone)]
 pub struct EarlierClaim {
@@ -114,21 +131,11 @@ impl dyn Tx + '_ {
 
     /// Claims not yet confirmed, oldest first (to resume after a restart).
     pub fn pending_claims(&self) -> Result<Vec<PendingClaim>> {
-        let mut out = Vec::new();
-        for (claim_id, environment, event) in self.pending_claim_events()? {
-            let Event::WebhookClaim { path, claim, .. } = event else {
-                continue;
-            };
-            // Stored by a desk after the same parse: it reads back, or it is left alone.
-            if let Ok(event) = WebhookEvent::parse(&path, claim.to_string().as_bytes()) {
-                out.push(PendingClaim {
-                    claim_id,
-                    environment,
-                    event,
-                });
-            }
-        }
-        Ok(out)
+        Ok(self
+            .pending_claim_events()?
+            .into_iter()
+            .filter_map(|(id, env, event)| PendingClaim::from_stored(id, env, event))
+            .collect())
     }
 }
 

@@ -8,7 +8,6 @@ use super::Hub;
 use desk::EnvironmentKind;
 use desk::ledger::claims::PendingClaim;
 use desk::timeline::Event;
-use p100::webhooks::WebhookEvent;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
@@ -95,17 +94,9 @@ fn load(hub: &Hub, claim_id: i64) -> crate::Result<Option<PendingClaim>> {
         return Ok(None);
     };
     let detail: String = row.get(1);
-    let Ok(Event::WebhookClaim { path, claim, .. }) = Event::from_stored("webhookClaim", &detail)
-    else {
-        return Ok(None);
-    };
-    Ok(WebhookEvent::parse(&path, claim.to_string().as_bytes())
+    Ok(Event::from_stored("webhookClaim", &detail)
         .ok()
-        .map(|event| PendingClaim {
-            claim_id,
-            environment,
-            event,
-        }))
+        .and_then(|event| PendingClaim::from_stored(claim_id, environment, event)))
 }
 
 fn finish(hub: &Hub, claim_id: i64) -> crate::Result<()> {
