@@ -1,6 +1,6 @@
 // End to end in team mode: the real app window connects to a real hub replica (the
 // partner-desk-hub binary on the throwaway PostgreSQL cluster of scripts/with-postgres.sh, in
-// front of the standalone sandbox), works on the team's roster, and moves live when another
+// front of the standalone sandbox), works on the team's roster, uploads documents through the hub, and moves live when another
 // operator acts through the hub. The app gets a data folder of its own, which is searched for
 // the operator's token afterwards.
 import assert from 'node:assert/strict';
@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
+import { pickInDialog } from './dialog.mjs';
 import { Session, byTestId, root, startDriver } from './webdriver.mjs';
 
 const app = process.env.PARTNER_DESK_BIN ?? resolve(root, 'target/debug/partner-desk');
@@ -20,6 +21,8 @@ const P100_KEY = 'e2e-team-sandbox-key-41d9';
 const WEBHOOK_TOKEN = 'whk_e2e-team-webhook-token-c0ffee42';
 const work = mkdtempSync(join(tmpdir(), 'pd-e2e-team-'));
 const dataHome = join(work, 'data');
+const passport = join(work, 'team-passport.jpg');
+const selfie = join(work, 'team-selfie.jpg');
 let children = [];
 let driver;
 let s;
@@ -40,6 +43,13 @@ function startServer(bin, args) {
     });
     child.once('exit', (code) => fail(new Error(`${bin} exited with ${code}`)));
   });
+}
+
+/** Picks `value` in a <select> once that option exists (the lists load asynchronously). */
+async function choose(testId, value) {
+  const css = `${byTestId(testId)} option[value="${value}"]`;
+  await s.waitUntil('return !!document.querySelector(arguments[0])', [css], { what: `${testId} offers ${value}` });
+  await s.setValue(await s.waitFor(byTestId(testId)), value);
 }
 
 const hubCli = (...args) => execFileSync(hubBin, args, { encoding: 'utf8' });
@@ -73,6 +83,8 @@ before(async () => {
     'serve', '--listen', '127.0.0.1:0', '--database-url', url, '--p100-url', sandbox,
     '--p100-key-file', keyFile, '--webhook-token-file', tokenFile,
   ]);
+  execFileSync('convert', ['-size', '640x420', 'xc:#e4ecf7', '-fill', '#1d3f7a', '-draw', 'rectangle 40,40 260,320', passport]);
+  execFileSync('convert', ['-size', '480x480', 'xc:#f1e6da', '-fill', '#6b4226', '-draw', 'circle 240,220 240,90', selfie]);
   driver = await startDriver({ XDG_DATA_HOME: dataHome, RUST_LOG: 'info,partner_desk_lib=debug' });
   s = await Session.create(driver.base, app);
 });
@@ -129,6 +141,24 @@ test('a user created in the window is on the team roster, journaled as the opera
   const journal = await api(sam, 'POST', '/api/ops/journal_recent', { limit: 5 });
   assert.equal(journal.body[0].operator, 'olga');
   assert.equal(journal.body[0].operation, 'createUser');
+
+  // Her documents stream from the window through the hub to P100, journaled as Olga.
+  await s.click(await s.waitFor(byTestId('nav-roster')));
+  await s.click(await s.waitFor(`${byTestId('roster-row')}[data-external-user-id="${mine.externalUserId}"]`));
+  await s.waitFor(byTestId('detail-stage'), { text: 'Created' });
+  await choose('kyc-document-type', 'PASSPORT');
+  await pickInDialog(async () => s.click(await s.waitFor(byTestId('kyc-pick-front'))), passport);
+  await s.waitFor(byTestId('kyc-slot-front'), { text: 'team-passport.jpg' });
+  await pickInDialog(async () => s.click(await s.waitFor(byTestId('kyc-pick-selfie'))), selfie);
+  await s.waitFor(byTestId('kyc-slot-selfie'), { text: 'team-selfie.jpg' });
+  await s.click(await s.waitFor(byTestId('kyc-upload')));
+  await s.waitFor(byTestId('detail-stage'), { text: 'Identity documents' });
+  const uploads = await api(sam, 'POST', '/api/ops/user_timeline', { externalUserId: mine.externalUserId });
+  const uploaded = uploads.body.find((e) => e.kind === 'kycFilesUploaded');
+  assert.ok(uploaded, `the upload is on the team's timeline: ${JSON.stringify(uploads.body)}`);
+  assert.equal(uploaded.actor, 'olga');
+  assert.deepEqual(uploaded.detail.files.map((f) => f.name).sort(), ['team-passport.jpg', 'team-selfie.jpg']);
+  await s.click(await s.waitFor(byTestId('detail-back')));
 
   // Sam suspends her through the hub: the window shows it without a click.
   await s.click(await s.waitFor(byTestId('nav-roster')));

@@ -4,7 +4,9 @@
 //! ([`Error::Remote`]), so the page shows it exactly as it shows a local one.
 
 use crate::error::{Error, Result};
+use crate::ledger::roster::UserRecord;
 use p100::ApiKey;
+use p100::upload::{ProgressFn, UploadFile};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use std::time::Duration;
@@ -16,6 +18,9 @@ const MAX_ANSWER_BYTES: usize = 64 * 1024 * 1024;
 /// An operation may wait on P100's retries; the hub's own request limit is 600 s.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(300);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The desktop's send to the hub, then the hub's send to P100 with its retries: a little more
+/// than the hub's own request limit (600 s), so that the hub's answer, even its 408, arrives.
+const UPLOAD_TIMEOUT: Duration = Duration::from_secs(620);
 
 /// A desktop's connection to its team's hub: the hub's URL and this operator's token (a secret:
 /// it prints as `***`).
@@ -24,6 +29,8 @@ pub struct HubClient {
     http: reqwest::Client,
     /// For the live stream, which has no end: no overall timeout.
     stream_http: reqwest::Client,
+    /// For uploads: time for three 5 MB files on a slow uplink, and for the hub to send them on.
+    upload_http: reqwest::Client,
     base: Url,
     token: ApiKey,
 }
@@ -63,9 +70,15 @@ impl HubClient {
             .connect_timeout(CONNECT_TIMEOUT)
             .build()
             .map_err(|e| Error::Hub(e.to_string()))?;
+        let upload_http = reqwest::Client::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(UPLOAD_TIMEOUT)
+            .build()
+            .map_err(|e| Error::Hub(e.to_string()))?;
         Ok(Self {
             http,
             stream_http,
+            upload_http,
             base,
             token,
         })
@@ -132,6 +145,56 @@ impl HubClient {
             .http
             .post(self.url(&format!("api/ops/{name}"))?)
             .json(&Value::Object(args));
+        self.send(req).await
+    }
+
+    /// Streams KYC images (Method A) to the hub in P100's shape (`documentType`, then a part per
+    /// side), with progress as the bytes leave this desktop; the hub sends them on to P100.
+    pub async fn add_kyc_files(
+        &self,
+        external_user_id: &str,
+        document_type: p100::models::DocumentType,
+        files: &[UploadFile],
+        progress: Option<ProgressFn>,
+    ) -> Result<UserRecord> {
+        let text = [("documentType", document_type.as_str().to_owned())];
+        self.upload(
+            "api/user/kyc-files",
+            external_user_id,
+            &text,
+            files,
+            progress,
+        )
+        .await
+    }
+
+    /// Streams proof-of-address files (part `files`, 1 to 3) to the hub.
+    pub async fn add_poa_files(
+        &self,
+        external_user_id: &str,
+        files: &[UploadFile],
+        progress: Option<ProgressFn>,
+    ) -> Result<UserRecord> {
+        self.upload("api/user/poa-files", external_user_id, &[], files, progress)
+            .await
+    }
+
+    async fn upload(
+        &self,
+        route: &str,
+        external_user_id: &str,
+        text: &[(&str, String)],
+        files: &[UploadFile],
+        progress: Option<ProgressFn>,
+    ) -> Result<UserRecord> {
+        let mut url = self.url(route)?;
+        url.path_segments_mut()
+            .map_err(|_| Error::Hub("the hub's URL cannot take a path".into()))?
+            .push(external_user_id);
+        let form = p100::upload::form(text, files, progress)
+            .await
+            .map_err(Error::from)?;
+        let req = self.upload_http.post(url).multipart(form);
         self.send(req).await
     }
 

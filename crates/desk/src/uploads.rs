@@ -19,6 +19,14 @@ impl Desk {
         Ok(tokio::task::spawn_blocking(move || docs.admit(&paths)).await?)
     }
 
+    /// Tokens no longer needed (the hub's, once the files it received are sent).
+    pub fn forget_files(&self, ids: &[String]) {
+        let docs = self.documents();
+        for id in ids {
+            docs.forget(id);
+        }
+    }
+
     /// The files of an upload as the timeline keeps them: name, size, type and the 160 px
     /// thumbnail the operator saw when picking them (never the document itself).
     fn describe(&self, ids: &[String], upload: &[UploadFile]) -> Vec<FileNote> {
@@ -108,11 +116,18 @@ impl Desk {
                 )]));
             }
         }
-        let (env, _) = self.known_user(ext).await?;
         let tokens = files
             .iter()
             .map(|(side, t)| (side.as_str().to_owned(), t.clone()))
             .collect();
+        if let Some(hub) = self.hub() {
+            // Team mode: the files stream to the hub, which sends them to P100 as the operator.
+            let (upload, _held) = self.ready(tokens).await?;
+            return hub
+                .add_kyc_files(ext, document_type, &upload, progress)
+                .await;
+        }
+        let (env, _) = self.known_user(ext).await?;
         let ids: Vec<String> = files.iter().map(|(_, t)| t.clone()).collect();
         let (upload, _held) = self.ready(tokens).await?;
         let described = self.describe(&ids, &upload);
@@ -167,15 +182,16 @@ impl Desk {
                 "send 1 to 3 files, all at once",
             )]));
         }
+        let picked = tokens
+            .iter()
+            .map(|t| ("files".to_owned(), t.clone()))
+            .collect();
+        if let Some(hub) = self.hub() {
+            let (upload, _held) = self.ready(picked).await?;
+            return hub.add_poa_files(ext, &upload, progress).await;
+        }
         let (env, _) = self.known_user(ext).await?;
-        let (upload, _held) = self
-            .ready(
-                tokens
-                    .iter()
-                    .map(|t| ("files".to_owned(), t.clone()))
-                    .collect(),
-            )
-            .await?;
+        let (upload, _held) = self.ready(picked).await?;
         let described = self.describe(&tokens, &upload);
         let client = self.environments().client_for(env).await?;
         let op = Op::new(

@@ -92,6 +92,15 @@ async fn health_and_the_api_description() {
     // Every operation the hub serves is described, and no desktop setting is.
     assert!(doc["paths"]["/api/ops/user_suspend"]["post"].is_object());
     assert!(doc["paths"]["/api/ops/credentials_set"].is_null());
+    // Documents go up in P100's multipart shape.
+    let kyc = &doc["paths"]["/api/user/kyc-files/{externalUserId}"]["post"];
+    assert_eq!(kyc["operationId"], "addKycFiles");
+    assert!(
+        kyc["requestBody"]["content"]["multipart/form-data"]["schema"]["properties"]["front"]
+            .is_object()
+    );
+    let poa = &doc["paths"]["/api/user/poa-files/{externalUserId}"]["post"];
+    assert_eq!(poa["operationId"], "addPoaFiles");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

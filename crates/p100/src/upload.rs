@@ -44,8 +44,9 @@ pub struct UploadProgress {
 /// Called from the upload task each time a chunk has been handed to the connection.
 pub type ProgressFn = Arc<dyn Fn(UploadProgress) + Send + Sync>;
 
-/// The multipart body: text fields first, then each file as a stream.
-pub(crate) async fn form(
+/// The multipart body: text fields first, then each file as a stream. Public for the desk's
+/// connection to its team's hub, which takes the same upload shape as P100.
+pub async fn form(
     text: &[(&str, String)],
     files: &[UploadFile],
     progress: Option<ProgressFn>,

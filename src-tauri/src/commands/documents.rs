@@ -1,8 +1,9 @@
 //! Documents in (native dialog, window drops) and uploads out, with progress over a channel and
-//! cancel. The webview only ever holds tokens.
+//! cancel. The webview only ever holds tokens. In team mode the desk core streams the files to
+//! the hub, which sends them on to P100.
 
 use super::DeskState;
-use crate::error::{CommandError, CommandResult};
+use crate::error::CommandResult;
 use desk::documents::Admitted;
 use desk::ledger::roster::UserRecord;
 use p100::models::{DocumentType, KycFileSide};
@@ -65,9 +66,6 @@ pub async fn kyc_upload(
     files: Vec<KycFileRef>,
     on_progress: Channel<UploadProgress>,
 ) -> CommandResult<UserRecord> {
-    if desk.hub().is_some() {
-        return Err(through_a_hub());
-    }
     let files = files.into_iter().map(|f| (f.side, f.token)).collect();
     let progress = reporter(on_progress);
     let upload = desk.add_kyc_files(&external_user_id, document_type, files, Some(progress));
@@ -82,23 +80,9 @@ pub async fn poa_upload(
     tokens: Vec<String>,
     on_progress: Channel<UploadProgress>,
 ) -> CommandResult<UserRecord> {
-    if desk.hub().is_some() {
-        return Err(through_a_hub());
-    }
     let progress = reporter(on_progress);
     let upload = desk.add_poa_files(&external_user_id, tokens, Some(progress));
     Ok(desk.cancellable(&upload_id, upload).await?)
-}
-
-/// Documents are not yet streamed through the team's hub: in team mode an upload is refused
-/// rather than sent from this desk's own solo environment, which the team would never see.
-fn through_a_hub() -> CommandError {
-    CommandError::plain(
-        "invalid",
-        "Documents cannot be uploaded through the team's hub yet: upload them from a desk \
-             in solo mode on the same P100 environment, or ask the team's administrator."
-            .into(),
-    )
 }
 
 /// Uploads and retry waits share the desk's one cancel registry.

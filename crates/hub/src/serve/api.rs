@@ -3,7 +3,7 @@
 
 use super::failure::Failure;
 use super::live::Live;
-use super::{Hub, ops, webhooks};
+use super::{Hub, ops, uploads, webhooks};
 use crate::operators::Authenticated;
 use axum::extract::{DefaultBodyLimit, Path, Request, State};
 use axum::http::{StatusCode, header};
@@ -31,6 +31,8 @@ pub fn router(hub: Arc<Hub>) -> Router {
         .route("/api/users", get(list_users).post(create_user))
         .route("/api/users/{externalUserId}", get(get_user))
         .layer(DefaultBodyLimit::max(MAX_ARGS_BYTES))
+        // Documents, with their own body limit.
+        .merge(uploads::router())
         // Checked before a body byte is read.
         .layer(from_fn_with_state(hub.clone(), authenticate));
     Router::new()

@@ -10,6 +10,7 @@ mod live;
 mod openapi;
 mod ops;
 mod secrets;
+mod uploads;
 mod webhooks;
 
 use crate::PgLedger;

@@ -1,6 +1,7 @@
 //! The hub's API described (OpenAPI 3.1), built from the operation list so that it cannot miss
 //! an operation: every operation the hub serves at `/api/ops/{name}`, the REST routes for users
-//! (`createUser`, `getUser`, `listUsers`), health, and P100's webhooks.
+//! (`createUser`, `getUser`, `listUsers`), documents (`addKycFiles`, `addPoaFiles`), health, and
+//! P100's webhooks.
 
 use desk::api::{Access, OPERATIONS, camel_case};
 use desk::onboarding::Stage;
@@ -75,6 +76,22 @@ pub fn document() -> Value {
         "operationId": "getUser", "security": bearer, "summary": "One user of the roster with its stage",
         "parameters": [{"name": "externalUserId", "in": "path", "required": true, "schema": {"type": "string"}}],
         "responses": {"200": {"description": "the user", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/User"}}}}}}}));
+    let ext_param = json!([{"name": "externalUserId", "in": "path", "required": true, "schema": {"type": "string"}}]);
+    let file = json!({"type": "string", "contentMediaType": "application/octet-stream"});
+    let sent = json!({"200": {"description": "sent to P100; the user as the roster holds it now", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/User"}}}}});
+    paths.insert("/api/user/kyc-files/{externalUserId}".into(), json!({"post": {
+        "operationId": "addKycFiles", "security": bearer, "parameters": ext_param,
+        "summary": "Method A images, in P100's shape (documentType, then a part per side; JPEG, PNG or PDF, 5 MB each), sent on to P100 as the operator. Operators and supervisors.",
+        "requestBody": {"required": true, "content": {"multipart/form-data": {"schema": {"type": "object", "required": ["documentType"], "properties": {
+            "documentType": {"type": "string", "enum": ["ID_CARD", "PASSPORT", "RESIDENCE_PERMIT"]},
+            "front": file, "back": file, "selfie": file}}}}},
+        "responses": sent}}));
+    paths.insert("/api/user/poa-files/{externalUserId}".into(), json!({"post": {
+        "operationId": "addPoaFiles", "security": bearer, "parameters": ext_param,
+        "summary": "Proof of address: 1 to 3 `files` parts in one request, sent on to P100 as the operator. Operators and supervisors.",
+        "requestBody": {"required": true, "content": {"multipart/form-data": {"schema": {"type": "object", "required": ["files"], "properties": {
+            "files": {"type": "array", "minItems": 1, "maxItems": 3, "items": file}}}}}},
+        "responses": sent}}));
     for op in OPERATIONS.iter().filter(|o| o.access != Access::Desktop) {
         let props: Map<String, Value> = op
             .args

@@ -80,6 +80,11 @@ impl Replica {
     pub fn log_text(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
+
+    /// The replica's own temporary directory (its `TMPDIR`), where uploads are spooled.
+    pub fn tmp(&self) -> std::path::PathBuf {
+        self._dir.path().join("tmp")
+    }
 }
 
 /// A secret file as an operator would make it: the text and a newline, mode 600.
@@ -103,6 +108,8 @@ pub fn start_replica(
     let key_file = secret_file(dir.path(), "p100.key", p100_key);
     let token_file = secret_file(dir.path(), "webhook.token", webhook_token);
     let log = dir.path().join("hub.log");
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_partner-desk-hub"))
         .args([
             "serve",
@@ -118,6 +125,7 @@ pub fn start_replica(
         .arg("--webhook-token-file")
         .arg(&token_file)
         .env("RUST_LOG", "debug")
+        .env("TMPDIR", &tmp)
         .stdout(std::process::Stdio::piped())
         .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
