@@ -144,7 +144,7 @@ test('a user created in the window is on the team roster, journaled as the opera
 
   // Her documents stream from the window through the hub to P100, journaled as Olga.
   await s.click(await s.waitFor(byTestId('nav-roster')));
-  await s.click(await s.waitFor(`${byTestId('roster-row')}[data-external-user-id="${mine.externalUserId}"]`));
+  await s.click(await s.waitFor(`${byTestId('roster-row')}[data-external-user-id="${mine.externalUserId}"] ${byTestId('roster-open')}`));
   await s.waitFor(byTestId('detail-stage'), { text: 'Created' });
   await choose('kyc-document-type', 'PASSPORT');
   await pickInDialog(async () => s.click(await s.waitFor(byTestId('kyc-pick-front'))), passport);
