@@ -348,6 +348,13 @@ impl Desk {
         self.sync.confirm_once(claim).await
     }
 
+    /// Asks P100 for the KYC status of a user under review and records what changed, as the
+    /// desk's own polling does (the hub's poll queue keeps the schedule). True when the answer
+    /// changed what the roster knew.
+    pub async fn poll_review(&self, external_user_id: &str) -> Result<bool> {
+        self.sync.poll_one(external_user_id).await
+    }
+
     /// Settles a claim P100 could not be asked about (after the last attempt) as unconfirmed.
     pub async fn give_up_claim(
         &self,

@@ -50,6 +50,9 @@ enum Command {
         /// Workers confirming webhooks on this replica.
         #[arg(long, default_value_t = 2)]
         claim_workers: usize,
+        /// Workers polling P100 for users under review on this replica.
+        #[arg(long, default_value_t = 2)]
+        poll_workers: usize,
     },
     /// The team's operators and their tokens.
     Operator {
@@ -139,6 +142,7 @@ fn main() -> ExitCode {
             environment,
             max_connections,
             claim_workers,
+            poll_workers,
         } => cli::serve(hub::serve::Config {
             listen,
             database_url,
@@ -157,6 +161,7 @@ fn main() -> ExitCode {
             },
             max_connections,
             claim_workers,
+            poll_workers,
             retry_policy: p100::RetryPolicy::default(),
         }),
         Command::Migrate { database_url } => cli::migrate(&database_url),

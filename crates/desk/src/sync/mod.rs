@@ -6,7 +6,7 @@
 
 pub mod answers;
 mod confirm;
-mod poll;
+pub mod poll;
 pub(crate) mod receiver;
 
 use crate::credentials::WebhookToken;

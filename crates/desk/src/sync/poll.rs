@@ -22,16 +22,26 @@ impl Schedule {
         self.users.get(key).is_none_or(|(due, _)| *due <= now)
     }
 
-    /// Schedules the next poll: soon after a change, later and later while nothing moves.
+    /// Schedules the next poll.
     fn after(&mut self, key: (EnvironmentKind, String), changed: bool, now: Instant) {
-        let interval = match self.users.get(&key) {
-            Some((_, last)) if !changed => (*last * 2).min(MAX),
-            _ => FIRST,
-        };
-        // Up to a fifth more, so that many users submitted together spread their polls.
-        let jitter = interval.mul_f64((uuid::Uuid::new_v4().as_u128() % 200) as f64 / 1000.0);
-        self.users.insert(key, (now + interval + jitter, interval));
+        let last = self.users.get(&key).map(|(_, last)| *last);
+        let (interval, wait) = next_poll(last, changed);
+        self.users.insert(key, (now + wait, interval));
     }
+}
+
+/// When to poll a user again, given the interval the last wait continued from (none before the
+/// first poll) and whether the last poll changed anything: soon after a change, later and later
+/// (doubling up to a minute) while nothing moves. Returns the new interval and the wait, which
+/// adds up to a fifth more so that many users submitted together spread their polls. The desk's
+/// schedule and the hub's poll queue both use it.
+pub fn next_poll(last: Option<Duration>, changed: bool) -> (Duration, Duration) {
+    let interval = match last {
+        Some(last) if !changed => (last * 2).clamp(FIRST, MAX),
+        _ => FIRST,
+    };
+    let jitter = interval.mul_f64((uuid::Uuid::new_v4().as_u128() % 200) as f64 / 1000.0);
+    (interval, interval + jitter)
 }
 
 impl LiveSync {
@@ -62,6 +72,14 @@ impl LiveSync {
             schedule.after(key, changed, now);
         }
         Ok(())
+    }
+
+    /// One poll of a user of the current environment, for a caller that keeps its own
+    /// schedule (the hub's poll queue); true when P100's answer changed what the roster knew.
+    pub(crate) async fn poll_one(&self, ext: &str) -> Result<bool> {
+        let env = self.environments.current().await?;
+        let client = self.environments.client_for(env).await?;
+        self.poll_user(env, &client, ext).await
     }
 
     /// One poll; true when P100's answer changed what the roster knew.

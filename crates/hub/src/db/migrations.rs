@@ -148,6 +148,44 @@ const MIGRATIONS: &[&str] = &[
         revoked_at TEXT
     );
     "#,
+    // 2: polling of reviews as queued work. Which users are under review is one SQL function,
+    // used by the ledger's `under_review` and by the trigger that keeps one poll row per user
+    // under review (added when a user enters review, removed when they leave). Workers on any
+    // replica take due rows with FOR UPDATE SKIP LOCKED, leased by moving `due` ahead.
+    r#"
+    CREATE FUNCTION under_review(u users) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+        SELECT u.deleted_at IS NULL AND (
+            u.stage IN ('verificationSubmitted', 'proofOfAddress')
+            OR (u.stage = 'identityDocuments' AND u.kyc_method = 'hosted'
+                AND coalesce(u.attempt_status, '') NOT IN ('SUCCESSFUL', 'REJECTED_BY_PROVIDER')))
+    $$;
+    CREATE TABLE review_polls (
+        environment      TEXT NOT NULL,
+        external_user_id TEXT NOT NULL,
+        due              TIMESTAMPTZ NOT NULL DEFAULT now(),
+        -- The wait before the last poll's successor, without its jitter (the backoff's state).
+        interval_secs    DOUBLE PRECISION,
+        taken_by         TEXT,
+        PRIMARY KEY (environment, external_user_id),
+        FOREIGN KEY (environment, external_user_id) REFERENCES users ON DELETE CASCADE
+    );
+    CREATE INDEX review_polls_due ON review_polls (environment, due);
+    CREATE FUNCTION schedule_review_poll() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF under_review(NEW) THEN
+            INSERT INTO review_polls (environment, external_user_id)
+                VALUES (NEW.environment, NEW.external_user_id) ON CONFLICT DO NOTHING;
+        ELSE
+            DELETE FROM review_polls
+                WHERE environment = NEW.environment AND external_user_id = NEW.external_user_id;
+        END IF;
+        RETURN NEW;
+    END $$;
+    CREATE TRIGGER users_schedule_review_polls AFTER INSERT OR UPDATE ON users
+        FOR EACH ROW EXECUTE FUNCTION schedule_review_poll();
+    INSERT INTO review_polls (environment, external_user_id)
+        SELECT environment, external_user_id FROM users u WHERE under_review(u);
+    "#,
 ];
 
 /// The schema version a fully migrated database reports.

@@ -230,11 +230,8 @@ impl RosterTx for PgTx<'_> {
         Ok(self
             .pg()
             .query(
-                "SELECT external_user_id FROM users
-                 WHERE environment = $1 AND deleted_at IS NULL AND (
-                     stage IN ('verificationSubmitted', 'proofOfAddress')
-                     OR (stage = 'identityDocuments' AND kyc_method = 'hosted'
-                         AND coalesce(attempt_status, '') NOT IN ('SUCCESSFUL', 'REJECTED_BY_PROVIDER')))",
+                // One definition of "under review" (migration 2), shared with the poll queue.
+                "SELECT external_user_id FROM users u WHERE environment = $1 AND under_review(u)",
                 &[&env.as_str()],
             )
             .map_err(db)?

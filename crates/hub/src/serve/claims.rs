@@ -4,7 +4,7 @@
 //! lease runs out. P100 is asked outside any transaction; the answer is recorded by the desk
 //! core (`Desk::confirm_claim`), then the job is removed.
 
-use super::Hub;
+use super::{Hub, blocking, replica};
 use desk::EnvironmentKind;
 use desk::ledger::claims::PendingClaim;
 use desk::timeline::Event;
@@ -23,11 +23,6 @@ const BACKOFF_SECS: [f64; 3] = [2.0, 8.0, 30.0];
 struct Job {
     claim_id: i64,
     attempts: i32,
-}
-
-fn replica() -> String {
-    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "hub".into());
-    format!("{host}:{}", std::process::id())
 }
 
 /// One worker: takes due jobs until the hub is dropped.
@@ -54,16 +49,6 @@ pub async fn work(hub: Weak<Hub>, n: usize) {
             () = tokio::time::sleep(IDLE_LOOK) => {}
         }
     }
-}
-
-async fn blocking<T: Send + 'static>(
-    hub: &Arc<Hub>,
-    f: impl FnOnce(&Hub) -> crate::Result<T> + Send + 'static,
-) -> crate::Result<T> {
-    let h = hub.clone();
-    tokio::task::spawn_blocking(move || f(&h))
-        .await
-        .map_err(|e| crate::Error::Desk(desk::Error::Internal(e.to_string())))?
 }
 
 /// Takes the next due job and leases it.

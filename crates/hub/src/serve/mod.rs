@@ -1,7 +1,7 @@
 //! `partner-desk-hub serve`: one stateless replica. Everything it keeps is in PostgreSQL, so any
 //! number of replicas can serve behind a load balancer; work that outlives a request (confirming
-//! webhooks with P100) is taken from the database with `FOR UPDATE SKIP LOCKED` (`claims`), so a
-//! replica that dies loses nothing.
+//! webhooks with P100, polling reviews) is taken from the database with `FOR UPDATE SKIP LOCKED`
+//! (`claims`, `polls`), so a replica that dies loses nothing.
 
 mod api;
 mod claims;
@@ -9,6 +9,7 @@ mod failure;
 mod live;
 mod openapi;
 mod ops;
+mod polls;
 mod secrets;
 mod uploads;
 mod webhooks;
@@ -41,6 +42,8 @@ pub struct Config {
     pub max_connections: u32,
     /// Workers confirming webhooks on this replica.
     pub claim_workers: usize,
+    /// Workers polling P100 for users under review on this replica.
+    pub poll_workers: usize,
     pub retry_policy: p100::RetryPolicy,
 }
 
@@ -65,6 +68,23 @@ impl Hub {
         let ledger = Arc::new(PgLedger::new(self.db.clone(), operator));
         self.desk.acting_as(ledger, operator.to_owned())
     }
+}
+
+/// Who takes queued work, in `taken_by` columns: the host and process of this replica.
+pub(crate) fn replica() -> String {
+    let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "hub".into());
+    format!("{host}:{}", std::process::id())
+}
+
+/// Runs database work of the queues off the async threads.
+pub(crate) async fn blocking<T: Send + 'static>(
+    hub: &Arc<Hub>,
+    f: impl FnOnce(&Hub) -> Result<T> + Send + 'static,
+) -> Result<T> {
+    let h = hub.clone();
+    tokio::task::spawn_blocking(move || f(&h))
+        .await
+        .map_err(|e| Error::Desk(desk::Error::Internal(e.to_string())))?
 }
 
 /// The environment a P100 URL is, when the operator did not say.
@@ -131,6 +151,9 @@ pub async fn run(
     ));
     for n in 0..config.claim_workers.max(1) {
         tokio::spawn(claims::work(Arc::downgrade(&hub), n));
+    }
+    for n in 0..config.poll_workers.max(1) {
+        tokio::spawn(polls::work(Arc::downgrade(&hub), n));
     }
     serve::serve(listener, api::router(hub), serve::Limits::API, shutdown).await;
     Ok(())
