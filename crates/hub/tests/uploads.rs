@@ -131,7 +131,7 @@ async fn documents_stream_from_a_desktop_through_the_hub_to_p100_as_the_operator
         .expect("the upload goes through the hub");
     assert_eq!(record.external_user_id, ext);
     let seen = seen.lock().unwrap().clone();
-    let last_of_front = seen.iter().filter(|p| p.file == 0).next_back().unwrap();
+    let last_of_front = seen.iter().rfind(|p| p.file == 0).unwrap();
     assert_eq!(last_of_front.sent, big.len() as u64);
     assert!(
         seen.iter().filter(|p| p.file == 0).count() > 1,
