@@ -53,6 +53,15 @@ enum Command {
         /// Workers polling P100 for users under review on this replica.
         #[arg(long, default_value_t = 2)]
         poll_workers: usize,
+        /// Attempts at each P100 request before an operation is left open (1 = no retries).
+        #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=10))]
+        p100_attempts: u32,
+        /// The first wait before a retry, in milliseconds (it doubles, with jitter).
+        #[arg(long, default_value_t = 500)]
+        p100_retry_base_ms: u64,
+        /// The longest wait between retries, in milliseconds.
+        #[arg(long, default_value_t = 8000)]
+        p100_retry_cap_ms: u64,
     },
     /// The team's operators and their tokens.
     Operator {
@@ -143,6 +152,9 @@ fn main() -> ExitCode {
             max_connections,
             claim_workers,
             poll_workers,
+            p100_attempts,
+            p100_retry_base_ms,
+            p100_retry_cap_ms,
         } => cli::serve(hub::serve::Config {
             listen,
             database_url,
@@ -162,7 +174,12 @@ fn main() -> ExitCode {
             max_connections,
             claim_workers,
             poll_workers,
-            retry_policy: p100::RetryPolicy::default(),
+            retry_policy: p100::RetryPolicy {
+                max_attempts: p100_attempts,
+                base: std::time::Duration::from_millis(p100_retry_base_ms),
+                cap: std::time::Duration::from_millis(p100_retry_cap_ms.max(p100_retry_base_ms)),
+                ..p100::RetryPolicy::default()
+            },
         }),
         Command::Migrate { database_url } => cli::migrate(&database_url),
         Command::Operator { command } => match command {

@@ -12,6 +12,8 @@
 //! wire); answers are serializable and have TypeScript bindings.
 
 mod failure;
+#[cfg(any(test, feature = "conformance"))]
+pub mod fault_suite;
 
 pub use failure::CommandError;
 

@@ -103,6 +103,17 @@ pub fn start_replica(
     p100_key: &str,
     webhook_token: &str,
 ) -> Replica {
+    start_replica_with(database_url, p100_url, p100_key, webhook_token, &[])
+}
+
+/// [`start_replica`] with more arguments for `serve`.
+pub fn start_replica_with(
+    database_url: &str,
+    p100_url: &str,
+    p100_key: &str,
+    webhook_token: &str,
+    more: &[&str],
+) -> Replica {
     use std::io::BufRead;
     let dir = tempfile::tempdir().unwrap();
     let key_file = secret_file(dir.path(), "p100.key", p100_key);
@@ -124,6 +135,7 @@ pub fn start_replica(
         .arg(&key_file)
         .arg("--webhook-token-file")
         .arg(&token_file)
+        .args(more)
         .env("RUST_LOG", "debug")
         .env("TMPDIR", &tmp)
         .stdout(std::process::Stdio::piped())
