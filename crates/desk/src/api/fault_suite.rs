@@ -143,9 +143,10 @@ pub async fn run(
                     Op::Read,
                 ][rng.below(6) as usize]
             };
-            let target = (!live.is_empty())
-                .then(|| live[rng.below(live.len() as u64) as usize].clone())
-                .unwrap_or_default();
+            let target = match live.len() {
+                0 => String::new(),
+                n => live[rng.below(n as u64) as usize].clone(),
+            };
             let rule = fault(&mut rng);
             n.faulted += usize::from(rule.is_some());
             faults(rule);
