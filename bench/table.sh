@@ -8,7 +8,8 @@
 # Rows: cold start to the drawn UI and process-tree RSS against a bare Tauri 2.12.5 window built
 # here in the same run (bench/startup.py, bench/bare-window/); POA upload of 3 × 5 MiB against
 # curl -F and the client's RSS growth (upload-bench); 1,000 sequential calls against bare reqwest
-# (client-calls); 10,000-user roster filter → repaint (bench/roster-filter.mjs).
+# (client-calls); 10,000-user roster filter → repaint (bench/roster-filter.mjs); the team hub
+# (hub-bench: an operation through the hub, webhook fan-out, webhook acknowledgements).
 # Raw output and JSON land in target/bench-table/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,7 +31,7 @@ echo "$(load)" >"$out/load-start.txt"   # rewritten once the builds are done
 say "release builds in $CARGO_TARGET_DIR"
 npm run --silent build >/dev/null
 cargo build --release --locked -p partner-desk --bin partner-desk
-cargo build --release --locked -p p100-sandbox -p partner-desk-bench
+cargo build --release --locked -p p100-sandbox -p partner-desk-hub -p partner-desk-bench
 
 # The bare window: a fresh tiny project with the workspace's Cargo.lock (so tauri is the same
 # 2.12.5 and shared dependencies the same versions) and the same release profile.
@@ -82,8 +83,13 @@ PARTNER_DESK_BIN="$rel/partner-desk" SEED_ROSTER_BIN="$rel/seed-roster" ROSTER_J
   scripts/with-desktop.sh node bench/roster-filter.mjs | tee "$out/roster.txt"
 grep '^{' "$out/roster.txt" >"$out/roster.json"
 
+# --- 4. the team hub ------------------------------------------------------------------------------
+# bench/src/hub.rs on a throwaway PostgreSQL cluster: its rows are printed under the table.
+say "the team hub: two replicas on PostgreSQL"
+BENCH_BIN_DIR="$rel" scripts/with-postgres.sh "$rel/hub-bench" | tee "$out/hub.txt"
+
 echo "$(load)" >"$out/load-mid.txt"
-# --- 4. start-up and memory ----------------------------------------------------------------------
+# --- 5. start-up and memory ----------------------------------------------------------------------
 # Partner Desk is ready when the roster screen is drawn: the pixel is in the roster's "No users in
 # Sandbox yet" notice, which appears only after the page asked the core for the environment and
 # the roster and rendered their answers (a new profile has no users). The bare window is ready
@@ -182,6 +188,13 @@ for what, mine, base, ratio, target, good in rows:
 print()
 print("The bare shell with Partner Desk's UI, first launch: header drawn %.0f ms (Partner Desk's own header: %.0f ms), tree RSS %.0f MiB (Partner Desk %.0f, bare page %.0f)." % (
   ui["ready_ms"], d["marks_ms"]["1"], mib(ui["rss_kb"]), mib(d["rss_kb"]), mib(bare["rss_kb"])))
+hub = [l for l in open(os.path.join(out, "hub.txt")).read().splitlines() if l.startswith("|")]
+if hub:
+    print()
+    print("The team hub (bench/src/hub.rs, two replicas on a throwaway PostgreSQL cluster):")
+    print()
+    print("\n".join(hub))
+    print()
 print("Binaries: partner-desk %.1f MB, bare window %.1f MB (release, stripped). PSS of the trees: %.0f vs %.0f MiB (%.2f×)." % (
   b["deskBinary"] / 1e6, b["bareBinary"] / 1e6, mib(d["pss_kb"]), mib(bare["pss_kb"]), d["pss_kb"] / bare["pss_kb"]))
 EOF
