@@ -112,7 +112,7 @@ impl Desk {
             config.retry_policy,
         ));
         let team = Arc::new(crate::team::Team::new(store.clone(), environments.clone()));
-        team.restore().await?;
+        team.restore().await;
         Ok(Self {
             _lock: Some(Arc::new(lock)),
             operations: Operations::new(store.clone(), crate::operator::os_user()),

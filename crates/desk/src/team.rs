@@ -42,6 +42,8 @@ pub(crate) struct Team {
     client: RwLock<Option<HubClient>>,
     /// Bumped on every connect and disconnect, for whoever follows the hub's live updates.
     changes: tokio::sync::watch::Sender<u64>,
+    /// Why team mode could not be restored at start, until the operator connects or leaves.
+    restore_problem: std::sync::Mutex<Option<String>>,
 }
 
 fn field(name: &str, message: impl Into<String>) -> Error {
@@ -78,6 +80,7 @@ impl Team {
             environments,
             client: RwLock::default(),
             changes: tokio::sync::watch::channel(0).0,
+            restore_problem: std::sync::Mutex::default(),
         }
     }
 
@@ -95,6 +98,7 @@ impl Team {
 
     fn set_client(&self, client: Option<HubClient>) {
         *self.client.write().unwrap_or_else(|e| e.into_inner()) = client;
+        *self.lock_problem() = None;
         self.changes.send_modify(|n| *n += 1);
     }
 
@@ -112,8 +116,26 @@ impl Team {
     }
 
     /// At start: team mode again if a hub and its token were set (the keychain is read only
-    /// then). A hub that does not answer now is still the hub: operations say so.
-    pub async fn restore(&self) -> Result<()> {
+    /// then). A hub that does not answer now is still the hub: operations say so. A keychain
+    /// that cannot be read (locked, no Secret Service) does not stop the desk from opening: the
+    /// Team panel says why team mode is off, and the operator connects again.
+    pub async fn restore(&self) {
+        if let Err(e) = self.try_restore().await {
+            tracing::warn!(error = %e, "team mode could not be restored at start");
+            *self.lock_problem() = Some(format!(
+                "team mode could not be restored at start: {}",
+                e.operator_message()
+            ));
+        }
+    }
+
+    fn lock_problem(&self) -> std::sync::MutexGuard<'_, Option<String>> {
+        self.restore_problem
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+    }
+
+    async fn try_restore(&self) -> Result<()> {
         let Some(url) = self.hub_url().await? else {
             return Ok(());
         };
@@ -137,8 +159,9 @@ impl Team {
         };
         let Some(client) = self.client() else {
             if url.is_some() {
-                status.problem =
-                    Some("no operator token is stored for this hub: connect again".into());
+                status.problem = Some(self.lock_problem().clone().unwrap_or_else(|| {
+                    "no operator token is stored for this hub: connect again".into()
+                }));
             }
             return Ok(status);
         };
