@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{call, listen, new_user, next_matching, operator, start_replica};
+use common::{about, call, listen, new_user, next_matching, operator, start_replica};
 use p100_sandbox::SandboxConfig;
 use reqwest::StatusCode;
 use std::path::{Path, PathBuf};
@@ -182,7 +182,10 @@ async fn the_replica_answers_503_while_the_database_is_down_and_recovers_by_itse
     .await;
     // Live updates listen again: the desktop is told to reload (it may have missed changes),
     // then hears of what happens next.
-    let resync = next_matching(&mut live, Duration::from_secs(10), |s| s.event == "resync").await;
+    let resync = next_matching(&mut live, Duration::from_secs(10), |e| {
+        *e == desk::hub_client::HubEvent::Resync
+    })
+    .await;
     assert!(resync.is_some(), "no resync after the database came back");
     let (status, user) = call(
         &replica.base,
@@ -194,10 +197,7 @@ async fn the_replica_answers_503_while_the_database_is_down_and_recovers_by_itse
     .await;
     assert_eq!(status, StatusCode::CREATED, "{user}");
     let ext = user["externalUserId"].as_str().unwrap().to_owned();
-    let heard = next_matching(&mut live, Duration::from_secs(10), |s| {
-        s.data.contains(&ext)
-    })
-    .await;
+    let heard = next_matching(&mut live, Duration::from_secs(10), about(&ext)).await;
     assert!(
         heard.is_some(),
         "live updates did not come back; log:\n{}",

@@ -85,15 +85,7 @@ async fn a_desktop_connects_to_its_hub_keeps_the_token_in_the_keychain_and_follo
     assert!(!status_text.contains(&olga), "the token is never shown");
 
     // The desktop follows the team: what Sam does through the hub reaches it.
-    let hub = desk.hub().unwrap();
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    tokio::spawn(async move {
-        let _ = hub
-            .follow(move |e| {
-                let _ = tx.send(e);
-            })
-            .await;
-    });
+    let mut rx = common::follow(desk.hub().unwrap());
     assert_eq!(
         tokio::time::timeout(Duration::from_secs(5), rx.recv())
             .await
@@ -152,4 +144,101 @@ async fn a_desktop_connects_to_its_hub_keeps_the_token_in_the_keychain_and_follo
     let desk = open(dir.path(), &service).await;
     assert!(desk.hub().is_none());
     assert_eq!(desk.team_get().await.unwrap().hub_url, None);
+}
+
+/// The "done when": two operators on two desktops, each desktop on its own replica of
+/// one database, see the same roster, board and journal, and each sees the other's moves live.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_desktops_on_two_replicas_share_one_roster_board_and_journal_live() {
+    let (_, sandbox) = p100_sandbox::spawn(SandboxConfig::local(P100_KEY))
+        .await
+        .unwrap();
+    let url = tokio::task::block_in_place(common::migrated_database);
+    let olga = operator(&url, "olga", "operator");
+    let sam = operator(&url, "sam", "supervisor");
+    let a = start_replica(&url, &sandbox.base_url(), P100_KEY, WEBHOOK_TOKEN);
+    let b = start_replica(&url, &sandbox.base_url(), P100_KEY, WEBHOOK_TOKEN);
+    let (dir_o, dir_s) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let service = format!("partner-desk-test-{}", uuid::Uuid::new_v4());
+    let olgas = open(dir_o.path(), &format!("{service}-olga")).await;
+    let sams = open(dir_s.path(), &format!("{service}-sam")).await;
+    olgas.team_connect(a.base.clone(), olga).await.unwrap();
+    sams.team_connect(b.base.clone(), sam).await.unwrap();
+    let (on_a, on_b) = (olgas.hub().unwrap(), sams.hub().unwrap());
+    let mut heard_by_olga = common::follow(on_a.clone());
+    let mut heard_by_sam = common::follow(on_b.clone());
+    for rx in [&mut heard_by_olga, &mut heard_by_sam] {
+        assert!(
+            common::next_matching(rx, Duration::from_secs(5), |e| *e == HubEvent::Open)
+                .await
+                .is_some()
+        );
+    }
+
+    let person = |email: &str| desk::users::NewUser {
+        has_accepted_p100_tc: true,
+        profile: p100::models::UserProfile {
+            email: Some(email.into()),
+            first_name: Some("Bo".into()),
+            last_name: Some("Lind".into()),
+            country: Some("PL".into()),
+            citizenship: Some("PL".into()),
+            ..Default::default()
+        },
+    };
+    let by_olga = on_a.user_create(person("bo@example.com")).await.unwrap();
+    let by_sam = on_b.user_create(person("cy@example.com")).await.unwrap();
+    for (rx, ext, who) in [
+        (&mut heard_by_sam, &by_olga.external_user_id, "Sam"),
+        (&mut heard_by_olga, &by_sam.external_user_id, "Olga"),
+    ] {
+        assert!(
+            common::next_matching(rx, Duration::from_secs(1), common::about(ext))
+                .await
+                .is_some(),
+            "{who} did not see the other's new user within 1 s"
+        );
+    }
+    on_b.user_suspend(by_olga.external_user_id.clone(), "documents check".into())
+        .await
+        .unwrap();
+    let suspended = common::next_matching(&mut heard_by_olga, Duration::from_secs(1), |e| {
+        matches!(e, HubEvent::User(u) if u.external_user_id == by_olga.external_user_id
+            && u.status == p100::models::UserStatus::Suspended)
+    })
+    .await;
+    assert!(
+        suspended.is_some(),
+        "Olga did not see Sam's suspension within 1 s"
+    );
+
+    // One roster, one board, one journal — whichever desktop and replica asks.
+    assert_eq!(
+        on_a.users_list().await.unwrap(),
+        on_b.users_list().await.unwrap()
+    );
+    assert_eq!(
+        on_a.funnel_get(None, None).await.unwrap(),
+        on_b.funnel_get(None, None).await.unwrap()
+    );
+    let (journal_a, journal_b) = (
+        on_a.journal_recent(None).await.unwrap(),
+        on_b.journal_recent(None).await.unwrap(),
+    );
+    assert_eq!(journal_a, journal_b);
+    let who: Vec<(&str, &str)> = journal_a
+        .iter()
+        .rev()
+        .map(|j| (j.operation.as_str(), j.operator.as_str()))
+        .collect();
+    assert_eq!(
+        who,
+        [
+            ("createUser", "olga"),
+            ("createUser", "sam"),
+            ("suspendUser", "sam")
+        ]
+    );
+    olgas.team_disconnect().await.unwrap();
+    sams.team_disconnect().await.unwrap();
 }

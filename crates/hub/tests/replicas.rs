@@ -4,21 +4,15 @@
 
 mod common;
 
-use common::{call, listen, new_user, next_matching, operator, start_replica};
+use common::{about, call, listen, new_user, next_matching, operator, start_replica};
+use desk::hub_client::HubEvent;
 use p100_sandbox::SandboxConfig;
 use reqwest::StatusCode;
-use serde_json::{Value, json};
+use serde_json::json;
 use std::time::Duration;
 
 const P100_KEY: &str = "sandbox-key-for-two-replicas-81c2";
 const WEBHOOK_TOKEN: &str = "whk_two-replicas-webhook-token-55a0c9";
-
-fn about(ext: &str) -> impl Fn(&common::Sent) -> bool + '_ {
-    move |s| {
-        s.event == "user"
-            && serde_json::from_str::<Value>(&s.data).is_ok_and(|u| u["externalUserId"] == ext)
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_desktop_on_replica_a_sees_what_happens_on_replica_b_within_a_second() {
@@ -33,7 +27,7 @@ async fn a_desktop_on_replica_a_sees_what_happens_on_replica_b_within_a_second()
 
     let mut on_a = listen(&a.base, &sam).await;
     assert!(
-        next_matching(&mut on_a, Duration::from_secs(5), |s| s.event == "open")
+        next_matching(&mut on_a, Duration::from_secs(5), |e| *e == HubEvent::Open)
             .await
             .is_some()
     );
@@ -65,8 +59,9 @@ async fn a_desktop_on_replica_a_sees_what_happens_on_replica_b_within_a_second()
     )
     .await;
     assert_eq!(status, StatusCode::OK);
-    let heard = next_matching(&mut on_a, Duration::from_secs(1), |s| {
-        about(&ext)(s) && s.data.contains("\"SUSPENDED\"")
+    let heard = next_matching(&mut on_a, Duration::from_secs(1), |e| {
+        matches!(e, HubEvent::User(u) if u.external_user_id == ext
+            && u.status == p100::models::UserStatus::Suspended)
     })
     .await;
     assert!(

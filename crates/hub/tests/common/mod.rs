@@ -180,57 +180,36 @@ pub fn operator(database_url: &str, name: &str, role: &str) -> String {
     out.lines().last().unwrap().trim().to_owned()
 }
 
-/// One server-sent event: its name and data.
-#[derive(Debug, Clone)]
-pub struct Sent {
-    pub event: String,
-    pub data: String,
+/// Follows a replica's live updates as a desktop does (`HubClient::follow`); they arrive on the
+/// channel.
+pub async fn listen(
+    base: &str,
+    token: &str,
+) -> tokio::sync::mpsc::UnboundedReceiver<desk::hub_client::HubEvent> {
+    follow(desk::hub_client::HubClient::new(base.parse().unwrap(), token).unwrap())
 }
 
-/// Listens to a replica's `/api/events` as a desktop does; events arrive on the channel.
-pub async fn listen(base: &str, token: &str) -> tokio::sync::mpsc::UnboundedReceiver<Sent> {
-    use futures_util::StreamExt;
-    let res = reqwest::Client::new()
-        .get(format!("{base}/api/events"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("the event stream opens");
-    assert_eq!(res.status(), 200);
+/// Follows `hub`'s live updates; they arrive on the channel.
+pub fn follow(
+    hub: desk::hub_client::HubClient,
+) -> tokio::sync::mpsc::UnboundedReceiver<desk::hub_client::HubEvent> {
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     tokio::spawn(async move {
-        let mut body = res.bytes_stream();
-        let mut buf = String::new();
-        while let Some(Ok(chunk)) = body.next().await {
-            buf.push_str(&String::from_utf8_lossy(&chunk));
-            while let Some(end) = buf.find("\n\n") {
-                let block: String = buf.drain(..end + 2).collect();
-                let mut sent = Sent {
-                    event: "message".into(),
-                    data: String::new(),
-                };
-                for line in block.lines() {
-                    if let Some(e) = line.strip_prefix("event:") {
-                        sent.event = e.trim().to_owned();
-                    } else if let Some(d) = line.strip_prefix("data:") {
-                        sent.data.push_str(d.trim_start());
-                    }
-                }
-                if !block.starts_with(':') && tx.send(sent).is_err() {
-                    return;
-                }
-            }
-        }
+        let _ = hub
+            .follow(move |e| {
+                let _ = tx.send(e);
+            })
+            .await;
     });
     rx
 }
 
 /// The first event on `rx` within `within` that `pred` accepts.
 pub async fn next_matching(
-    rx: &mut tokio::sync::mpsc::UnboundedReceiver<Sent>,
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<desk::hub_client::HubEvent>,
     within: std::time::Duration,
-    pred: impl Fn(&Sent) -> bool,
-) -> Option<Sent> {
+    pred: impl Fn(&desk::hub_client::HubEvent) -> bool,
+) -> Option<desk::hub_client::HubEvent> {
     let deadline = tokio::time::Instant::now() + within;
     loop {
         match tokio::time::timeout_at(deadline, rx.recv()).await {
@@ -239,6 +218,11 @@ pub async fn next_matching(
             _ => return None,
         }
     }
+}
+
+/// The live update is about this user.
+pub fn about(ext: &str) -> impl Fn(&desk::hub_client::HubEvent) -> bool + '_ {
+    move |e| matches!(e, desk::hub_client::HubEvent::User(u) if u.external_user_id == ext)
 }
 
 /// An HTTP call to a replica as an operator (or anonymously): the status and the JSON answer.
