@@ -117,6 +117,18 @@ fn person(n: usize) -> NewUser {
     }
 }
 
+/// One request of a load: P100's user-status webhook for `user`, or `/healthz`; true on 2xx.
+async fn one_request(http: &reqwest::Client, base: &str, webhook: bool, user: &str) -> bool {
+    let req = if webhook {
+        http.post(format!("{base}/webhook/user/status"))
+            .header("Authorization", WEBHOOK_TOKEN)
+            .json(&serde_json::json!({"externalUserId": user, "status": "ACTIVE"}))
+    } else {
+        http.get(format!("{base}/healthz"))
+    };
+    req.send().await.is_ok_and(|r| r.status().is_success())
+}
+
 /// The paced webhook load: a busy partner's P100 sending a webhook every 10 ms.
 const PACED_PER_SEC: u64 = 100;
 
@@ -313,13 +325,7 @@ async fn main() -> Result<(), String> {
                     let mut n = w;
                     while Instant::now() < stop {
                         let t = Instant::now();
-                        let ok = if webhooks {
-                            http.post(format!("{base}/webhook/user/status")).header("Authorization", WEBHOOK_TOKEN)
-                                .json(&serde_json::json!({"externalUserId": users[n % users.len()], "status": "ACTIVE"}))
-                                .send().await.map(|r| r.status().is_success()).unwrap_or(false)
-                        } else {
-                            http.get(format!("{base}/healthz")).send().await.map(|r| r.status().is_success()).unwrap_or(false)
-                        };
+                        let ok = one_request(&http, &base, webhooks, &users[n % users.len()]).await;
                         if ok {
                             lat.push(ms(t.elapsed()));
                         }
@@ -355,13 +361,7 @@ async fn main() -> Result<(), String> {
                 let (http, base, users) = (http.clone(), base.clone(), users.clone());
                 tasks.push(tokio::spawn(async move {
                     let t = Instant::now();
-                    let ok = if webhooks {
-                        http.post(format!("{base}/webhook/user/status")).header("Authorization", WEBHOOK_TOKEN)
-                            .json(&serde_json::json!({"externalUserId": users[n % users.len()], "status": "ACTIVE"}))
-                            .send().await.map(|r| r.status().is_success()).unwrap_or(false)
-                    } else {
-                        http.get(format!("{base}/healthz")).send().await.map(|r| r.status().is_success()).unwrap_or(false)
-                    };
+                    let ok = one_request(&http, &base, webhooks, &users[n % users.len()]).await;
                     ok.then(|| ms(t.elapsed()))
                 }));
             }

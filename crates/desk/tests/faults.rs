@@ -14,19 +14,8 @@ mod common;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn randomized_sequences_under_faults_lose_nothing_and_do_nothing_twice() {
-    let seed: u64 = std::env::var("FAULT_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-        });
-    let sequences: usize = std::env::var("FAULT_SEQUENCES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1000);
+    let seed = desk::api::fault_suite::seed();
+    let sequences = desk::api::fault_suite::sequences(1000);
     println!("fault suite: seed {seed} (FAULT_SEED={seed} replays it), {sequences} sequences");
 
     let dir = tempfile::tempdir().unwrap();

@@ -94,17 +94,7 @@ async fn a_desktop_connects_to_its_hub_keeps_the_token_in_the_keychain_and_follo
     );
     let by_sam = HubClient::new(replica.base.parse().unwrap(), &sam).unwrap();
     let created = by_sam
-        .user_create(desk::users::NewUser {
-            has_accepted_p100_tc: true,
-            profile: p100::models::UserProfile {
-                email: Some("gil@example.com".into()),
-                first_name: Some("Gil".into()),
-                last_name: Some("Ng".into()),
-                country: Some("PL".into()),
-                citizenship: Some("PL".into()),
-                ..Default::default()
-            },
-        })
+        .user_create(common::person("gil@example.com", "Gil", "Ng", "PL"))
         .await
         .unwrap();
     let heard = tokio::time::timeout(Duration::from_secs(1), async {
@@ -175,17 +165,7 @@ async fn two_desktops_on_two_replicas_share_one_roster_board_and_journal_live() 
         );
     }
 
-    let person = |email: &str| desk::users::NewUser {
-        has_accepted_p100_tc: true,
-        profile: p100::models::UserProfile {
-            email: Some(email.into()),
-            first_name: Some("Bo".into()),
-            last_name: Some("Lind".into()),
-            country: Some("PL".into()),
-            citizenship: Some("PL".into()),
-            ..Default::default()
-        },
-    };
+    let person = |email: &str| common::person(email, "Bo", "Lind", "PL");
     let by_olga = on_a.user_create(person("bo@example.com")).await.unwrap();
     let by_sam = on_b.user_create(person("cy@example.com")).await.unwrap();
     for (rx, ext, who) in [

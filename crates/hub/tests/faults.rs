@@ -29,19 +29,8 @@ const FAST_RETRIES: &[&str] = &[
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_fault_suite_through_a_replica_loses_nothing_and_does_nothing_twice() {
-    let seed: u64 = std::env::var("FAULT_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-        });
-    let sequences: usize = std::env::var("FAULT_SEQUENCES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(300);
+    let seed = desk::api::fault_suite::seed();
+    let sequences = desk::api::fault_suite::sequences(300);
     println!("hub fault suite: seed {seed} (FAULT_SEED={seed} replays it), {sequences} sequences");
     let (_, sandbox) = p100_sandbox::spawn(SandboxConfig::local(P100_KEY))
         .await
@@ -112,17 +101,7 @@ async fn a_replica_killed_mid_operation_leaves_it_open_for_the_other_to_finish_o
             method: Some("POST".into()),
         });
         let email = format!("killed.mid.create.{}@example.com", round.len());
-        let form = desk::users::NewUser {
-            has_accepted_p100_tc: true,
-            profile: p100::models::UserProfile {
-                email: Some(email.clone()),
-                first_name: Some("Kit".into()),
-                last_name: Some("Marlowe".into()),
-                country: Some("PL".into()),
-                citizenship: Some("PL".into()),
-                ..Default::default()
-            },
-        };
+        let form = common::person(&email, "Kit", "Marlowe", "PL");
         let at_p100 = |email: &str| {
             sandbox
                 .state()

@@ -45,17 +45,7 @@ async fn two_replicas_poll_a_review_once_at_a_time_until_p100_decides() {
     let hub = HubClient::new(a.base.parse().unwrap(), &olga).unwrap();
 
     let user = hub
-        .user_create(desk::users::NewUser {
-            has_accepted_p100_tc: true,
-            profile: p100::models::UserProfile {
-                email: Some("pia@example.com".into()),
-                first_name: Some("Pia".into()),
-                last_name: Some("Koval".into()),
-                country: Some("PL".into()),
-                citizenship: Some("PL".into()),
-                ..Default::default()
-            },
-        })
+        .user_create(common::person("pia@example.com", "Pia", "Koval", "PL"))
         .await
         .unwrap();
     let ext = user.external_user_id.clone();

@@ -85,17 +85,12 @@ async fn documents_stream_from_a_desktop_through_the_hub_to_p100_as_the_operator
     let hub = desk.hub().unwrap();
     let poa_country = p100::countries::POA_COUNTRIES[0];
     let user = hub
-        .user_create(desk::users::NewUser {
-            has_accepted_p100_tc: true,
-            profile: p100::models::UserProfile {
-                email: Some("ines@example.com".into()),
-                first_name: Some("Inès".into()),
-                last_name: Some("Duval".into()),
-                country: Some(poa_country.into()),
-                citizenship: Some(poa_country.into()),
-                ..Default::default()
-            },
-        })
+        .user_create(common::person(
+            "ines@example.com",
+            "Inès",
+            "Duval",
+            poa_country,
+        ))
         .await
         .unwrap();
     let ext = user.external_user_id.clone();

@@ -85,7 +85,8 @@ fn fault(rng: &mut Rng) -> Option<FaultRule> {
     })
 }
 
-fn new_user(email: &str) -> NewUser {
+/// A person to create: Ada Lovelace in Poland, at `email`.
+pub fn new_user(email: &str) -> NewUser {
     NewUser {
         has_accepted_p100_tc: true,
         profile: UserProfile {
@@ -103,6 +104,26 @@ fn new_user(email: &str) -> NewUser {
 /// updating a suspended one. Nothing happened.
 fn explained_by_state(e: &CommandError) -> bool {
     matches!(e.p100_code.as_deref(), Some("P455" | "P901"))
+}
+
+/// The run's seed: `FAULT_SEED` (to replay a run), else the clock.
+pub fn seed() -> u64 {
+    std::env::var("FAULT_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos() as u64)
+        })
+}
+
+/// How many sequences to run: `FAULT_SEQUENCES`, else `default`.
+pub fn sequences(default: usize) -> usize {
+    std::env::var("FAULT_SEQUENCES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
 }
 
 /// Runs `sequences` sequences from `seed` through `api` against `sandbox` (whose users must

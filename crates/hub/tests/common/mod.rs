@@ -259,3 +259,18 @@ pub fn new_user(email: &str) -> serde_json::Value {
     serde_json::json!({"hasAcceptedP100Tc": true, "email": email, "firstName": "Ada",
                        "lastName": "Lovelace", "country": "PL", "citizenship": "PL"})
 }
+
+/// A person for `user_create`, from the desk core's side: `first last` in `country`.
+pub fn person(email: &str, first: &str, last: &str, country: &str) -> desk::users::NewUser {
+    desk::users::NewUser {
+        has_accepted_p100_tc: true,
+        profile: p100::models::UserProfile {
+            email: Some(email.into()),
+            first_name: Some(first.into()),
+            last_name: Some(last.into()),
+            country: Some(country.into()),
+            citizenship: Some(country.into()),
+            ..Default::default()
+        },
+    }
+}
