@@ -11,6 +11,7 @@
 use super::{CommandError, DeskApi};
 use crate::ledger::roster::UserRecord;
 use crate::users::NewUser;
+use p100::codes::Code;
 use p100::models::UserProfile;
 use p100_sandbox::faults::{Fault, FaultRule};
 use std::collections::HashMap;
@@ -65,10 +66,10 @@ fn fault(rng: &mut Rng) -> Option<FaultRule> {
         0..=2 => return None,
         3 => Fault::Status { status: 503 },
         4 => Fault::P100 {
-            code: "P501".into(),
+            code: Code::Unavailable.as_str().into(),
         },
         5 => Fault::P100 {
-            code: "P500".into(),
+            code: Code::UnknownException.as_str().into(),
         },
         6 => Fault::RateLimit {
             retry_after_secs: 0,
@@ -103,7 +104,11 @@ pub fn new_user(email: &str) -> NewUser {
 /// A refusal the state explains: suspending a suspended user, unsuspending an active one,
 /// updating a suspended one. Nothing happened.
 fn explained_by_state(e: &CommandError) -> bool {
-    matches!(e.p100_code.as_deref(), Some("P455" | "P901"))
+    matches!(code_of(e), Some(Code::UserSuspended | Code::InvalidState))
+}
+
+fn code_of(e: &CommandError) -> Option<Code> {
+    e.p100_code.as_deref().and_then(Code::parse)
 }
 
 /// The run's seed: `FAULT_SEED` (to replay a run), else the clock.
@@ -245,7 +250,7 @@ pub async fn run(
                 Err(e) if explained_by_state(&e) => n.refused += 1,
                 // Not processed each time (P501, 429) until the attempts ran out: nothing
                 // happened, and the desk says so rather than leaving it open.
-                Err(e) if e.p100_code.as_deref() == Some("P501") || e.code == "rateLimited" => {
+                Err(e) if code_of(&e) == Some(Code::Unavailable) || e.code == "rateLimited" => {
                     n.refused += 1;
                 }
                 // A read that kept failing changes nothing.
