@@ -67,6 +67,8 @@ mod tests {
             JournalFilter::decl(&cfg),
             SyncStatus::decl(&cfg),
             desk::team::TeamStatus::decl(&cfg),
+            desk::tracking::TrackOutcome::decl(&cfg),
+            desk::tracking::TrackResult::decl(&cfg),
             RetryEvent::decl(&cfg),
             OutboxState::decl(&cfg),
             OpenOperation::decl(&cfg),

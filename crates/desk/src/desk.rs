@@ -176,6 +176,11 @@ impl Desk {
         crate::ledger::in_tx_blocking(self.store.clone(), f).await
     }
 
+    /// Tells whoever follows the roster (the window) that a user's row changed.
+    pub(crate) fn announce(&self, record: UserRecord) {
+        (self.sync.notifier())(record)
+    }
+
     pub(crate) fn team(&self) -> &crate::team::Team {
         &self.team
     }

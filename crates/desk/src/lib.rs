@@ -24,6 +24,7 @@ pub mod store;
 pub mod sync;
 pub mod team;
 pub mod timeline;
+pub mod tracking;
 pub mod uploads;
 pub mod users;
 pub mod views;

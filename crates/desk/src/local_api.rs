@@ -67,6 +67,13 @@ impl DeskApi for Desk {
         self.users().await
     }
 
+    async fn users_track(
+        &self,
+        external_user_ids: Vec<String>,
+    ) -> Result<Vec<crate::tracking::TrackResult>> {
+        self.track_users(external_user_ids).await
+    }
+
     async fn user_get(&self, external_user_id: String) -> Result<UserRecord> {
         self.user(&external_user_id).await
     }

@@ -93,6 +93,8 @@ pub struct Onboarding {
 struct Facts {
     status: Option<UserStatus>,
     kyc_method: Option<KycMethod>,
+    /// A tracked user's KYC exists at P100, by a method the desk did not see.
+    kyc_started: bool,
     kyc_file_error: bool,
     verification_submitted: bool,
     verification_status: Option<VerificationStatus>,
@@ -107,6 +109,33 @@ struct Facts {
 impl Facts {
     fn apply(&mut self, event: &Event) {
         match event {
+            // What P100's reads showed when the desk began to follow the user. Balances mean
+            // an active account (as the desk's own activation check reads them). An attempt
+            // in `VERIFICATION`, or a decided one, means the verification was submitted; a
+            // `PENDING` one that only documents are in.
+            Event::Tracked { active, kyc } => {
+                self.status = Some(if *active {
+                    UserStatus::Active
+                } else {
+                    UserStatus::WaitingForActivation
+                });
+                if let Some(r) = kyc {
+                    self.kyc_started = true;
+                    self.verification_submitted = r.verification_status
+                        != VerificationStatus::NotVerified
+                        || matches!(
+                            r.attempt_status,
+                            Some(
+                                AttemptStatus::Verification
+                                    | AttemptStatus::Successful
+                                    | AttemptStatus::RejectedByProvider
+                            )
+                        );
+                    self.verification_status = Some(r.verification_status);
+                    self.attempt_status = r.attempt_status;
+                    self.rejection_reason = r.rejection_reason.clone();
+                }
+            }
             Event::Created {
                 poa_required_for_extended,
                 ..
@@ -189,7 +218,7 @@ impl Facts {
         if self.verification_submitted {
             return Stage::VerificationSubmitted;
         }
-        if self.kyc_method.is_some() {
+        if self.kyc_method.is_some() || self.kyc_started {
             return Stage::IdentityDocuments;
         }
         Stage::Created
@@ -330,6 +359,50 @@ mod tests {
 
     fn stages(o: &Onboarding) -> Vec<Stage> {
         o.reached.iter().map(|(s, _)| *s).collect()
+    }
+
+    fn tracked(active: bool, kyc: Option<(&str, &str)>) -> (&'static str, Value) {
+        let kyc = kyc.map(|(v, a)| json!({"verificationStatus": v, "attemptStatus": a}));
+        ("tracked", json!({"active": active, "kyc": kyc}))
+    }
+
+    #[test]
+    fn a_tracked_user_stands_where_p100_reads_put_them() {
+        let cases = [
+            (tracked(false, None), Stage::Created),
+            (
+                tracked(false, Some(("NOT_VERIFIED", "PENDING"))),
+                Stage::IdentityDocuments,
+            ),
+            (
+                tracked(false, Some(("NOT_VERIFIED", "VERIFICATION"))),
+                Stage::VerificationSubmitted,
+            ),
+            (
+                tracked(false, Some(("VERIFIED", "SUCCESSFUL"))),
+                Stage::VerificationSubmitted,
+            ),
+            (
+                tracked(false, Some(("NOT_VERIFIED", "REJECTED_BY_PROVIDER"))),
+                Stage::NeedsAction,
+            ),
+            (
+                tracked(true, Some(("VERIFIED", "SUCCESSFUL"))),
+                Stage::Active,
+            ),
+            (tracked(true, None), Stage::Active),
+        ];
+        for (event, stage) in cases {
+            let o = run(std::slice::from_ref(&event));
+            assert_eq!(o.stage, stage, "{event:?}");
+        }
+        // Then it moves like any user: P100's review decides, the balances appear.
+        let o = run(&[
+            tracked(false, Some(("NOT_VERIFIED", "VERIFICATION"))),
+            kyc("VERIFIED", "SUCCESSFUL", None),
+            e("activated"),
+        ]);
+        assert_eq!(o.stage, Stage::Active);
     }
 
     #[test]

@@ -106,6 +106,14 @@ impl Confirmation {
     rename_all_fields = "camelCase"
 )]
 pub enum Event {
+    /// A user who already existed at P100 (made by the partner's own backend, or before this
+    /// desk) is followed from now on, as P100's reads showed them: whether their balances
+    /// exist (the account is active), and their KYC status when they have one.
+    Tracked {
+        active: bool,
+        #[serde(default)]
+        kyc: Option<KycReport>,
+    },
     /// P100 created the user (its id is unknown when a lost answer was reconciled).
     Created {
         user_id: Option<String>,
@@ -185,6 +193,7 @@ impl Event {
     /// The kind's stored name.
     pub fn kind(&self) -> &'static str {
         match self {
+            Event::Tracked { .. } => "tracked",
             Event::Created { .. } => "created",
             Event::Updated { .. } => "updated",
             Event::KycFilesUploaded { .. } => "kycFilesUploaded",

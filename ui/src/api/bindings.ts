@@ -121,7 +121,7 @@ export type TimelineEvent = { id: number, at: string, source: EventSource,
 /**
  * The operator's OS user for `operator` events.
  */
-actor: string | null, } & ({ "kind": "created", "detail": { userId: string | null, poaRequiredForExtended: boolean, } } | { "kind": "updated", "detail": { fields: Array<string>, poaRequiredForExtended: boolean | null, } } | { "kind": "kycFilesUploaded", "detail": { documentType: DocumentType, files: Array<FileNote>, missing: Array<KycFileSide>, } } | { "kind": "hostedKycStarted", "detail": { verificationId: string, } } | { "kind": "verificationSubmitted", "detail": KycReport } | { "kind": "kycStatus", "detail": KycReport } | { "kind": "kycFileStatus", "detail": { status: KycFileStatus, } } | { "kind": "activated", "detail": Record<symbol, never> } | { "kind": "userStatus", "detail": { status: UserStatus, } } | { "kind": "poaUploaded", "detail": { files: Array<FileNote>, status: PoaStatus, } } | { "kind": "poaStatus", "detail": { status: PoaStatus, } } | { "kind": "suspended", "detail": { reason: string | null, status: UserStatus, } } | { "kind": "unsuspended", "detail": { reason: string | null, status: UserStatus, } } | { "kind": "extended", "detail": Record<symbol, never> } | { "kind": "deleted", "detail": Record<symbol, never> } | { "kind": "operationFailed", "detail": { operation: string, p100Code: string | null, message: string, } } | { "kind": "webhookClaim", "detail": { 
+actor: string | null, } & ({ "kind": "tracked", "detail": { active: boolean, kyc: KycReport | null, } } | { "kind": "created", "detail": { userId: string | null, poaRequiredForExtended: boolean, } } | { "kind": "updated", "detail": { fields: Array<string>, poaRequiredForExtended: boolean | null, } } | { "kind": "kycFilesUploaded", "detail": { documentType: DocumentType, files: Array<FileNote>, missing: Array<KycFileSide>, } } | { "kind": "hostedKycStarted", "detail": { verificationId: string, } } | { "kind": "verificationSubmitted", "detail": KycReport } | { "kind": "kycStatus", "detail": KycReport } | { "kind": "kycFileStatus", "detail": { status: KycFileStatus, } } | { "kind": "activated", "detail": Record<symbol, never> } | { "kind": "userStatus", "detail": { status: UserStatus, } } | { "kind": "poaUploaded", "detail": { files: Array<FileNote>, status: PoaStatus, } } | { "kind": "poaStatus", "detail": { status: PoaStatus, } } | { "kind": "suspended", "detail": { reason: string | null, status: UserStatus, } } | { "kind": "unsuspended", "detail": { reason: string | null, status: UserStatus, } } | { "kind": "extended", "detail": Record<symbol, never> } | { "kind": "deleted", "detail": Record<symbol, never> } | { "kind": "operationFailed", "detail": { operation: string, p100Code: string | null, message: string, } } | { "kind": "webhookClaim", "detail": { 
 /**
  * The webhook's name (`userStatus`, `kycVerificationStatus`, …).
  */
@@ -237,6 +237,18 @@ environment: EnvironmentKind | null,
  * Why the hub is set but not connected, in words.
  */
 problem: string | null, };
+
+export type TrackOutcome = "tracked" | "alreadyTracked" | "unknown" | "refused" | "failed";
+
+export type TrackResult = { externalUserId: string, outcome: TrackOutcome, 
+/**
+ * The stage a tracked (or already tracked) user stands in.
+ */
+stage: Stage | null, 
+/**
+ * Why, for refused, unknown and failed ids.
+ */
+message: string | null, };
 
 export type RetryEvent = { 
 /**

@@ -23,6 +23,7 @@ import type {
   SyncStatus,
   TeamStatus,
   TimelineEvent,
+  TrackResult,
   TransactionPage,
   TransactionQuery,
   UploadProgress,
@@ -59,6 +60,10 @@ export interface Commands {
   team_disconnect: { args: Record<never, never>; answer: TeamStatus };
   /** The roster of the selected environment. */
   users_list: { args: Record<never, never>; answer: Array<UserRecord> };
+  /** Follows users that already exist at P100, by `externalUserId` (at most 10,000): */
+  /** one result per id, in order (tracked, already tracked, unknown to P100, refused, */
+  /** failed). */
+  users_track: { args: { externalUserIds: Array<string> }; answer: Array<TrackResult> };
   /** One user of the roster, with its stage (deleted users too). */
   user_get: { args: { externalUserId: string }; answer: UserRecord };
   user_create: { args: { form: NewUser }; answer: UserRecord };
@@ -131,6 +136,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'team_connect',
   'team_disconnect',
   'users_list',
+  'users_track',
   'user_get',
   'user_create',
   'user_update',

@@ -20,6 +20,7 @@ import type {
   Stage,
   TeamStatus,
   TimelineEvent,
+  TrackOutcome,
   Transaction,
   UserBalances,
   UserRecord,
@@ -338,6 +339,45 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
       });
       users.unshift(record);
       return record;
+    },
+    // Ids starting with `unknown` are not at P100; `bad/` ones are refused; others exist there
+    // with no KYC yet.
+    async users_track({ externalUserIds }) {
+      const ids = externalUserIds.map((i) => i.trim()).filter((i) => i !== '');
+      if (ids.length === 0) throw invalid([{ field: 'externalUserIds', message: 'give at least one externalUserId' }]);
+      return ids.map((id, i) => {
+        const result = (outcome: TrackOutcome, message: string | null = null, stage: Stage | null = null) => ({
+          externalUserId: id,
+          outcome,
+          stage,
+          message,
+        });
+        if (id.includes('/')) return result('refused', 'externalUserId must be 1 to 100 letters, digits, …');
+        if (ids.indexOf(id) < i) return result('refused', 'repeats an earlier id of the list');
+        const known = users.find((u) => u.environment === kind && u.externalUserId === id);
+        if (known) return result('alreadyTracked', null, known.stage);
+        if (id.startsWith('unknown')) return result('unknown', 'P100 has no user with this externalUserId');
+        const now = new Date().toISOString();
+        users.unshift(
+          fakeUser({
+            environment: kind,
+            externalUserId: id,
+            userId: null,
+            email: null,
+            firstName: null,
+            lastName: null,
+            country: null,
+            citizenship: null,
+            status: 'WAITING_FOR_ACTIVATION',
+            createdAt: now,
+            updatedAt: now,
+            stage: 'created',
+            stageSince: now,
+            nextAction: 'Upload identity documents or start hosted KYC',
+          }),
+        );
+        return result('tracked', null, 'created');
+      });
     },
     async user_update({ externalUserId: ext, profile }) {
       const u = users[find(ext)];

@@ -5,6 +5,7 @@ import { formatBytes, formatDate } from '../format';
 import { ErrorBanner } from './ErrorBanner';
 
 const KIND_LABELS: Record<string, string> = {
+  tracked: 'Tracked (found at P100)',
   created: 'User created',
   updated: 'Profile updated',
   kycFilesUploaded: 'Identity documents uploaded',
@@ -64,6 +65,11 @@ function summary(e: TimelineEvent): string {
       const said = join(str(c.status), str(c.verificationStatus), str(c.attemptStatus), str(c.rejectionReason));
       return [e.detail.event, said, e.detail.note].filter(Boolean).join(' — ');
     }
+    case 'tracked':
+      return join(
+        e.detail.active ? 'balances: active' : 'no balances yet',
+        e.detail.kyc ? join(e.detail.kyc.verificationStatus, e.detail.kyc.attemptStatus, e.detail.kyc.rejectionReason) : 'no KYC yet',
+      );
     case 'created':
     case 'kycFilesUploaded':
     case 'activated':

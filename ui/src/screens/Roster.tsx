@@ -5,6 +5,7 @@ import { StageBadge } from '../components/StageBadge';
 import { Select } from '../components/Select';
 import { plainOptions } from '../labels';
 import { StatusBadge } from '../components/StatusBadge';
+import { TrackUsers } from '../components/TrackUsers';
 import { formatCount, formatDate, fullName } from '../format';
 import { distinct, filterRoster, sortRoster, type RosterQuery, type SortKey } from '../rosterQuery';
 import { STAGES, STAGE_LABELS } from '../stages';
@@ -51,6 +52,7 @@ export function Roster({
   const countries = useMemo(() => distinct(all, (u) => u.country), [all]);
   const set = (patch: Partial<RosterQuery>) => onQuery({ ...query, ...patch });
 
+  const [tracking, setTracking] = useState(false);
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(0);
@@ -75,7 +77,11 @@ export function Roster({
         <button type="button" class="secondary" onClick={() => void reload()} disabled={loading || !env}>
           {loading ? 'Loading…' : 'Reload'}
         </button>
+        <button type="button" class="secondary" data-testid="track-open" onClick={() => setTracking(true)} disabled={!env}>
+          Track existing users…
+        </button>
       </div>
+      {tracking && <TrackUsers onClose={() => setTracking(false)} onTracked={() => void reload()} />}
       <div class="roster-filters" role="search">
         <label>
           <span>Search</span>

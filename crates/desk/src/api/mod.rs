@@ -73,6 +73,10 @@ macro_rules! with_operations {
             Desktop team_disconnect() -> $crate::team::TeamStatus;
             /// The roster of the selected environment.
             Read users_list() -> Vec<$crate::ledger::roster::UserRecord>;
+            /// Follows users that already exist at P100, by `externalUserId` (at most 10,000):
+            /// one result per id, in order (tracked, already tracked, unknown to P100, refused,
+            /// failed).
+            Operate users_track(external_user_ids: Vec<String>) -> Vec<$crate::tracking::TrackResult>;
             /// One user of the roster, with its stage (deleted users too).
             Read user_get(external_user_id: String) -> $crate::ledger::roster::UserRecord;
             Operate user_create(form: $crate::users::NewUser) -> $crate::ledger::roster::UserRecord;
@@ -156,6 +160,9 @@ macro_rules! camel {
     };
     (hub_url) => {
         "hubUrl"
+    };
+    (external_user_ids) => {
+        "externalUserIds"
     };
     (operator_token) => {
         "operatorToken"
