@@ -12,6 +12,7 @@ pub mod environments;
 pub mod error;
 mod hub_api;
 pub mod hub_client;
+pub mod import;
 pub mod kyc;
 pub mod ledger;
 mod local_api;

@@ -89,6 +89,31 @@ impl Desk {
         request: CreateUserRequest,
         retrying: Option<String>,
     ) -> Result<UserRecord> {
+        self.send_create_as(env, request, retrying, true).await
+    }
+
+    /// Sends a create whose `externalUserId` came from elsewhere (an imported file: the
+    /// partner's own id). P100's "exists" (P411) is then an answer, not our earlier attempt:
+    /// the user was made by someone else, and the create fails with it.
+    pub(crate) async fn send_create_as_given(
+        &self,
+        env: EnvironmentKind,
+        request: CreateUserRequest,
+    ) -> Result<UserRecord> {
+        let errors = validate::create_user(&request, validate::today());
+        if !errors.is_empty() {
+            return Err(Error::Invalid(errors));
+        }
+        self.send_create_as(env, request, None, false).await
+    }
+
+    async fn send_create_as(
+        &self,
+        env: EnvironmentKind,
+        request: CreateUserRequest,
+        retrying: Option<String>,
+        exists_is_ours: bool,
+    ) -> Result<UserRecord> {
         let client = self.environments().client_for(env).await?;
         let op = Op::new(env, Operation::CreateUser(request.clone()), retrying);
         let (ext, profile) = (request.external_user_id.clone(), request.profile.clone());
@@ -111,16 +136,17 @@ impl Desk {
                 .ok_or_else(|| Error::Internal("the new user vanished".into()))
         };
         let insert2 = insert.clone();
-        // The externalUserId is a fresh UUID: P411 for it can only be our own earlier attempt.
-        // P100's own id did not come back then; the flag is re-derived from the residence.
+        // Our own externalUserId (a fresh UUID, or one this desk sent before): P411 for it can
+        // only be our own earlier attempt. P100's own id did not come back then; the flag is
+        // re-derived from the residence.
         let poa = request
             .profile
             .country
             .as_deref()
             .is_some_and(p100::countries::poa_required);
-        let duplicate = Duplicate {
+        let duplicate = exists_is_ours.then(|| Duplicate {
             commit: Box::new(move |s: &dyn crate::ledger::Tx| insert2(s, None, poa)),
-        };
+        });
         self.operations()
             .run_reconciled(
                 op,
@@ -128,7 +154,7 @@ impl Desk {
                 move |s, created| {
                     insert(s, Some(&created.user_id), created.poa_required_for_extended)
                 },
-                Some(duplicate),
+                duplicate,
             )
             .await
     }

@@ -7,6 +7,7 @@ pub mod chain;
 pub mod cli;
 pub mod db;
 pub mod error;
+pub mod import;
 pub mod ledger;
 pub mod operators;
 pub mod serve;

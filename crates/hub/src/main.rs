@@ -116,6 +116,23 @@ enum UsersCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Creates (or, for rows with only an externalUserId, tracks) the users of a CSV file whose
+    /// columns are P100's create fields; prints one JSON object per data row.
+    Import {
+        file: std::path::PathBuf,
+        #[arg(long, env = "PARTNER_DESK_HUB_DATABASE_URL")]
+        database_url: String,
+        #[arg(long)]
+        p100_url: url::Url,
+        #[arg(long)]
+        p100_key_file: std::path::PathBuf,
+        /// What to call that P100 (default: production or staging by its URL, else custom).
+        #[arg(long)]
+        environment: Option<String>,
+        /// Rows sent to P100 per second at most; P100's 429s slow it further.
+        #[arg(long, default_value_t = 5.0)]
+        per_second: f64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -161,15 +178,9 @@ fn main() -> ExitCode {
             p100_url,
             p100_key_file,
             webhook_token_file,
-            environment: match environment.as_deref().map(desk::EnvironmentKind::parse) {
-                None => None,
-                Some(Some(kind)) => Some(kind),
-                Some(None) => {
-                    eprintln!(
-                        "partner-desk-hub: --environment: one of sandbox, staging, production, custom"
-                    );
-                    return ExitCode::from(2);
-                }
+            environment: match environment_arg(environment) {
+                Ok(e) => e,
+                Err(code) => return code,
             },
             max_connections,
             claim_workers,
@@ -203,6 +214,30 @@ fn main() -> ExitCode {
                     json,
                 },
         } => cli::show_user(&database_url, &external_id, json),
+        Command::Users {
+            command:
+                UsersCommand::Import {
+                    file,
+                    database_url,
+                    p100_url,
+                    p100_key_file,
+                    environment,
+                    per_second,
+                },
+        } => {
+            let environment = match environment_arg(environment) {
+                Ok(e) => e,
+                Err(code) => return code,
+            };
+            hub::import::import_users(hub::import::ImportArgs {
+                file: &file,
+                database_url: &database_url,
+                p100_url: &p100_url,
+                p100_key_file: &p100_key_file,
+                environment,
+                per_second,
+            })
+        }
         Command::Journal { command } => match command {
             JournalCommand::Verify { database_url } => cli::verify_journal(&database_url),
             JournalCommand::Export { database_url } => cli::export_journal(&database_url),
@@ -213,6 +248,20 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!("partner-desk-hub: {e}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// `--environment`, when given: one of the environments' names, else exit 2 saying so.
+fn environment_arg(raw: Option<String>) -> Result<Option<desk::EnvironmentKind>, ExitCode> {
+    match raw.as_deref().map(desk::EnvironmentKind::parse) {
+        None => Ok(None),
+        Some(Some(kind)) => Ok(Some(kind)),
+        Some(None) => {
+            eprintln!(
+                "partner-desk-hub: --environment: one of sandbox, staging, production, custom"
+            );
+            Err(ExitCode::from(2))
         }
     }
 }

@@ -10,7 +10,7 @@ mod live;
 mod openapi;
 mod ops;
 mod polls;
-mod secrets;
+pub(crate) mod secrets;
 mod uploads;
 mod webhooks;
 
@@ -88,7 +88,7 @@ pub(crate) async fn blocking<T: Send + 'static>(
 }
 
 /// The environment a P100 URL is, when the operator did not say.
-fn environment_of(url: &Url) -> EnvironmentKind {
+pub(crate) fn environment_of(url: &Url) -> EnvironmentKind {
     EnvironmentKind::ALL
         .into_iter()
         .find(|k| {

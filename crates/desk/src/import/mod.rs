@@ -1,0 +1,165 @@
+//! Bulk onboarding from CSV: read the file (`csv`), plan each row with the same rules as the
+//! form (`rows`: the dry run), then run each planned row through the desk core — a create with
+//! the file's `externalUserId`, through the outbox like any create; a track for a row with only
+//! an id; the refusal otherwise. Running a file again creates nobody: an id on the roster is
+//! refused, and a create the last run left open (sent, no answer) is sent again from its outbox
+//! entry, where P100's "exists" closes it as done.
+
+pub mod csv;
+pub mod rows;
+
+use crate::desk::Desk;
+use crate::error::{Error, Result};
+use crate::tracking::TrackOutcome;
+use p100::codes::Code;
+use rows::{Plan, PlannedRow};
+use serde::Serialize;
+
+/// What became of one row (the hub's `users import` prints one a line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ImportOutcome {
+    Created,
+    Tracked,
+    Refused,
+    /// P100 could not be asked or did not answer in time: run the file again.
+    Failed,
+}
+
+/// One row's result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RowResult {
+    pub row: usize,
+    pub external_user_id: String,
+    pub outcome: ImportOutcome,
+    /// The refused fields (`""` for the row as a whole).
+    pub fields: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl RowResult {
+    fn new(row: &PlannedRow, outcome: ImportOutcome) -> Self {
+        Self {
+            row: row.row,
+            external_user_id: row.external_user_id.clone(),
+            outcome,
+            fields: Vec::new(),
+            message: None,
+        }
+    }
+
+    fn refused(row: &PlannedRow, field: &str, message: impl Into<String>) -> Self {
+        Self {
+            fields: vec![field.to_owned()],
+            message: Some(message.into()),
+            ..Self::new(row, ImportOutcome::Refused)
+        }
+    }
+}
+
+impl Desk {
+    /// Runs one planned row in the selected environment. An error is the store's (stop the
+    /// import); what P100 says is the row's result.
+    pub async fn import_row(&self, row: &PlannedRow) -> Result<RowResult> {
+        let request = match &row.plan {
+            Plan::Refuse(errors) => {
+                return Ok(RowResult {
+                    fields: errors.iter().map(|e| e.field.clone()).collect(),
+                    message: Some(
+                        errors
+                            .iter()
+                            .map(|e| e.message.as_str())
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    ),
+                    ..RowResult::new(row, ImportOutcome::Refused)
+                });
+            }
+            Plan::Track => return self.import_track(row).await,
+            Plan::Create(request) => request,
+        };
+        let env = self.current_environment().await?;
+        // Left open by an earlier run (sent, no answer): send that entry again.
+        let open = self.open_operations().await?.into_iter().find(|o| {
+            o.operation == p100::routes::CREATE_USER.name && o.target == row.external_user_id
+        });
+        let sent = match open {
+            Some(o) => self.retry_operation(&o.id).await,
+            None => {
+                let id = row.external_user_id.clone();
+                if self.db(move |s| s.user(env, &id)).await?.is_some() {
+                    return Ok(RowResult::refused(
+                        row,
+                        "externalUserId",
+                        "already on the roster",
+                    ));
+                }
+                self.send_create_as_given(env, (**request).clone()).await
+            }
+        };
+        Ok(match sent {
+            Ok(_) => RowResult::new(row, ImportOutcome::Created),
+            Err(e) => self.import_failure(row, e),
+        })
+    }
+
+    async fn import_track(&self, row: &PlannedRow) -> Result<RowResult> {
+        let result = self
+            .track_users(vec![row.external_user_id.clone()])
+            .await?
+            .pop()
+            .ok_or_else(|| Error::Internal("tracking answered nothing".into()))?;
+        let message = result.message.unwrap_or_default();
+        Ok(match result.outcome {
+            TrackOutcome::Tracked => RowResult::new(row, ImportOutcome::Tracked),
+            TrackOutcome::AlreadyTracked => {
+                RowResult::refused(row, "externalUserId", "already on the roster")
+            }
+            TrackOutcome::Unknown | TrackOutcome::Refused => {
+                RowResult::refused(row, "externalUserId", message)
+            }
+            TrackOutcome::Failed => RowResult {
+                message: Some(message),
+                ..RowResult::new(row, ImportOutcome::Failed)
+            },
+        })
+    }
+
+    /// A create that did not go through: refused at its fields when P100 (or the client) said
+    /// what was wrong, failed when P100 could not be asked.
+    fn import_failure(&self, row: &PlannedRow, e: Error) -> RowResult {
+        let fields: Vec<String> = e.field_errors().into_iter().map(|f| f.field).collect();
+        let message = e.operator_message();
+        match &e {
+            Error::P100(p) if p.code() == Some(Code::UserExists) => RowResult::refused(
+                row,
+                "externalUserId",
+                "a user with this externalUserId exists at P100 already: give the row only its \
+                 externalUserId to track it",
+            ),
+            _ if !fields.is_empty() => RowResult {
+                fields,
+                message: Some(message),
+                ..RowResult::new(row, ImportOutcome::Refused)
+            },
+            // A business refusal; P500/P501 are P100's own trouble, for another run.
+            Error::P100(p)
+                if p.code()
+                    .is_some_and(|c| !matches!(c, Code::UnknownException | Code::Unavailable))
+                    && !p.outcome_unknown() =>
+            {
+                RowResult {
+                    fields: vec![String::new()],
+                    message: Some(message),
+                    ..RowResult::new(row, ImportOutcome::Refused)
+                }
+            }
+            _ => RowResult {
+                message: Some(message),
+                ..RowResult::new(row, ImportOutcome::Failed)
+            },
+        }
+    }
+}
