@@ -15,6 +15,8 @@
 //!    a claim.
 //! 4. Webhooks acknowledged by one replica at a paced 100/s (open loop), p50/p99, vs /healthz:
 //!    the 50 ms acknowledgement under a busy partner's load rather than at saturation.
+//! 5. Importing 10,000 CSV rows with `partner-desk-hub users import` (rows/s, peak RSS) vs the
+//!    same creates sent one at a time by the bare client.
 //!
 //! The load generator, both replicas, PostgreSQL and the sandbox share the machine's cores.
 
@@ -127,6 +129,54 @@ async fn one_request(http: &reqwest::Client, base: &str, webhook: bool, user: &s
         http.get(format!("{base}/healthz"))
     };
     req.send().await.is_ok_and(|r| r.status().is_success())
+}
+
+/// Rows of the import bench.
+const IMPORT_ROWS: usize = 10_000;
+
+/// Writes a CSV of [`IMPORT_ROWS`] people and imports it with the hub's command line, timed and
+/// measured by `/usr/bin/time -f %M`: (rows created, time, peak RSS in KiB, file size).
+fn import_rows(
+    hub: &Path,
+    dir: &Path,
+    db: &str,
+    p100: &str,
+    key: &Path,
+) -> Result<(usize, Duration, u64, usize), String> {
+    let mut csv = String::from(
+        "externalUserId,email,firstName,lastName,country,citizenship,hasAcceptedP100Tc\n",
+    );
+    for i in 0..IMPORT_ROWS {
+        csv.push_str(&format!("imp-{i},imp{i}@example.com,Ima,Port,PL,PL,true\n"));
+    }
+    let file = dir.join("import.csv");
+    std::fs::write(&file, &csv).map_err(|e| e.to_string())?;
+    let started = Instant::now();
+    let out = Command::new("/usr/bin/time")
+        .args(["-f", "%M"])
+        .arg(hub)
+        .args(["users", "import"])
+        .arg(&file)
+        .args(["--database-url", db, "--p100-url", p100, "--p100-key-file"])
+        .arg(key)
+        .args(["--per-second", "100000"])
+        .output()
+        .map_err(|e| format!("/usr/bin/time: {e}"))?;
+    let took = started.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() {
+        return Err(format!("users import failed: {stderr}"));
+    }
+    let created = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.contains("\"outcome\":\"created\""))
+        .count();
+    let rss = stderr
+        .lines()
+        .last()
+        .and_then(|l| l.trim().parse().ok())
+        .ok_or_else(|| format!("no peak RSS from /usr/bin/time: {stderr}"))?;
+    Ok((created, took, rss, csv.len()))
 }
 
 /// The paced webhook load: a busy partner's P100 sending a webhook every 10 ms.
@@ -421,6 +471,40 @@ async fn main() -> Result<(), String> {
         percentile(&paced_hooks, 99.0) / percentile(&paced_health, 99.0)
     );
     drop((a, b));
+
+    // ----- 5. Importing 10,000 rows: `partner-desk-hub users import` (plan, outbox, journal,
+    // roster on PostgreSQL, one create at a time, unpaced) vs the same creates sent one at a
+    // time by the bare client (no store at all). Peak RSS of the import by /usr/bin/time.
+    let (imported, import_time, import_rss_kb, csv_bytes) =
+        import_rows(&hub_bin, &dir, &db, &sandbox.base, &key_file)?;
+    let client = p100::Client::new(
+        sandbox.base.parse().map_err(|e| format!("{e}"))?,
+        p100::ApiKey::new(&sandbox.key).map_err(|e| e.to_string())?,
+    )
+    .map_err(|e| e.to_string())?;
+    let started = Instant::now();
+    for i in 0..IMPORT_ROWS {
+        client
+            .create_user(&p100::models::CreateUserRequest {
+                external_user_id: format!("bare-{i}"),
+                has_accepted_p100_tc: true,
+                profile: person(20_000 + i).profile,
+            })
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    let bare_time = started.elapsed();
+    let per_sec = |n: usize, d: Duration| n as f64 / d.as_secs_f64();
+    println!(
+        "| Import of {IMPORT_ROWS} CSV rows ({:.1} MB) by `users import`, unpaced | {imported} created, {:.0} rows/s ({:.1} s), peak RSS {:.1} MiB | the same creates by the bare client, one at a time: {:.0} rows/s ({:.1} s) | {:.2}× (rate) |",
+        csv_bytes as f64 / 1e6,
+        per_sec(imported, import_time),
+        import_time.as_secs_f64(),
+        import_rss_kb as f64 / 1024.0,
+        per_sec(IMPORT_ROWS, bare_time),
+        bare_time.as_secs_f64(),
+        per_sec(imported, import_time) / per_sec(IMPORT_ROWS, bare_time)
+    );
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }
