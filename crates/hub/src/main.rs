@@ -132,6 +132,9 @@ enum UsersCommand {
         /// Rows sent to P100 per second at most; P100's 429s slow it further.
         #[arg(long, default_value_t = 5.0)]
         per_second: f64,
+        /// Rows being sent at once (1 to 16).
+        #[arg(long, default_value_t = 4)]
+        in_flight: usize,
     },
 }
 
@@ -223,6 +226,7 @@ fn main() -> ExitCode {
                     p100_key_file,
                     environment,
                     per_second,
+                    in_flight,
                 },
         } => {
             let environment = match environment_arg(environment) {
@@ -236,6 +240,7 @@ fn main() -> ExitCode {
                 p100_key_file: &p100_key_file,
                 environment,
                 per_second,
+                in_flight,
             })
         }
         Command::Journal { command } => match command {
