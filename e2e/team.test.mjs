@@ -1,6 +1,6 @@
 // End to end in team mode: the real app window connects to a real hub replica (the
 // partner-desk-hub binary on the throwaway PostgreSQL cluster of scripts/with-postgres.sh, in
-// front of the standalone sandbox), works on the team's roster, uploads documents through the hub, and moves live when another
+// front of the standalone sandbox), works on the team's roster, uploads documents through the hub, tracks users the partner's backend made, and moves live when another
 // operator acts through the hub. The app gets a data folder of its own, which is searched for
 // the operator's token afterwards.
 import assert from 'node:assert/strict';
@@ -29,6 +29,7 @@ let s;
 let hub;
 let olga;
 let sam;
+let p100;
 
 /** Starts a binary that prints `listening on ADDR` first; its address. */
 function startServer(bin, args) {
@@ -73,6 +74,7 @@ before(async () => {
   olga = hubCli('operator', 'add', 'olga', '--role', 'operator', '--database-url', url).trim().split('\n').at(-1);
   sam = hubCli('operator', 'add', 'sam', '--role', 'supervisor', '--database-url', url).trim().split('\n').at(-1);
   const sandbox = await startServer(sandboxBin, ['--listen', '127.0.0.1:0', '--api-key', P100_KEY]);
+  p100 = sandbox;
   const keyFile = join(work, 'p100.key');
   const tokenFile = join(work, 'webhook.token');
   writeFileSync(keyFile, `${P100_KEY}\n`);
@@ -170,6 +172,47 @@ test('a user created in the window is on the team roster, journaled as the opera
     { timeout: 5000, what: 'the suspension reaches the window' },
   );
   await s.screenshot('team-roster');
+});
+
+test("users the partner's backend made at P100 are tracked from the window, by pasted ids", async () => {
+  // The partner's backend creates a user at P100 directly; the team has never seen it.
+  const made = await fetch(`${p100}/v1/user/balances/crypto-and-fiat`, {
+    method: 'POST',
+    headers: { 'x-api-key': P100_KEY, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      externalUserId: 'crm-e2e-1', hasAcceptedP100Tc: true, email: 'crm@partner.example', firstName: 'Ines',
+      lastName: 'Moreau', country: 'PL', citizenship: 'PL',
+    }),
+  });
+  assert.equal(made.status, 201, await made.text());
+  await s.click(await s.waitFor(byTestId('nav-roster')));
+  await s.click(await s.waitFor(byTestId('track-open')));
+  await s.type(await s.waitFor(byTestId('track-ids')), 'crm-e2e-1, nobody-at-p100');
+  await s.click(await s.waitFor(byTestId('track-submit')));
+  const answered = await s.waitUntil(
+    `const d = document.querySelector('[data-testid="track-dialog"]');
+     return d && (d.querySelector('[data-testid="track-results"]') || d.querySelector('[role="alert"], .field-error')) ? d.textContent : null;`,
+    [],
+    { what: 'the tracking answered' },
+  );
+  assert.ok(answered.includes('Tracked: 1'), answered);
+  await s.waitFor(byTestId('track-count-unknown'), { text: 'Not at P100: 1' });
+  await s.screenshot('team-track-users');
+  const roster = await api(sam, 'GET', '/api/users');
+  const tracked = roster.body.find((u) => u.externalUserId === 'crm-e2e-1');
+  assert.ok(tracked, 'the hub has the tracked user');
+  assert.equal(tracked.stage, 'created');
+  assert.ok(!roster.body.some((u) => u.externalUserId === 'nobody-at-p100'), 'an id P100 does not know is not added');
+  const timeline = await api(sam, 'POST', '/api/ops/user_timeline', { externalUserId: 'crm-e2e-1' });
+  assert.equal(timeline.body[0].kind, 'tracked');
+  assert.equal(timeline.body[0].actor, 'olga');
+  // Closed; the roster shows the tracked row.
+  await s.click(await s.waitFor(byTestId('track-close')));
+  await s.waitUntil(
+    'return [...document.querySelectorAll(arguments[0])].some((r) => r.dataset.externalUserId === arguments[1])',
+    ['[data-testid="roster-row"]', 'crm-e2e-1'],
+    { timeout: 5000, what: 'the tracked user is on the roster' },
+  );
 });
 
 test("the operator's token is nowhere in the app's data or logs", () => {

@@ -84,7 +84,7 @@ export function TrackUsers({ onClose, onTracked }: { onClose: () => void; onTrac
           <button type="submit" data-testid="track-submit" disabled={busy || ids.length === 0}>
             {busy ? `Asking P100 about ${ids.length}…` : `Track ${ids.length || ''} ${ids.length === 1 ? 'user' : 'users'}`}
           </button>
-          <button type="button" class="secondary" onClick={onClose}>
+          <button type="button" class="secondary" data-testid="track-close" onClick={onClose}>
             Close
           </button>
         </div>
