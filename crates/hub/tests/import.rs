@@ -16,6 +16,18 @@ use std::process::{Command, Stdio};
 
 const P100_KEY: &str = "sandbox-key-for-the-import-tests-c4";
 
+/// `partner-desk-hub users import FILE …` with `more` arguments, not started yet.
+fn import_command(file: &Path, db: &str, p100: &str, key: &Path, more: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_partner-desk-hub"));
+    cmd.args(["users", "import"])
+        .arg(file)
+        .args(["--database-url", db, "--p100-url", p100, "--p100-key-file"])
+        .arg(key)
+        .args(more);
+    cmd
+}
+
+/// Runs an import to its end: exit code, the JSON lines, stderr.
 fn import(
     file: &Path,
     db: &str,
@@ -23,14 +35,7 @@ fn import(
     key: &Path,
     more: &[&str],
 ) -> (i32, Vec<Value>, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_partner-desk-hub"))
-        .args(["users", "import"])
-        .arg(file)
-        .args(["--database-url", db, "--p100-url", p100, "--p100-key-file"])
-        .arg(key)
-        .args(more)
-        .output()
-        .unwrap();
+    let out = import_command(file, db, p100, key, more).output().unwrap();
     let lines = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l:?}: {e}")))
@@ -190,18 +195,7 @@ async fn a_run_killed_mid_create_is_resumed_without_a_duplicate_and_429s_only_sl
         path_prefix: Some("/v1/user/balances/crypto-and-fiat".into()),
         method: Some("POST".into()),
     });
-    let mut child = Command::new(env!("CARGO_BIN_EXE_partner-desk-hub"))
-        .args(["users", "import"])
-        .arg(&file)
-        .args([
-            "--database-url",
-            &db,
-            "--p100-url",
-            &p100,
-            "--p100-key-file",
-        ])
-        .arg(&key)
-        .args(["--per-second", "5"])
+    let mut child = import_command(&file, &db, &p100, &key, &["--per-second", "5"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()

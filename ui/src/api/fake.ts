@@ -275,6 +275,26 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
       });
     });
 
+  /** A user just created or tracked in the selected environment, at the start of the path. */
+  const newUser = (
+    externalUserId: string,
+    who: Pick<UserRecord, 'email' | 'firstName' | 'lastName' | 'country' | 'citizenship'>,
+  ): UserRecord => {
+    const now = new Date().toISOString();
+    return fakeUser({
+      environment: kind,
+      externalUserId,
+      userId: null,
+      ...who,
+      status: 'WAITING_FOR_ACTIVATION',
+      createdAt: now,
+      updatedAt: now,
+      stage: 'created',
+      stageSince: now,
+      nextAction: 'Upload identity documents or start hosted KYC',
+    });
+  };
+
   const handlers: Handlers = {
     async environment_get() {
       return info();
@@ -320,22 +340,12 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
         if (!form[f]?.trim()) fields.push({ field: f, message: `${f} should not be empty` });
       }
       if (fields.length > 0) throw invalid(fields);
-      const now = new Date().toISOString();
-      const record = fakeUser({
-        environment: kind,
-        externalUserId: `pd-${String(nextId++).padStart(6, '0')}`,
-        userId: null,
+      const record = newUser(`pd-${String(nextId++).padStart(6, '0')}`, {
         email: form.email ?? null,
         firstName: form.firstName ?? null,
         lastName: form.lastName ?? null,
         country: form.country ?? null,
         citizenship: form.citizenship ?? null,
-        status: 'WAITING_FOR_ACTIVATION',
-        createdAt: now,
-        updatedAt: now,
-        stage: 'created',
-        stageSince: now,
-        nextAction: 'Upload identity documents or start hosted KYC',
       });
       users.unshift(record);
       return record;
@@ -357,25 +367,7 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
         const known = users.find((u) => u.environment === kind && u.externalUserId === id);
         if (known) return result('alreadyTracked', null, known.stage);
         if (id.startsWith('unknown')) return result('unknown', 'P100 has no user with this externalUserId');
-        const now = new Date().toISOString();
-        users.unshift(
-          fakeUser({
-            environment: kind,
-            externalUserId: id,
-            userId: null,
-            email: null,
-            firstName: null,
-            lastName: null,
-            country: null,
-            citizenship: null,
-            status: 'WAITING_FOR_ACTIVATION',
-            createdAt: now,
-            updatedAt: now,
-            stage: 'created',
-            stageSince: now,
-            nextAction: 'Upload identity documents or start hosted KYC',
-          }),
-        );
+        users.unshift(newUser(id, { email: null, firstName: null, lastName: null, country: null, citizenship: null }));
         return result('tracked', null, 'created');
       });
     },
