@@ -176,6 +176,16 @@ impl Desk {
         crate::ledger::in_tx_blocking(self.store.clone(), f).await
     }
 
+    /// Records the activation of a verified user still waiting, when P100 shows its balances.
+    pub(crate) async fn activate_if_due(
+        &self,
+        env: EnvironmentKind,
+        ext: &str,
+        source: crate::timeline::EventSource,
+    ) -> Result<Option<UserRecord>> {
+        self.sync.activate_if_due(env, ext, source).await
+    }
+
     /// Tells whoever follows the roster (the window) that a user's row changed.
     pub(crate) fn announce(&self, record: UserRecord) {
         (self.sync.notifier())(record)

@@ -215,15 +215,21 @@ impl Desk {
             .get_kyc_status(ext)
             .await?;
         let target = ext.to_owned();
-        self.db(move |s| {
-            s.add_event(
-                env,
-                &target,
-                EventSource::Poll,
-                &Event::KycStatus(KycReport::from(&status)),
-            )?;
-            s.apply_to_user(env, &target, &kyc_change(&status, None, None))
-        })
-        .await
+        let record = self
+            .db(move |s| {
+                s.add_event(
+                    env,
+                    &target,
+                    EventSource::Poll,
+                    &Event::KycStatus(KycReport::from(&status)),
+                )?;
+                s.apply_to_user(env, &target, &kyc_change(&status, None, None))
+            })
+            .await?;
+        // A passed review: the balances say whether the account is open yet.
+        Ok(self
+            .activate_if_due(env, ext, EventSource::Poll)
+            .await?
+            .unwrap_or(record))
     }
 }

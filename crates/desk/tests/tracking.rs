@@ -189,11 +189,11 @@ async fn users_made_by_the_partners_backend_are_tracked_where_p100_reads_put_the
     assert_eq!(d.users().await.unwrap().len(), 6);
 
     // Then like a created user: P100's review moves it, operations act on it.
-    // Under review, so the desk's polling asks P100, which now has approved it.
+    // P100 approves; the operator's "Refresh KYC" records it, and the balances now open
+    // activate the user.
     sb.decide_kyc("backend-submitted", Outcome::Approve)
         .unwrap();
-    assert!(d.poll_review("backend-submitted").await.unwrap());
-    let moved = d.user("backend-submitted").await.unwrap();
+    let moved = d.refresh_kyc_status("backend-submitted").await.unwrap();
     assert_eq!(moved.stage, Stage::Active, "{moved:?}");
     let suspended = d
         .suspend_user("backend-approved", "tracked, then checked".into())

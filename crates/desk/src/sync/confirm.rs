@@ -269,26 +269,49 @@ impl LiveSync {
                 Ok(record)
             })
             .await?;
-        let Some(mut record) = changed else {
-            return Ok(None);
+        let Some(record) = changed else {
+            // Nothing new in the answer; a verified user still waiting may have had its balances
+            // opened since the review was recorded.
+            return self.activate_if_due(env, ext, source).await;
         };
-        // A passed review activates the user (balances appear): the balances confirm it.
-        if record.verification_status == Some(VerificationStatus::Verified)
-            && record.status == UserStatus::WaitingForActivation
-            && record.stage != Stage::NeedsAction
-        {
-            match self.activation_check(env, ext, source).await {
-                Ok(_) => {}
-                Err(Error::P100(e)) => tracing::debug!(error = %e, "activation check failed"),
-                Err(e) => return Err(e),
-            }
-            let id = ext.to_owned();
-            if let Some(fresh) = self.db(move |s| s.user(env, &id)).await? {
-                record = fresh;
-            }
-        }
+        let record = self
+            .activate_if_due(env, ext, source)
+            .await?
+            .unwrap_or(record);
         (self.notifier())(record.clone());
         Ok(Some(record))
+    }
+
+    /// A passed review activates the user (balances appear): when the roster has the user
+    /// verified and still waiting, the balances are asked for and, when they exist, the
+    /// activation recorded. The user as it is then, when it was activated.
+    pub(crate) async fn activate_if_due(
+        &self,
+        env: EnvironmentKind,
+        ext: &str,
+        source: EventSource,
+    ) -> Result<Option<UserRecord>> {
+        let id = ext.to_owned();
+        let due = self.db(move |s| s.user(env, &id)).await?.is_some_and(|u| {
+            u.verification_status == Some(VerificationStatus::Verified)
+                && u.status == UserStatus::WaitingForActivation
+                && u.stage != Stage::NeedsAction
+                && u.deleted_at.is_none()
+        });
+        if !due {
+            return Ok(None);
+        }
+        match self.activation_check(env, ext, source).await {
+            Ok(true) => {}
+            Ok(false) => return Ok(None),
+            Err(Error::P100(e)) => {
+                tracing::debug!(error = %e, "activation check failed");
+                return Ok(None);
+            }
+            Err(e) => return Err(e),
+        }
+        let id = ext.to_owned();
+        self.db(move |s| s.user(env, &id)).await
     }
 
     /// Asks P100 for the user's balances; when they exist and the roster still waits for the
