@@ -99,7 +99,8 @@ async fn two_replicas_poll_a_review_once_at_a_time_until_p100_decides() {
     let started = Instant::now();
     let decided = loop {
         let now = hub.user_get(ext.clone()).await.unwrap();
-        if now.verification_status == Some(VerificationStatus::Verified) {
+        // Verified, then activated by the balances (two steps, two transactions).
+        if now.stage == Stage::Active {
             break now;
         }
         assert!(
@@ -110,7 +111,10 @@ async fn two_replicas_poll_a_review_once_at_a_time_until_p100_decides() {
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
-    assert_ne!(decided.stage, Stage::VerificationSubmitted);
+    assert_eq!(
+        decided.verification_status,
+        Some(VerificationStatus::Verified)
+    );
 
     // Recorded once, from a poll (no webhook came), by whichever replica polled.
     let timeline = hub.user_timeline(ext.clone()).await.unwrap();
