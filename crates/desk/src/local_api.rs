@@ -8,6 +8,7 @@ use crate::ledger::events::TimelineEvent;
 use crate::ledger::funnel::Funnel;
 use crate::ledger::journal::{JournalEntry, JournalFilter};
 use crate::ledger::roster::UserRecord;
+use crate::ledger::roster_query::{BoardColumn, RosterFacets, RosterPage, RosterQuery};
 use crate::recovery::OpenOperation;
 use crate::sync::SyncStatus;
 use crate::users::{HostedKycForm, HostedKycSession, NewUser, VerificationForm};
@@ -65,6 +66,18 @@ impl DeskApi for Desk {
 
     async fn users_list(&self) -> Result<Vec<UserRecord>> {
         self.users().await
+    }
+
+    async fn users_query(&self, query: RosterQuery) -> Result<RosterPage> {
+        self.query_users(query).await
+    }
+
+    async fn users_board(&self) -> Result<Vec<BoardColumn>> {
+        self.board().await
+    }
+
+    async fn users_facets(&self) -> Result<RosterFacets> {
+        self.roster_facets().await
     }
 
     async fn users_track(

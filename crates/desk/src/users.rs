@@ -8,6 +8,7 @@ use crate::desk::Desk;
 use crate::environment::EnvironmentKind;
 use crate::error::{Error, Result};
 use crate::ledger::roster::{NewRosterUser, RosterChange, UserRecord};
+use crate::ledger::roster_query::{BoardColumn, RosterFacets, RosterPage, RosterQuery};
 use crate::operation::{Duplicate, Op, Operation};
 use crate::timeline::{Event, EventSource};
 use p100::FieldError;
@@ -33,6 +34,25 @@ impl Desk {
     pub async fn users(&self) -> Result<Vec<UserRecord>> {
         let env = self.current_environment().await?;
         self.db(move |s| s.list_users(env)).await
+    }
+
+    /// One page of the selected environment's roster, as `query` asks.
+    pub async fn query_users(&self, query: RosterQuery) -> Result<RosterPage> {
+        query.check()?;
+        let env = self.current_environment().await?;
+        self.db(move |s| s.query_users(env, &query)).await
+    }
+
+    /// The selected environment's onboarding board.
+    pub async fn board(&self) -> Result<Vec<BoardColumn>> {
+        let env = self.current_environment().await?;
+        self.db(move |s| s.board(env)).await
+    }
+
+    /// What the roster's filters offer in the selected environment.
+    pub async fn roster_facets(&self) -> Result<RosterFacets> {
+        let env = self.current_environment().await?;
+        self.db(move |s| s.roster_facets(env)).await
     }
 
     /// A user of the selected environment as the roster holds it (deleted ones too).

@@ -71,8 +71,15 @@ macro_rules! with_operations {
             Desktop team_connect(hub_url: String, operator_token: String) -> $crate::team::TeamStatus;
             /// Back to solo mode; the token is removed from the keychain.
             Desktop team_disconnect() -> $crate::team::TeamStatus;
-            /// The roster of the selected environment.
+            /// The whole roster of the selected environment, for scripts (the desktop pages it).
             Read users_list() -> Vec<$crate::ledger::roster::UserRecord>;
+            /// One page of the roster, searched, filtered and sorted by the store (a 100,000-user
+            /// roster is never sent whole).
+            Read users_query(query: $crate::ledger::roster_query::RosterQuery) -> $crate::ledger::roster_query::RosterPage;
+            /// The onboarding board: each stage's count and the users longest in it.
+            Read users_board() -> Vec<$crate::ledger::roster_query::BoardColumn>;
+            /// The statuses and countries the roster holds, for its filters.
+            Read users_facets() -> $crate::ledger::roster_query::RosterFacets;
             /// Follows users that already exist at P100, by `externalUserId` (at most 10,000):
             /// one result per id, in order (tracked, already tracked, unknown to P100, refused,
             /// failed).

@@ -6,9 +6,11 @@ use super::claims::{Confirmation, Recorded};
 use super::journal::{JournalFilter, NewJournalEntry};
 use super::outbox::OutboxState;
 use super::roster::{NewRosterUser, RosterChange};
+use super::roster_query::{RosterQuery, RosterSort};
 use super::{Ledger, Tx, in_tx};
 use crate::environment::EnvironmentKind;
 use crate::error::Error;
+use crate::onboarding::Onboarding;
 use crate::onboarding::Stage;
 use crate::timeline::{Event, EventSource, KycReport};
 use crate::vocabulary::KycMethod;
@@ -24,9 +26,10 @@ type Check = (&'static str, fn(&dyn Ledger));
 
 /// Runs every check, each on a fresh ledger; panics naming the first that fails.
 pub fn run(fresh: Fresh<'_>) {
-    let checks: [Check; 9] = [
+    let checks: [Check; 10] = [
         ("settings", settings),
         ("roster", roster),
+        ("roster queried a page at a time", roster_query),
         ("events derive the stage", events_derive_the_stage),
         ("claims", claims),
         ("journal", journal),
@@ -152,6 +155,171 @@ fn roster(l: &dyn Ledger) {
     assert_eq!(u.status, UserStatus::Deleted);
     assert!(u.deleted_at.is_some(), "a tombstone");
     assert!(tx(l, |t| t.user(ENV, "nobody")).is_none());
+}
+
+/// The roster screen's questions answered by the store: search (every word, any case, any
+/// script, wildcards literal), filters, sorts, pages, the board and the filters' values.
+fn roster_query(l: &dyn Ledger) {
+    // (externalUserId, first, last, country, stage): inserted oldest first.
+    let people = [
+        ("u1", "Ola", "Nowak", "PL", Stage::Active),
+        ("u2", "Jan", "Nowakowski", "PL", Stage::Created),
+        ("u3", "Олена", "Шевченко", "UA", Stage::NeedsAction),
+        ("a_b", "Ada", "Lovelace", "GB", Stage::Active),
+        ("axb", "Ada", "Byron", "GB", Stage::Created),
+    ];
+    for (i, (ext, first, last, country, stage)) in people.into_iter().enumerate() {
+        std::thread::sleep(std::time::Duration::from_millis(3));
+        tx(l, |t| {
+            t.insert_user(&NewRosterUser {
+                environment: ENV,
+                external_user_id: ext,
+                user_id: None,
+                profile: &UserProfile {
+                    email: Some(format!("{}@example.com", first.to_lowercase())),
+                    first_name: Some(first.into()),
+                    last_name: Some(last.into()),
+                    country: Some(country.into()),
+                    ..Default::default()
+                },
+                status: match stage {
+                    Stage::Active => UserStatus::Active,
+                    _ => UserStatus::WaitingForActivation,
+                },
+                poa_required_for_extended: false,
+            })?;
+            t.set_stage(
+                ENV,
+                ext,
+                &Onboarding {
+                    stage,
+                    since: format!("2026-01-0{}T00:00:00.000Z", 9 - i),
+                    next_action: None,
+                    reached: Vec::new(),
+                },
+            )
+        });
+    }
+    let ask = |q: RosterQuery| tx(l, |t| t.query_users(ENV, &q));
+    let ids = |q: RosterQuery| -> Vec<String> {
+        ask(q)
+            .rows
+            .into_iter()
+            .map(|u| u.external_user_id)
+            .collect()
+    };
+    let search = |s: &str| {
+        let mut v = ids(RosterQuery {
+            search: s.into(),
+            ..RosterQuery::default()
+        });
+        v.sort();
+        v
+    };
+
+    let all = ask(RosterQuery::default());
+    assert_eq!((all.total, all.matching), (5, 5));
+    let newest_first: Vec<&str> = all
+        .rows
+        .iter()
+        .map(|u| u.external_user_id.as_str())
+        .collect();
+    assert_eq!(newest_first, ["axb", "a_b", "u3", "u2", "u1"]);
+    assert_eq!(search("nowak"), ["u1", "u2"], "a word inside a name");
+    assert_eq!(search("NOWAKOW"), ["u2"], "any case");
+    assert_eq!(search("ola nowak"), ["u1"], "every word");
+    assert_eq!(search("ow"), ["u1", "u2"], "a word shorter than a trigram");
+    assert_eq!(search("шевченко"), ["u3"], "another script, another case");
+    assert_eq!(search("a_b"), ["a_b"], "a wildcard is a character");
+    assert_eq!(search("ada@example"), ["a_b", "axb"], "the e-mail");
+    assert!(search("zzz").is_empty());
+    assert!(search("%").is_empty());
+
+    let page = ask(RosterQuery {
+        country: Some("PL".into()),
+        ..RosterQuery::default()
+    });
+    assert_eq!((page.total, page.matching), (5, 2));
+    assert_eq!(
+        ids(RosterQuery {
+            stage: Some(Stage::Active),
+            status: Some(UserStatus::Active),
+            ..RosterQuery::default()
+        }),
+        ["a_b", "u1"]
+    );
+    // By name (last, first), a page of two from the second row on.
+    let by_name = ask(RosterQuery {
+        sort: RosterSort::Name,
+        descending: false,
+        offset: 1,
+        limit: 2,
+        ..RosterQuery::default()
+    });
+    let names: Vec<_> = by_name
+        .rows
+        .iter()
+        .map(|u| u.external_user_id.as_str())
+        .collect();
+    assert_eq!(
+        (by_name.matching, by_name.offset, names),
+        (5, 1, vec!["a_b", "u1"])
+    );
+    // By stage, the board's order; ties newest first.
+    assert_eq!(
+        ids(RosterQuery {
+            sort: RosterSort::Stage,
+            descending: false,
+            ..RosterQuery::default()
+        }),
+        ["axb", "u2", "a_b", "u1", "u3"]
+    );
+    assert!(matches!(
+        in_tx(l, |t| t.query_users(
+            ENV,
+            &RosterQuery {
+                limit: 0,
+                ..RosterQuery::default()
+            }
+        )),
+        Err(Error::Invalid(_))
+    ));
+
+    let board = tx(l, |t| t.board(ENV));
+    assert_eq!(
+        board.iter().map(|c| c.stage).collect::<Vec<_>>(),
+        Stage::ALL
+    );
+    let created = &board[0];
+    let cards: Vec<&str> = created
+        .cards
+        .iter()
+        .map(|u| u.external_user_id.as_str())
+        .collect();
+    assert_eq!(
+        (created.count, cards),
+        (2, vec!["axb", "u2"]),
+        "longest in the stage first"
+    );
+    assert_eq!(board.iter().map(|c| c.count).sum::<u32>(), 5);
+    let one = tx(l, |t| t.stage_column(ENV, Stage::Active, 1));
+    assert_eq!((one.count, one.cards.len()), (2, 1));
+
+    let facets = tx(l, |t| t.roster_facets(ENV));
+    assert_eq!(facets.countries, ["GB", "PL", "UA"]);
+    assert_eq!(
+        facets.statuses,
+        [UserStatus::Active, UserStatus::WaitingForActivation]
+    );
+    assert_eq!(
+        tx(l, |t| t.query_users(
+            EnvironmentKind::Staging,
+            &RosterQuery::default()
+        ))
+        .total,
+        0,
+        "one environment's roster"
+    );
 }
 
 fn events_derive_the_stage(l: &dyn Ledger) {

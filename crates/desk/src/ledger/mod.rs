@@ -14,6 +14,7 @@ pub mod funnel;
 pub mod journal;
 pub mod outbox;
 pub mod roster;
+pub mod roster_query;
 pub mod settings;
 
 use crate::error::{Error, Result};

@@ -3,6 +3,7 @@
 
 use super::Tx;
 use super::events::TimelineEvent;
+use super::roster_query::{BOARD_CARDS, BoardColumn, RosterFacets, RosterPage, RosterQuery};
 use crate::environment::EnvironmentKind;
 use crate::error::{Error, Result};
 use crate::onboarding::{Onboarding, Stage};
@@ -89,6 +90,12 @@ pub trait RosterTx {
     fn user(&self, env: EnvironmentKind, external_user_id: &str) -> Result<Option<UserRecord>>;
     /// The environment's users, newest first, tombstones of deleted users included.
     fn list_users(&self, env: EnvironmentKind) -> Result<Vec<UserRecord>>;
+    /// One page of the environment's users as `q` (checked) asks, and how many match.
+    fn query_users(&self, env: EnvironmentKind, q: &RosterQuery) -> Result<RosterPage>;
+    /// How many users are in `stage`, and the `limit` who arrived in it first.
+    fn stage_column(&self, env: EnvironmentKind, stage: Stage, limit: u32) -> Result<BoardColumn>;
+    /// The statuses and countries the environment's users have, sorted.
+    fn roster_facets(&self, env: EnvironmentKind) -> Result<RosterFacets>;
     /// Writes what `change` says into the user's row, at `at`.
     fn update_user(
         &self,
@@ -151,6 +158,14 @@ impl dyn Tx + '_ {
             &RosterChange::Status(UserStatus::Active),
         )
         .map(Some)
+    }
+
+    /// The board: one column per stage, in the board's order.
+    pub fn board(&self, env: EnvironmentKind) -> Result<Vec<BoardColumn>> {
+        Stage::ALL
+            .into_iter()
+            .map(|stage| self.stage_column(env, stage, BOARD_CARDS))
+            .collect()
     }
 
     /// The profile as last sent to P100, for update forms.

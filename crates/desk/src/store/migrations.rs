@@ -91,6 +91,33 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX journal_by_operation ON journal (operation, at);
     "#,
+    // 4: the roster queried in the store (a page at a time): a trigram index over what the search
+    // reads, kept by triggers, and indexes for the board's columns and the sorts.
+    r#"
+    CREATE VIRTUAL TABLE users_fts USING fts5(
+        first_name, last_name, email, external_user_id,
+        content = 'users', content_rowid = 'rowid', tokenize = 'trigram'
+    );
+    INSERT INTO users_fts (users_fts) VALUES ('rebuild');
+    CREATE TRIGGER users_fts_insert AFTER INSERT ON users BEGIN
+        INSERT INTO users_fts (rowid, first_name, last_name, email, external_user_id)
+        VALUES (new.rowid, new.first_name, new.last_name, new.email, new.external_user_id);
+    END;
+    CREATE TRIGGER users_fts_delete AFTER DELETE ON users BEGIN
+        INSERT INTO users_fts (users_fts, rowid, first_name, last_name, email, external_user_id)
+        VALUES ('delete', old.rowid, old.first_name, old.last_name, old.email, old.external_user_id);
+    END;
+    CREATE TRIGGER users_fts_update AFTER UPDATE OF first_name, last_name, email ON users BEGIN
+        INSERT INTO users_fts (users_fts, rowid, first_name, last_name, email, external_user_id)
+        VALUES ('delete', old.rowid, old.first_name, old.last_name, old.email, old.external_user_id);
+        INSERT INTO users_fts (rowid, first_name, last_name, email, external_user_id)
+        VALUES (new.rowid, new.first_name, new.last_name, new.email, new.external_user_id);
+    END;
+    CREATE INDEX users_by_stage_since ON users (environment, stage, stage_since);
+    CREATE INDEX users_by_name ON users (environment, lower(coalesce(last_name, '') || ' ' || coalesce(first_name, '')));
+    CREATE INDEX users_by_country ON users (environment, country);
+    CREATE INDEX users_by_status ON users (environment, status);
+    "#,
 ];
 
 pub fn run(conn: &mut Connection) -> rusqlite::Result<()> {

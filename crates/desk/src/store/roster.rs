@@ -4,9 +4,12 @@ use super::{SqliteTx, stored, unreadable, word};
 use crate::environment::EnvironmentKind;
 use crate::error::Result;
 use crate::ledger::roster::{NewRosterUser, RosterChange, RosterTx, UserRecord};
+use crate::ledger::roster_query::{
+    BoardColumn, Dialect, RosterFacets, RosterPage, RosterQuery, SEARCH_TEXT, fts_match, roster_sql,
+};
 use crate::onboarding::{Onboarding, Stage};
 use p100::models::UserStatus;
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::{OptionalExtension, Row, params, params_from_iter};
 
 const COLUMNS: &str = "environment, external_user_id, user_id, email, first_name, last_name, country, \
                        citizenship, status, poa_required_for_extended, extended, kyc_method, verification_id, \
@@ -107,6 +110,96 @@ impl RosterTx for SqliteTx<'_> {
             .query_map([env.as_str()], from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
+    }
+
+    fn query_users(&self, env: EnvironmentKind, q: &RosterQuery) -> Result<RosterPage> {
+        q.check()?;
+        // Words of three characters or more go to the trigram index in one MATCH; shorter ones
+        // (which a trigram cannot hold) are looked for in the row's text.
+        let mut long = Vec::new();
+        let sql = roster_sql(q, Dialect::Sqlite, |term| {
+            if term.chars().count() >= 3 {
+                long.push(term.to_owned());
+                None
+            } else {
+                Some(format!("{SEARCH_TEXT} LIKE {{}} ESCAPE '\\'"))
+            }
+        });
+        let mut filter = sql.filter;
+        let mut params = sql.params;
+        if !long.is_empty() {
+            params.push(fts_match(long.iter().map(String::as_str)));
+            filter.push_str(&format!(
+                " AND rowid IN (SELECT rowid FROM users_fts WHERE users_fts MATCH ?{})",
+                params.len() + 1
+            ));
+        }
+        let all = || std::iter::once(env.as_str().to_owned()).chain(params.iter().cloned());
+        let total: u32 = self.conn.query_row(
+            "SELECT COUNT(*) FROM users WHERE environment = ?1",
+            [env.as_str()],
+            |r| r.get(0),
+        )?;
+        let matching: u32 = match filter.is_empty() {
+            true => total,
+            false => self.conn.query_row(
+                &format!("SELECT COUNT(*) FROM users WHERE environment = ?1{filter}"),
+                params_from_iter(all()),
+                |r| r.get(0),
+            )?,
+        };
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM users WHERE environment = ?1{filter} ORDER BY {} LIMIT {} OFFSET {}",
+            sql.order, q.limit, q.offset
+        ))?;
+        let rows = stmt
+            .query_map(params_from_iter(all()), from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(RosterPage {
+            total,
+            matching,
+            offset: q.offset,
+            rows,
+        })
+    }
+
+    fn stage_column(&self, env: EnvironmentKind, stage: Stage, limit: u32) -> Result<BoardColumn> {
+        let count: u32 = self.conn.query_row(
+            "SELECT COUNT(*) FROM users WHERE environment = ?1 AND stage = ?2",
+            params![env.as_str(), stage.as_str()],
+            |r| r.get(0),
+        )?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM users WHERE environment = ?1 AND stage = ?2
+             ORDER BY stage_since, external_user_id LIMIT ?3"
+        ))?;
+        let cards = stmt
+            .query_map(params![env.as_str(), stage.as_str(), limit], from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(BoardColumn {
+            stage,
+            count,
+            cards,
+        })
+    }
+
+    fn roster_facets(&self, env: EnvironmentKind) -> Result<RosterFacets> {
+        let mut statuses = self.conn.prepare_cached(
+            "SELECT DISTINCT status FROM users WHERE environment = ?1 ORDER BY status",
+        )?;
+        let statuses = statuses
+            .query_map([env.as_str()], |r| word(r, 0, "user status"))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut countries = self.conn.prepare_cached(
+            "SELECT DISTINCT country FROM users WHERE environment = ?1 AND country IS NOT NULL ORDER BY country",
+        )?;
+        let countries = countries
+            .query_map([env.as_str()], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(RosterFacets {
+            statuses,
+            countries,
+        })
     }
 
     fn update_user(

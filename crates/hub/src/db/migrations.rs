@@ -185,6 +185,16 @@ const MIGRATIONS: &[&str] = &[
         FOR EACH ROW EXECUTE FUNCTION schedule_review_poll();
     INSERT INTO review_polls (environment, external_user_id)
         SELECT environment, external_user_id FROM users u WHERE under_review(u);
+    "#, // 3: the roster queried in the store, a page at a time: a trigram index over the text the
+    // search reads (the same expression as `desk::ledger::roster_query::SEARCH_TEXT`, which the
+    // queries must repeat exactly to use it), and indexes for the board's columns and the sorts.
+    r#"
+    CREATE EXTENSION IF NOT EXISTS pg_trgm;
+    CREATE INDEX users_search ON users USING gin ((lower(coalesce(first_name, '') || ' ' || coalesce(last_name, '') || ' ' || coalesce(email, '') || ' ' || external_user_id)) gin_trgm_ops);
+    CREATE INDEX users_by_stage_since ON users (environment, stage, stage_since);
+    CREATE INDEX users_by_name ON users (environment, (lower(coalesce(last_name, '') || ' ' || coalesce(first_name, ''))));
+    CREATE INDEX users_by_country ON users (environment, country);
+    CREATE INDEX users_by_status ON users (environment, status);
     "#,
 ];
 

@@ -4,6 +4,9 @@ use super::{PgTx, db, optional_word, stored, word};
 use desk::EnvironmentKind;
 use desk::Result;
 use desk::ledger::roster::{NewRosterUser, RosterChange, RosterTx, UserRecord};
+use desk::ledger::roster_query::{
+    BoardColumn, Dialect, RosterFacets, RosterPage, RosterQuery, SEARCH_TEXT, roster_sql,
+};
 use desk::onboarding::{Onboarding, Stage};
 use p100::models::UserStatus;
 use postgres::Row;
@@ -54,6 +57,11 @@ fn stage(s: String) -> Result<Stage> {
         what: "a stage",
         value: s,
     })
+}
+
+/// A row count as the roster's pages give it.
+fn count(n: i64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 fn internal(e: serde_json::Error) -> desk::Error {
@@ -115,6 +123,109 @@ impl RosterTx for PgTx<'_> {
             .iter()
             .map(from_row)
             .collect()
+    }
+
+    fn query_users(&self, env: EnvironmentKind, q: &RosterQuery) -> Result<RosterPage> {
+        q.check()?;
+        // Every word is a LIKE over the trigram-indexed text (short words too: the index cannot
+        // help them, the scan still answers).
+        let sql = roster_sql(q, Dialect::Postgres, |_| {
+            Some(format!("{SEARCH_TEXT} LIKE {{}} ESCAPE '\\'"))
+        });
+        let env_name = env.as_str();
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![&env_name];
+        params.extend(sql.params.iter().map(|p| p as &(dyn ToSql + Sync)));
+        let filter = &sql.filter;
+        let mut pg = self.pg();
+        let total: i64 = pg
+            .query_one(
+                "SELECT COUNT(*) FROM users WHERE environment = $1",
+                &[&env_name],
+            )
+            .map_err(db)?
+            .get(0);
+        let matching: i64 = match filter.is_empty() {
+            true => total,
+            false => pg
+                .query_one(
+                    &format!("SELECT COUNT(*) FROM users WHERE environment = $1{filter}"),
+                    &params,
+                )
+                .map_err(db)?
+                .get(0),
+        };
+        let rows = pg
+            .query(
+                &format!(
+                    "SELECT {COLUMNS} FROM users WHERE environment = $1{filter} ORDER BY {} LIMIT {} OFFSET {}",
+                    sql.order, q.limit, q.offset
+                ),
+                &params,
+            )
+            .map_err(db)?
+            .iter()
+            .map(from_row)
+            .collect::<Result<Vec<_>>>()?;
+        Ok(RosterPage {
+            total: count(total),
+            matching: count(matching),
+            offset: q.offset,
+            rows,
+        })
+    }
+
+    fn stage_column(&self, env: EnvironmentKind, stage: Stage, limit: u32) -> Result<BoardColumn> {
+        let mut pg = self.pg();
+        let n: i64 = pg
+            .query_one(
+                "SELECT COUNT(*) FROM users WHERE environment = $1 AND stage = $2",
+                &[&env.as_str(), &stage.as_str()],
+            )
+            .map_err(db)?
+            .get(0);
+        let cards = pg
+            .query(
+                &format!(
+                    "SELECT {COLUMNS} FROM users WHERE environment = $1 AND stage = $2
+                     ORDER BY stage_since, external_user_id LIMIT $3"
+                ),
+                &[&env.as_str(), &stage.as_str(), &i64::from(limit)],
+            )
+            .map_err(db)?
+            .iter()
+            .map(from_row)
+            .collect::<Result<Vec<_>>>()?;
+        Ok(BoardColumn {
+            stage,
+            count: count(n),
+            cards,
+        })
+    }
+
+    fn roster_facets(&self, env: EnvironmentKind) -> Result<RosterFacets> {
+        let mut pg = self.pg();
+        let statuses = pg
+            .query(
+                "SELECT DISTINCT status FROM users WHERE environment = $1 ORDER BY status",
+                &[&env.as_str()],
+            )
+            .map_err(db)?
+            .into_iter()
+            .map(|r| word(r.get(0), "user status"))
+            .collect::<Result<Vec<_>>>()?;
+        let countries = pg
+            .query(
+                "SELECT DISTINCT country FROM users WHERE environment = $1 AND country IS NOT NULL ORDER BY country",
+                &[&env.as_str()],
+            )
+            .map_err(db)?
+            .into_iter()
+            .map(|r| r.get(0))
+            .collect();
+        Ok(RosterFacets {
+            statuses,
+            countries,
+        })
     }
 
     fn update_user(
@@ -250,7 +361,7 @@ impl RosterTx for PgTx<'_> {
             .into_iter()
             .map(|r| {
                 let n: i64 = r.get(1);
-                Ok((stage(r.get(0))?, u32::try_from(n).unwrap_or(u32::MAX)))
+                Ok((stage(r.get(0))?, count(n)))
             })
             .collect()
     }
