@@ -278,6 +278,30 @@ describe('roster search', () => {
   });
 });
 
+describe('a large roster', () => {
+  it('holds only the pages drawn: the first page at start, the next when the operator scrolls there', async () => {
+    const users = Array.from({ length: 250 }, (_, i) =>
+      fakeUser({ externalUserId: `ext-${i}`, firstName: 'User', lastName: String(i), createdAt: new Date(Date.UTC(2026, 0, 1) + (250 - i) * 1000).toISOString() }),
+    );
+    const backend = await start(createFakeBackend({ users }));
+    await waitFor(() => expect(screen.getByTestId('roster-count').textContent).toBe('250 of 250'));
+    const asked = () =>
+      backend.calls.filter((c) => c.command === 'users_query').map((c) => (c.args as { query: { offset: number } }).query.offset);
+    expect(asked()).toEqual([0]);
+    // jsdom lays nothing out: the scroller says where it is and how tall it is.
+    const scroller = screen.getByTestId('roster-scroll');
+    Object.defineProperty(scroller, 'scrollTop', { configurable: true, value: 150 * 44 });
+    Object.defineProperty(scroller, 'clientHeight', { configurable: true, value: 440 });
+    fireEvent.scroll(scroller);
+    await waitFor(() =>
+      expect(screen.getAllByTestId('roster-row').map((r) => r.getAttribute('data-external-user-id'))).toContain('ext-150'),
+    );
+    expect(asked()).toEqual([0, 100]);
+    // Drawn: the rows on screen and their overscan, not the 250.
+    expect(screen.getAllByTestId('roster-row').length).toBeLessThan(40);
+  });
+});
+
 describe('live sync settings', () => {
   it('shows the receiver, takes a webhook token write-only, and refuses a bad port', async () => {
     await start();

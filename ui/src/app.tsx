@@ -57,9 +57,9 @@ function Shell() {
   const [detail, setDetail] = useState<UserRecord | null>(null);
   // Where the operator came from to a user, so "Back" returns there.
   const [from, setFrom] = useState<'roster' | 'board'>('roster');
-  const roster = useRoster(env);
-  const { upsert } = roster;
   const [query, setQuery] = useState<RosterQuery>(EMPTY_QUERY);
+  const roster = useRoster(env, query);
+  const { upsert } = roster;
 
   const notify = useCallback(
     (kind: ToastMessage['kind'], text: string) => setToast({ id: ++toastSeq, kind, text }),
@@ -218,7 +218,6 @@ function Shell() {
             {screen === 'board' && (
               <Board
                 env={env}
-                roster={roster}
                 onOpen={openUser}
                 onShowStage={(stage) => {
                   setQuery({ ...EMPTY_QUERY, stage });

@@ -1,76 +1,202 @@
-import { useCallback, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { toCommandError, useBackend } from './api/backend';
 import { useBoot } from './boot';
-import type { CommandError, EnvironmentInfo, UserRecord } from './api/bindings';
+import type { CommandError, EnvironmentInfo, RosterPage, UserRecord } from './api/bindings';
+import { PAGE, isFirstScreen, storeQuery, type RosterQuery } from './rosterQuery';
 import { useSubscription } from './useSubscription';
 
+/** A burst of changes (an import, a storm of webhooks) is read again once, after it settles. */
+const SETTLE_MS = 250;
+
 export interface RosterState {
-  /** `null` while the first answer for this environment is awaited. */
-  users: UserRecord[] | null;
+  /** Users the search and filters match; `null` while the first answer is awaited. */
+  matching: number | null;
+  /** Users in the environment. */
+  total: number | null;
+  /** The row at `index` in the query's order, once its page has arrived. */
+  row: (index: number) => UserRecord | undefined;
+  /** Asks for the pages holding rows `first` to `last` (exclusive) that are not here yet. */
+  show: (first: number, last: number) => void;
   error: CommandError | null;
   loading: boolean;
-  reload: () => Promise<void>;
-  /** Puts a changed or new row in place (a command's answer, or live sync). */
+  reload: () => void;
+  /** Puts a changed or new row in place (a command's answer), then reads the pages again. */
   upsert: (user: UserRecord) => void;
+  /** Counts the answers applied: changes whenever what the roster shows may have changed. */
+  version: number;
 }
 
 /**
- * The selected environment's roster, shared by the roster and the board: read once per
- * environment, then kept current by command answers and by live sync's `roster-changed` events,
- * so cards move without a reload.
+ * The selected environment's roster as the store answers `query`, a page at a time: the webview
+ * holds the pages it has drawn, never the whole roster. Live sync's `roster-changed` events put
+ * a changed row in place at once, then read the loaded pages again (its place in the order, or
+ * the counts, may have changed).
  */
-export function useRoster(env: EnvironmentInfo | null): RosterState {
+export function useRoster(env: EnvironmentInfo | null, query: RosterQuery): RosterState {
   const backend = useBackend();
   const boot = useBoot();
-  const [users, setUsers] = useState<UserRecord[] | null>(null);
+  const kind = env?.kind;
+  const [matching, setMatching] = useState<number | null>(null);
+  const [total, setTotal] = useState<number | null>(null);
   const [error, setError] = useState<CommandError | null>(null);
   const [loading, setLoading] = useState(false);
-  // Only the latest request may fill the roster: an answer for the previous environment is stale.
-  const latest = useRef(0);
-  const kind = env?.kind;
+  const [version, setVersion] = useState(0);
+  // The pages of the current question; a new question (or environment) starts a new map, and
+  // answers to an older one are dropped.
+  const pages = useRef(new Map<number, UserRecord[]>());
+  const asked = useRef(new Set<number>());
+  const question = useRef(0);
+  const settle = useRef<ReturnType<typeof setTimeout> | null>(null);
 
-  const reload = useCallback(async () => {
-    const request = ++latest.current;
+  const apply = useCallback((q: number, page: number, answer: RosterPage) => {
+    if (q !== question.current) return;
+    pages.current.set(page, answer.rows);
+    setMatching(answer.matching);
+    setTotal(answer.total);
+    setError(null);
+    setVersion((v) => v + 1);
+  }, []);
+
+  const fetchPage = useCallback(
+    (q: number, page: number) => {
+      asked.current.add(page);
+      const first =
+        page === 0 && kind && isFirstScreen(query) ? boot?.takeFirstPage(kind) : null;
+      return (first ?? backend.call('users_query', { query: storeQuery(query, page * PAGE, PAGE) })).then(
+        (answer) => apply(q, page, answer),
+        (e) => {
+          if (q !== question.current) return;
+          asked.current.delete(page);
+          setError(toCommandError(e));
+        },
+      );
+    },
+    [apply, backend, boot, kind, query],
+  );
+
+  // A new question, or a new environment: the first page, before the paint when it can be.
+  useLayoutEffect(() => {
+    if (!kind) return;
+    const q = ++question.current;
+    pages.current = new Map();
+    asked.current = new Set();
     setLoading(true);
-    try {
-      const list = await ((kind && boot?.takeUsers(kind)) || backend.call('users_list'));
-      if (request !== latest.current) return;
-      setUsers(list);
-      setError(null);
-    } catch (e) {
-      if (request !== latest.current) return;
-      setError(toCommandError(e));
-    }
-    setLoading(false);
-  }, [backend, boot, kind]);
+    void fetchPage(q, 0).finally(() => q === question.current && setLoading(false));
+  }, [kind, fetchPage]);
 
-  const upsert = useCallback(
+  // Another environment's users must not linger under this one's name.
+  useLayoutEffect(() => {
+    setMatching(null);
+    setTotal(null);
+  }, [kind]);
+
+  const show = useCallback(
+    (first: number, last: number) => {
+      const q = question.current;
+      for (let p = Math.floor(first / PAGE); p * PAGE < last; p++) {
+        if (!asked.current.has(p)) void fetchPage(q, p);
+      }
+    },
+    [fetchPage],
+  );
+
+  /** Reads every page held again, in place: nothing blanks while the answers come. */
+  const refresh = useCallback(() => {
+    const q = question.current;
+    const held = [...asked.current];
+    setLoading(true);
+    void Promise.all(held.length ? held.map((p) => fetchPage(q, p)) : [fetchPage(q, 0)]).finally(
+      () => q === question.current && setLoading(false),
+    );
+  }, [fetchPage]);
+
+  const refreshSoon = useCallback(() => {
+    if (settle.current) clearTimeout(settle.current);
+    settle.current = setTimeout(() => {
+      settle.current = null;
+      refresh();
+    }, SETTLE_MS);
+  }, [refresh]);
+  useEffect(() => () => void (settle.current && clearTimeout(settle.current)), []);
+
+  /** Puts `user` in place where its row is held; whether it was. */
+  const putInPlace = useCallback(
     (user: UserRecord) => {
-      if (user.environment !== kind) return;
-      setUsers((list) => {
-        if (!list) return list;
-        const i = list.findIndex((u) => u.externalUserId === user.externalUserId);
-        if (i < 0) return [user, ...list];
-        const next = list.slice();
-        next[i] = user;
-        return next;
-      });
+      if (user.environment !== kind) return false;
+      let found = false;
+      for (const rows of pages.current.values()) {
+        const i = rows.findIndex((u) => u.externalUserId === user.externalUserId);
+        if (i >= 0) {
+          rows[i] = user;
+          found = true;
+        }
+      }
+      if (found) setVersion((v) => v + 1);
+      return true;
     },
     [kind],
   );
 
-  // Before the paint, like the environment's: the first frame can show the roster.
-  useLayoutEffect(() => {
-    if (!kind) return;
-    // Another environment's users must not linger under this one's name.
-    setUsers(null);
-    void reload();
-  }, [kind, reload]);
+  // A command's answer: one change, read again at once (a new user appears in its place).
+  const upsert = useCallback((user: UserRecord) => putInPlace(user) && refresh(), [putInPlace, refresh]);
 
   useSubscription(
-    useCallback(() => backend.onRosterChanged((record) => (record ? upsert(record) : void reload())), [backend, upsert, reload]),
+    useCallback(
+      () =>
+        backend.onRosterChanged((record) => {
+          if (!record || putInPlace(record)) refreshSoon();
+        }),
+      [backend, putInPlace, refreshSoon],
+    ),
     (e) => setError(toCommandError(e)),
   );
 
-  return { users, error, loading, reload, upsert };
+  const row = useCallback((index: number) => pages.current.get(Math.floor(index / PAGE))?.[index % PAGE], []);
+
+  return { matching, total, row, show, error, loading, reload: refresh, upsert, version };
+}
+
+/**
+ * An answer about the selected environment that live sync can change (the board, the filters'
+ * values): read when the environment changes, and again once a burst of changes settles.
+ */
+export function useLiveAnswer<T>(env: EnvironmentInfo | null, read: () => Promise<T>) {
+  const backend = useBackend();
+  const [answer, setAnswer] = useState<T | null>(null);
+  const [error, setError] = useState<CommandError | null>(null);
+  const latest = useRef(0);
+  const kind = env?.kind;
+
+  const load = useCallback(() => {
+    const request = ++latest.current;
+    read().then(
+      (a) => {
+        if (request !== latest.current) return;
+        setAnswer(a);
+        setError(null);
+      },
+      (e) => request === latest.current && setError(toCommandError(e)),
+    );
+  }, [read]);
+
+  useEffect(() => {
+    if (!kind) return;
+    setAnswer(null);
+    load();
+  }, [kind, load]);
+
+  const settle = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => () => void (settle.current && clearTimeout(settle.current)), []);
+  useSubscription(
+    useCallback(
+      () =>
+        backend.onRosterChanged(() => {
+          if (settle.current) clearTimeout(settle.current);
+          settle.current = setTimeout(load, SETTLE_MS);
+        }),
+      [backend, load],
+    ),
+    (e) => setError(toCommandError(e)),
+  );
+  return { answer, error, reload: load };
 }

@@ -250,6 +250,36 @@ stage: Stage | null,
  */
 message: string | null, };
 
+export type RosterSort = "created" | "name" | "country" | "status" | "stage";
+
+export type RosterQuery = { search: string, stage: Stage | null, status: UserStatus | null, country: string | null, sort: RosterSort, descending: boolean, 
+/**
+ * The first matching row to answer, counted from 0 in the sort's order.
+ */
+offset: number, 
+/**
+ * Rows to answer, 1 to 500.
+ */
+limit: number, };
+
+export type RosterPage = { 
+/**
+ * Users in the environment, tombstones included.
+ */
+total: number, 
+/**
+ * Users the search and filters match.
+ */
+matching: number, offset: number, rows: Array<UserRecord>, };
+
+export type BoardColumn = { stage: Stage, count: number, 
+/**
+ * Oldest arrival in the stage first, at most [`BOARD_CARDS`].
+ */
+cards: Array<UserRecord>, };
+
+export type RosterFacets = { statuses: Array<UserStatus>, countries: Array<string>, };
+
 export type RetryEvent = { 
 /**
  * The outbox entry: what `cancel_operation` takes.

@@ -4,6 +4,7 @@
 
 import type {
   Admitted,
+  BoardColumn,
   Country,
   CredentialStatus,
   DocumentType,
@@ -20,6 +21,9 @@ import type {
   NewUser,
   OpenOperation,
   PageEvent,
+  RosterFacets,
+  RosterPage,
+  RosterQuery,
   SyncStatus,
   TeamStatus,
   TimelineEvent,
@@ -58,8 +62,15 @@ export interface Commands {
   team_connect: { args: { hubUrl: string; operatorToken: string }; answer: TeamStatus };
   /** Back to solo mode; the token is removed from the keychain. */
   team_disconnect: { args: Record<never, never>; answer: TeamStatus };
-  /** The roster of the selected environment. */
+  /** The whole roster of the selected environment, for scripts (the desktop pages it). */
   users_list: { args: Record<never, never>; answer: Array<UserRecord> };
+  /** One page of the roster, searched, filtered and sorted by the store (a 100,000-user */
+  /** roster is never sent whole). */
+  users_query: { args: { query: RosterQuery }; answer: RosterPage };
+  /** The onboarding board: each stage's count and the users longest in it. */
+  users_board: { args: Record<never, never>; answer: Array<BoardColumn> };
+  /** The statuses and countries the roster holds, for its filters. */
+  users_facets: { args: Record<never, never>; answer: RosterFacets };
   /** Follows users that already exist at P100, by `externalUserId` (at most 10,000): */
   /** one result per id, in order (tracked, already tracked, unknown to P100, refused, */
   /** failed). */
@@ -136,6 +147,9 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'team_connect',
   'team_disconnect',
   'users_list',
+  'users_query',
+  'users_board',
+  'users_facets',
   'users_track',
   'user_get',
   'user_create',

@@ -26,6 +26,7 @@ import type {
   UserRecord,
 } from './bindings';
 import type { Channel, CommandAnswer, CommandArgs, CommandName } from './commands';
+import { answerBoard, answerFacets, answerRoster } from './fakeRoster';
 
 const LABELS: Record<EnvironmentKind, string> = {
   sandbox: 'Sandbox',
@@ -330,6 +331,15 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
     },
     async users_list() {
       return users.filter((u) => u.environment === kind);
+    },
+    async users_query({ query }) {
+      return answerRoster(users.filter((u) => u.environment === kind), query);
+    },
+    async users_board() {
+      return answerBoard(users.filter((u) => u.environment === kind));
+    },
+    async users_facets() {
+      return answerFacets(users.filter((u) => u.environment === kind));
     },
     async user_create({ form }) {
       const fields: FieldError[] = [];

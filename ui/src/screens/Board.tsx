@@ -1,14 +1,11 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { toCommandError, useBackend } from '../api/backend';
-import type { CommandError, EnvironmentInfo, EnvironmentKind, Funnel, Stage, UserRecord } from '../api/bindings';
+import type { BoardColumn, CommandError, EnvironmentInfo, EnvironmentKind, Funnel, Stage, UserRecord } from '../api/bindings';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { ENV_OPTIONS } from '../environments';
 import { displayName, formatCount } from '../format';
 import { STAGES, STAGE_LABELS, durationText, sinceText } from '../stages';
-import type { RosterState } from '../useRoster';
-
-/** Cards drawn per column; the rest are a click away in the roster, filtered by the stage. */
-const CARDS_PER_COLUMN = 25;
+import { useLiveAnswer } from '../useRoster';
 
 const PERIODS: Array<{ id: string; label: string; days: number | null }> = [
   { id: '7', label: 'Last 7 days', days: 7 },
@@ -19,23 +16,18 @@ const PERIODS: Array<{ id: string; label: string; days: number | null }> = [
 
 export function Board({
   env,
-  roster,
   onOpen,
   onShowStage,
 }: {
   env: EnvironmentInfo | null;
-  roster: RosterState;
   onOpen: (user: UserRecord) => void;
   onShowStage: (stage: Stage) => void;
 }) {
-  const { users, error } = roster;
-  // Oldest in the stage first: who has waited longest is what the operator looks for.
-  const columns = useMemo(() => {
-    const by = new Map<Stage, UserRecord[]>(STAGES.map((s) => [s, []]));
-    for (const u of users ?? []) by.get(u.stage)?.push(u);
-    for (const list of by.values()) list.sort((a, b) => (a.stageSince < b.stageSince ? -1 : 1));
-    return by;
-  }, [users]);
+  const backend = useBackend();
+  // The store counts each stage and picks who has waited longest in it (oldest arrival first):
+  // what the operator looks for, however large the roster.
+  const board = useLiveAnswer(env, useCallback(() => backend.call('users_board'), [backend]));
+  const columns = useMemo(() => new Map((board.answer ?? []).map((c) => [c.stage, c])), [board.answer]);
   const now = Date.now();
 
   return (
@@ -44,11 +36,13 @@ export function Board({
         <h1 id="board-title">Onboarding</h1>
         {env && <span class="muted">{env.label}</span>}
       </div>
-      <ErrorBanner error={error} testId="board-error" />
-      <FunnelPanel env={env} users={users} />
-      <div class="board" data-testid="board" aria-busy={users === null}>
+      <ErrorBanner error={board.error} testId="board-error" />
+      <FunnelPanel env={env} board={board.answer} />
+      <div class="board" data-testid="board" aria-busy={board.answer === null}>
         {STAGES.map((stage) => {
-          const list = columns.get(stage) ?? [];
+          const column = columns.get(stage);
+          const list = column?.cards ?? [];
+          const count = column?.count ?? 0;
           return (
             <section
               key={stage}
@@ -57,10 +51,10 @@ export function Board({
               aria-labelledby={`column-${stage}-title`}
             >
               <h2 id={`column-${stage}-title`}>
-                {STAGE_LABELS[stage]} <span class="count" data-testid={`count-${stage}`}>{list.length}</span>
+                {STAGE_LABELS[stage]} <span class="count" data-testid={`count-${stage}`}>{formatCount(count)}</span>
               </h2>
               <ul>
-                {list.slice(0, CARDS_PER_COLUMN).map((u) => (
+                {list.map((u) => (
                   <li key={u.externalUserId}>
                     <button
                       type="button"
@@ -78,9 +72,9 @@ export function Board({
                   </li>
                 ))}
               </ul>
-              {list.length > CARDS_PER_COLUMN && (
+              {count > list.length && (
                 <button type="button" class="link more" onClick={() => onShowStage(stage)}>
-                  {list.length - CARDS_PER_COLUMN} more in the roster…
+                  {formatCount(count - list.length)} more in the roster…
                 </button>
               )}
             </section>
@@ -91,7 +85,7 @@ export function Board({
   );
 }
 
-function FunnelPanel({ env, users }: { env: EnvironmentInfo | null; users: UserRecord[] | null }) {
+function FunnelPanel({ env, board }: { env: EnvironmentInfo | null; board: BoardColumn[] | null }) {
   const backend = useBackend();
   const [period, setPeriod] = useState('30');
   const [kind, setKind] = useState<EnvironmentKind | null>(null);
@@ -115,8 +109,8 @@ function FunnelPanel({ env, users }: { env: EnvironmentInfo | null; users: UserR
     return () => {
       stale = true;
     };
-    // `users` changes when live sync moves a card: the funnel follows.
-  }, [backend, shown, period, users]);
+    // The board is read again when live sync moves a card: the funnel follows.
+  }, [backend, shown, period, board]);
 
   const widest = Math.max(1, funnel?.users ?? 1);
   return (

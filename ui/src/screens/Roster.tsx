@@ -1,4 +1,5 @@
-import { useMemo, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useBackend } from '../api/backend';
 import type { EnvironmentInfo, UserRecord } from '../api/bindings';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { StageBadge } from '../components/StageBadge';
@@ -7,9 +8,9 @@ import { plainOptions } from '../labels';
 import { StatusBadge } from '../components/StatusBadge';
 import { TrackUsers } from '../components/TrackUsers';
 import { formatCount, formatDate, fullName } from '../format';
-import { distinct, filterRoster, sortRoster, type RosterQuery, type SortKey } from '../rosterQuery';
+import type { RosterQuery, SortKey } from '../rosterQuery';
 import { STAGES, STAGE_LABELS } from '../stages';
-import type { RosterState } from '../useRoster';
+import { useLiveAnswer, type RosterState } from '../useRoster';
 
 /** Every row is this tall (styles.css `.roster-row`), so the visible slice is arithmetic. */
 export const ROW_HEIGHT = 44;
@@ -44,27 +45,34 @@ export function Roster({
   onQuery: (q: RosterQuery) => void;
   onOpen: (user: UserRecord) => void;
 }) {
-  const { users, error, loading, reload } = roster;
-  const all = useMemo(() => users ?? [], [users]);
-  const sorted = useMemo(() => sortRoster(all, query.sort, query.descending), [all, query.sort, query.descending]);
-  const rows = useMemo(() => filterRoster(sorted, query), [sorted, query]);
-  const statuses = useMemo(() => distinct(all, (u) => u.status), [all]);
-  const countries = useMemo(() => distinct(all, (u) => u.country), [all]);
+  const backend = useBackend();
+  const { matching, total, row, show, error, loading, reload, version } = roster;
+  const facets = useLiveAnswer(env, useCallback(() => backend.call('users_facets'), [backend]));
+  const statuses = facets.answer?.statuses ?? [];
+  const countries = facets.answer?.countries ?? [];
   const set = (patch: Partial<RosterQuery>) => onQuery({ ...query, ...patch });
 
   const [tracking, setTracking] = useState(false);
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(0);
+  const count = matching ?? 0;
   const visible = viewport > 0 ? Math.ceil(viewport / ROW_HEIGHT) : INITIAL_ROWS;
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
-  const last = Math.min(rows.length, first + visible + 2 * OVERSCAN);
+  const last = Math.min(count, first + visible + 2 * OVERSCAN);
   const onScroll = () => {
     const el = scroller.current;
     if (!el) return;
     setScrollTop(el.scrollTop);
     setViewport(el.clientHeight);
   };
+  // The pages under the rows on screen; those already here are not asked again.
+  useEffect(() => show(first, last), [show, first, last]);
+  // A new question starts at its first row.
+  useEffect(() => {
+    if (scroller.current) scroller.current.scrollTop = 0;
+    setScrollTop(0);
+  }, [query]);
 
   const sortBy = (key: SortKey) =>
     set(query.sort === key ? { descending: !query.descending } : { sort: key, descending: key === 'created' });
@@ -74,14 +82,14 @@ export function Roster({
       <div class="screen-head">
         <h1 id="roster-title">Users</h1>
         {env && <span class="muted">{env.label}</span>}
-        <button type="button" class="secondary" onClick={() => void reload()} disabled={loading || !env}>
+        <button type="button" class="secondary" onClick={reload} disabled={loading || !env}>
           {loading ? 'Loading…' : 'Reload'}
         </button>
         <button type="button" class="secondary" data-testid="track-open" onClick={() => setTracking(true)} disabled={!env}>
           Track existing users…
         </button>
       </div>
-      {tracking && <TrackUsers onClose={() => setTracking(false)} onTracked={() => void reload()} />}
+      {tracking && <TrackUsers onClose={() => setTracking(false)} onTracked={reload} />}
       <div class="roster-filters" role="search">
         <label>
           <span>Search</span>
@@ -130,19 +138,20 @@ export function Roster({
           />
         </label>
         <span class="muted roster-count" data-testid="roster-count" aria-live="polite">
-          {users === null ? '' : `${formatCount(rows.length)} of ${formatCount(all.length)}`}
+          {matching === null || total === null ? '' : `${formatCount(matching)} of ${formatCount(total)}`}
         </span>
       </div>
-      <ErrorBanner error={error} testId="roster-error" />
+      <ErrorBanner error={error ?? facets.error} testId="roster-error" />
       <div class="table-wrap roster-scroll" aria-busy={loading} ref={scroller} onScroll={onScroll} data-testid="roster-scroll">
-        {users === null ? (
+        {matching === null ? (
           <p class="placeholder">{error ? '' : 'Loading users…'}</p>
-        ) : all.length === 0 ? (
+        ) : total === 0 ? (
           <p class="empty" data-testid="roster-empty">
             No users in {env?.label ?? 'this environment'} yet. Create one with “New user”.
           </p>
         ) : (
-          <table data-testid="roster" class="roster-table" aria-rowcount={rows.length + 1}>
+          // `data-answer` counts the store's answers drawn: the filter bench waits for it.
+          <table data-testid="roster" class="roster-table" aria-rowcount={count + 1} data-answer={version}>
             <thead>
               <tr>
                 {COLUMNS.map((c) => (
@@ -169,18 +178,27 @@ export function Roster({
               {first > 0 && (
                 <tr class="spacer" aria-hidden="true" style={{ height: `${first * ROW_HEIGHT}px` }} />
               )}
-              {rows.slice(first, last).map((u, i) => (
+              {Array.from({ length: last - first }, (_, i) => {
+                const u = row(first + i);
                 // Keyed by slot, not by user: a keystroke then rewrites the text of the rows on
                 // screen instead of tearing them down and building new ones (half the script time).
-                <Row key={first + i} u={u} index={first + i} onOpen={onOpen} />
-              ))}
-              {last < rows.length && (
-                <tr class="spacer" aria-hidden="true" style={{ height: `${(rows.length - last) * ROW_HEIGHT}px` }} />
+                return u ? (
+                  <Row key={first + i} u={u} index={first + i} onOpen={onOpen} />
+                ) : (
+                  <tr key={first + i} class="roster-row pending" aria-rowindex={first + i + 2}>
+                    <td colSpan={COLUMNS.length} class="muted">
+                      Loading…
+                    </td>
+                  </tr>
+                );
+              })}
+              {last < count && (
+                <tr class="spacer" aria-hidden="true" style={{ height: `${(count - last) * ROW_HEIGHT}px` }} />
               )}
             </tbody>
           </table>
         )}
-        {users !== null && all.length > 0 && rows.length === 0 && (
+        {total !== null && total > 0 && matching === 0 && (
           <p class="empty" data-testid="roster-no-match">
             No user matches these filters.
           </p>

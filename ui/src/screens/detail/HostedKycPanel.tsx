@@ -97,8 +97,7 @@ export function HostedKycPanel({ record, onUpdated, countries }: PanelProps & Co
       const created = await backend.call('kyc_hosted_start', { externalUserId: record.externalUserId, form });
       setSession(created);
       // Rust recorded the session on the user; take the record as it is now.
-      const users = await backend.call('users_list').catch(() => []);
-      const updated = users.find((u) => u.externalUserId === record.externalUserId) ?? {
+      const updated = (await backend.call('user_get', { externalUserId: record.externalUserId }).catch(() => null)) ?? {
         ...record,
         kycMethod: 'hosted',
         verificationId: created.verificationId,
