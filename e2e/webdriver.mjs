@@ -102,12 +102,12 @@ export class Session {
   }
 
   /** Polls `script` (run in the page) until it returns a truthy value, and returns that value. */
-  async waitUntil(script, args = [], { timeout = 15000, what = script } = {}) {
+  async waitUntil(script, args = [], { timeout = 15000, interval = 100, what = script } = {}) {
     const deadline = Date.now() + timeout;
     while (Date.now() < deadline) {
       const v = await this.script(script, args);
       if (v) return v;
-      await sleep(100);
+      await sleep(interval);
     }
     throw new Error(`timed out waiting until ${what}`);
   }

@@ -35,6 +35,9 @@ macro_rules! with_shell_commands {
             documents::upload_cancel(upload_id: String) -> bool;
             /// Native save dialog; the file name saved to, or null when the operator cancelled.
             export::export_save_csv(file_name: String, csv: String) -> Option<String>;
+            /// Native open dialog for a CSV to import: its name and text (UTF-8, at most 64 MB), or
+            /// null when the operator cancelled.
+            import::import_pick() -> Option<crate::commands::import::PickedCsv>;
             /// A new random token, put on the OS clipboard by Rust; the page learns its fingerprint.
             sync::webhook_token_generate(kind: desk::EnvironmentKind) -> crate::commands::sync::GeneratedToken;
             /// Opens the channel over which Rust tells the page what happened unasked.

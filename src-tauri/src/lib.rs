@@ -65,6 +65,8 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             tauri::async_runtime::spawn(
                 async move { forward_retries(retry_desk, retry_handle).await },
             );
+            // Bulk imports of this desktop (solo mode; a team's run in its hub).
+            tauri::async_runtime::spawn(desk.as_ref().clone().work_imports("desktop".into()));
             let team_desk = desk.clone();
             let team_handle = handle.clone();
             tauri::async_runtime::spawn(async move { forward_team(team_desk, team_handle).await });

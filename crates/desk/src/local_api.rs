@@ -4,8 +4,10 @@
 use crate::api::DeskApi;
 use crate::desk::{CredentialStatus, Desk, KeyTest};
 use crate::error::Result;
+use crate::import::jobs::ImportPreview;
 use crate::ledger::events::TimelineEvent;
 use crate::ledger::funnel::Funnel;
+use crate::ledger::imports::{ImportJob, RowResult};
 use crate::ledger::journal::{JournalEntry, JournalFilter};
 use crate::ledger::roster::UserRecord;
 use crate::ledger::roster_query::{BoardColumn, RosterFacets, RosterPage, RosterQuery};
@@ -85,6 +87,44 @@ impl DeskApi for Desk {
         external_user_ids: Vec<String>,
     ) -> Result<Vec<crate::tracking::TrackResult>> {
         self.track_users(external_user_ids).await
+    }
+
+    async fn import_preview(
+        &self,
+        csv: String,
+        mapping: Option<Vec<Option<String>>>,
+    ) -> Result<ImportPreview> {
+        self.preview_import(csv, mapping).await
+    }
+
+    async fn import_start(
+        &self,
+        file_name: String,
+        csv: String,
+        mapping: Vec<Option<String>>,
+        per_second: f64,
+    ) -> Result<ImportJob> {
+        self.start_import(file_name, csv, mapping, per_second).await
+    }
+
+    async fn import_jobs(&self) -> Result<Vec<ImportJob>> {
+        Desk::import_jobs(self).await
+    }
+
+    async fn import_results(&self, job_id: String) -> Result<Vec<RowResult>> {
+        Desk::import_results(self, job_id).await
+    }
+
+    async fn import_pause(&self, job_id: String) -> Result<ImportJob> {
+        self.pause_import(job_id).await
+    }
+
+    async fn import_resume(&self, job_id: String) -> Result<ImportJob> {
+        self.resume_import(job_id).await
+    }
+
+    async fn import_cancel(&self, job_id: String) -> Result<ImportJob> {
+        self.cancel_import(job_id).await
     }
 
     async fn user_get(&self, external_user_id: String) -> Result<UserRecord> {

@@ -73,6 +73,16 @@ impl Desk {
     /// Tracks users that exist at P100 by their `externalUserId`s (blank entries are skipped;
     /// surrounding spaces trimmed), in the selected environment.
     pub async fn track_users(&self, ids: Vec<String>) -> Result<Vec<TrackResult>> {
+        let env = self.current_environment().await?;
+        self.track_in(env, ids).await
+    }
+
+    /// [`Desk::track_users`] in `env` (an import's own environment).
+    pub(crate) async fn track_in(
+        &self,
+        env: EnvironmentKind,
+        ids: Vec<String>,
+    ) -> Result<Vec<TrackResult>> {
         let ids: Vec<String> = ids
             .iter()
             .map(|i| i.trim().to_owned())
@@ -90,7 +100,6 @@ impl Desk {
                 format!("{} ids: track at most {MAX_IDS} at a time", ids.len()),
             )]));
         }
-        let env = self.current_environment().await?;
         let mut results: Vec<Option<TrackResult>> = vec![None; ids.len()];
         let mut to_ask = Vec::new();
         for (i, id) in ids.iter().enumerate() {

@@ -69,10 +69,11 @@ pub fn import_users(args: ImportArgs<'_>) -> Result<ExitCode> {
         "{} (users import)",
         std::env::var("USER").unwrap_or_else(|_| "admin".into())
     );
+    let remote_kind = args
+        .environment
+        .unwrap_or_else(|| crate::serve::environment_of(args.p100_url));
     let remote = desk::environments::Remote {
-        kind: args
-            .environment
-            .unwrap_or_else(|| crate::serve::environment_of(args.p100_url)),
+        kind: remote_kind,
         url: args.p100_url.clone(),
         key,
     };
@@ -85,6 +86,8 @@ pub fn import_users(args: ImportArgs<'_>) -> Result<ExitCode> {
     let pace = Duration::from_secs_f64(1.0 / args.per_second.clamp(0.01, 1_000_000.0));
     let outcome = runtime.block_on(async {
         use futures_util::StreamExt;
+        let run = desk.import_run(remote_kind).await.map_err(Error::Desk)?;
+        let run = &run;
         let mut out = std::io::stdout().lock();
         let mut tick = tokio::time::interval(pace);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -97,7 +100,7 @@ pub fn import_users(args: ImportArgs<'_>) -> Result<ExitCode> {
                 if !matches!(row.plan, rows::Plan::Refuse(_)) {
                     tick.lock().await.tick().await;
                 }
-                desk.import_row(row).await
+                desk.import_row(run, row).await
             })
             .buffered(args.in_flight.clamp(1, MAX_IN_FLIGHT));
         while let Some(result) = results.next().await {

@@ -53,6 +53,9 @@ enum Command {
         /// Workers polling P100 for users under review on this replica.
         #[arg(long, default_value_t = 2)]
         poll_workers: usize,
+        /// Workers sending bulk imports on this replica (each runs one job at a time).
+        #[arg(long, default_value_t = 1)]
+        import_workers: usize,
         /// Attempts at each P100 request before an operation is left open (1 = no retries).
         #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=10))]
         p100_attempts: u32,
@@ -172,6 +175,7 @@ fn main() -> ExitCode {
             max_connections,
             claim_workers,
             poll_workers,
+            import_workers,
             p100_attempts,
             p100_retry_base_ms,
             p100_retry_cap_ms,
@@ -188,6 +192,7 @@ fn main() -> ExitCode {
             max_connections,
             claim_workers,
             poll_workers,
+            import_workers,
             retry_policy: p100::RetryPolicy {
                 max_attempts: p100_attempts,
                 base: std::time::Duration::from_millis(p100_retry_base_ms),

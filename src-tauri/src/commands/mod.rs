@@ -5,6 +5,7 @@ pub mod core;
 pub mod documents;
 mod drift;
 pub mod export;
+pub mod import;
 pub mod kyc;
 pub mod page;
 pub mod reference;

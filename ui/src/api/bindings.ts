@@ -250,6 +250,59 @@ stage: Stage | null,
  */
 message: string | null, };
 
+export type ImportOutcome = "created" | "tracked" | "refused" | "failed";
+
+export type RowResult = { 
+/**
+ * Data rows counted from 1 under the header.
+ */
+row: number, externalUserId: string, outcome: ImportOutcome, 
+/**
+ * The refused fields (`""` for the row as a whole).
+ */
+fields: Array<string>, message?: string, };
+
+export type ImportState = "running" | "paused" | "cancelled" | "done";
+
+export type ImportJob = { id: string, environment: EnvironmentKind, fileName: string, 
+/**
+ * The operator who started it.
+ */
+createdBy: string, createdAt: string, updatedAt: string, state: ImportState, 
+/**
+ * Rows sent to P100 per second at most (429s slow it further).
+ */
+perSecond: number, rows: number, created: number, tracked: number, refused: number, failed: number, };
+
+export type ImportPreview = { header: Array<string>, 
+/**
+ * For each column, the create field it fills (none: left out): the operator's choice, or
+ * the desk's guess when none was given.
+ */
+mapping: Array<string | null>, 
+/**
+ * Why these columns cannot be planned (then no row is counted).
+ */
+mappingProblem: string | null, 
+/**
+ * The first rows' cells, to show beside the mapping.
+ */
+samples: Array<Array<string>>, rows: number, 
+/**
+ * Rows that would create a user.
+ */
+creates: number, 
+/**
+ * Rows with only an `externalUserId`: users that exist at P100, tracked.
+ */
+tracks: number, 
+/**
+ * Rows refused before anything is sent, at their fields.
+ */
+refusals: Array<RowResult>, };
+
+export type PickedCsv = { fileName: string, text: string, };
+
 export type RosterSort = "created" | "name" | "country" | "status" | "stage";
 
 export type RosterQuery = { search: string, stage: Stage | null, status: UserStatus | null, country: string | null, sort: RosterSort, descending: boolean, 

@@ -14,6 +14,8 @@ import type {
   GeneratedToken,
   HostedKycForm,
   HostedKycSession,
+  ImportJob,
+  ImportPreview,
   JournalEntry,
   JournalFilter,
   KeyTest,
@@ -21,9 +23,11 @@ import type {
   NewUser,
   OpenOperation,
   PageEvent,
+  PickedCsv,
   RosterFacets,
   RosterPage,
   RosterQuery,
+  RowResult,
   SyncStatus,
   TeamStatus,
   TimelineEvent,
@@ -75,6 +79,20 @@ export interface Commands {
   /** one result per id, in order (tracked, already tracked, unknown to P100, refused, */
   /** failed). */
   users_track: { args: { externalUserIds: Array<string> }; answer: Array<TrackResult> };
+  /** The dry run of a CSV import (at most 64 MB): its columns, what each fills (`mapping`, */
+  /** or the desk's guess), and what every row would do; nothing is sent. */
+  import_preview: { args: { csv: string; mapping: Array<string | null> | null }; answer: ImportPreview };
+  /** Plans the file again and starts it as a job sent at `per_second` rows a second (in */
+  /** team mode the hub runs it); the mapping is remembered. */
+  import_start: { args: { fileName: string; csv: string; mapping: Array<string | null>; perSecond: number }; answer: ImportJob };
+  /** The newest imports of the selected environment, with their progress. */
+  import_jobs: { args: Record<never, never>; answer: Array<ImportJob> };
+  /** Every row's outcome so far, in the file's order. */
+  import_results: { args: { jobId: string }; answer: Array<RowResult> };
+  import_pause: { args: { jobId: string }; answer: ImportJob };
+  import_resume: { args: { jobId: string }; answer: ImportJob };
+  /** The rows not sent yet never will be. */
+  import_cancel: { args: { jobId: string }; answer: ImportJob };
   /** One user of the roster, with its stage (deleted users too). */
   user_get: { args: { externalUserId: string }; answer: UserRecord };
   user_create: { args: { form: NewUser }; answer: UserRecord };
@@ -126,6 +144,9 @@ export interface Commands {
   upload_cancel: { args: { uploadId: string }; answer: boolean };
   /** Native save dialog; the file name saved to, or null when the operator cancelled. */
   export_save_csv: { args: { fileName: string; csv: string }; answer: string | null };
+  /** Native open dialog for a CSV to import: its name and text (UTF-8, at most 64 MB), or */
+  /** null when the operator cancelled. */
+  import_pick: { args: Record<never, never>; answer: PickedCsv | null };
   /** A new random token, put on the OS clipboard by Rust; the page learns its fingerprint. */
   webhook_token_generate: { args: { kind: EnvironmentKind }; answer: GeneratedToken };
   /** Opens the channel over which Rust tells the page what happened unasked. */
@@ -151,6 +172,13 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'users_board',
   'users_facets',
   'users_track',
+  'import_preview',
+  'import_start',
+  'import_jobs',
+  'import_results',
+  'import_pause',
+  'import_resume',
+  'import_cancel',
   'user_get',
   'user_create',
   'user_update',
@@ -182,6 +210,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'poa_upload',
   'upload_cancel',
   'export_save_csv',
+  'import_pick',
   'webhook_token_generate',
   'events_subscribe',
 ];

@@ -84,6 +84,20 @@ macro_rules! with_operations {
             /// one result per id, in order (tracked, already tracked, unknown to P100, refused,
             /// failed).
             Operate users_track(external_user_ids: Vec<String>) -> Vec<$crate::tracking::TrackResult>;
+            /// The dry run of a CSV import (at most 64 MB): its columns, what each fills (`mapping`,
+            /// or the desk's guess), and what every row would do; nothing is sent.
+            Operate import_preview(csv: String, mapping: Option<Vec<Option<String>>>) -> $crate::import::jobs::ImportPreview;
+            /// Plans the file again and starts it as a job sent at `per_second` rows a second (in
+            /// team mode the hub runs it); the mapping is remembered.
+            Operate import_start(file_name: String, csv: String, mapping: Vec<Option<String>>, per_second: f64) -> $crate::ledger::imports::ImportJob;
+            /// The newest imports of the selected environment, with their progress.
+            Read import_jobs() -> Vec<$crate::ledger::imports::ImportJob>;
+            /// Every row's outcome so far, in the file's order.
+            Read import_results(job_id: String) -> Vec<$crate::ledger::imports::RowResult>;
+            Operate import_pause(job_id: String) -> $crate::ledger::imports::ImportJob;
+            Operate import_resume(job_id: String) -> $crate::ledger::imports::ImportJob;
+            /// The rows not sent yet never will be.
+            Operate import_cancel(job_id: String) -> $crate::ledger::imports::ImportJob;
             /// One user of the roster, with its stage (deleted users too).
             Read user_get(external_user_id: String) -> $crate::ledger::roster::UserRecord;
             Operate user_create(form: $crate::users::NewUser) -> $crate::ledger::roster::UserRecord;
@@ -173,6 +187,15 @@ macro_rules! camel {
     };
     (operator_token) => {
         "operatorToken"
+    };
+    (file_name) => {
+        "fileName"
+    };
+    (per_second) => {
+        "perSecond"
+    };
+    (job_id) => {
+        "jobId"
     };
     ($one_word:ident) => {
         one_word(stringify!($one_word))

@@ -6,37 +6,24 @@
 //! entry, where P100's "exists" closes it as done.
 
 pub mod csv;
+pub mod jobs;
 pub mod rows;
 
 use crate::desk::Desk;
+use crate::environment::EnvironmentKind;
 use crate::error::{Error, Result};
 use crate::tracking::TrackOutcome;
 use p100::codes::Code;
 use rows::{Plan, PlannedRow};
-use serde::Serialize;
+use std::collections::HashMap;
 
-/// What became of one row (the hub's `users import` prints one a line).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub enum ImportOutcome {
-    Created,
-    Tracked,
-    Refused,
-    /// P100 could not be asked or did not answer in time: run the file again.
-    Failed,
-}
+pub use crate::ledger::imports::{ImportOutcome, RowResult};
 
-/// One row's result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RowResult {
-    pub row: usize,
-    pub external_user_id: String,
-    pub outcome: ImportOutcome,
-    /// The refused fields (`""` for the row as a whole).
-    pub fields: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+/// What an import of one environment reads once, not once a row: the creates left open by an
+/// earlier run (sent, no answer), by `externalUserId`, to be sent again from their outbox entry.
+pub struct ImportRun {
+    env: EnvironmentKind,
+    open_creates: HashMap<String, String>,
 }
 
 impl RowResult {
@@ -50,6 +37,21 @@ impl RowResult {
         }
     }
 
+    /// A row refused at its fields, their messages joined.
+    pub(crate) fn refused_at(row: &PlannedRow, errors: &[p100::FieldError]) -> Self {
+        Self {
+            fields: errors.iter().map(|e| e.field.clone()).collect(),
+            message: Some(
+                errors
+                    .iter()
+                    .map(|e| e.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+            ..Self::new(row, ImportOutcome::Refused)
+        }
+    }
+
     fn refused(row: &PlannedRow, field: &str, message: impl Into<String>) -> Self {
         Self {
             fields: vec![field.to_owned()],
@@ -60,33 +62,30 @@ impl RowResult {
 }
 
 impl Desk {
-    /// Runs one planned row in the selected environment. An error is the store's (stop the
-    /// import); what P100 says is the row's result.
-    pub async fn import_row(&self, row: &PlannedRow) -> Result<RowResult> {
+    /// Prepares an import into `env`: reads the open creates once.
+    pub async fn import_run(&self, env: EnvironmentKind) -> Result<ImportRun> {
+        let open_creates = self
+            .open_operations()
+            .await?
+            .into_iter()
+            .filter(|o| o.environment == env && o.operation == p100::routes::CREATE_USER.name)
+            .map(|o| (o.target, o.id))
+            .collect();
+        Ok(ImportRun { env, open_creates })
+    }
+
+    /// Runs one planned row. An error is the store's (stop the import); what P100 says is the
+    /// row's result.
+    pub async fn import_row(&self, run: &ImportRun, row: &PlannedRow) -> Result<RowResult> {
         let request = match &row.plan {
-            Plan::Refuse(errors) => {
-                return Ok(RowResult {
-                    fields: errors.iter().map(|e| e.field.clone()).collect(),
-                    message: Some(
-                        errors
-                            .iter()
-                            .map(|e| e.message.as_str())
-                            .collect::<Vec<_>>()
-                            .join("; "),
-                    ),
-                    ..RowResult::new(row, ImportOutcome::Refused)
-                });
-            }
-            Plan::Track => return self.import_track(row).await,
+            Plan::Refuse(errors) => return Ok(RowResult::refused_at(row, errors)),
+            Plan::Track => return self.import_track(run.env, row).await,
             Plan::Create(request) => request,
         };
-        let env = self.current_environment().await?;
+        let env = run.env;
         // Left open by an earlier run (sent, no answer): send that entry again.
-        let open = self.open_operations().await?.into_iter().find(|o| {
-            o.operation == p100::routes::CREATE_USER.name && o.target == row.external_user_id
-        });
-        let sent = match open {
-            Some(o) => self.retry_operation(&o.id).await,
+        let sent = match run.open_creates.get(&row.external_user_id) {
+            Some(id) => self.retry_operation(id).await,
             None => {
                 let id = row.external_user_id.clone();
                 if self.db(move |s| s.user(env, &id)).await?.is_some() {
@@ -105,9 +104,9 @@ impl Desk {
         })
     }
 
-    async fn import_track(&self, row: &PlannedRow) -> Result<RowResult> {
+    async fn import_track(&self, env: EnvironmentKind, row: &PlannedRow) -> Result<RowResult> {
         let result = self
-            .track_users(vec![row.external_user_id.clone()])
+            .track_in(env, vec![row.external_user_id.clone()])
             .await?
             .pop()
             .ok_or_else(|| Error::Internal("tracking answered nothing".into()))?;

@@ -5,6 +5,7 @@
 use super::csv::Table;
 use p100::FieldError;
 use p100::models::{CreateUserRequest, UserProfile};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// Which P100 create field each column fills, by column index.
@@ -22,6 +23,26 @@ pub enum MappingError {
     RepeatedColumn { field: &'static str },
     /// No `externalUserId` column: no row could be created or tracked.
     NoExternalUserId,
+    /// A chosen field that is none of P100's create fields.
+    UnknownField { field: String },
+    /// A choice for each column was not given.
+    ColumnCount { columns: usize, chosen: usize },
+}
+
+/// A create field by its name, any case.
+fn create_field(name: &str) -> Option<&'static str> {
+    p100::validate::CREATE_FIELDS
+        .iter()
+        .copied()
+        .find(|f| f.eq_ignore_ascii_case(name.trim()))
+}
+
+/// A column's name as choices are remembered by: lower case, letters and digits only.
+pub fn column_key(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 impl std::fmt::Display for MappingError {
@@ -36,6 +57,14 @@ impl std::fmt::Display for MappingError {
                 write!(f, "two columns are named {field}")
             }
             MappingError::NoExternalUserId => write!(f, "no externalUserId column"),
+            MappingError::UnknownField { field } => write!(
+                f,
+                "{field:?} is not one of P100's create fields ({})",
+                p100::validate::CREATE_FIELDS.join(", ")
+            ),
+            MappingError::ColumnCount { columns, chosen } => {
+                write!(f, "the file has {columns} columns and {chosen} were mapped")
+            }
         }
     }
 }
@@ -43,6 +72,72 @@ impl std::fmt::Display for MappingError {
 impl std::error::Error for MappingError {}
 
 impl Mapping {
+    /// The operator's choice: for each column, the P100 create field it fills, or none (the
+    /// column is left out). Checked like a header: known fields, each once, and an
+    /// `externalUserId`.
+    pub fn chosen(header: &[String], fields: &[Option<String>]) -> Result<Self, MappingError> {
+        if fields.len() != header.len() {
+            return Err(MappingError::ColumnCount {
+                columns: header.len(),
+                chosen: fields.len(),
+            });
+        }
+        let mut columns = Vec::with_capacity(fields.len());
+        for field in fields {
+            let field = match field.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(name) => {
+                    Some(
+                        create_field(name).ok_or_else(|| MappingError::UnknownField {
+                            field: name.to_owned(),
+                        })?,
+                    )
+                }
+            };
+            if field.is_some() && columns.contains(&field) {
+                return Err(MappingError::RepeatedColumn {
+                    field: field.unwrap_or_default(),
+                });
+            }
+            columns.push(field);
+        }
+        if !columns.contains(&Some("externalUserId")) {
+            return Err(MappingError::NoExternalUserId);
+        }
+        Ok(Self { columns })
+    }
+
+    /// A first guess for a header: what the operator chose for a column of that name before
+    /// (`remembered`, by [`column_key`]), else the create field its name spells, whatever the
+    /// case, spaces and punctuation ("First name", "E-mail"), else nothing. A field goes to
+    /// one column at most.
+    pub fn suggest(header: &[String], remembered: &HashMap<String, String>) -> Vec<Option<String>> {
+        let mut taken: Vec<&'static str> = Vec::new();
+        header
+            .iter()
+            .map(|name| {
+                let key = column_key(name);
+                let field = remembered
+                    .get(&key)
+                    .and_then(|f| create_field(f))
+                    .or_else(|| {
+                        p100::validate::CREATE_FIELDS
+                            .iter()
+                            .copied()
+                            .find(|f| column_key(f) == key)
+                    })
+                    .filter(|f| !taken.contains(f))?;
+                taken.push(field);
+                Some(field.to_owned())
+            })
+            .collect()
+    }
+
+    /// The field each column fills, as chosen.
+    pub fn fields(&self) -> Vec<Option<String>> {
+        self.columns.iter().map(|c| c.map(str::to_owned)).collect()
+    }
+
     /// Columns named as P100's create fields, in any order and any case (`EMAIL`, `firstname`).
     pub fn by_field_names(header: &[String]) -> Result<Self, MappingError> {
         let mut columns = Vec::with_capacity(header.len());
@@ -67,8 +162,8 @@ impl Mapping {
     }
 }
 
-/// What one row asks for.
-#[derive(Debug, Clone, PartialEq)]
+/// What one row asks for (a job keeps it as JSON until the row is sent).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Plan {
     Create(Box<CreateUserRequest>),
     /// Only an `externalUserId`: a user that exists at P100 already.
@@ -79,7 +174,7 @@ pub enum Plan {
 /// One row, planned.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlannedRow {
-    pub row: usize,
+    pub row: u32,
     pub external_user_id: String,
     pub plan: Plan,
 }
@@ -87,7 +182,7 @@ pub struct PlannedRow {
 /// Plans every row of `table` by `mapping`: the same checks as the create form, plus a row
 /// whose `externalUserId` repeats an earlier row's is refused at that field.
 pub fn plan(table: &Table, mapping: &Mapping, today: time::Date) -> Vec<PlannedRow> {
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: HashMap<String, u32> = HashMap::new();
     table
         .rows
         .iter()
@@ -111,8 +206,10 @@ pub fn plan(table: &Table, mapping: &Mapping, today: time::Date) -> Vec<PlannedR
                 }
             }
             let ext = values.remove("externalUserId").unwrap_or_default();
+            // At most `csv::MAX_ROWS` rows: a row number fits.
+            let number = u32::try_from(r.number).unwrap_or(u32::MAX);
             let planned = |plan| PlannedRow {
-                row: r.number,
+                row: number,
                 external_user_id: ext.clone(),
                 plan,
             };
@@ -122,7 +219,7 @@ pub fn plan(table: &Table, mapping: &Mapping, today: time::Date) -> Vec<PlannedR
                     format!("repeats row {first}'s externalUserId"),
                 ));
             } else {
-                seen.insert(ext.clone(), r.number);
+                seen.insert(ext.clone(), number);
             }
             if values.is_empty() {
                 if let Some(problem) = p100::validate::external_user_id_problem(&ext) {
@@ -260,7 +357,7 @@ mod tests {
         assert_eq!(p[7].plan, Plan::Track);
         assert_eq!(fields(&p[8]), ["hasAcceptedP100Tc"]);
         assert_eq!(fields(&p[9]), [""]);
-        let rows: Vec<usize> = p.iter().map(|r| r.row).collect();
+        let rows: Vec<u32> = p.iter().map(|r| r.row).collect();
         assert_eq!(rows, (1..=10).collect::<Vec<_>>());
     }
 }

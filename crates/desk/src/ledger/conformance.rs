@@ -3,6 +3,7 @@
 //! suite (feature `conformance`). Each check gets a fresh, empty ledger from `fresh`.
 
 use super::claims::{Confirmation, Recorded};
+use super::imports::{ImportOutcome, ImportState, NewImportJob, RowResult, StoredImportRow};
 use super::journal::{JournalFilter, NewJournalEntry};
 use super::outbox::OutboxState;
 use super::roster::{NewRosterUser, RosterChange};
@@ -26,10 +27,11 @@ type Check = (&'static str, fn(&dyn Ledger));
 
 /// Runs every check, each on a fresh ledger; panics naming the first that fails.
 pub fn run(fresh: Fresh<'_>) {
-    let checks: [Check; 10] = [
+    let checks: [Check; 11] = [
         ("settings", settings),
         ("roster", roster),
         ("roster queried a page at a time", roster_query),
+        ("import jobs", import_jobs),
         ("events derive the stage", events_derive_the_stage),
         ("claims", claims),
         ("journal", journal),
@@ -320,6 +322,126 @@ fn roster_query(l: &dyn Ledger) {
         0,
         "one environment's roster"
     );
+}
+
+/// Jobs hold their rows; workers take running jobs by a lease; outcomes are counted once.
+fn import_jobs(l: &dyn Ledger) {
+    let rows: Vec<StoredImportRow> = (1..=3)
+        .map(|i| StoredImportRow {
+            row: i,
+            external_user_id: format!("crm-{i}"),
+            plan_json: format!("{{\"row\":{i}}}"),
+        })
+        .collect();
+    let new = |id: &'static str| NewImportJob {
+        id,
+        environment: ENV,
+        file_name: "users.csv",
+        created_by: "olga",
+        per_second: 5.0,
+    };
+    tx(l, |t| t.insert_import_job(&new("j1"), &rows));
+    std::thread::sleep(std::time::Duration::from_millis(3));
+    tx(l, |t| t.insert_import_job(&new("j2"), &rows[..1]));
+    let job = tx(l, |t| t.import_job("j1")).expect("the job");
+    assert_eq!(
+        (
+            job.state,
+            job.rows,
+            job.finished_rows(),
+            job.created_by.as_str()
+        ),
+        (ImportState::Running, 3, 0, "olga")
+    );
+    let listed: Vec<String> = tx(l, |t| t.import_jobs(ENV, 10))
+        .into_iter()
+        .map(|j| j.id)
+        .collect();
+    assert_eq!(listed, ["j2", "j1"], "newest first");
+    assert!(tx(l, |t| t.import_jobs(EnvironmentKind::Staging, 10)).is_empty());
+
+    let (t0, t1, t2) = (
+        "2026-01-01T00:00:00.000Z",
+        "2026-01-01T00:01:00.000Z",
+        "2026-01-01T00:02:00.000Z",
+    );
+    let take = |worker: &str, now: &str, until: &str| {
+        tx(l, |t| t.take_import_job(ENV, worker, now, until))
+    };
+    assert_eq!(
+        take("a", t0, t1).as_deref(),
+        Some("j1"),
+        "the oldest running job"
+    );
+    assert_eq!(
+        take("b", t0, t1).as_deref(),
+        Some("j2"),
+        "one held is not taken again"
+    );
+    assert_eq!(take("c", t0, t1), None);
+    assert_eq!(
+        take("a", t0, t1).as_deref(),
+        Some("j1"),
+        "its own worker, restarted"
+    );
+    assert!(tx(l, |t| t.renew_import_lease("j1", "a", t2)));
+    assert!(!tx(l, |t| t.renew_import_lease("j1", "c", t2)), "not c's");
+    assert_eq!(take("c", t1, t2), None, "renewed until t2");
+    assert_eq!(
+        take("c", "2026-01-01T00:03:00.000Z", "2026-01-01T00:04:00.000Z").as_deref(),
+        Some("j1"),
+        "the lease ran out"
+    );
+
+    let pending: Vec<u32> = tx(l, |t| t.pending_import_rows("j1", 2))
+        .into_iter()
+        .map(|r| r.row)
+        .collect();
+    assert_eq!(pending, [1, 2]);
+    let result = |row: u32, outcome| RowResult {
+        row,
+        external_user_id: format!("crm-{row}"),
+        outcome,
+        fields: if outcome == ImportOutcome::Refused {
+            vec!["email".into()]
+        } else {
+            Vec::new()
+        },
+        message: None,
+    };
+    tx(l, |t| {
+        t.record_import_row("j1", &result(2, ImportOutcome::Refused), t0)?;
+        t.record_import_row("j1", &result(1, ImportOutcome::Created), t0)?;
+        // A row that has its outcome keeps it, and is not counted twice.
+        t.record_import_row("j1", &result(1, ImportOutcome::Failed), t0)
+    });
+    let job = tx(l, |t| t.import_job("j1")).expect("the job");
+    assert_eq!(
+        (job.created, job.refused, job.failed, job.finished_rows()),
+        (1, 1, 0, 2)
+    );
+    let results = tx(l, |t| t.import_results("j1"));
+    assert_eq!(
+        results,
+        [
+            result(1, ImportOutcome::Created),
+            result(2, ImportOutcome::Refused)
+        ]
+    );
+    let pending: Vec<u32> = tx(l, |t| t.pending_import_rows("j1", 10))
+        .into_iter()
+        .map(|r| r.row)
+        .collect();
+    assert_eq!(pending, [3]);
+
+    tx(l, |t| t.set_import_state("j1", ImportState::Paused, t1));
+    assert_eq!(take("d", t0, t1).as_deref(), None, "j2 held, j1 paused");
+    assert!(
+        !tx(l, |t| t.renew_import_lease("j1", "c", t2)),
+        "a paused job's lease is let go"
+    );
+    tx(l, |t| t.set_import_state("j1", ImportState::Running, t1));
+    assert_eq!(take("d", t1, t2).as_deref(), Some("j1"), "resumed, free");
 }
 
 fn events_derive_the_stage(l: &dyn Ledger) {

@@ -11,6 +11,7 @@ pub mod claims;
 pub mod conformance;
 pub mod events;
 pub mod funnel;
+pub mod imports;
 pub mod journal;
 pub mod outbox;
 pub mod roster;
@@ -34,6 +35,7 @@ pub trait Tx:
     + claims::ClaimsTx
     + journal::JournalTx
     + outbox::OutboxTx
+    + imports::ImportsTx
 {
     /// Who is at the desk: named on the events an operator causes.
     fn actor(&self) -> &str;

@@ -90,6 +90,12 @@ pub trait RosterTx {
     fn user(&self, env: EnvironmentKind, external_user_id: &str) -> Result<Option<UserRecord>>;
     /// The environment's users, newest first, tombstones of deleted users included.
     fn list_users(&self, env: EnvironmentKind) -> Result<Vec<UserRecord>>;
+    /// Which of `ids` are on the environment's roster.
+    fn known_users(
+        &self,
+        env: EnvironmentKind,
+        ids: &[String],
+    ) -> Result<std::collections::HashSet<String>>;
     /// One page of the environment's users as `q` (checked) asks, and how many match.
     fn query_users(&self, env: EnvironmentKind, q: &RosterQuery) -> Result<RosterPage>;
     /// How many users are in `stage`, and the `limit` who arrived in it first.

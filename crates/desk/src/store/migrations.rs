@@ -117,6 +117,39 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX users_by_name ON users (environment, lower(coalesce(last_name, '') || ' ' || coalesce(first_name, '')));
     CREATE INDEX users_by_country ON users (environment, country);
     CREATE INDEX users_by_status ON users (environment, status);
+    -- Start-up looks for rows whose stage was never derived: without this, a scan of the roster.
+    CREATE INDEX users_without_stage ON users (environment) WHERE stage_since IS NULL;
+    "#, // 5: bulk imports as jobs: every row of a file as planned, and its outcome once it has one.
+    r#"
+    CREATE TABLE import_jobs (
+        id          TEXT PRIMARY KEY,
+        environment TEXT NOT NULL,
+        file_name   TEXT NOT NULL,
+        created_by  TEXT NOT NULL,
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        state       TEXT NOT NULL CHECK (state IN ('running', 'paused', 'cancelled', 'done')),
+        per_second  REAL NOT NULL,
+        rows        INTEGER NOT NULL,
+        created     INTEGER NOT NULL DEFAULT 0,
+        tracked     INTEGER NOT NULL DEFAULT 0,
+        refused     INTEGER NOT NULL DEFAULT 0,
+        failed      INTEGER NOT NULL DEFAULT 0,
+        taken_by    TEXT,
+        lease_until TEXT
+    );
+    CREATE INDEX import_jobs_by_environment ON import_jobs (environment, created_at DESC);
+    CREATE TABLE import_rows (
+        job_id           TEXT NOT NULL REFERENCES import_jobs (id) ON DELETE CASCADE,
+        row_no           INTEGER NOT NULL,
+        external_user_id TEXT NOT NULL,
+        plan_json        TEXT NOT NULL,
+        outcome          TEXT CHECK (outcome IN ('created', 'tracked', 'refused', 'failed')),
+        fields_json      TEXT,
+        message          TEXT,
+        PRIMARY KEY (job_id, row_no)
+    );
+    CREATE INDEX import_rows_pending ON import_rows (job_id, row_no) WHERE outcome IS NULL;
     "#,
 ];
 

@@ -5,6 +5,7 @@
 
 mod claims;
 mod events;
+mod imports;
 mod journal;
 mod migrations;
 mod outbox;

@@ -112,6 +112,24 @@ impl RosterTx for SqliteTx<'_> {
         Ok(rows)
     }
 
+    fn known_users(
+        &self,
+        env: EnvironmentKind,
+        ids: &[String],
+    ) -> Result<std::collections::HashSet<String>> {
+        // In process, one primary-key look-up each is as quick as any set operation.
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT 1 FROM users WHERE environment = ?1 AND external_user_id = ?2",
+        )?;
+        let mut known = std::collections::HashSet::new();
+        for id in ids {
+            if stmt.exists(params![env.as_str(), id])? {
+                known.insert(id.clone());
+            }
+        }
+        Ok(known)
+    }
+
     fn query_users(&self, env: EnvironmentKind, q: &RosterQuery) -> Result<RosterPage> {
         q.check()?;
         // Words of three characters or more go to the trigram index in one MATCH; shorter ones

@@ -6,6 +6,7 @@
 
 mod claims;
 mod events;
+mod imports;
 mod journal;
 mod outbox;
 mod roster;

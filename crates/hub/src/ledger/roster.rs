@@ -125,6 +125,24 @@ impl RosterTx for PgTx<'_> {
             .collect()
     }
 
+    fn known_users(
+        &self,
+        env: EnvironmentKind,
+        ids: &[String],
+    ) -> Result<std::collections::HashSet<String>> {
+        // One round trip for the whole list, however long.
+        Ok(self
+            .pg()
+            .query(
+                "SELECT external_user_id FROM users WHERE environment = $1 AND external_user_id = ANY($2)",
+                &[&env.as_str(), &ids],
+            )
+            .map_err(db)?
+            .into_iter()
+            .map(|r| r.get(0))
+            .collect())
+    }
+
     fn query_users(&self, env: EnvironmentKind, q: &RosterQuery) -> Result<RosterPage> {
         q.check()?;
         // Every word is a LIKE over the trigram-indexed text (short words too: the index cannot

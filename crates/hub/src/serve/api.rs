@@ -20,6 +20,8 @@ use std::time::Duration;
 
 /// An operation's arguments are a form or a filter: small.
 const MAX_ARGS_BYTES: usize = 1024 * 1024;
+/// An import's arguments hold its CSV file: 64 MB at most, which JSON escaping may grow.
+const MAX_IMPORT_ARGS_BYTES: usize = 160 * 1024 * 1024;
 /// How long `/healthz` waits for the database before saying it does not answer.
 const HEALTH_TIMEOUT: Duration = Duration::from_secs(2);
 
@@ -31,6 +33,13 @@ pub fn router(hub: Arc<Hub>) -> Router {
         .route("/api/users", get(list_users).post(create_user))
         .route("/api/users/{externalUserId}", get(get_user))
         .layer(DefaultBodyLimit::max(MAX_ARGS_BYTES))
+        // A CSV import carries its file (at most 64 MB, escaped as a JSON string).
+        .merge(
+            Router::new()
+                .route("/api/ops/import_preview", post(import_preview))
+                .route("/api/ops/import_start", post(import_start))
+                .layer(DefaultBodyLimit::max(MAX_IMPORT_ARGS_BYTES)),
+        )
         // Documents, with their own body limit.
         .merge(uploads::router())
         // Checked before a body byte is read.
@@ -167,9 +176,35 @@ async fn operation(
     Path(name): Path<String>,
     body: axum::body::Bytes,
 ) -> Result<Json<Value>, Failure> {
+    operation_named(&hub, &who, &name, &body).await
+}
+
+async fn import_preview(
+    State(hub): State<Arc<Hub>>,
+    Extension(who): Extension<Authenticated>,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, Failure> {
+    operation_named(&hub, &who, "import_preview", &body).await
+}
+
+async fn import_start(
+    State(hub): State<Arc<Hub>>,
+    Extension(who): Extension<Authenticated>,
+    body: axum::body::Bytes,
+) -> Result<Json<Value>, Failure> {
+    operation_named(&hub, &who, "import_start", &body).await
+}
+
+/// An operation's body (one JSON object of its arguments, or nothing) run as `name`.
+async fn operation_named(
+    hub: &Hub,
+    who: &Authenticated,
+    name: &str,
+    body: &[u8],
+) -> Result<Json<Value>, Failure> {
     let args = match body.is_empty() {
         true => Map::new(),
-        false => match serde_json::from_slice::<Value>(&body) {
+        false => match serde_json::from_slice::<Value>(body) {
             Ok(Value::Object(m)) => m,
             Ok(_) => {
                 return Err(Failure::invalid(
@@ -180,7 +215,7 @@ async fn operation(
             Err(e) => return Err(Failure::invalid("", format!("the body is not JSON: {e}"))),
         },
     };
-    run(&hub, &who, &name, args).await.map(Json)
+    run(hub, who, name, args).await.map(Json)
 }
 
 async fn list_users(

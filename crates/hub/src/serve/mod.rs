@@ -6,6 +6,7 @@
 mod api;
 mod claims;
 mod failure;
+mod imports;
 mod live;
 mod openapi;
 mod ops;
@@ -44,6 +45,8 @@ pub struct Config {
     pub claim_workers: usize,
     /// Workers polling P100 for users under review on this replica.
     pub poll_workers: usize,
+    /// Workers sending bulk imports' rows on this replica (one job each at a time).
+    pub import_workers: usize,
     pub retry_policy: p100::RetryPolicy,
 }
 
@@ -154,6 +157,9 @@ pub async fn run(
     }
     for n in 0..config.poll_workers.max(1) {
         tokio::spawn(polls::work(Arc::downgrade(&hub), n));
+    }
+    for n in 0..config.import_workers.max(1) {
+        tokio::spawn(imports::work(Arc::downgrade(&hub), n));
     }
     serve::serve(listener, api::router(hub), serve::Limits::API, shutdown).await;
     Ok(())
