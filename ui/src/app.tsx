@@ -213,7 +213,7 @@ function Shell() {
             <RetryBanner onError={(m) => notify('error', m)} />
             {(screen === 'roster' || screen === 'journal') && <OpenOperations onUpdated={onUpdated} />}
             {screen === 'roster' && (
-              <Roster env={env} roster={roster} query={query} onQuery={setQuery} onOpen={openUser} />
+              <Roster env={env} roster={roster} query={query} onQuery={setQuery} onOpen={openUser} notify={notify} />
             )}
             {screen === 'board' && (
               <Board

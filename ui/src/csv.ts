@@ -1,4 +1,4 @@
-import type { JournalEntry, Transaction } from './api/bindings';
+import type { JournalEntry, RowResult, Transaction } from './api/bindings';
 
 export const CSV_COLUMNS = ['id', 'createdAt', 'type', 'status', 'currency', 'amount', 'description'] as const;
 
@@ -41,4 +41,14 @@ function table<T, K extends keyof T>(columns: readonly K[], rows: readonly T[]):
     ...rows.map((r) => columns.map((c) => csvCell(r[c] === null || r[c] === undefined ? '' : String(r[c]))).join(',')),
   ];
   return `${lines.join('\r\n')}\r\n`;
+}
+
+export const IMPORT_RESULT_COLUMNS = ['row', 'externalUserId', 'outcome', 'fields', 'message'] as const;
+
+/** An import's row results (or its dry run's refusals) as CSV, the refused fields space-separated. */
+export function importResultsCsv(rows: readonly RowResult[]): string {
+  return table(
+    IMPORT_RESULT_COLUMNS,
+    rows.map((r) => ({ ...r, fields: r.fields.map((f) => f || '(row)').join(' ') })),
+  );
 }

@@ -276,6 +276,10 @@ perSecond: number, rows: number, created: number, tracked: number, refused: numb
 
 export type ImportPreview = { header: Array<string>, 
 /**
+ * The fields a column may fill: P100's create fields.
+ */
+fields: Array<string>, 
+/**
  * For each column, the create field it fills (none: left out): the operator's choice, or
  * the desk's guess when none was given.
  */

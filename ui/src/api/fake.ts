@@ -16,6 +16,7 @@ import type {
   JournalEntry,
   KycFileSide,
   OpenOperation,
+  PickedCsv,
   RetryEvent,
   Stage,
   TeamStatus,
@@ -27,6 +28,7 @@ import type {
 } from './bindings';
 import type { Channel, CommandAnswer, CommandArgs, CommandName } from './commands';
 import { answerBoard, answerFacets, answerRoster } from './fakeRoster';
+import { fakeImportHandlers } from './fakeImport';
 
 const LABELS: Record<EnvironmentKind, string> = {
   sandbox: 'Sandbox',
@@ -150,6 +152,8 @@ export interface FakeOptions {
   journal?: JournalEntry[];
   timelines?: Record<string, TimelineEvent[]>;
   openOperations?: OpenOperation[];
+  /** Files the import dialog's "Choose a CSV file…" picks, in order. */
+  csvFiles?: PickedCsv[];
 }
 
 interface HeldUpload {
@@ -297,6 +301,7 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
   };
 
   const handlers: Handlers = {
+    ...fakeImportHandlers({ users, environment: () => kind, newUser, invalid, picks: [...(init.csvFiles ?? [])] }),
     async environment_get() {
       return info();
     },

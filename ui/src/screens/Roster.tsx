@@ -6,6 +6,8 @@ import { StageBadge } from '../components/StageBadge';
 import { Select } from '../components/Select';
 import { plainOptions } from '../labels';
 import { StatusBadge } from '../components/StatusBadge';
+import { ImportJobs } from '../components/ImportJobs';
+import { ImportUsers } from '../components/ImportUsers';
 import { TrackUsers } from '../components/TrackUsers';
 import { formatCount, formatDate, fullName } from '../format';
 import type { RosterQuery, SortKey } from '../rosterQuery';
@@ -37,6 +39,7 @@ export function Roster({
   query,
   onQuery,
   onOpen,
+  notify,
 }: {
   env: EnvironmentInfo | null;
   roster: RosterState;
@@ -44,6 +47,7 @@ export function Roster({
   query: RosterQuery;
   onQuery: (q: RosterQuery) => void;
   onOpen: (user: UserRecord) => void;
+  notify: (kind: 'success' | 'error', text: string) => void;
 }) {
   const backend = useBackend();
   const { matching, total, row, show, error, loading, reload, version } = roster;
@@ -53,6 +57,9 @@ export function Roster({
   const set = (patch: Partial<RosterQuery>) => onQuery({ ...query, ...patch });
 
   const [tracking, setTracking] = useState(false);
+  const [importing, setImporting] = useState(false);
+  // Bumped when this window starts an import, so its progress is read at once.
+  const [imports, setImports] = useState(0);
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(0);
@@ -93,8 +100,23 @@ export function Roster({
         <button type="button" class="secondary" data-testid="track-open" onClick={() => setTracking(true)} disabled={!env}>
           Track existing users…
         </button>
+        <button type="button" class="secondary" data-testid="import-open" onClick={() => setImporting(true)} disabled={!env}>
+          Import from CSV…
+        </button>
       </div>
       {tracking && <TrackUsers onClose={() => setTracking(false)} onTracked={reload} />}
+      {importing && (
+        <ImportUsers
+          notify={notify}
+          onClose={() => setImporting(false)}
+          onStarted={(job) => {
+            setImporting(false);
+            setImports((n) => n + 1);
+            notify('success', `Importing ${formatCount(job.rows)} rows from ${job.fileName}`);
+          }}
+        />
+      )}
+      <ImportJobs env={env} version={imports} notify={notify} />
       <div class="roster-filters" role="search">
         <label>
           <span>Search</span>

@@ -45,6 +45,8 @@ const MAX_FILE_NAME: usize = 255;
 #[serde(rename_all = "camelCase")]
 pub struct ImportPreview {
     pub header: Vec<String>,
+    /// The fields a column may fill: P100's create fields.
+    pub fields: Vec<String>,
     /// For each column, the create field it fills (none: left out): the operator's choice, or
     /// the desk's guess when none was given.
     pub mapping: Vec<Option<String>>,
@@ -99,6 +101,10 @@ impl Desk {
                 })
                 .collect(),
             header: p.header,
+            fields: p100::validate::CREATE_FIELDS
+                .iter()
+                .map(|f| (*f).to_owned())
+                .collect(),
             mapping: p.mapping,
             mapping_problem: p.problem,
             samples: p.samples,
@@ -229,7 +235,10 @@ impl Desk {
     /// worker (its lease ran out). Each row waits for its turn of the job's pace.
     pub async fn run_import(&self, job: &ImportJob, worker: &str) -> Result<()> {
         use futures_util::StreamExt;
-        let run = self.import_run(job.environment).await?;
+        let run = self
+            .import_run(job.environment)
+            .await?
+            .planned_against_roster();
         let pace =
             Duration::from_secs_f64(1.0 / job.per_second.clamp(MIN_PER_SECOND, MAX_PER_SECOND));
         let mut tick = tokio::time::interval(pace);
@@ -294,14 +303,15 @@ impl Desk {
             external_user_id: stored.external_user_id,
             plan,
         };
+        // Only a row P100 is asked about waits for its turn of the pace.
         if !matches!(row.plan, Plan::Refuse(_)) {
             tick.lock().await.tick().await;
-            // A pause or cancel takes effect before the next row is sent.
-            let id = job.id.clone();
-            let state = self.db(move |s| s.import_job(&id)).await?.map(|j| j.state);
-            if state != Some(ImportState::Running) {
-                return Ok(());
-            }
+        }
+        // A pause or cancel takes effect before the next row, whatever it is.
+        let id = job.id.clone();
+        let state = self.db(move |s| s.import_job(&id)).await?.map(|j| j.state);
+        if state != Some(ImportState::Running) {
+            return Ok(());
         }
         let result = self.import_row(run, &row).await?;
         let id = job.id.clone();

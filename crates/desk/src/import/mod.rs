@@ -24,6 +24,18 @@ pub use crate::ledger::imports::{ImportOutcome, RowResult};
 pub struct ImportRun {
     env: EnvironmentKind,
     open_creates: HashMap<String, String>,
+    /// The rows were planned against the roster (a job's dry run refused its users), so a
+    /// row's user on the roster now was made by this import before a restart: the row is
+    /// done, not refused.
+    planned_against_roster: bool,
+}
+
+impl ImportRun {
+    /// For a job's rows, which were planned against the roster.
+    pub fn planned_against_roster(mut self) -> Self {
+        self.planned_against_roster = true;
+        self
+    }
 }
 
 impl RowResult {
@@ -71,7 +83,11 @@ impl Desk {
             .filter(|o| o.environment == env && o.operation == p100::routes::CREATE_USER.name)
             .map(|o| (o.target, o.id))
             .collect();
-        Ok(ImportRun { env, open_creates })
+        Ok(ImportRun {
+            env,
+            open_creates,
+            planned_against_roster: false,
+        })
     }
 
     /// Runs one planned row. An error is the store's (stop the import); what P100 says is the
@@ -79,7 +95,7 @@ impl Desk {
     pub async fn import_row(&self, run: &ImportRun, row: &PlannedRow) -> Result<RowResult> {
         let request = match &row.plan {
             Plan::Refuse(errors) => return Ok(RowResult::refused_at(row, errors)),
-            Plan::Track => return self.import_track(run.env, row).await,
+            Plan::Track => return self.import_track(run, row).await,
             Plan::Create(request) => request,
         };
         let env = run.env;
@@ -89,11 +105,10 @@ impl Desk {
             None => {
                 let id = row.external_user_id.clone();
                 if self.db(move |s| s.user(env, &id)).await?.is_some() {
-                    return Ok(RowResult::refused(
-                        row,
-                        "externalUserId",
-                        "already on the roster",
-                    ));
+                    return Ok(match run.planned_against_roster {
+                        true => RowResult::new(row, ImportOutcome::Created),
+                        false => RowResult::refused(row, "externalUserId", "already on the roster"),
+                    });
                 }
                 self.send_create_as_given(env, (**request).clone()).await
             }
@@ -104,15 +119,18 @@ impl Desk {
         })
     }
 
-    async fn import_track(&self, env: EnvironmentKind, row: &PlannedRow) -> Result<RowResult> {
+    async fn import_track(&self, run: &ImportRun, row: &PlannedRow) -> Result<RowResult> {
         let result = self
-            .track_in(env, vec![row.external_user_id.clone()])
+            .track_in(run.env, vec![row.external_user_id.clone()])
             .await?
             .pop()
             .ok_or_else(|| Error::Internal("tracking answered nothing".into()))?;
         let message = result.message.unwrap_or_default();
         Ok(match result.outcome {
             TrackOutcome::Tracked => RowResult::new(row, ImportOutcome::Tracked),
+            TrackOutcome::AlreadyTracked if run.planned_against_roster => {
+                RowResult::new(row, ImportOutcome::Tracked)
+            }
             TrackOutcome::AlreadyTracked => {
                 RowResult::refused(row, "externalUserId", "already on the roster")
             }

@@ -148,8 +148,8 @@ impl Dialect {
     }
 }
 
-/// The text a search runs over, lower-cased, as one expression: both stores index it by this
-/// exact text (PostgreSQL's trigram index, SQLite's short-word fallback).
+/// The text a search runs over, lower-cased, as one expression: PostgreSQL's trigram index is
+/// on this exact text.
 pub const SEARCH_TEXT: &str = "lower(coalesce(first_name, '') || ' ' || coalesce(last_name, '') || ' ' || \
                                coalesce(email, '') || ' ' || external_user_id)";
 
@@ -164,13 +164,13 @@ pub struct RosterSql {
     pub order: String,
 }
 
-/// Builds the filters and sort of `q`. `search` turns a search word into a clause over its
-/// `LIKE` pattern, written `{}` (the placeholder goes there), or `None` to leave the word to the
-/// store's own index (SQLite's FTS5 takes its long words in one `MATCH`).
+/// Builds the filters and sort of `q`. `search` turns a search word into a clause with one
+/// parameter, written `{}` (the placeholder goes there), and that parameter's value; or `None`
+/// to leave the word to the store's own indexes (SQLite's FTS5 takes them in `MATCH`es).
 pub fn roster_sql(
     q: &RosterQuery,
     dialect: Dialect,
-    mut search: impl FnMut(&str) -> Option<String>,
+    mut search: impl FnMut(&str) -> Option<(String, String)>,
 ) -> RosterSql {
     let mut filter = String::new();
     let mut params: Vec<String> = Vec::new();
@@ -190,8 +190,8 @@ pub fn roster_sql(
         add(&|p| format!("country = {p}"), country.clone());
     }
     for term in q.terms() {
-        if let Some(clause) = search(&term) {
-            add(&|p| clause.replace("{}", p), like_pattern(&term));
+        if let Some((clause, value)) = search(&term) {
+            add(&|p| clause.replace("{}", p), value);
         }
     }
     let key = match q.sort {
@@ -243,9 +243,35 @@ fn stage_rank() -> String {
 pub fn fts_match<'a>(terms: impl IntoIterator<Item = &'a str>) -> String {
     terms
         .into_iter()
-        .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+        .map(quoted)
         .collect::<Vec<_>>()
         .join(" AND ")
+}
+
+/// Words of a search as FTS5 prefix queries (`"no"*`): each starts a word, all required.
+pub fn fts_prefixes<'a>(terms: impl IntoIterator<Item = &'a str>) -> String {
+    terms
+        .into_iter()
+        .map(|t| format!("{}*", quoted(t)))
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+fn quoted(term: &str) -> String {
+    format!("\"{}\"", term.replace('"', "\"\""))
+}
+
+/// A short word as a PostgreSQL regular expression that finds it at the start of a word (`\m`),
+/// its own characters taken literally.
+pub fn word_start_pattern(term: &str) -> String {
+    let mut p = String::from("\\m");
+    for c in term.chars() {
+        if !c.is_alphanumeric() {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p
 }
 
 #[cfg(test)]
@@ -282,6 +308,8 @@ mod tests {
         assert_eq!(q.terms(), ["ola", "nowak", "100%_\\"]);
         assert_eq!(like_pattern("100%_\\"), "%100\\%\\_\\\\%");
         assert_eq!(fts_match(["ola", "a\"b"]), "\"ola\" AND \"a\"\"b\"");
+        assert_eq!(fts_prefixes(["no", "a"]), "\"no\"* AND \"a\"*");
+        assert_eq!(word_start_pattern("a."), "\\ma\\.");
     }
 
     #[test]
@@ -293,7 +321,9 @@ mod tests {
             sort: RosterSort::Stage,
             ..RosterQuery::default()
         };
-        let sql = roster_sql(&q, Dialect::Postgres, |_| Some("x LIKE {}".into()));
+        let sql = roster_sql(&q, Dialect::Postgres, |t| {
+            Some(("x LIKE {}".into(), like_pattern(t)))
+        });
         assert_eq!(
             sql.filter,
             " AND stage = $2 AND country = $3 AND x LIKE $4 AND x LIKE $5"

@@ -91,26 +91,52 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX journal_by_operation ON journal (operation, at);
     "#,
-    // 4: the roster queried in the store (a page at a time): a trigram index over what the search
-    // reads, kept by triggers, and indexes for the board's columns and the sorts.
+    // 4: the roster queried in the store (a page at a time). Two full-text indexes over what the
+    // search reads, kept by triggers: trigrams, for words of three characters or more found
+    // anywhere, and words with a prefix index, for one or two characters that start a word. The
+    // count of each environment's users, kept by triggers (a count of the roster is asked with
+    // every page). Indexes for the board's columns and the sorts.
     r#"
     CREATE VIRTUAL TABLE users_fts USING fts5(
         first_name, last_name, email, external_user_id,
         content = 'users', content_rowid = 'rowid', tokenize = 'trigram'
     );
+    CREATE VIRTUAL TABLE users_words USING fts5(
+        first_name, last_name, email, external_user_id,
+        content = 'users', content_rowid = 'rowid',
+        tokenize = 'unicode61 remove_diacritics 0', prefix = '1 2'
+    );
     INSERT INTO users_fts (users_fts) VALUES ('rebuild');
-    CREATE TRIGGER users_fts_insert AFTER INSERT ON users BEGIN
+    INSERT INTO users_words (users_words) VALUES ('rebuild');
+    CREATE TABLE roster_totals (
+        environment TEXT PRIMARY KEY,
+        users       INTEGER NOT NULL
+    );
+    INSERT INTO roster_totals (environment, users)
+        SELECT environment, COUNT(*) FROM users GROUP BY environment;
+    CREATE TRIGGER users_search_insert AFTER INSERT ON users BEGIN
         INSERT INTO users_fts (rowid, first_name, last_name, email, external_user_id)
         VALUES (new.rowid, new.first_name, new.last_name, new.email, new.external_user_id);
+        INSERT INTO users_words (rowid, first_name, last_name, email, external_user_id)
+        VALUES (new.rowid, new.first_name, new.last_name, new.email, new.external_user_id);
+        INSERT INTO roster_totals (environment, users) VALUES (new.environment, 1)
+            ON CONFLICT (environment) DO UPDATE SET users = users + 1;
     END;
-    CREATE TRIGGER users_fts_delete AFTER DELETE ON users BEGIN
+    CREATE TRIGGER users_search_delete AFTER DELETE ON users BEGIN
         INSERT INTO users_fts (users_fts, rowid, first_name, last_name, email, external_user_id)
         VALUES ('delete', old.rowid, old.first_name, old.last_name, old.email, old.external_user_id);
+        INSERT INTO users_words (users_words, rowid, first_name, last_name, email, external_user_id)
+        VALUES ('delete', old.rowid, old.first_name, old.last_name, old.email, old.external_user_id);
+        UPDATE roster_totals SET users = users - 1 WHERE environment = old.environment;
     END;
-    CREATE TRIGGER users_fts_update AFTER UPDATE OF first_name, last_name, email ON users BEGIN
+    CREATE TRIGGER users_search_update AFTER UPDATE OF first_name, last_name, email ON users BEGIN
         INSERT INTO users_fts (users_fts, rowid, first_name, last_name, email, external_user_id)
         VALUES ('delete', old.rowid, old.first_name, old.last_name, old.email, old.external_user_id);
         INSERT INTO users_fts (rowid, first_name, last_name, email, external_user_id)
+        VALUES (new.rowid, new.first_name, new.last_name, new.email, new.external_user_id);
+        INSERT INTO users_words (users_words, rowid, first_name, last_name, email, external_user_id)
+        VALUES ('delete', old.rowid, old.first_name, old.last_name, old.email, old.external_user_id);
+        INSERT INTO users_words (rowid, first_name, last_name, email, external_user_id)
         VALUES (new.rowid, new.first_name, new.last_name, new.email, new.external_user_id);
     END;
     CREATE INDEX users_by_stage_since ON users (environment, stage, stage_since);

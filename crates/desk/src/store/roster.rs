@@ -5,7 +5,8 @@ use crate::environment::EnvironmentKind;
 use crate::error::Result;
 use crate::ledger::roster::{NewRosterUser, RosterChange, RosterTx, UserRecord};
 use crate::ledger::roster_query::{
-    BoardColumn, Dialect, RosterFacets, RosterPage, RosterQuery, SEARCH_TEXT, fts_match, roster_sql,
+    BoardColumn, Dialect, RosterFacets, RosterPage, RosterQuery, fts_match, fts_prefixes,
+    roster_sql,
 };
 use crate::onboarding::{Onboarding, Stage};
 use p100::models::UserStatus;
@@ -132,42 +133,72 @@ impl RosterTx for SqliteTx<'_> {
 
     fn query_users(&self, env: EnvironmentKind, q: &RosterQuery) -> Result<RosterPage> {
         q.check()?;
-        // Words of three characters or more go to the trigram index in one MATCH; shorter ones
-        // (which a trigram cannot hold) are looked for in the row's text.
-        let mut long = Vec::new();
+        // The search's words go to the full-text indexes: three characters or more to the
+        // trigrams (found anywhere), shorter ones to the words' prefixes (the start of a word).
+        let (mut long, mut short) = (Vec::new(), Vec::new());
         let sql = roster_sql(q, Dialect::Sqlite, |term| {
-            if term.chars().count() >= 3 {
-                long.push(term.to_owned());
-                None
-            } else {
-                Some(format!("{SEARCH_TEXT} LIKE {{}} ESCAPE '\\'"))
+            match term.chars().count() >= 3 {
+                true => long.push(term.to_owned()),
+                false => short.push(term.to_owned()),
             }
+            None
         });
-        let mut filter = sql.filter;
+        let filter = sql.filter;
         let mut params = sql.params;
-        if !long.is_empty() {
-            params.push(fts_match(long.iter().map(String::as_str)));
-            filter.push_str(&format!(
-                " AND rowid IN (SELECT rowid FROM users_fts WHERE users_fts MATCH ?{})",
-                params.len() + 1
-            ));
+        let mut matches = Vec::new();
+        for (table, expression) in [
+            (
+                "users_fts",
+                (!long.is_empty()).then(|| fts_match(long.iter().map(String::as_str))),
+            ),
+            (
+                "users_words",
+                (!short.is_empty()).then(|| fts_prefixes(short.iter().map(String::as_str))),
+            ),
+        ] {
+            if let Some(expression) = expression {
+                params.push(expression);
+                matches.push(format!(
+                    "SELECT rowid AS r FROM {table} WHERE {table} MATCH ?{}",
+                    params.len() + 1
+                ));
+            }
         }
         let all = || std::iter::once(env.as_str().to_owned()).chain(params.iter().cloned());
-        let total: u32 = self.conn.query_row(
-            "SELECT COUNT(*) FROM users WHERE environment = ?1",
-            [env.as_str()],
-            |r| r.get(0),
-        )?;
-        let matching: u32 = match filter.is_empty() {
-            true => total,
-            false => self.conn.query_row(
+        let total: u32 = self
+            .conn
+            .query_row(
+                "SELECT users FROM roster_totals WHERE environment = ?1",
+                [env.as_str()],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or(0);
+        let matched = matches.join(" INTERSECT ");
+        let matching: u32 = match (filter.is_empty(), matched.is_empty()) {
+            (true, true) => total,
+            (_, true) => self.conn.query_row(
                 &format!("SELECT COUNT(*) FROM users WHERE environment = ?1{filter}"),
                 params_from_iter(all()),
                 |r| r.get(0),
             )?,
+            // Counted from the index's matches: a scan of the roster would cost far more.
+            (_, false) => self.conn.query_row(
+                &format!(
+                    "SELECT COUNT(*) FROM ({matched}) m CROSS JOIN users ON users.rowid = m.r
+                     WHERE environment = ?1{filter}"
+                ),
+                params_from_iter(all()),
+                |r| r.get(0),
+            )?,
+        };
+        let searched = match matched.is_empty() {
+            true => String::new(),
+            false => format!(" AND rowid IN ({matched})"),
         };
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM users WHERE environment = ?1{filter} ORDER BY {} LIMIT {} OFFSET {}",
+            "SELECT {COLUMNS} FROM users WHERE environment = ?1{filter}{searched}
+             ORDER BY {} LIMIT {} OFFSET {}",
             sql.order, q.limit, q.offset
         ))?;
         let rows = stmt

@@ -5,7 +5,8 @@ use desk::EnvironmentKind;
 use desk::Result;
 use desk::ledger::roster::{NewRosterUser, RosterChange, RosterTx, UserRecord};
 use desk::ledger::roster_query::{
-    BoardColumn, Dialect, RosterFacets, RosterPage, RosterQuery, SEARCH_TEXT, roster_sql,
+    BoardColumn, Dialect, RosterFacets, RosterPage, RosterQuery, SEARCH_TEXT, like_pattern,
+    roster_sql, word_start_pattern,
 };
 use desk::onboarding::{Onboarding, Stage};
 use p100::models::UserStatus;
@@ -145,10 +146,16 @@ impl RosterTx for PgTx<'_> {
 
     fn query_users(&self, env: EnvironmentKind, q: &RosterQuery) -> Result<RosterPage> {
         q.check()?;
-        // Every word is a LIKE over the trigram-indexed text (short words too: the index cannot
-        // help them, the scan still answers).
-        let sql = roster_sql(q, Dialect::Postgres, |_| {
-            Some(format!("{SEARCH_TEXT} LIKE {{}} ESCAPE '\\'"))
+        // Words of three characters or more are found anywhere (a LIKE the trigram index
+        // answers); shorter ones start a word (a regular expression), as in SQLite's indexes.
+        let sql = roster_sql(q, Dialect::Postgres, |term| {
+            Some(match term.chars().count() >= 3 {
+                true => (
+                    format!("{SEARCH_TEXT} LIKE {{}} ESCAPE '\\'"),
+                    like_pattern(term),
+                ),
+                false => (format!("{SEARCH_TEXT} ~ {{}}"), word_start_pattern(term)),
+            })
         });
         let env_name = env.as_str();
         let mut params: Vec<&(dyn ToSql + Sync)> = vec![&env_name];
