@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { BackendContext, tauriBackend, toCommandError, useBackend, type Backend } from './api/backend';
 import type { Admitted, CommandError, Country, EnvironmentInfo, EnvironmentKind, UserRecord } from './api/bindings';
 import { BootContext, useBoot, type Boot } from './boot';
@@ -123,11 +123,14 @@ function Shell() {
     }
   }, [envKind, detail]);
 
-  const openUser = (user: UserRecord) => {
-    setFrom(screen === 'board' ? 'board' : 'roster');
+  // Stable, so the roster's rows (memoized) are not drawn again on every keystroke.
+  const screenNow = useRef(screen);
+  screenNow.current = screen;
+  const openUser = useCallback((user: UserRecord) => {
+    setFrom(screenNow.current === 'board' ? 'board' : 'roster');
     setDetail(user);
     setScreen('user');
-  };
+  }, []);
 
   // An answer may come after the operator moved on (an upload finishing): it only replaces the
   // record of the same user, and its toast shows wherever the operator is.

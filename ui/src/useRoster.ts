@@ -60,10 +60,15 @@ export function useRoster(env: EnvironmentInfo | null, query: RosterQuery): Rost
   const fetchPage = useCallback(
     (q: number, page: number) => {
       asked.current.add(page);
+      // One mark each, replaced every time: where a keystroke's time goes (bench/roster-filter.mjs).
+      mark('roster-asked');
       const first =
         page === 0 && kind && isFirstScreen(query) ? boot?.takeFirstPage(kind) : null;
       return (first ?? backend.call('users_query', { query: storeQuery(query, page * PAGE, PAGE) })).then(
-        (answer) => apply(q, page, answer),
+        (answer) => {
+          mark('roster-answered');
+          apply(q, page, answer);
+        },
         (e) => {
           if (q !== question.current) return;
           asked.current.delete(page);
@@ -199,4 +204,9 @@ export function useLiveAnswer<T>(env: EnvironmentInfo | null, read: () => Promis
     (e) => setError(toCommandError(e)),
   );
   return { answer, error, reload: load };
+}
+
+function mark(name: string) {
+  performance.clearMarks(name);
+  performance.mark(name);
 }

@@ -210,6 +210,11 @@ impl Desk {
         &self.environments
     }
 
+    /// The environments, for a unit of work that reads the selected one itself.
+    pub(crate) fn environments_handle(&self) -> Arc<Environments> {
+        self.environments.clone()
+    }
+
     pub(crate) fn operations(&self) -> &Operations {
         &self.operations
     }

@@ -136,12 +136,15 @@ impl Environments {
         if let Some(r) = &self.remote {
             return Ok(r.kind);
         }
-        match self.setting(SETTING_ENV).await? {
-            None => Ok(EnvironmentKind::Sandbox),
-            Some(v) => EnvironmentKind::parse(&v).ok_or_else(|| Error::Unreadable {
-                what: "the selected environment",
-                value: v,
-            }),
+        selected(self.setting(SETTING_ENV).await?)
+    }
+
+    /// [`Environments::current`] read inside a unit of work that is running anyway (a read
+    /// asked on every keystroke saves a second trip to the store).
+    pub fn current_in(&self, tx: &dyn crate::ledger::Tx) -> Result<EnvironmentKind> {
+        match &self.remote {
+            Some(r) => Ok(r.kind),
+            None => selected(tx.setting(SETTING_ENV)?),
         }
     }
 
@@ -460,5 +463,17 @@ impl Environments {
             .as_ref()
             .map(|s| f(s.handle()))
             .ok_or_else(|| Error::Sandbox("not running".into()))
+    }
+}
+
+/// The environment a stored name selects (none stored: Sandbox). A name this desk does not know
+/// is an error, not a silent fall-back to another environment.
+fn selected(stored: Option<String>) -> Result<EnvironmentKind> {
+    match stored {
+        None => Ok(EnvironmentKind::Sandbox),
+        Some(v) => EnvironmentKind::parse(&v).ok_or_else(|| Error::Unreadable {
+            what: "the selected environment",
+            value: v,
+        }),
     }
 }

@@ -39,8 +39,10 @@ impl Desk {
     /// One page of the selected environment's roster, as `query` asks.
     pub async fn query_users(&self, query: RosterQuery) -> Result<RosterPage> {
         query.check()?;
-        let env = self.current_environment().await?;
-        self.db(move |s| s.query_users(env, &query)).await
+        // Asked on every keystroke: the environment is read in the same unit of work.
+        let environments = self.environments_handle();
+        self.db(move |s| s.query_users(environments.current_in(s)?, &query))
+            .await
     }
 
     /// The selected environment's onboarding board.

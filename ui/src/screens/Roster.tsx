@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { memo } from 'preact/compat';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { useBackend } from '../api/backend';
 import type { EnvironmentInfo, UserRecord } from '../api/bindings';
 import { ErrorBanner } from '../components/ErrorBanner';
@@ -73,6 +74,12 @@ export function Roster({
     setScrollTop(el.scrollTop);
     setViewport(el.clientHeight);
   };
+  // The list's height is known before the first paint: only the rows that fit are drawn.
+  const loaded = matching !== null;
+  useLayoutEffect(() => {
+    const height = scroller.current?.clientHeight ?? 0;
+    if (height > 0) setViewport(height);
+  }, [loaded]);
   // The pages under the rows on screen; those already here are not asked again.
   useEffect(() => show(first, last), [show, first, last]);
   // The moment the store's first answer is drawn, for the first-paint bench (bench/roster-paint.mjs).
@@ -235,7 +242,9 @@ export function Roster({
   );
 }
 
-function Row({ u, index, onOpen }: { u: UserRecord; index: number; onOpen: (user: UserRecord) => void }) {
+/** Drawn again only when its user (or slot) changes: a keystroke redraws the search box, and
+ * the store's answer only the rows it changed. */
+const Row = memo(function Row({ u, index, onOpen }: { u: UserRecord; index: number; onOpen: (user: UserRecord) => void }) {
   const name = fullName(u);
   const deleted = u.deletedAt !== null;
   // The whole row opens the user for the mouse; the button inside is the keyboard's way.
@@ -288,4 +297,4 @@ function Row({ u, index, onOpen }: { u: UserRecord; index: number; onOpen: (user
       </td>
     </tr>
   );
-}
+});

@@ -17,6 +17,9 @@ const COLUMNS: &str = "environment, external_user_id, user_id, email, first_name
                        verification_status, attempt_status, rejection_reason, poa_status, created_at, updated_at, \
                        deleted_at, profile_json, stage, stage_since, next_action";
 
+/// Below this many matches a page is sorted from the matches, above it read along the sort.
+const SORT_MATCHES_UNDER: u32 = 1_000;
+
 fn from_row(r: &Row<'_>) -> rusqlite::Result<UserRecord> {
     Ok(UserRecord {
         environment: word(r, 0, "environment")?,
@@ -192,13 +195,26 @@ impl RosterTx for SqliteTx<'_> {
                 |r| r.get(0),
             )?,
         };
-        let searched = match matched.is_empty() {
-            true => String::new(),
-            false => format!(" AND rowid IN ({matched})"),
+        if matching <= q.offset {
+            return Ok(RosterPage {
+                total,
+                matching,
+                offset: q.offset,
+                rows: Vec::new(),
+            });
+        }
+        // Many matches: walk the sort's index and keep the matching rows (they come soon).
+        // Few: start from the matches and sort them (walking the index would pass most of the
+        // roster before finding a page).
+        let from = match (matched.is_empty(), matching > SORT_MATCHES_UNDER) {
+            (true, _) => "users WHERE environment = ?1".to_owned(),
+            (false, true) => format!("users WHERE environment = ?1 AND rowid IN ({matched})"),
+            (false, false) => format!(
+                "({matched}) m CROSS JOIN users ON users.rowid = m.r WHERE environment = ?1"
+            ),
         };
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM users WHERE environment = ?1{filter}{searched}
-             ORDER BY {} LIMIT {} OFFSET {}",
+            "SELECT {COLUMNS} FROM {from}{filter} ORDER BY {} LIMIT {} OFFSET {}",
             sql.order, q.limit, q.offset
         ))?;
         let rows = stmt
