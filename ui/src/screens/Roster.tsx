@@ -1,5 +1,4 @@
-import { memo } from 'preact/compat';
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useBackend } from '../api/backend';
 import type { EnvironmentInfo, UserRecord } from '../api/bindings';
 import { ErrorBanner } from '../components/ErrorBanner';
@@ -80,6 +79,28 @@ export function Roster({
     const height = scroller.current?.clientHeight ?? 0;
     if (height > 0) setViewport(height);
   }, [loaded]);
+  // The rows on screen, made again only when the store answered or the window moved: a
+  // keystroke redraws the search box, not the rows (the same elements are skipped).
+  const drawnRows = useMemo(
+    () =>
+      Array.from({ length: last - first }, (_, i) => {
+        const u = row(first + i);
+        // Keyed by slot, not by user: an answer rewrites the text of the rows on screen instead
+        // of tearing them down and building new ones.
+        return u ? (
+          <Row key={first + i} u={u} index={first + i} onOpen={onOpen} />
+        ) : (
+          <tr key={first + i} class="roster-row pending" aria-rowindex={first + i + 2}>
+            <td colSpan={COLUMNS.length} class="muted">
+              Loading…
+            </td>
+          </tr>
+        );
+      }),
+    // `version` counts the answers: a new one may have changed any row.
+    [first, last, row, onOpen, version],
+  );
+
   // The pages under the rows on screen; those already here are not asked again.
   useEffect(() => show(first, last), [show, first, last]);
   // The moment the store's first answer is drawn, for the first-paint bench (bench/roster-paint.mjs).
@@ -212,20 +233,7 @@ export function Roster({
               {first > 0 && (
                 <tr class="spacer" aria-hidden="true" style={{ height: `${first * ROW_HEIGHT}px` }} />
               )}
-              {Array.from({ length: last - first }, (_, i) => {
-                const u = row(first + i);
-                // Keyed by slot, not by user: a keystroke then rewrites the text of the rows on
-                // screen instead of tearing them down and building new ones (half the script time).
-                return u ? (
-                  <Row key={first + i} u={u} index={first + i} onOpen={onOpen} />
-                ) : (
-                  <tr key={first + i} class="roster-row pending" aria-rowindex={first + i + 2}>
-                    <td colSpan={COLUMNS.length} class="muted">
-                      Loading…
-                    </td>
-                  </tr>
-                );
-              })}
+              {drawnRows}
               {last < count && (
                 <tr class="spacer" aria-hidden="true" style={{ height: `${(count - last) * ROW_HEIGHT}px` }} />
               )}
@@ -242,9 +250,7 @@ export function Roster({
   );
 }
 
-/** Drawn again only when its user (or slot) changes: a keystroke redraws the search box, and
- * the store's answer only the rows it changed. */
-const Row = memo(function Row({ u, index, onOpen }: { u: UserRecord; index: number; onOpen: (user: UserRecord) => void }) {
+function Row({ u, index, onOpen }: { u: UserRecord; index: number; onOpen: (user: UserRecord) => void }) {
   const name = fullName(u);
   const deleted = u.deletedAt !== null;
   // The whole row opens the user for the mouse; the button inside is the keyboard's way.
@@ -297,4 +303,4 @@ const Row = memo(function Row({ u, index, onOpen }: { u: UserRecord; index: numb
       </td>
     </tr>
   );
-});
+}
