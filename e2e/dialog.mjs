@@ -45,3 +45,6 @@ export const pickInDialog = (open, path) => fillDialog('Add documents', open, pa
 
 /** Saves to `path` in the "Save export" dialog that `open` opens. */
 export const saveInDialog = (open, path) => fillDialog('Save export', open, path, true);
+
+/** Picks `path` in the "Import users from a CSV file" dialog that `open` opens. */
+export const pickCsvInDialog = (open, path) => fillDialog('Import users from a CSV file', open, path, false);

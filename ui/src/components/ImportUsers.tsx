@@ -130,9 +130,11 @@ export function ImportUsers({
                 <tbody>
                   {preview.header.map((name, i) => (
                     <tr key={`${i}-${name}`} data-testid="import-column">
-                      <th scope="row">{name || <span class="muted">(no name)</span>}</th>
-                      <td class="muted samples">
-                        {preview.samples.map((r) => r[i] ?? '').filter(Boolean).join(' · ')}
+                      <th scope="row" title={name}>
+                        {name || <span class="muted">(no name)</span>}
+                      </th>
+                      <td class="muted samples" title={samplesOf(preview, i)}>
+                        {samplesOf(preview, i)}
                       </td>
                       <td>
                         <select
@@ -187,7 +189,7 @@ export function ImportUsers({
                                 <code>{r.externalUserId}</code>
                               </td>
                               <td data-testid="import-refusal-fields">{r.fields.map((f) => f || '(row)').join(', ')}</td>
-                              <td>{r.message ?? ''}</td>
+                              <td title={r.message ?? ''}>{r.message ?? ''}</td>
                             </tr>
                           ))}
                         </tbody>
@@ -236,4 +238,12 @@ export function ImportUsers({
       </form>
     </Dialog>
   );
+}
+
+/** A column's first values, as the mapping shows them. */
+function samplesOf(preview: ImportPreview, column: number): string {
+  return preview.samples
+    .map((r) => r[column] ?? '')
+    .filter(Boolean)
+    .join(' · ');
 }

@@ -114,7 +114,11 @@ impl Desk {
             }
         };
         Ok(match sent {
-            Ok(_) => RowResult::new(row, ImportOutcome::Created),
+            Ok(user) => {
+                // Sent from a worker, not a window's command: the windows hear of it this way.
+                self.announce(user);
+                RowResult::new(row, ImportOutcome::Created)
+            }
             Err(e) => self.import_failure(row, e),
         })
     }
