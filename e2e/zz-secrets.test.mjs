@@ -301,6 +301,13 @@ test('every read command answers once more through the recorded IPC', async () =
     ['environment_get', {}],
     ['credentials_list', {}],
     ['users_list', {}],
+    [
+      'users_query',
+      { query: { search: 'a', stage: null, status: null, country: null, sort: 'name', descending: false, offset: 0, limit: 50 } },
+    ],
+    ['users_board', {}],
+    ['users_facets', {}],
+    ['import_jobs', {}],
     ['sync_status', {}],
     ['journal_recent', { limit: 500 }],
     ['journal_query', { filter: {} }],
