@@ -83,15 +83,15 @@ async fn a_job_started_from_one_desktop_runs_in_the_hub_and_the_whole_team_follo
             .unwrap()
         // Olga's desktop is gone from here on.
     };
-    assert_eq!((job.created_by.as_str(), job.state), ("olga", ImportState::Running));
+    assert_eq!(
+        (job.created_by.as_str(), job.state),
+        ("olga", ImportState::Running)
+    );
 
     // Everyone sees it move, on the other replica too.
     let moving = until(&by_audrey, &job.id, |j| j.created >= 1).await;
     assert_eq!(moving.rows, 4);
-    let e = by_audrey
-        .import_pause(job.id.clone())
-        .await
-        .unwrap_err();
+    let e = by_audrey.import_pause(job.id.clone()).await.unwrap_err();
     assert!(e.to_string().contains("auditor"), "{e}");
     let paused = by_oscar.import_pause(job.id.clone()).await.unwrap();
     assert_eq!(paused.state, ImportState::Paused);
