@@ -299,6 +299,38 @@ describe('a large roster', () => {
     expect(asked()).toEqual([0, 100]);
     // Drawn: the rows on screen and their overscan, not the 250.
     expect(screen.getAllByTestId('roster-row').length).toBeLessThan(40);
+    // Back at the top: the first page is still held (near enough), nothing is asked again.
+    Object.defineProperty(scroller, 'scrollTop', { configurable: true, value: 0 });
+    fireEvent.scroll(scroller);
+    await waitFor(() =>
+      expect(screen.getAllByTestId('roster-row').map((r) => r.getAttribute('data-external-user-id'))).toContain('ext-0'),
+    );
+    expect(asked()).toEqual([0, 100]);
+  });
+});
+
+describe('a very large roster', () => {
+  it('lets go of pages far from the window, and asks again on coming back', async () => {
+    const users = Array.from({ length: 1000 }, (_, i) =>
+      fakeUser({ externalUserId: `ext-${i}`, createdAt: new Date(Date.UTC(2026, 0, 1) + (1000 - i) * 1000).toISOString() }),
+    );
+    const backend = await start(createFakeBackend({ users }));
+    await waitFor(() => expect(screen.getByTestId('roster-count').textContent).toBe('1,000 of 1,000'));
+    const scroller = screen.getByTestId('roster-scroll');
+    const scrollTo = (row: number) => {
+      Object.defineProperty(scroller, 'scrollTop', { configurable: true, value: row * 44 });
+      Object.defineProperty(scroller, 'clientHeight', { configurable: true, value: 440 });
+      fireEvent.scroll(scroller);
+    };
+    const shown = () => screen.getAllByTestId('roster-row').map((r) => r.getAttribute('data-external-user-id'));
+    scrollTo(900);
+    await waitFor(() => expect(shown()).toContain('ext-900'));
+    scrollTo(0);
+    await waitFor(() => expect(shown()).toContain('ext-0'));
+    const offsets = backend.calls
+      .filter((c) => c.command === 'users_query')
+      .map((c) => (c.args as { query: { offset: number } }).query.offset);
+    expect(offsets.filter((o) => o === 0).length).toBe(2);
   });
 });
 

@@ -5,6 +5,8 @@ import type { CommandError, EnvironmentInfo, RosterPage, UserRecord } from './ap
 import { PAGE, isFirstScreen, storeQuery, type RosterQuery } from './rosterQuery';
 import { useSubscription } from './useSubscription';
 
+/** Pages kept on either side of the ones on screen. */
+const KEPT_AROUND = 3;
 /** A burst of changes (an import, a storm of webhooks) is read again once, after it settles. */
 const SETTLE_MS = 250;
 
@@ -98,8 +100,18 @@ export function useRoster(env: EnvironmentInfo | null, query: RosterQuery): Rost
   const show = useCallback(
     (first: number, last: number) => {
       const q = question.current;
-      for (let p = Math.floor(first / PAGE); p * PAGE < last; p++) {
+      const from = Math.floor(first / PAGE);
+      const to = Math.ceil(last / PAGE);
+      for (let p = from; p < to; p++) {
         if (!asked.current.has(p)) void fetchPage(q, p);
+      }
+      // Pages far from the window are let go: scrolling through 100,000 users must not end
+      // with all of them in the webview. They are asked again if the operator comes back.
+      for (const p of [...asked.current]) {
+        if (p < from - KEPT_AROUND || p >= to + KEPT_AROUND) {
+          asked.current.delete(p);
+          pages.current.delete(p);
+        }
       }
     },
     [fetchPage],
