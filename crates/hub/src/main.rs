@@ -30,20 +30,11 @@ enum Command {
         /// Address to listen on (port 0 picks a free one).
         #[arg(long, default_value = "127.0.0.1:8480")]
         listen: std::net::SocketAddr,
-        #[arg(long, env = "PARTNER_DESK_HUB_DATABASE_URL")]
-        database_url: String,
-        /// P100's base URL (production, staging, or a sandbox).
-        #[arg(long)]
-        p100_url: url::Url,
-        /// A file holding the P100 API key (readable by the hub's user only).
-        #[arg(long)]
-        p100_key_file: std::path::PathBuf,
+        #[command(flatten)]
+        p100: P100Args,
         /// A file holding the token P100 sends with its webhooks (at least 24 characters).
         #[arg(long)]
         webhook_token_file: std::path::PathBuf,
-        /// What to call that P100 (default: production or staging by its URL, else custom).
-        #[arg(long)]
-        environment: Option<String>,
         /// Database connections of this replica.
         #[arg(long, default_value_t = 16)]
         max_connections: u32,
@@ -81,6 +72,22 @@ enum Command {
         #[command(subcommand)]
         command: JournalCommand,
     },
+}
+
+/// The database and the P100 a command works on: `serve` and `users import` take the same.
+#[derive(clap::Args)]
+struct P100Args {
+    #[arg(long, env = "PARTNER_DESK_HUB_DATABASE_URL")]
+    database_url: String,
+    /// P100's base URL (production, staging, or a sandbox).
+    #[arg(long)]
+    p100_url: url::Url,
+    /// A file holding the P100 API key (readable by the hub's user only).
+    #[arg(long)]
+    p100_key_file: std::path::PathBuf,
+    /// What to call that P100 (default: production or staging by its URL, else custom).
+    #[arg(long)]
+    environment: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -123,15 +130,8 @@ enum UsersCommand {
     /// columns are P100's create fields; prints one JSON object per data row.
     Import {
         file: std::path::PathBuf,
-        #[arg(long, env = "PARTNER_DESK_HUB_DATABASE_URL")]
-        database_url: String,
-        #[arg(long)]
-        p100_url: url::Url,
-        #[arg(long)]
-        p100_key_file: std::path::PathBuf,
-        /// What to call that P100 (default: production or staging by its URL, else custom).
-        #[arg(long)]
-        environment: Option<String>,
+        #[command(flatten)]
+        p100: P100Args,
         /// Rows sent to P100 per second at most; P100's 429s slow it further.
         #[arg(long, default_value_t = 5.0)]
         per_second: f64,
@@ -167,11 +167,8 @@ fn main() -> ExitCode {
     let outcome = match args.command {
         Command::Serve {
             listen,
-            database_url,
-            p100_url,
-            p100_key_file,
+            p100,
             webhook_token_file,
-            environment,
             max_connections,
             claim_workers,
             poll_workers,
@@ -181,14 +178,14 @@ fn main() -> ExitCode {
             p100_retry_cap_ms,
         } => cli::serve(hub::serve::Config {
             listen,
-            database_url,
-            p100_url,
-            p100_key_file,
-            webhook_token_file,
-            environment: match environment_arg(environment) {
+            environment: match environment_arg(p100.environment) {
                 Ok(e) => e,
                 Err(code) => return code,
             },
+            database_url: p100.database_url,
+            p100_url: p100.p100_url,
+            p100_key_file: p100.p100_key_file,
+            webhook_token_file,
             max_connections,
             claim_workers,
             poll_workers,
@@ -226,23 +223,20 @@ fn main() -> ExitCode {
             command:
                 UsersCommand::Import {
                     file,
-                    database_url,
-                    p100_url,
-                    p100_key_file,
-                    environment,
+                    p100,
                     per_second,
                     in_flight,
                 },
         } => {
-            let environment = match environment_arg(environment) {
+            let environment = match environment_arg(p100.environment) {
                 Ok(e) => e,
                 Err(code) => return code,
             };
             hub::import::import_users(hub::import::ImportArgs {
                 file: &file,
-                database_url: &database_url,
-                p100_url: &p100_url,
-                p100_key_file: &p100_key_file,
+                database_url: &p100.database_url,
+                p100_url: &p100.p100_url,
+                p100_key_file: &p100.p100_key_file,
                 environment,
                 per_second,
                 in_flight,

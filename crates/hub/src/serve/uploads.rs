@@ -226,17 +226,12 @@ async fn kyc_files(
             .map_err(|_| Failure::invalid(field, "is not a side: send front, back or selfie"))?;
         sides.push(side);
     }
-    let desk = hub.desk_for(&who.name);
-    let tokens = spool.admit(&desk).await?;
-    let files = sides
-        .into_iter()
-        .zip(tokens.iter().map(|(_, id)| id.clone()))
-        .collect();
-    let sent = desk
-        .add_kyc_files(&external_user_id, document_type, files, None)
-        .await;
-    desk.forget_files(&ids(&tokens));
-    Ok(Json(sent?))
+    send_admitted(&hub, &who, &spool, |desk, ids| async move {
+        let files = sides.into_iter().zip(ids).collect();
+        desk.add_kyc_files(&external_user_id, document_type, files, None)
+            .await
+    })
+    .await
 }
 
 async fn poa_files(
@@ -253,11 +248,26 @@ async fn poa_files(
             "proof of address is sent as `files` parts",
         ));
     }
+    send_admitted(&hub, &who, &spool, |desk, ids| async move {
+        desk.add_poa_files(&external_user_id, ids, None).await
+    })
+    .await
+}
+
+/// Admits the spooled files as the operator, sends them with `send` (given the desk and the
+/// files' tokens, in the parts' order), and forgets the tokens however the send ended.
+async fn send_admitted<Sent>(
+    hub: &Hub,
+    who: &Authenticated,
+    spool: &Spool,
+    send: impl FnOnce(desk::Desk, Vec<String>) -> Sent,
+) -> Result<Json<UserRecord>, Failure>
+where
+    Sent: Future<Output = desk::Result<UserRecord>>,
+{
     let desk = hub.desk_for(&who.name);
-    let tokens = spool.admit(&desk).await?;
-    let sent = desk
-        .add_poa_files(&external_user_id, ids(&tokens), None)
-        .await;
-    desk.forget_files(&ids(&tokens));
+    let tokens = ids(&spool.admit(&desk).await?);
+    let sent = send(desk.clone(), tokens.clone()).await;
+    desk.forget_files(&tokens);
     Ok(Json(sent?))
 }
