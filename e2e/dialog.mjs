@@ -4,9 +4,10 @@ import { execFileSync } from 'node:child_process';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function dialogs(title) {
+function dialogs(title, visible = false) {
   try {
-    return execFileSync('xdotool', ['search', '--name', title], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    const args = ['search', ...(visible ? ['--onlyvisible'] : []), '--name', title];
+    return execFileSync('xdotool', args, { encoding: 'utf8' }).split('\n').filter(Boolean);
   } catch {
     return []; // xdotool exits 1 while nothing matches
   }
@@ -32,12 +33,22 @@ async function fillDialog(title, open, path, save, timeout = 20000) {
   }
   if (!win) throw new Error(`no new window titled ${title}`);
   await sleep(500); // let GTK finish mapping the chooser before typing into it
-  xdotool('windowfocus', '--sync', win);
-  xdotool('key', '--clearmodifiers', save ? 'ctrl+a' : 'ctrl+l');
-  await sleep(200);
-  xdotool('type', '--delay', '5', path);
-  await sleep(200);
-  xdotool('key', 'Return');
+  // Under load the chooser sometimes loses the typed path or the Return (its location bar's
+  // completion popup takes it); it stays open then, so the path is entered again. A chooser that
+  // closed is never typed into again: the keys would land in the app's window.
+  for (let attempt = 1; ; attempt++) {
+    xdotool('windowfocus', '--sync', win);
+    xdotool('key', '--clearmodifiers', save ? 'ctrl+a' : 'ctrl+l');
+    await sleep(200);
+    if (!save && attempt > 1) xdotool('key', '--clearmodifiers', 'ctrl+a'); // replace the earlier try's text
+    xdotool('type', '--delay', '5', path);
+    await sleep(300);
+    xdotool('key', 'Return');
+    const closeBy = Date.now() + 4000;
+    while (Date.now() < closeBy && dialogs(title, true).includes(win)) await sleep(150);
+    if (!dialogs(title, true).includes(win)) return;
+    if (attempt === 3) throw new Error(`the ${title} dialog did not take ${path} after 3 tries`);
+  }
 }
 
 /** Picks `path` in the "Add documents" dialog that `open` opens. */

@@ -181,12 +181,19 @@ pub fn operator(database_url: &str, name: &str, role: &str) -> String {
 }
 
 /// Follows a replica's live updates as a desktop does (`HubClient::follow`); they arrive on the
-/// channel.
+/// channel. Returns once the stream is open (its `Open` event taken): what happens after is heard,
+/// and a test that then stops the database does not race the stream's own sign-in.
 pub async fn listen(
     base: &str,
     token: &str,
 ) -> tokio::sync::mpsc::UnboundedReceiver<desk::hub_client::HubEvent> {
-    follow(desk::hub_client::HubClient::new(base.parse().unwrap(), token).unwrap())
+    let mut rx = follow(desk::hub_client::HubClient::new(base.parse().unwrap(), token).unwrap());
+    let open = next_matching(&mut rx, std::time::Duration::from_secs(10), |e| {
+        *e == desk::hub_client::HubEvent::Open
+    })
+    .await;
+    assert!(open.is_some(), "the live stream did not open");
+    rx
 }
 
 /// Follows `hub`'s live updates; they arrive on the channel.
