@@ -176,6 +176,16 @@ impl Desk {
         crate::ledger::in_tx_blocking(self.store.clone(), f).await
     }
 
+    /// Runs `f` against the selected environment, read in the same unit of work: the window's
+    /// reads (a page per keystroke, the board, the filters) make one trip to the store, not two.
+    pub(crate) async fn db_current<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&dyn Tx, EnvironmentKind) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let environments = self.environments_handle();
+        self.db(move |s| f(s, environments.current_in(s)?)).await
+    }
+
     /// Records the activation of a verified user still waiting, when P100 shows its balances.
     pub(crate) async fn activate_if_due(
         &self,

@@ -39,22 +39,18 @@ impl Desk {
     /// One page of the selected environment's roster, as `query` asks.
     pub async fn query_users(&self, query: RosterQuery) -> Result<RosterPage> {
         query.check()?;
-        // Asked on every keystroke: the environment is read in the same unit of work.
-        let environments = self.environments_handle();
-        self.db(move |s| s.query_users(environments.current_in(s)?, &query))
+        self.db_current(move |s, env| s.query_users(env, &query))
             .await
     }
 
     /// The selected environment's onboarding board.
     pub async fn board(&self) -> Result<Vec<BoardColumn>> {
-        let env = self.current_environment().await?;
-        self.db(move |s| s.board(env)).await
+        self.db_current(|s, env| s.board(env)).await
     }
 
     /// What the roster's filters offer in the selected environment.
     pub async fn roster_facets(&self) -> Result<RosterFacets> {
-        let env = self.current_environment().await?;
-        self.db(move |s| s.roster_facets(env)).await
+        self.db_current(|s, env| s.roster_facets(env)).await
     }
 
     /// A user of the selected environment as the roster holds it (deleted ones too).

@@ -8,7 +8,8 @@ mod common;
 
 use desk::Desk;
 use desk::EnvironmentKind;
-use desk::ledger::imports::{ImportJob, ImportOutcome, ImportState};
+use desk::api::waits::import_job_when;
+use desk::ledger::imports::{ImportOutcome, ImportState};
 use desk::onboarding::Stage;
 use p100::models::{CreateUserRequest, UserProfile};
 use p100_sandbox::SandboxConfig;
@@ -50,24 +51,6 @@ async fn desk_on(dir: &Path, sandbox: &str) -> Desk {
         .await
         .unwrap();
     d
-}
-
-/// The job as the window reads it, once `done` says so (within 60 s).
-async fn until(d: &Desk, id: &str, done: impl Fn(&ImportJob) -> bool) -> ImportJob {
-    for _ in 0..600 {
-        let job = d
-            .import_jobs()
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|j| j.id == id)
-            .expect("the job is listed");
-        if done(&job) {
-            return job;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the import did not get there in time");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -172,14 +155,14 @@ async fn a_mapped_file_is_dry_run_then_sent_at_its_pace_paused_resumed_and_finis
     let worker = tokio::spawn(d.clone().work_imports("test-worker".into()));
 
     // Paused after the first create: nothing more is sent while it is.
-    until(&d, &job.id, |j| j.created >= 1).await;
+    import_job_when(&d, &job.id, |j| j.created >= 1).await;
     d.pause_import(job.id.clone()).await.unwrap();
     tokio::time::sleep(Duration::from_millis(1200)).await;
-    let paused = until(&d, &job.id, |_| true).await;
+    let paused = import_job_when(&d, &job.id, |_| true).await;
     let users_paused = sb.user_count();
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(
-        until(&d, &job.id, |_| true).await,
+        import_job_when(&d, &job.id, |_| true).await,
         paused,
         "no row while paused"
     );
@@ -188,7 +171,7 @@ async fn a_mapped_file_is_dry_run_then_sent_at_its_pace_paused_resumed_and_finis
     // A paused job cannot be paused again; it can be resumed.
     assert!(d.pause_import(job.id.clone()).await.is_err());
     d.resume_import(job.id.clone()).await.unwrap();
-    let done = until(&d, &job.id, |j| j.state == ImportState::Done).await;
+    let done = import_job_when(&d, &job.id, |j| j.state == ImportState::Done).await;
     assert_eq!(
         (done.created, done.tracked, done.refused, done.failed),
         (4, 1, 3, 0)
@@ -235,12 +218,12 @@ async fn a_mapped_file_is_dry_run_then_sent_at_its_pace_paused_resumed_and_finis
         .start_import("late.csv".into(), more, mapping(), 0.5)
         .await
         .unwrap();
-    until(&d, &slow.id, |j| j.created >= 1).await;
+    import_job_when(&d, &slow.id, |j| j.created >= 1).await;
     let cancelled = d.cancel_import(slow.id.clone()).await.unwrap();
     assert_eq!(cancelled.state, ImportState::Cancelled);
     assert!(d.resume_import(slow.id.clone()).await.is_err(), "for good");
     tokio::time::sleep(Duration::from_millis(2500)).await;
-    let after = until(&d, &slow.id, |_| true).await;
+    let after = import_job_when(&d, &slow.id, |_| true).await;
     assert!(after.created <= 2, "{after:?}");
     assert!(sb.user("late-3").is_none(), "the last row was never sent");
     worker.abort();
@@ -274,7 +257,7 @@ async fn a_desk_stopped_mid_import_resumes_it_on_the_next_start_and_creates_nobo
         .await
         .unwrap();
     let worker = tokio::spawn(first.clone().work_imports("desktop".into()));
-    until(&first, &job.id, |j| j.created >= 2).await;
+    import_job_when(&first, &job.id, |j| j.created >= 2).await;
     // The desk stops: its worker with it, whatever was on its way.
     worker.abort();
     let _ = worker.await;
@@ -282,7 +265,7 @@ async fn a_desk_stopped_mid_import_resumes_it_on_the_next_start_and_creates_nobo
 
     let second = Arc::new(common::open(dir.path(), &service).await);
     let resumed = tokio::spawn(second.as_ref().clone().work_imports("desktop".into()));
-    let done = until(&second, &job.id, |j| j.state == ImportState::Done).await;
+    let done = import_job_when(second.as_ref(), &job.id, |j| j.state == ImportState::Done).await;
     resumed.abort();
     assert_eq!(
         (done.created, done.refused, done.failed),

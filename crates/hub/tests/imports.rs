@@ -7,31 +7,13 @@ mod common;
 
 use common::{operator, start_replica};
 use desk::api::DeskApi;
+use desk::api::waits::import_job_when;
 use desk::hub_client::HubClient;
-use desk::ledger::imports::{ImportJob, ImportOutcome, ImportState};
+use desk::ledger::imports::{ImportOutcome, ImportState};
 use p100_sandbox::SandboxConfig;
-use std::time::Duration;
 
 const P100_KEY: &str = "sandbox-key-for-hub-import-tests-5c";
 const WEBHOOK_TOKEN: &str = "whk_hub-import-tests-webhook-token-3d1";
-
-/// The job as `hub` lists it once `done` says so (within 60 s).
-async fn until(hub: &HubClient, id: &str, done: impl Fn(&ImportJob) -> bool) -> ImportJob {
-    for _ in 0..600 {
-        let job = hub
-            .import_jobs()
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|j| j.id == id)
-            .expect("the job is listed");
-        if done(&job) {
-            return job;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the import did not get there in time");
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_job_started_from_one_desktop_runs_in_the_hub_and_the_whole_team_follows_it() {
@@ -89,14 +71,14 @@ async fn a_job_started_from_one_desktop_runs_in_the_hub_and_the_whole_team_follo
     );
 
     // Everyone sees it move, on the other replica too.
-    let moving = until(&by_audrey, &job.id, |j| j.created >= 1).await;
+    let moving = import_job_when(&by_audrey, &job.id, |j| j.created >= 1).await;
     assert_eq!(moving.rows, 4);
     let e = by_audrey.import_pause(job.id.clone()).await.unwrap_err();
     assert!(e.to_string().contains("auditor"), "{e}");
     let paused = by_oscar.import_pause(job.id.clone()).await.unwrap();
     assert_eq!(paused.state, ImportState::Paused);
     by_oscar.import_resume(job.id.clone()).await.unwrap();
-    let done = until(&by_audrey, &job.id, |j| j.state == ImportState::Done).await;
+    let done = import_job_when(&by_audrey, &job.id, |j| j.state == ImportState::Done).await;
     assert_eq!(
         (done.created, done.tracked, done.refused, done.failed),
         (3, 0, 1, 0)

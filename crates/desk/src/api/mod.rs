@@ -14,6 +14,8 @@
 mod failure;
 #[cfg(any(test, feature = "conformance"))]
 pub mod fault_suite;
+#[cfg(any(test, feature = "conformance"))]
+pub mod waits;
 
 pub use failure::CommandError;
 

@@ -184,8 +184,8 @@ impl Desk {
 
     /// The selected environment's newest imports, with their progress.
     pub async fn import_jobs(&self) -> Result<Vec<ImportJob>> {
-        let env = self.current_environment().await?;
-        self.db(move |s| s.import_jobs(env, JOBS_LISTED)).await
+        self.db_current(|s, env| s.import_jobs(env, JOBS_LISTED))
+            .await
     }
 
     /// Every row's result so far, in the file's order (for the window's export).
@@ -339,11 +339,9 @@ impl Desk {
     }
 
     async fn known_import(&self, job_id: &str) -> Result<ImportJob> {
-        let env = self.current_environment().await?;
         let id = job_id.to_owned();
-        self.db(move |s| s.import_job(&id))
+        self.db_current(move |s, env| Ok(s.import_job(&id)?.filter(|j| j.environment == env)))
             .await?
-            .filter(|j| j.environment == env)
             .ok_or_else(|| invalid("jobId", "no such import in this environment"))
     }
 
