@@ -48,7 +48,6 @@ export function useRoster(env: EnvironmentInfo | null, query: RosterQuery): Rost
   const pages = useRef(new Map<number, UserRecord[]>());
   const asked = useRef(new Set<number>());
   const question = useRef(0);
-  const settle = useRef<ReturnType<typeof setTimeout> | null>(null);
 
   const apply = useCallback((q: number, page: number, answer: RosterPage) => {
     if (q !== question.current) return;
@@ -127,14 +126,7 @@ export function useRoster(env: EnvironmentInfo | null, query: RosterQuery): Rost
     );
   }, [fetchPage]);
 
-  const refreshSoon = useCallback(() => {
-    if (settle.current) clearTimeout(settle.current);
-    settle.current = setTimeout(() => {
-      settle.current = null;
-      refresh();
-    }, SETTLE_MS);
-  }, [refresh]);
-  useEffect(() => () => void (settle.current && clearTimeout(settle.current)), []);
+  const refreshSoon = useSettled(refresh);
 
   /** Puts `user` in place where its row is held; whether it was. */
   const putInPlace = useCallback(
@@ -202,20 +194,30 @@ export function useLiveAnswer<T>(env: EnvironmentInfo | null, read: () => Promis
     load();
   }, [kind, load]);
 
-  const settle = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useEffect(() => () => void (settle.current && clearTimeout(settle.current)), []);
+  const loadSoon = useSettled(load);
   useSubscription(
-    useCallback(
-      () =>
-        backend.onRosterChanged(() => {
-          if (settle.current) clearTimeout(settle.current);
-          settle.current = setTimeout(load, SETTLE_MS);
-        }),
-      [backend, load],
-    ),
+    useCallback(() => backend.onRosterChanged(loadSoon), [backend, loadSoon]),
     (e) => setError(toCommandError(e)),
   );
   return { answer, error, reload: load };
+}
+
+/**
+ * `run`, once calls to the returned function have stopped for [`SETTLE_MS`]: a burst of changes
+ * (an import, a storm of webhooks) is read again once. Nothing runs after the unmount.
+ */
+function useSettled(run: () => void): () => void {
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const latest = useRef(run);
+  latest.current = run;
+  useEffect(() => () => void (timer.current && clearTimeout(timer.current)), []);
+  return useCallback(() => {
+    if (timer.current) clearTimeout(timer.current);
+    timer.current = setTimeout(() => {
+      timer.current = null;
+      latest.current();
+    }, SETTLE_MS);
+  }, []);
 }
 
 function mark(name: string) {

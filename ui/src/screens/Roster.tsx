@@ -12,6 +12,7 @@ import { TrackUsers } from '../components/TrackUsers';
 import { formatCount, formatDate, fullName } from '../format';
 import type { RosterQuery, SortKey } from '../rosterQuery';
 import { STAGES, STAGE_LABELS } from '../stages';
+import { useDelayed } from '../useDelayed';
 import { useLiveAnswer, type RosterState } from '../useRoster';
 
 /** Every row is this tall (styles.css `.roster-row`), so the visible slice is arithmetic. */
@@ -20,6 +21,8 @@ export const ROW_HEIGHT = 44;
 const OVERSCAN = 10;
 /** Rows drawn before the list has measured itself (jsdom never does). */
 const INITIAL_ROWS = 40;
+/** How long the store may take before the roster looks busy. */
+const BUSY_AFTER_MS = 300;
 
 const STAGE_OPTIONS = STAGES.map((value) => ({ value, label: STAGE_LABELS[value] }));
 
@@ -51,6 +54,8 @@ export function Roster({
 }) {
   const backend = useBackend();
   const { matching, total, row, show, error, loading, reload, version } = roster;
+  // Dimmed only when an answer is slow: a dimmed table is a full repaint of it, twice per key.
+  const busy = useDelayed(loading, BUSY_AFTER_MS);
   const facets = useLiveAnswer(env, useCallback(() => backend.call('users_facets'), [backend]));
   const statuses = facets.answer?.statuses ?? [];
   const countries = facets.answer?.countries ?? [];
@@ -122,8 +127,8 @@ export function Roster({
       <div class="screen-head">
         <h1 id="roster-title">Users</h1>
         {env && <span class="muted">{env.label}</span>}
-        <button type="button" class="secondary" onClick={reload} disabled={loading || !env}>
-          {loading ? 'Loading…' : 'Reload'}
+        <button type="button" class="secondary" onClick={reload} disabled={busy || !env}>
+          {busy ? 'Loading…' : 'Reload'}
         </button>
         <button type="button" class="secondary" data-testid="track-open" onClick={() => setTracking(true)} disabled={!env}>
           Track existing users…
@@ -197,7 +202,7 @@ export function Roster({
         </span>
       </div>
       <ErrorBanner error={error ?? facets.error} testId="roster-error" />
-      <div class="table-wrap roster-scroll" aria-busy={loading} ref={scroller} onScroll={onScroll} data-testid="roster-scroll">
+      <div class="table-wrap roster-scroll" aria-busy={busy} ref={scroller} onScroll={onScroll} data-testid="roster-scroll">
         {matching === null ? (
           <p class="placeholder">{error ? '' : 'Loading users…'}</p>
         ) : total === 0 ? (
