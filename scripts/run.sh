@@ -4,9 +4,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
-scripts/setup.sh run
+headless=""
+[ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && headless=1
+# Without a display the app opens under Xvfb (scripts/with-desktop.sh): install that too.
+scripts/setup.sh "run${headless:+-headless}"
 npm run --silent build
-if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+if [ -n "$headless" ]; then
   echo "No display: running under Xvfb in a private session (screenshots: import -window root)." >&2
   exec scripts/with-desktop.sh cargo run --locked "$@" --bin partner-desk
 fi

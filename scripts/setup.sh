@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Partner Desk needs to build, run and test, when it is missing. Idempotent.
-# Usage: scripts/setup.sh [run|test]   (test adds Xvfb, WebDriver, Secret Service, tauri-driver)
+# Usage: scripts/setup.sh [run|run-headless|test]
+#   run-headless: run, plus what scripts/with-desktop.sh needs to open the app where there is no
+#   display (Xvfb, a D-Bus session, gnome-keyring); test adds WebDriver, tauri-driver and the rest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-test}
@@ -11,10 +13,16 @@ die() { printf '\033[31msetup: %s\033[0m\n' "$*" >&2; exit 1; }
 build_pkgs=(build-essential pkg-config curl file libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev
             libayatana-appindicator3-dev libssl-dev libxdo-dev)
 run_pkgs=(dbus-x11 gnome-keyring libsecret-tools)
+headless_pkgs=(xvfb xauth dbus fonts-dejavu-core imagemagick)
 test_pkgs=(xvfb xauth imagemagick xdotool webkit2gtk-driver dbus gnome-keyring libsecret-tools
            fonts-dejavu-core python3 python3-venv python3-gi gir1.2-gtk-3.0 strace postgresql)
 
+case "$mode" in
+  run | run-headless | test) ;;
+  *) die "unknown mode $mode (run, run-headless or test)" ;;
+esac
 want=("${build_pkgs[@]}" "${run_pkgs[@]}")
+[ "$mode" = run-headless ] && want+=("${headless_pkgs[@]}")
 [ "$mode" = test ] && want+=("${test_pkgs[@]}")
 
 missing=()
