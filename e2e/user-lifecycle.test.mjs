@@ -129,7 +129,7 @@ test('verification data, then the sandbox activates the user; balances show the 
   await refreshUntil('balances-refresh', 'balances', 'eur');
   const balances = await text('balances');
   assert.match(balances, /LT\d{18}/, 'a Lithuanian IBAN');
-  await refreshUntil('kyc-refresh', 'user-detail', 'ACTIVE');
+  await refreshUntil('kyc-refresh', 'detail-status', 'Active');
   await click('copy-iban');
   const copied = await s.waitUntil(
     'const t = document.querySelector(\'[data-testid="copy-iban"]\').parentElement.textContent; return /Copied|Could not/.test(t) && t',
@@ -198,13 +198,15 @@ test('suspend with a reason, then unsuspend', async () => {
   await click('action-suspend');
   await s.type(await s.waitFor(byTestId('suspend-reason')), 'Chargeback under investigation');
   await click('suspend-confirm');
-  await s.waitUntil('return document.body.innerText.includes("SUSPENDED")', [], { what: 'suspended' });
+  await s.waitUntil('return document.querySelector(\'[data-testid="detail-status"]\').textContent.includes("Suspended")', [], {
+    what: 'suspended',
+  });
   await shot('suspended', 'user-detail');
   await click('action-unsuspend');
   await click('unsuspend-confirm');
   // The status badge, not the page: the timeline keeps the suspension on record.
   await s.waitUntil(
-    'return !document.querySelector(\'[data-testid="detail-status"]\').textContent.includes("SUSPENDED")',
+    'return !document.querySelector(\'[data-testid="detail-status"]\').textContent.includes("Suspended")',
     [],
     { what: 'unsuspended' },
   );

@@ -82,7 +82,7 @@ describe('new user form', () => {
     const row = await screen.findByTestId('roster-row');
     expect(within(row).getByTestId('roster-name').textContent).toBe('Ada Lovelace');
     expect(within(row).getByTestId('roster-email').textContent).toBe('ada@example.com');
-    expect(within(row).getByTestId('roster-status').textContent).toBe('WAITING_FOR_ACTIVATION');
+    expect(within(row).getByTestId('roster-status').textContent).toBe('Waiting for activation');
     expect(row.getAttribute('data-external-user-id')).toBe('pd-000001');
 
     // The form was cleared for the next user.
@@ -253,6 +253,30 @@ describe('onboarding board', () => {
     await waitFor(() => expect(screen.getByTestId('detail-stage').textContent).toBe('Verification submitted'));
     fireEvent.click(screen.getByTestId('detail-back'));
     await screen.findByTestId('board');
+  });
+});
+
+describe('roster status filter', () => {
+  it("offers the statuses in words and filters by P100's code", async () => {
+    await start(
+      createFakeBackend({
+        users: [
+          fakeUser({ externalUserId: 'a', firstName: 'Ada', status: 'ACTIVE' }),
+          fakeUser({ externalUserId: 'w', firstName: 'Wanda', status: 'WAITING_FOR_ACTIVATION' }),
+        ],
+      }),
+    );
+    const filter = (await screen.findByTestId('roster-status-filter')) as HTMLSelectElement;
+    await waitFor(() => expect(filter.options.length).toBe(3));
+    expect([...filter.options].map((o) => [o.value, o.textContent])).toEqual([
+      ['', 'All statuses'],
+      ['ACTIVE', 'Active'],
+      ['WAITING_FOR_ACTIVATION', 'Waiting for activation'],
+    ]);
+    fireEvent.change(filter, { target: { value: 'WAITING_FOR_ACTIVATION' } });
+    await waitFor(() => expect(screen.getAllByTestId('roster-row').length).toBe(1));
+    expect(screen.getByTestId('roster-status').textContent).toBe('Waiting for activation');
+    expect(screen.getByTestId('roster-status').querySelector('.badge')?.getAttribute('title')).toBe('WAITING_FOR_ACTIVATION');
   });
 });
 

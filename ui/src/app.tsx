@@ -6,7 +6,7 @@ import { ENV_OPTIONS } from './environments';
 import { ErrorBanner } from './components/ErrorBanner';
 import { OpenOperations } from './components/OpenOperations';
 import { RetryBanner } from './components/RetryBanner';
-import { Toast, type ToastMessage } from './components/Toast';
+import { Toasts, stacked, type ToastMessage } from './components/Toast';
 import { DropProvider } from './drops';
 import { displayName } from './format';
 import { EMPTY_QUERY, type RosterQuery } from './rosterQuery';
@@ -52,7 +52,7 @@ function Shell() {
   const [countriesError, setCountriesError] = useState<CommandError | null>(null);
   // The draft lives here so that leaving the form does not throw away what was typed.
   const [draft, setDraft] = useState<Draft>(emptyDraft);
-  const [toast, setToast] = useState<ToastMessage | null>(null);
+  const [toasts, setToasts] = useState<ToastMessage[]>([]);
   // The user the detail screen shows; commands answer with the new record, which replaces it.
   const [detail, setDetail] = useState<UserRecord | null>(null);
   // Where the operator came from to a user, so "Back" returns there.
@@ -62,10 +62,10 @@ function Shell() {
   const { upsert } = roster;
 
   const notify = useCallback(
-    (kind: ToastMessage['kind'], text: string) => setToast({ id: ++toastSeq, kind, text }),
+    (kind: ToastMessage['kind'], text: string) => setToasts((list) => stacked(list, { id: ++toastSeq, kind, text })),
     [],
   );
-  const clearToast = useCallback(() => setToast(null), []);
+  const dismissToast = useCallback((id: number) => setToasts((list) => list.filter((t) => t.id !== id)), []);
 
   const refreshEnv = useCallback(() => {
     (boot?.takeEnvironment() ?? backend.call('environment_get')).then(
@@ -253,7 +253,7 @@ function Shell() {
             )}
           </main>
         </div>
-        <Toast toast={toast} onDone={clearToast} />
+        <Toasts toasts={toasts} onDismiss={dismissToast} />
       </div>
     </DropProvider>
   );

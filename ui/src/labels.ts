@@ -8,6 +8,7 @@ import type {
   OpenAccountReason,
   TransactionStatus,
   TransactionType,
+  UserStatus,
 } from './api/bindings';
 
 export interface Option<T extends string> {
@@ -100,6 +101,20 @@ export const TRANSACTION_STATUS_LABELS: Record<TransactionStatus, string> = {
   FAILED: 'Failed',
 };
 export const TRANSACTION_STATUSES = options(TRANSACTION_STATUS_LABELS);
+
+export const USER_STATUS_LABELS: Record<UserStatus, string> = {
+  WAITING_FOR_ACTIVATION: 'Waiting for activation',
+  ACTIVE: 'Active',
+  SUSPENDED: 'Suspended',
+  DELETED: 'Deleted',
+};
+
+/** A user status in words; a code P100 added since is shown humanized rather than hidden. */
+export const userStatusLabel = (code: string): string => USER_STATUS_LABELS[code as UserStatus] ?? humanize(code);
+
+/** Statuses seen in the data, for a filter: the value stays P100's code, the label is words. */
+export const userStatusOptions = (codes: readonly string[]): Array<Option<string>> =>
+  codes.map((value) => ({ value, label: userStatusLabel(value) }));
 
 /** `SOME_CODE` → `Some code`, for codes without a sentence of their own. */
 export function humanize(code: string): string {

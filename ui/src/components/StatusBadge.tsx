@@ -1,3 +1,5 @@
+import { userStatusLabel } from '../labels';
+
 // P100's vocabulary; anything else shows neutral rather than guessing.
 const TONES: Record<string, 'ok' | 'wait' | 'bad'> = {
   ACTIVE: 'ok',
@@ -10,16 +12,11 @@ const TONES: Record<string, 'ok' | 'wait' | 'bad'> = {
   DELETED: 'bad',
 };
 
-const humanize = (status: string) => {
-  const s = status.toLowerCase().replace(/_/g, ' ');
-  return s.charAt(0).toUpperCase() + s.slice(1);
-};
-
-/** Shows P100's status code as is, since operators quote it to P100 support. */
+/** A user's status in words; P100's code (what operators quote to P100 support) in the tooltip. */
 export function StatusBadge({ status }: { status: string }) {
   return (
-    <span class={`badge ${TONES[status] ?? 'neutral'}`} title={humanize(status)}>
-      {status}
+    <span class={`badge ${TONES[status] ?? 'neutral'}`} title={status} data-code={status}>
+      {userStatusLabel(status)}
     </span>
   );
 }

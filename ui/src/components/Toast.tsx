@@ -1,32 +1,63 @@
 import { useEffect } from 'preact/hooks';
 
 export interface ToastMessage {
-  /** New for every toast, so the same text shown twice restarts the timer. */
+  /** New for every toast, so the same text shown twice is two toasts. */
   id: number;
   kind: 'success' | 'error';
   text: string;
 }
 
-const SHOW_MS = 6000;
+/** How long a success stays; an error stays until the operator dismisses it. */
+const SUCCESS_MS = 6000;
+/** Toasts kept at once: past that the oldest success goes first, then the oldest error. */
+export const MAX_TOASTS = 5;
 
-export function Toast({ toast, onDone }: { toast: ToastMessage | null; onDone: () => void }) {
-  useEffect(() => {
-    if (!toast) return;
-    const timer = setTimeout(onDone, SHOW_MS);
-    return () => clearTimeout(timer);
-  }, [toast, onDone]);
+/** `list` with `toast` on top (newest first), within [`MAX_TOASTS`]. */
+export function stacked(list: ToastMessage[], toast: ToastMessage): ToastMessage[] {
+  const next = [toast, ...list];
+  while (next.length > MAX_TOASTS) {
+    let oldest = next.length - 1;
+    for (let i = next.length - 1; i >= 0; i--) {
+      if (next[i].kind === 'success') {
+        oldest = i;
+        break;
+      }
+    }
+    next.splice(oldest, 1);
+  }
+  return next;
+}
+
+/**
+ * The toasts, newest on top. A success fades by itself; an error stays until dismissed, so an
+ * operator who looked away still reads what failed.
+ */
+export function Toasts({ toasts, onDismiss }: { toasts: ToastMessage[]; onDismiss: (id: number) => void }) {
   // The live region stays mounted so screen readers announce what appears in it.
   return (
     <div class="toast-region" aria-live="polite">
-      {toast && (
-        <div
-          class={`toast ${toast.kind}`}
-          data-testid="toast"
-          role={toast.kind === 'error' ? 'alert' : 'status'}
-        >
-          {toast.text}
-        </div>
-      )}
+      {toasts.map((t) => (
+        <Toast key={t.id} toast={t} onDismiss={onDismiss} />
+      ))}
+    </div>
+  );
+}
+
+function Toast({ toast, onDismiss }: { toast: ToastMessage; onDismiss: (id: number) => void }) {
+  useEffect(() => {
+    if (toast.kind !== 'success') return;
+    const timer = setTimeout(() => onDismiss(toast.id), SUCCESS_MS);
+    return () => clearTimeout(timer);
+  }, [toast, onDismiss]);
+  return (
+    <div class={`toast ${toast.kind}`} data-kind={toast.kind} role={toast.kind === 'error' ? 'alert' : 'status'}>
+      {/* The text alone carries the test id: what a test reads is what the toast says. */}
+      <span class="toast-text" data-testid="toast">
+        {toast.text}
+      </span>
+      <button type="button" class="toast-dismiss" aria-label="Dismiss" data-testid="toast-dismiss" onClick={() => onDismiss(toast.id)}>
+        ×
+      </button>
     </div>
   );
 }

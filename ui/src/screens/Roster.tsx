@@ -4,7 +4,7 @@ import type { EnvironmentInfo, UserRecord } from '../api/bindings';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { StageBadge } from '../components/StageBadge';
 import { Select } from '../components/Select';
-import { plainOptions } from '../labels';
+import { plainOptions, userStatusOptions } from '../labels';
 import { StatusBadge } from '../components/StatusBadge';
 import { ImportJobs } from '../components/ImportJobs';
 import { ImportUsers } from '../components/ImportUsers';
@@ -179,7 +179,7 @@ export function Roster({
             id="roster-status-filter"
             name="status"
             data-testid="roster-status-filter"
-            options={plainOptions(statuses)}
+            options={userStatusOptions(statuses)}
             placeholder="All statuses"
             value={query.status}
             onChange={(status) => set({ status })}

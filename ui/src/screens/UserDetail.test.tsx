@@ -41,7 +41,9 @@ describe('roster to detail', () => {
     expect(document.activeElement).toBe(byId('detail-name'));
     expect(byId('detail-email').textContent).toBe('ada@example.com');
     expect(byId('detail-external-id').textContent).toBe('ext-1');
-    expect(byId('detail-status').textContent).toBe('ACTIVE');
+    expect(byId('detail-status').textContent).toBe('Active');
+    // Words on the badge, P100's code (what support is quoted) in its tooltip.
+    expect(byId('detail-status').querySelector('.badge')?.getAttribute('title')).toBe('ACTIVE');
     expect(byId('detail-extended').textContent).toBe('No');
     expect(byId('kyc-rejection').textContent).toContain('The provider found no face in the selfie');
     expect(byId('kyc-attempt').textContent).toContain('The provider rejected the latest attempt');
@@ -373,7 +375,7 @@ describe('account actions', () => {
     expect(backend.argsOf('user_suspend')).toEqual([{ externalUserId: 'ext-1', reason: 'Chargeback fraud' }]);
     // Still open with the reason kept, so the operator can cancel or retry.
     expect(byId<HTMLTextAreaElement>('suspend-reason').value).toBe('Chargeback fraud');
-    expect(byId('detail-status').textContent).toBe('ACTIVE');
+    expect(byId('detail-status').textContent).toBe('Active');
 
     fireEvent.keyDown(byId('suspend-reason'), { key: 'Escape' });
     expect(screen.queryByTestId('suspend-dialog')).toBeNull();
@@ -385,13 +387,13 @@ describe('account actions', () => {
     type('suspend-reason', 'Asked by compliance');
     click('suspend-confirm');
     expect((await screen.findByTestId('toast')).textContent).toBe('Suspended Ada Lovelace');
-    expect(byId('detail-status').textContent).toBe('SUSPENDED');
+    expect(byId('detail-status').textContent).toBe('Suspended');
     expect(screen.queryByTestId('suspend-dialog')).toBeNull();
 
     click('action-unsuspend');
     expect(byId<HTMLButtonElement>('unsuspend-confirm').disabled).toBe(false);
     click('unsuspend-confirm');
-    await waitFor(() => expect(byId('detail-status').textContent).toBe('ACTIVE'));
+    await waitFor(() => expect(byId('detail-status').textContent).toBe('Active'));
     expect(backend.argsOf('user_unsuspend')).toEqual([{ externalUserId: 'ext-1', reason: '' }]);
   });
 
