@@ -152,6 +152,38 @@ describe('environment', () => {
     await waitFor(() => expect(screen.queryByTestId('production-banner')).toBeNull());
   });
 
+  it('says on every screen, before any form, that the environment has no key or a failing one', async () => {
+    await start();
+    expect(screen.queryByTestId('key-banner')).toBeNull();
+    fireEvent.change(screen.getByTestId('env-select'), { target: { value: 'staging' } });
+    expect((await screen.findByTestId('key-banner')).textContent).toContain('Staging has no API key yet');
+    fireEvent.click(screen.getByTestId('nav-new-user'));
+    expect(screen.getByTestId('key-banner').textContent).toContain('Staging has no API key yet');
+
+    // The way to Settings; the banner is not repeated there.
+    fireEvent.click(screen.getByTestId('key-banner-settings'));
+    const input = await screen.findByTestId('cred-input-staging');
+    expect(screen.queryByTestId('key-banner')).toBeNull();
+    fireEvent.input(input, { target: { value: 'bad' } });
+    fireEvent.click(screen.getByTestId('cred-save-staging'));
+    await waitFor(() => expect(screen.getByTestId('cred-status-staging').textContent).toBe('Key set'));
+    fireEvent.click(screen.getByTestId('cred-test-staging'));
+    await waitFor(() => expect(screen.getByTestId('cred-message-staging').textContent).toContain('refused'));
+
+    fireEvent.click(screen.getByTestId('nav-roster'));
+    expect((await screen.findByTestId('key-banner')).textContent).toContain(
+      "Staging's API key failed its test: Staging refused the key",
+    );
+    // A new key clears it.
+    fireEvent.click(screen.getByTestId('key-banner-settings'));
+    fireEvent.input(await screen.findByTestId('cred-input-staging'), { target: { value: 'good-key' } });
+    fireEvent.click(screen.getByTestId('cred-save-staging'));
+    await waitFor(() => expect(screen.getByTestId('cred-message-staging').textContent).toBe('Key saved'));
+    fireEvent.click(screen.getByTestId('nav-roster'));
+    await screen.findByTestId('roster-empty');
+    expect(screen.queryByTestId('key-banner')).toBeNull();
+  });
+
   it('puts the header select back and says why when a switch fails', async () => {
     await start();
     const select = screen.getByTestId<HTMLSelectElement>('env-select');

@@ -6,6 +6,7 @@ import { ENV_OPTIONS } from './environments';
 import { ErrorBanner } from './components/ErrorBanner';
 import { OpenOperations } from './components/OpenOperations';
 import { RetryBanner } from './components/RetryBanner';
+import { KeyBanner } from './components/KeyBanner';
 import { Toasts, stacked, type ToastMessage } from './components/Toast';
 import { DropProvider } from './drops';
 import { displayName } from './format';
@@ -53,6 +54,18 @@ function Shell() {
   // The draft lives here so that leaving the form does not throw away what was typed.
   const [draft, setDraft] = useState<Draft>(emptyDraft);
   const [toasts, setToasts] = useState<ToastMessage[]>([]);
+  // Each environment's last failed key test, for the banner on every screen.
+  const [keyFailures, setKeyFailures] = useState<Partial<Record<EnvironmentKind, string>>>({});
+  const onKeyTested = useCallback(
+    (kind: EnvironmentKind, failure: string | null) =>
+      setKeyFailures((was) => {
+        const next = { ...was };
+        if (failure === null) delete next[kind];
+        else next[kind] = failure;
+        return next;
+      }),
+    [],
+  );
   // The user the detail screen shows; commands answer with the new record, which replaces it.
   const [detail, setDetail] = useState<UserRecord | null>(null);
   // Where the operator came from to a user, so "Back" returns there.
@@ -213,6 +226,9 @@ function Shell() {
           </nav>
           <main class="main">
             <ErrorBanner error={loadError} testId="app-error" />
+            {screen !== 'settings' && (
+              <KeyBanner env={env} failure={(env && keyFailures[env.kind]) ?? null} onSettings={() => setScreen('settings')} />
+            )}
             <RetryBanner onError={(m) => notify('error', m)} />
             {(screen === 'roster' || screen === 'journal') && <OpenOperations onUpdated={onUpdated} />}
             {screen === 'roster' && (
@@ -249,7 +265,7 @@ function Shell() {
               />
             )}
             {screen === 'settings' && (
-              <Settings env={env} onEnv={setEnv} refreshEnv={refreshEnv} />
+              <Settings env={env} onEnv={setEnv} refreshEnv={refreshEnv} onKeyTested={onKeyTested} />
             )}
           </main>
         </div>

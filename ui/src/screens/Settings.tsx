@@ -11,16 +11,21 @@ interface Props {
   env: EnvironmentInfo | null;
   onEnv: (info: EnvironmentInfo) => void;
   refreshEnv: () => void;
+  /** What the last "Test key" of an environment said when it failed; `null` once it passed,
+   * or the key was replaced or removed. */
+  onKeyTested: KeyTested;
 }
 
-export function Settings({ env, onEnv, refreshEnv }: Props) {
+export type KeyTested = (kind: EnvironmentKind, failure: string | null) => void;
+
+export function Settings({ env, onEnv, refreshEnv, onKeyTested }: Props) {
   return (
     <section class="screen" aria-labelledby="settings-title">
       <div class="screen-head">
         <h1 id="settings-title">Settings</h1>
       </div>
       <EnvironmentPanel env={env} onEnv={onEnv} />
-      <CredentialsPanel onChanged={refreshEnv} />
+      <CredentialsPanel onChanged={refreshEnv} onKeyTested={onKeyTested} />
       <TeamPanel onChanged={refreshEnv} />
       <SyncPanel />
     </section>
@@ -126,7 +131,7 @@ function EnvironmentPanel({ env, onEnv }: { env: EnvironmentInfo | null; onEnv: 
   );
 }
 
-function CredentialsPanel({ onChanged }: { onChanged: () => void }) {
+function CredentialsPanel({ onChanged, onKeyTested }: { onChanged: () => void; onKeyTested: KeyTested }) {
   const backend = useBackend();
   const [list, setList] = useState<CredentialStatus[] | null>(null);
   const [error, setError] = useState<CommandError | null>(null);
@@ -160,7 +165,7 @@ function CredentialsPanel({ onChanged }: { onChanged: () => void }) {
           <ul class="cred-list">
             {list.map((c) =>
               c.needsKey ? (
-                <CredentialRow key={c.kind} status={c} onChanged={changed} />
+                <CredentialRow key={c.kind} status={c} onChanged={changed} onKeyTested={onKeyTested} />
               ) : (
                 <li key={c.kind} class="cred-row">
                   <span class="cred-label">{c.label}</span>
@@ -177,7 +182,15 @@ function CredentialsPanel({ onChanged }: { onChanged: () => void }) {
 
 type Busy = 'save' | 'test' | 'remove' | null;
 
-function CredentialRow({ status, onChanged }: { status: CredentialStatus; onChanged: () => void }) {
+function CredentialRow({
+  status,
+  onChanged,
+  onKeyTested,
+}: {
+  status: CredentialStatus;
+  onChanged: () => void;
+  onKeyTested: KeyTested;
+}) {
   const backend = useBackend();
   const { kind, label, keySet } = status;
   // The key exists only here while typed; it is dropped as soon as it is saved.
@@ -208,6 +221,7 @@ function CredentialRow({ status, onChanged }: { status: CredentialStatus; onChan
     void run('save', async () => {
       await backend.call('credentials_set', { kind, apiKey: key });
       setKey('');
+      onKeyTested(kind, null);
       onChanged();
       return { ok: true, text: 'Key saved' };
     });
@@ -216,6 +230,7 @@ function CredentialRow({ status, onChanged }: { status: CredentialStatus; onChan
   const test = () =>
     void run('test', async () => {
       const result = await backend.call('credentials_test', { kind });
+      onKeyTested(kind, result.ok ? null : result.message);
       return { ok: result.ok, text: result.message };
     });
 
@@ -223,6 +238,7 @@ function CredentialRow({ status, onChanged }: { status: CredentialStatus; onChan
     setConfirming(false);
     void run('remove', async () => {
       const removed = await backend.call('credentials_remove', { kind });
+      onKeyTested(kind, null);
       onChanged();
       return { ok: true, text: removed ? 'Key removed' : 'There was no key to remove' };
     });
