@@ -12,6 +12,7 @@ mod instance;
 mod logging;
 mod rendering;
 pub mod window;
+mod window_state;
 
 use desk::{Desk, DeskConfig};
 use events::PageEvent;
@@ -74,6 +75,11 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             Ok(())
         })
         .on_window_event(|window, event| {
+            if matches!(event, WindowEvent::Resized(_) | WindowEvent::Moved(_))
+                && window.label() == window::MAIN
+            {
+                window_state::changed(window);
+            }
             // Drops are read on the Rust side: the webview never sees the paths, only tokens.
             if let WindowEvent::DragDrop(DragDropEvent::Drop { paths, .. }) = event {
                 let desk = window.state::<Arc<Desk>>().inner().clone();

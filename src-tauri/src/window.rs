@@ -2,6 +2,7 @@
 //! to stay home: no navigation away from the app's own pages (a link, `location = …`, a form)
 //! and no new windows (`window.open`, `target=_blank`). Everything else comes from the config.
 
+use crate::window_state;
 use tauri::webview::NewWindowResponse;
 use tauri::{Manager, Runtime, Url, WebviewWindowBuilder};
 
@@ -18,7 +19,22 @@ pub fn build_main<R: Runtime>(app: &tauri::App<R>) -> tauri::Result<()> {
         .cloned()
         .ok_or_else(|| tauri::Error::WindowNotFound)?;
     let dev_url = app.config().build.dev_url.clone();
-    WebviewWindowBuilder::from_config(app.handle(), &config)?
+    // The size and place the operator left it in, where they still fit this machine.
+    let dir = app.path().app_data_dir()?;
+    let min = (
+        config.min_width.unwrap_or(0.0),
+        config.min_height.unwrap_or(0.0),
+    );
+    let remembered = window_state::load(&dir, min);
+    let mut builder = WebviewWindowBuilder::from_config(app.handle(), &config)?;
+    if let Some(g) = remembered {
+        builder = builder.inner_size(g.width, g.height).maximized(g.maximized);
+        if g.placed_on(&window_state::monitor_areas(app.handle())) {
+            builder = builder.position(g.x, g.y);
+        }
+    }
+    app.manage(window_state::WindowMemory::new(dir, remembered));
+    builder
         .on_navigation(move |url| {
             let home = is_app_url(url, dev_url.as_ref(), tauri::is_dev());
             if !home {

@@ -128,7 +128,8 @@ export function Timeline({ record }: { record: UserRecord }) {
                   </span>
                   <span class="muted">
                     {claim ? 'webhook from P100' : (SOURCE_LABELS[e.source] ?? e.source)}
-                    {e.source === 'operator' && e.actor ? ` ${e.actor}` : ''}
+                    {/* Never "by" nobody: an operation of a solo desk has no operator's name. */}
+                    {e.source === 'operator' ? ` ${e.actor || 'this desk'}` : ''}
                   </span>
                   <time class="muted" dateTime={e.at} title={e.at}>
                     {formatDate(e.at)}

@@ -638,4 +638,20 @@ describe('timeline', () => {
     expect(events[2].textContent).toContain('P100 shows no balances for the user: not active');
     expect(events[2].textContent).toContain('webhook from P100');
   });
+
+  it("names who did an operation, and never leaves 'by' without a name", async () => {
+    const user = fakeUser();
+    const updated = (id: number, actor: string | null): TimelineEvent => ({
+      id,
+      at: `2026-12-03T10:00:0${id}.000Z`,
+      kind: 'updated',
+      source: 'operator',
+      actor,
+      detail: { fields: ['email'], poaRequiredForExtended: null },
+    });
+    await openUser(user, { timelines: { [user.externalUserId]: [updated(1, null), updated(2, 'olga')] } });
+    const events = await screen.findAllByTestId('timeline-event');
+    expect(events[0].querySelector('.event-head .muted')?.textContent).toBe('by olga');
+    expect(events[1].querySelector('.event-head .muted')?.textContent).toBe('by this desk');
+  });
 });
