@@ -45,28 +45,29 @@ describe('toasts', () => {
     expect(shown()).toEqual([]);
   });
 
-  it('a success may be dismissed before it fades, and each success keeps its own time', () => {
+  it('a new success replaces the one before (with a time of its own); a success may be dismissed', () => {
     const notify = mount();
+    notify(toast('error', 'Upload failed'));
     notify(toast('success', 'Suspended Ada'));
     act(() => void vi.advanceTimersByTime(4000));
     notify(toast('success', 'Unsuspended Ada'));
+    expect(shown()).toEqual(['Unsuspended Ada', 'Upload failed']);
     act(() => void vi.advanceTimersByTime(2500));
-    expect(shown()).toEqual(['Unsuspended Ada']);
-    fireEvent.click(screen.getByRole('button', { name: 'Dismiss' }));
-    expect(shown()).toEqual([]);
+    expect(shown()).toEqual(['Unsuspended Ada', 'Upload failed']);
+    fireEvent.click(screen.getAllByRole('button', { name: 'Dismiss' })[0]);
+    expect(shown()).toEqual(['Upload failed']);
   });
 
-  it(`keeps ${MAX_TOASTS} at most, letting the oldest success go before any error`, () => {
+  it(`keeps ${MAX_TOASTS} at most: the oldest error goes, the newest toast stays`, () => {
     const list = [
       toast('error', 'e1'),
       toast('success', 's1'),
       toast('error', 'e2'),
-      toast('success', 's2'),
       toast('error', 'e3'),
       toast('error', 'e4'),
       toast('error', 'e5'),
-      toast('error', 'e6'),
+      toast('success', 's2'),
     ].reduce<ToastMessage[]>((l, t) => stacked(l, t), []);
-    expect(list.map((t) => t.text)).toEqual(['e6', 'e5', 'e4', 'e3', 'e2']);
+    expect(list.map((t) => t.text)).toEqual(['s2', 'e5', 'e4', 'e3', 'e2']);
   });
 });

@@ -9,21 +9,20 @@ export interface ToastMessage {
 
 /** How long a success stays; an error stays until the operator dismisses it. */
 const SUCCESS_MS = 6000;
-/** Toasts kept at once: past that the oldest success goes first, then the oldest error. */
+/** Toasts kept at once (one success at most): past that the oldest goes. */
 export const MAX_TOASTS = 5;
 
-/** `list` with `toast` on top (newest first), within [`MAX_TOASTS`]. */
+/**
+ * `list` with `toast` on top (newest first), within [`MAX_TOASTS`]. A success replaces the
+ * success before it — "Saved" then "Sent" needs only the latest, and a column of confirmations
+ * would cover the page's buttons — while errors stack until each is dismissed.
+ */
 export function stacked(list: ToastMessage[], toast: ToastMessage): ToastMessage[] {
-  const next = [toast, ...list];
+  const kept = toast.kind === 'success' ? list.filter((t) => t.kind !== 'success') : list;
+  const next = [toast, ...kept];
   while (next.length > MAX_TOASTS) {
-    let oldest = next.length - 1;
-    for (let i = next.length - 1; i >= 0; i--) {
-      if (next[i].kind === 'success') {
-        oldest = i;
-        break;
-      }
-    }
-    next.splice(oldest, 1);
+    // The newest stays; the oldest goes.
+    next.splice(next.length - 1, 1);
   }
   return next;
 }
