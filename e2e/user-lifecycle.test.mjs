@@ -58,6 +58,9 @@ async function click(testId) {
 }
 
 /** Clicks `refresh` until `testId` shows `want` (the sandbox decides after its review delay). */
+// P100's status as the user page holds it: shown in words, the code in the tooltip (data-code).
+const codeIs = 'return document.querySelector(`[data-testid="${arguments[0]}"] [data-code]`)?.dataset.code === arguments[1]';
+
 async function refreshUntil(refresh, testId, want, timeout = 20000) {
   const deadline = Date.now() + timeout;
   let last = '';
@@ -116,7 +119,7 @@ test('Method A: files picked in the native dialog, uploaded with progress', asyn
   const finals = new Map(progress.map(([id, value, max]) => [id, [value, max]]));
   assert.deepEqual([...finals.keys()].sort(), ['upload-progress-0', 'upload-progress-1'], 'one bar per file');
   for (const [id, [value, max]] of finals) assert.equal(value, max, `${id} reached 100%`);
-  await s.waitUntil('return document.body.innerText.includes("PENDING")', [], { what: 'KYC pending after upload' });
+  await s.waitUntil(codeIs, ['kyc-attempt', 'PENDING'], { what: 'KYC pending after upload' });
 });
 
 test('verification data, then the sandbox activates the user; balances show the IBAN', async () => {
@@ -125,7 +128,7 @@ test('verification data, then the sandbox activates the user; balances show the 
   await s.setValue(await s.waitFor(byTestId('verify-issuingCountry')), 'GE');
   await s.setValue(await s.waitFor(byTestId('verify-expiryDate')), '2031-06-30');
   await click('verify-submit');
-  await s.waitUntil('return document.body.innerText.includes("VERIFICATION")', [], { what: 'verification under review' });
+  await s.waitUntil(codeIs, ['kyc-attempt', 'VERIFICATION'], { what: 'verification under review' });
   await refreshUntil('balances-refresh', 'balances', 'eur');
   const balances = await text('balances');
   assert.match(balances, /LT\d{18}/, 'a Lithuanian IBAN');
@@ -174,7 +177,7 @@ test('proof of address: three 4.5 MiB PDFs, their progress seen moving, then wai
     { what: 'a proof of address file part sent', timeout: 15000 },
   );
   await shot('upload-progress', mid[0]);
-  await s.waitUntil('return document.body.innerText.includes("WAITING")', [], { what: 'POA waiting', timeout: 30000 });
+  await s.waitUntil(codeIs, ['poa-status', 'WAITING'], { what: 'POA waiting', timeout: 30000 });
   const seen = await s.script('return window.__progress');
   const bars = new Map();
   for (const [id, value, max] of seen) bars.set(id, [...(bars.get(id) ?? []), [value, max]]);

@@ -2,6 +2,14 @@ import { useEffect, useState } from 'preact/hooks';
 import { toCommandError, useBackend } from '../api/backend';
 import type { CommandError, Confirmation, FileNote, TimelineEvent, UserRecord } from '../api/bindings';
 import { formatBytes, formatDate } from '../format';
+import {
+  explainAttemptStatus,
+  explainPoaStatus,
+  explainRejectionReason,
+  explainVerificationStatus,
+  humanize,
+  userStatusLabel,
+} from '../labels';
 import { ErrorBanner } from './ErrorBanner';
 
 const KIND_LABELS: Record<string, string> = {
@@ -41,8 +49,12 @@ const SOURCE_LABELS: Record<string, string> = {
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 const join = (...parts: (string | null | undefined)[]): string => parts.filter(Boolean).join(' · ');
 
-/** The one line that says what happened, from the event's details (typed per kind). */
-function summary(e: TimelineEvent): string {
+/** A KYC report's codes in words. */
+const kycWords = (k: { verificationStatus: string; attemptStatus: string | null; rejectionReason: string | null }) =>
+  join(explainVerificationStatus(k.verificationStatus), explainAttemptStatus(k.attemptStatus), explainRejectionReason(k.rejectionReason));
+
+/** P100's codes an event carries, for the summary's tooltip (operators quote them to support). */
+function codes(e: TimelineEvent): string {
   switch (e.kind) {
     case 'kycStatus':
     case 'verificationSubmitted':
@@ -51,6 +63,29 @@ function summary(e: TimelineEvent): string {
     case 'kycFileStatus':
     case 'poaStatus':
       return e.detail.status;
+    case 'tracked':
+      return e.detail.kyc ? join(e.detail.kyc.verificationStatus, e.detail.kyc.attemptStatus, e.detail.kyc.rejectionReason) : '';
+    case 'webhookClaim': {
+      const c = e.detail.claim;
+      return join(str(c.status), str(c.verificationStatus), str(c.attemptStatus), str(c.rejectionReason));
+    }
+    default:
+      return '';
+  }
+}
+
+/** The one line that says what happened, in words, from the event's details (typed per kind). */
+function summary(e: TimelineEvent): string {
+  switch (e.kind) {
+    case 'kycStatus':
+    case 'verificationSubmitted':
+      return kycWords(e.detail);
+    case 'userStatus':
+      return userStatusLabel(e.detail.status);
+    case 'poaStatus':
+      return explainPoaStatus(e.detail.status) ?? '';
+    case 'kycFileStatus':
+      return humanize(e.detail.status);
     case 'suspended':
     case 'unsuspended':
       return e.detail.reason ?? '';
@@ -62,13 +97,19 @@ function summary(e: TimelineEvent): string {
       return `Session ${e.detail.verificationId}`;
     case 'webhookClaim': {
       const c = e.detail.claim;
-      const said = join(str(c.status), str(c.verificationStatus), str(c.attemptStatus), str(c.rejectionReason));
+      const status = str(c.status);
+      const said = join(
+        status && userStatusLabel(status),
+        explainVerificationStatus(str(c.verificationStatus)),
+        explainAttemptStatus(str(c.attemptStatus)),
+        explainRejectionReason(str(c.rejectionReason)),
+      );
       return [e.detail.event, said, e.detail.note].filter(Boolean).join(' — ');
     }
     case 'tracked':
       return join(
         e.detail.active ? 'balances: active' : 'no balances yet',
-        e.detail.kyc ? join(e.detail.kyc.verificationStatus, e.detail.kyc.attemptStatus, e.detail.kyc.rejectionReason) : 'no KYC yet',
+        e.detail.kyc ? kycWords(e.detail.kyc) : 'no KYC yet',
       );
     case 'created':
     case 'kycFilesUploaded':
@@ -135,7 +176,11 @@ export function Timeline({ record }: { record: UserRecord }) {
                     {formatDate(e.at)}
                   </time>
                 </div>
-                {summary(e) && <p class="event-summary">{summary(e)}</p>}
+                {summary(e) && (
+                  <p class="event-summary" title={codes(e) || undefined} data-codes={codes(e) || undefined}>
+                    {summary(e)}
+                  </p>
+                )}
                 {files(e).length > 0 && (
                   <ul class="event-files">
                     {files(e).map((f, i) => (

@@ -279,7 +279,8 @@ describe('identity documents (Method A)', () => {
 
     expect((await screen.findByTestId('toast')).textContent).toBe('Sent the identity documents of Ada Lovelace');
     expect(byId('kyc-method').textContent).toContain('Method A');
-    expect(byId('kyc-attempt').textContent).toContain('PENDING');
+    expect(byId('kyc-attempt').textContent).toContain('Waiting for documents');
+    expect(byId('kyc-attempt').querySelector('[data-code]')?.getAttribute('title')).toBe('PENDING');
     // Finished bars show 100 % for a moment (the answer may overtake the last progress message).
     expect(byId<HTMLProgressElement>('upload-progress-0').value).toBe(byId<HTMLProgressElement>('upload-progress-0').max);
     await waitFor(() => expect(screen.queryByTestId('upload-progress-0')).toBeNull());
@@ -634,7 +635,9 @@ describe('timeline', () => {
     // Newest first.
     const badges = events.map((e) => within(e).getByTestId('event-badge').textContent);
     expect(badges).toEqual(['asking P100', 'confirmed by P100', 'not confirmed: moved nothing']);
-    expect(events[2].textContent).toContain('ACTIVE');
+    // The claim in words; P100's codes in the summary's tooltip.
+    expect(events[2].textContent).toContain('userStatus — Active');
+    expect(events[2].querySelector('.event-summary')?.getAttribute('title')).toBe('ACTIVE');
     expect(events[2].textContent).toContain('P100 shows no balances for the user: not active');
     expect(events[2].textContent).toContain('webhook from P100');
   });

@@ -156,9 +156,7 @@ function KycStatus({ record, onUpdated }: Pick<Props, 'record' | 'onUpdated'>) {
         {code === null ? (
           <span class="muted">—</span>
         ) : (
-          <>
-            {words} <code class="muted">{code}</code>
-          </>
+          <Coded code={code} words={words} />
         )}
       </dd>
     </>
@@ -191,9 +189,7 @@ function KycStatus({ record, onUpdated }: Pick<Props, 'record' | 'onUpdated'>) {
         <dt>Proof of address</dt>
         <dd data-testid="poa-status">
           {record.poaStatus ? (
-            <>
-              {explainPoaStatus(record.poaStatus)} <code class="muted">{record.poaStatus}</code>
-            </>
+            <Coded code={record.poaStatus} words={explainPoaStatus(record.poaStatus)} />
           ) : (
             'Not uploaded'
           )}
@@ -202,5 +198,14 @@ function KycStatus({ record, onUpdated }: Pick<Props, 'record' | 'onUpdated'>) {
       </dl>
       <ErrorBanner error={error} testId="kyc-refresh-error" />
     </div>
+  );
+}
+
+/** P100's code in words; the code itself (what P100's support is quoted) in the tooltip. */
+function Coded({ code, words }: { code: string; words: string | null }) {
+  return (
+    <span class="coded" title={code} data-code={code}>
+      {words ?? code}
+    </span>
   );
 }
