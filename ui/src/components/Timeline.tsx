@@ -49,8 +49,11 @@ const SOURCE_LABELS: Record<string, string> = {
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 const join = (...parts: (string | null | undefined)[]): string => parts.filter(Boolean).join(' · ');
 
-/** A KYC report's codes in words. */
-const kycWords = (k: { verificationStatus: string; attemptStatus: string | null; rejectionReason: string | null }) =>
+type KycCodes = { verificationStatus: string; attemptStatus: string | null; rejectionReason: string | null };
+
+/** A KYC report's codes, and the same in words. */
+const kycCodes = (k: KycCodes) => join(k.verificationStatus, k.attemptStatus, k.rejectionReason);
+const kycWords = (k: KycCodes) =>
   join(explainVerificationStatus(k.verificationStatus), explainAttemptStatus(k.attemptStatus), explainRejectionReason(k.rejectionReason));
 
 /** P100's codes an event carries, for the summary's tooltip (operators quote them to support). */
@@ -58,13 +61,13 @@ function codes(e: TimelineEvent): string {
   switch (e.kind) {
     case 'kycStatus':
     case 'verificationSubmitted':
-      return join(e.detail.verificationStatus, e.detail.attemptStatus, e.detail.rejectionReason);
+      return kycCodes(e.detail);
     case 'userStatus':
     case 'kycFileStatus':
     case 'poaStatus':
       return e.detail.status;
     case 'tracked':
-      return e.detail.kyc ? join(e.detail.kyc.verificationStatus, e.detail.kyc.attemptStatus, e.detail.kyc.rejectionReason) : '';
+      return e.detail.kyc ? kycCodes(e.detail.kyc) : '';
     case 'webhookClaim': {
       const c = e.detail.claim;
       return join(str(c.status), str(c.verificationStatus), str(c.attemptStatus), str(c.rejectionReason));
@@ -157,6 +160,8 @@ export function Timeline({ record }: { record: UserRecord }) {
       ) : (
         <ol class="timeline">
           {[...events].reverse().map((e) => {
+            const said = summary(e);
+            const raw = codes(e) || undefined;
             const failed = e.kind === 'operationFailed';
             const claim = e.kind === 'webhookClaim' ? CLAIM_BADGES[e.detail.confirmation] : undefined;
             const badge = claim ?? (failed ? { text: 'failed', tone: 'bad' } : { text: 'ok', tone: 'ok' });
@@ -176,9 +181,9 @@ export function Timeline({ record }: { record: UserRecord }) {
                     {formatDate(e.at)}
                   </time>
                 </div>
-                {summary(e) && (
-                  <p class="event-summary" title={codes(e) || undefined} data-codes={codes(e) || undefined}>
-                    {summary(e)}
+                {said && (
+                  <p class="event-summary" title={raw} data-codes={raw}>
+                    {said}
                   </p>
                 )}
                 {files(e).length > 0 && (
