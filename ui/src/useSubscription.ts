@@ -1,4 +1,4 @@
-import { useEffect } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 
 /**
  * Subscribes while the component is mounted. `subscribe` resolves to its unsubscribe function
@@ -9,16 +9,18 @@ export function useSubscription(
   subscribe: () => Promise<() => void>,
   onError: (e: unknown) => void = () => undefined,
 ): void {
+  // Only a new `subscribe` re-subscribes; `onError` is read when an error happens.
+  const failed = useRef(onError);
+  failed.current = onError;
   useEffect(() => {
     let stop: (() => void) | null = null;
     let cancelled = false;
     subscribe()
       .then((unlisten) => (cancelled ? unlisten() : (stop = unlisten)))
-      .catch(onError);
+      .catch((e: unknown) => failed.current(e));
     return () => {
       cancelled = true;
       stop?.();
     };
-    // Only a new `subscribe` re-subscribes; `onError` is read when an error happens.
   }, [subscribe]);
 }

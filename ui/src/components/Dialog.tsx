@@ -8,7 +8,7 @@ interface Props {
   /** The id of the element that names the dialog (its heading). */
   labelledBy: string;
   onClose: () => void;
-  /** Modal: drawn over a backdrop, Tab stays inside. Otherwise it sits inline in the page. */
+  /** Modal: `showModal()` — the page under it inert, for assistive tech too. Otherwise inline. */
   modal?: boolean;
   testId?: string;
   class?: string;
@@ -16,54 +16,57 @@ interface Props {
 }
 
 /**
- * Focuses its first field on opening, closes on Escape, and gives focus back to whatever had it
- * before (the button that opened it) on closing.
+ * A native `<dialog>`. Modal ones open with `showModal()`: the browser draws the backdrop, keeps
+ * focus and the accessibility tree inside and makes the rest of the page inert. Either kind
+ * focuses its first field on opening, asks its owner to close on Escape (the owner holds the
+ * open state, and may say no while busy), and gives focus back to whatever had it before (the
+ * button that opened it) on closing.
  */
 export function Dialog({ labelledBy, onClose, modal, testId, class: className, children }: Props) {
-  const ref = useRef<HTMLDivElement>(null);
+  const ref = useRef<HTMLDialogElement>(null);
   const close = useRef(onClose);
   close.current = onClose;
 
   useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    ref.current?.querySelector<HTMLElement>(FOCUSABLE)?.focus();
-    return () => {
-      if (opener?.isConnected) opener.focus();
-    };
-  }, []);
+    // jsdom (the unit tests) has no showModal; there the dialog is simply open.
+    const native = modal && typeof d.showModal === 'function';
+    if (native) d.showModal();
+    else d.setAttribute('open', '');
+    d.querySelector<HTMLElement>(FOCUSABLE)?.focus();
 
-  const onKeyDown = (e: KeyboardEvent) => {
-    if (e.key === 'Escape') {
+    // A modal dialog hears Escape as `cancel`; closing it is the owner's call, not the browser's.
+    const onCancel = (e: Event) => {
+      e.preventDefault();
+      close.current();
+    };
+    // An inline (or jsdom's) dialog has no `cancel`: it listens for the key itself.
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      e.preventDefault();
       e.stopPropagation();
       close.current();
-      return;
-    }
-    if (!modal || e.key !== 'Tab' || !ref.current) return;
-    const items = [...ref.current.querySelectorAll<HTMLElement>(FOCUSABLE)];
-    if (items.length === 0) return;
-    const first = items[0];
-    const last = items[items.length - 1];
-    if (e.shiftKey && document.activeElement === first) {
-      e.preventDefault();
-      last.focus();
-    } else if (!e.shiftKey && document.activeElement === last) {
-      e.preventDefault();
-      first.focus();
-    }
-  };
+    };
+    d.addEventListener('cancel', onCancel);
+    if (!native) d.addEventListener('keydown', onKey);
+    return () => {
+      d.removeEventListener('cancel', onCancel);
+      d.removeEventListener('keydown', onKey);
+      if (d.open && typeof d.close === 'function') d.close();
+      if (opener?.isConnected) opener.focus();
+    };
+  }, [modal]);
 
-  const dialog = (
-    <div
+  return (
+    <dialog
       ref={ref}
-      role="dialog"
-      aria-modal={modal ? 'true' : undefined}
       aria-labelledby={labelledBy}
       data-testid={testId}
       class={`dialog${modal ? ' modal' : ' inline-dialog'}${className ? ` ${className}` : ''}`}
-      onKeyDown={onKeyDown}
     >
       {children}
-    </div>
+    </dialog>
   );
-  return modal ? <div class="backdrop">{dialog}</div> : dialog;
 }

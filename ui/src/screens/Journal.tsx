@@ -70,10 +70,9 @@ export function Journal({ notify }: { notify: (kind: 'success' | 'error', text: 
     }
   };
 
-  useEffect(() => {
-    void load(EMPTY);
-    // Once, on opening: later loads follow the filter form.
-  }, []);
+  // Once, on opening: later loads follow the filter form.
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- `load` is new each render; this runs once
+  useEffect(() => void load(EMPTY), []);
 
   const set = (patch: Partial<Draft>) => {
     const next = { ...draft, ...patch };

@@ -322,7 +322,8 @@ describe('account actions', () => {
     const backend = await openUser();
     click('action-delete');
     const dialog = byId('confirm-dialog');
-    expect(dialog.getAttribute('role')).toBe('dialog');
+    expect(dialog.tagName).toBe('DIALOG');
+    expect(dialog.hasAttribute('open')).toBe(true);
     const input = byId<HTMLInputElement>('delete-confirmation');
     expect(document.activeElement).toBe(input);
     const confirm = byId<HTMLButtonElement>('delete-confirm');
