@@ -334,6 +334,93 @@ describe('roster search', () => {
   });
 });
 
+describe('keyboard', () => {
+  const twoUsers = () =>
+    createFakeBackend({
+      users: [
+        fakeUser({ externalUserId: 'a', firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com' }),
+        fakeUser({ externalUserId: 'g', firstName: 'Grace', lastName: 'Hopper', email: 'grace@example.com' }),
+      ],
+    });
+  const key = (target: Element | Document, k: string, init: KeyboardEventInit = {}) =>
+    fireEvent.keyDown(target, { key: k, bubbles: true, ...init });
+
+  it('/ goes to the roster search from anywhere, but is typed into a field', async () => {
+    await start(twoUsers());
+    fireEvent.click(screen.getByTestId('nav-journal'));
+    key(document.body, '/');
+    const search = await screen.findByTestId('roster-search');
+    await waitFor(() => expect(document.activeElement).toBe(search));
+
+    fireEvent.click(screen.getByTestId('nav-new-user'));
+    await screen.findByTestId('field-firstName');
+    key(field('firstName'), '/');
+    expect(screen.queryByTestId('roster-search')).toBeNull();
+  });
+
+  it('arrow keys walk the roster rows from the search box, and Up from the first row returns', async () => {
+    await start(twoUsers());
+    await waitFor(() => expect(screen.getAllByTestId('roster-row').length).toBe(2));
+    const search = screen.getByTestId('roster-search');
+    const [first, second] = screen.getAllByTestId('roster-open');
+    key(search, 'ArrowDown');
+    expect(document.activeElement).toBe(first);
+    key(first, 'ArrowDown');
+    expect(document.activeElement).toBe(second);
+    key(second, 'ArrowDown');
+    expect(document.activeElement).toBe(second);
+    key(second, 'ArrowUp');
+    key(first, 'ArrowUp');
+    expect(document.activeElement).toBe(search);
+  });
+
+  it('Ctrl+K finds a screen or a user by words, moves with arrows and runs on Enter', async () => {
+    await start(twoUsers());
+    key(document.body, 'k', { ctrlKey: true });
+    const input = await screen.findByTestId('palette-input');
+    expect(document.activeElement).toBe(input);
+    expect(screen.getByTestId('palette').tagName).toBe('DIALOG');
+
+    fireEvent.input(input, { target: { value: 'go to' } });
+    expect(input.getAttribute('aria-activedescendant')).toBe('palette-go-roster');
+    key(input, 'ArrowDown');
+    expect(input.getAttribute('aria-activedescendant')).toBe('palette-go-board');
+    key(input, 'ArrowUp');
+    key(input, 'ArrowUp');
+    expect(input.getAttribute('aria-activedescendant')).toBe('palette-go-settings');
+    expect(within(screen.getByTestId('palette')).getByRole('option', { selected: true }).textContent).toBe('Go to Settings');
+
+    fireEvent.input(input, { target: { value: 'journal go' } });
+    expect(screen.getAllByTestId('palette-item').map((i) => i.textContent)).toEqual(['Go to Journal']);
+    key(input, 'Enter');
+    expect(screen.queryByTestId('palette')).toBeNull();
+    await screen.findByRole('heading', { name: 'Journal' });
+
+    key(document.body, 'K', { ctrlKey: true, shiftKey: true });
+    const again = await screen.findByTestId('palette-input');
+    fireEvent.input(again, { target: { value: 'hopper' } });
+    await waitFor(() => expect(screen.getAllByTestId('palette-item').map((i) => i.textContent)).toEqual(['Open Grace Hoppergrace@example.com']));
+    expect(again.getAttribute('aria-activedescendant')).toBe('palette-user-g');
+    key(again, 'Enter');
+    await screen.findByTestId('detail-back');
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toContain('Grace Hopper');
+  });
+
+  it('Escape closes the palette and gives the focus back; nothing matching says so', async () => {
+    await start(twoUsers());
+    const nav = screen.getByTestId('nav-board');
+    nav.focus();
+    key(nav, 'k', { ctrlKey: true });
+    const input = await screen.findByTestId('palette-input');
+    fireEvent.input(input, { target: { value: 'zzz' } });
+    expect(screen.queryAllByTestId('palette-item')).toHaveLength(0);
+    expect(screen.getByTestId('palette').textContent).toContain('Nothing matches “zzz”');
+    key(input, 'Escape');
+    expect(screen.queryByTestId('palette')).toBeNull();
+    expect(document.activeElement).toBe(nav);
+  });
+});
+
 describe('a large roster', () => {
   it('holds only the pages drawn: the first page at start, the next when the operator scrolls there', async () => {
     const users = Array.from({ length: 250 }, (_, i) =>

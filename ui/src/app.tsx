@@ -3,6 +3,7 @@ import { BackendContext, tauriBackend, toCommandError, useBackend, type Backend 
 import type { Admitted, CommandError, Country, EnvironmentInfo, EnvironmentKind, UserRecord } from './api/bindings';
 import { BootContext, useBoot, type Boot } from './boot';
 import { ENV_OPTIONS } from './environments';
+import { CommandPalette, type Command } from './components/CommandPalette';
 import { ErrorBanner } from './components/ErrorBanner';
 import { OpenOperations } from './components/OpenOperations';
 import { RetryBanner } from './components/RetryBanner';
@@ -13,7 +14,7 @@ import { displayName } from './format';
 import { EMPTY_QUERY, type RosterQuery } from './rosterQuery';
 import { Board } from './screens/Board';
 import { Journal } from './screens/Journal';
-import { Roster } from './screens/Roster';
+import { Roster, type RosterAction } from './screens/Roster';
 import { useRoster } from './useRoster';
 import { useSubscription } from './useSubscription';
 import { Settings } from './screens/Settings';
@@ -32,6 +33,17 @@ const SCREENS: Array<{ id: Exclude<Screen, 'user'>; label: string }> = [
 ];
 
 let toastSeq = 0;
+
+/** Whether a key press is text going into a field, which `/` must not steal. */
+function typing(target: EventTarget | null): boolean {
+  return (
+    target instanceof HTMLElement &&
+    (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))
+  );
+}
+
+/** A modal dialog is open: the page's shortcuts wait until it closes. */
+const modalOpen = () => document.querySelector('dialog.modal[open]') !== null;
 
 export function App({ backend = tauriBackend, boot = null }: { backend?: Backend; boot?: Boot | null }) {
   return (
@@ -73,6 +85,31 @@ function Shell() {
   const [query, setQuery] = useState<RosterQuery>(EMPTY_QUERY);
   const roster = useRoster(env, query);
   const { upsert } = roster;
+  const [palette, setPalette] = useState(false);
+  // Asks the roster for something from outside it (the palette, `/`); `seq` makes each ask new.
+  const [rosterAction, setRosterAction] = useState<RosterAction | null>(null);
+  const askRoster = useCallback((kind: RosterAction['kind']) => {
+    setScreen('roster');
+    setRosterAction((was) => ({ kind, seq: (was?.seq ?? 0) + 1 }));
+  }, []);
+
+  const actionTaken = useCallback(() => setRosterAction(null), []);
+
+  // Ctrl+K opens the palette anywhere; `/` goes to the roster's search unless it is typed.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || e.altKey || modalOpen()) return;
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {
+        e.preventDefault();
+        setPalette(true);
+      } else if (e.key === '/' && !e.ctrlKey && !e.metaKey && !typing(e.target)) {
+        e.preventDefault();
+        askRoster('search');
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [askRoster]);
 
   const notify = useCallback(
     (kind: ToastMessage['kind'], text: string) => setToasts((list) => stacked(list, { id: ++toastSeq, kind, text })),
@@ -97,15 +134,18 @@ function Shell() {
     backend.call('countries_list').then(setCountries, (e) => setCountriesError(toCommandError(e)));
   }, [backend]);
 
-  const onHeaderEnv = async (e: Event) => {
-    const select = e.currentTarget as HTMLSelectElement;
+  const switchEnv = async (kind: EnvironmentKind, select?: HTMLSelectElement) => {
     try {
-      setEnv(await backend.call('environment_select', { kind: select.value as EnvironmentKind, customUrl: null }));
+      setEnv(await backend.call('environment_select', { kind, customUrl: null }));
     } catch (err) {
       // The state did not change, so put the control back by hand.
-      if (env) select.value = env.kind;
+      if (env && select) select.value = env.kind;
       notify('error', toCommandError(err).message);
     }
+  };
+  const onHeaderEnv = (e: Event) => {
+    const select = e.currentTarget as HTMLSelectElement;
+    void switchEnv(select.value as EnvironmentKind, select);
   };
 
   // Live sync moves the open user too, not only the roster's row.
@@ -180,6 +220,18 @@ function Shell() {
 
   const production = env?.isProduction ?? false;
 
+  const commands: Command[] = [
+    ...SCREENS.map((s) => ({ id: `go-${s.id}`, label: `Go to ${s.label}`, run: () => setScreen(s.id) })),
+    { id: 'search', label: 'Search users', run: () => askRoster('search') },
+    { id: 'track', label: 'Track existing users…', run: () => askRoster('track') },
+    { id: 'import', label: 'Import users from CSV…', run: () => askRoster('import') },
+    ...ENV_OPTIONS.filter((o) => o.kind !== env?.kind).map((o) => ({
+      id: `env-${o.kind}`,
+      label: `Switch to ${o.label}`,
+      run: () => void switchEnv(o.kind),
+    })),
+  ];
+
   return (
     <DropProvider onUnrouted={onUnroutedDrop} onListenError={onDropListenError}>
       <div class={`app${production ? ' production' : ''}`}>
@@ -232,7 +284,16 @@ function Shell() {
             <RetryBanner onError={(m) => notify('error', m)} />
             {(screen === 'roster' || screen === 'journal') && <OpenOperations onUpdated={onUpdated} />}
             {screen === 'roster' && (
-              <Roster env={env} roster={roster} query={query} onQuery={setQuery} onOpen={openUser} notify={notify} />
+              <Roster
+                env={env}
+                roster={roster}
+                query={query}
+                onQuery={setQuery}
+                onOpen={openUser}
+                notify={notify}
+                action={rosterAction}
+                onActionTaken={actionTaken}
+              />
             )}
             {screen === 'board' && (
               <Board
@@ -270,6 +331,7 @@ function Shell() {
           </main>
         </div>
         <Toasts toasts={toasts} onDismiss={dismissToast} />
+        {palette && <CommandPalette commands={commands} onOpenUser={openUser} onClose={() => setPalette(false)} />}
       </div>
     </DropProvider>
   );

@@ -24,6 +24,12 @@ const INITIAL_ROWS = 40;
 /** How long the store may take before the roster looks busy. */
 const BUSY_AFTER_MS = 300;
 
+/** Asked of the roster from outside (the palette, `/`); a new `seq` is a new ask. */
+export interface RosterAction {
+  kind: 'search' | 'track' | 'import';
+  seq: number;
+}
+
 const STAGE_OPTIONS = STAGES.map((value) => ({ value, label: STAGE_LABELS[value] }));
 
 const COLUMNS: Array<{ key: SortKey | null; label: string }> = [
@@ -43,6 +49,8 @@ export function Roster({
   onQuery,
   onOpen,
   notify,
+  action = null,
+  onActionTaken,
 }: {
   env: EnvironmentInfo | null;
   roster: RosterState;
@@ -51,6 +59,9 @@ export function Roster({
   onQuery: (q: RosterQuery) => void;
   onOpen: (user: UserRecord) => void;
   notify: (kind: 'success' | 'error', text: string) => void;
+  action?: RosterAction | null;
+  /** The ask is done: a later visit to the roster does not take it again. */
+  onActionTaken?: () => void;
 }) {
   const backend = useBackend();
   const { matching, total, row, show, error, loading, reload, version } = roster;
@@ -66,6 +77,45 @@ export function Roster({
   // Bumped when this window starts an import, so its progress is read at once.
   const [imports, setImports] = useState(0);
   const scroller = useRef<HTMLDivElement>(null);
+  const searchBox = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    if (!action) return;
+    if (action.kind === 'search') searchBox.current?.focus();
+    else if (action.kind === 'track') setTracking(true);
+    else setImporting(true);
+    onActionTaken?.();
+  }, [action, onActionTaken]);
+
+  // Arrow keys move between the rows' open buttons (Enter opens); from the search box, Down
+  // enters the list. The rows drawn reach OVERSCAN beyond the screen, so the next one is there.
+  const focusRow = (rowIndex: number) => {
+    const button = scroller.current?.querySelector<HTMLElement>(`tr[aria-rowindex="${rowIndex}"] [data-testid="roster-open"]`);
+    if (!button) return false;
+    button.focus();
+    button.closest('tr')?.scrollIntoView?.({ block: 'nearest' }); // (jsdom does not scroll)
+    return true;
+  };
+  const focusRowRef = useRef(focusRow);
+  focusRowRef.current = focusRow;
+  const onListKey = (e: KeyboardEvent) => {
+    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+    const row = (e.target as Element).closest('tr[aria-rowindex]');
+    if (!row) return;
+    const next = Number(row.getAttribute('aria-rowindex')) + (e.key === 'ArrowDown' ? 1 : -1);
+    // Up from the first row goes back to the search box.
+    if (next < 2) searchBox.current?.focus();
+    else focusRowRef.current(next);
+    e.preventDefault();
+  };
+  const onListKeyRef = useRef(onListKey);
+  onListKeyRef.current = onListKey;
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const listen = (e: KeyboardEvent) => onListKeyRef.current(e);
+    el.addEventListener('keydown', listen);
+    return () => el.removeEventListener('keydown', listen);
+  }, []);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(0);
   const count = matching ?? 0;
@@ -157,9 +207,14 @@ export function Roster({
           <input
             type="search"
             data-testid="roster-search"
-            placeholder="Name, e-mail or external id"
+            placeholder="Name, e-mail or external id   ( / )"
+            aria-keyshortcuts="/"
+            ref={searchBox}
             value={query.search}
             onInput={(e) => set({ search: e.currentTarget.value })}
+            onKeyDown={(e) => {
+              if (e.key === 'ArrowDown' && focusRow(2)) e.preventDefault();
+            }}
           />
         </label>
         <label>
