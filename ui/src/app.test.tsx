@@ -348,6 +348,8 @@ describe('keyboard', () => {
   it('/ goes to the roster search from anywhere, but is typed into a field', async () => {
     await start(twoUsers());
     fireEvent.click(screen.getByTestId('nav-journal'));
+    // A new screen starts the keyboard at its heading.
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'Journal' })));
     key(document.body, '/');
     const search = await screen.findByTestId('roster-search');
     await waitFor(() => expect(document.activeElement).toBe(search));

@@ -95,6 +95,20 @@ function Shell() {
 
   const actionTaken = useCallback(() => setRosterAction(null), []);
 
+  // A new screen is announced and the keyboard starts at its top: focus goes to its heading,
+  // unless the screen already put it somewhere inside (the roster's search after `/`).
+  const shown = useRef(screen);
+  useEffect(() => {
+    if (shown.current === screen) return;
+    shown.current = screen;
+    const main = document.querySelector('main');
+    if (main?.contains(document.activeElement) && document.activeElement !== main) return;
+    const heading = main?.querySelector<HTMLElement>('h1');
+    if (!heading) return;
+    if (!heading.hasAttribute('tabindex')) heading.tabIndex = -1;
+    heading.focus();
+  }, [screen]);
+
   // Ctrl+K opens the palette anywhere; `/` goes to the roster's search unless it is typed.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

@@ -1,0 +1,197 @@
+// End to end, every screen and state of the real window under two checks:
+// - axe-core, run inside the WebKitGTK page, over each screen empty and filled, with a form's
+//   errors showing and with each dialog open: no serious or critical violation;
+// - fitting the window: at 1024×700 and at 1920×1080 no box scrolls sideways (the board alone
+//   may), measured in the page as scrollWidth against clientWidth.
+// The results per screen land in target/e2e/axe.json; the README's screenshots (1280×800) are
+// taken along the way into target/e2e/readme/.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { after, before, test } from 'node:test';
+import { Session, byTestId, root, shotDir, startDriver } from './webdriver.mjs';
+
+const app = process.env.PARTNER_DESK_BIN ?? resolve(root, 'target/debug/partner-desk');
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+let driver;
+let s;
+const results = {};
+
+before(async () => {
+  assert.ok(existsSync(app), `build the app first: ${app}`);
+  const data = join(process.env.XDG_DATA_HOME ?? tmpdir(), 'screens-test');
+  mkdirSync(data, { recursive: true });
+  driver = await startDriver({ XDG_DATA_HOME: data });
+  s = await Session.create(driver.base, app);
+  await s.waitUntil('const e = document.querySelector(\'[data-testid="env-select"]\'); return e && !e.disabled', [], {
+    what: 'the app is loaded',
+  });
+  await size(1280, 800);
+});
+
+after(async () => {
+  mkdirSync(shotDir, { recursive: true });
+  writeFileSync(join(shotDir, 'axe.json'), JSON.stringify(results, null, 2));
+  await s?.quit();
+  driver?.stop();
+});
+
+async function click(testId) {
+  await s.click(await s.waitFor(byTestId(testId)));
+}
+
+/** Sets the window's inner size and waits until the page has it. */
+async function size(width, height) {
+  await s.cmd('POST', '/window/rect', { width, height });
+  await s.waitUntil('return innerWidth === arguments[0] && innerHeight <= arguments[1] ? true : null', [width, height], {
+    what: `the window at ${width}×${height}`,
+  });
+  await sleep(150);
+}
+
+/** Runs axe-core in the page; records every violation, and returns the serious and critical. */
+async function axe(state) {
+  await s.script(`if (!window.axe) { ${axeSource}\n }`);
+  const violations = await s.cmd('POST', '/execute/async', {
+    script: `const done = arguments[arguments.length - 1];
+      window.axe.run(document, { resultTypes: ['violations'] }).then(
+        (r) => done(r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+          nodes: v.nodes.slice(0, 6).map((n) => n.target.join(' ')) }))),
+        (e) => done([{ id: 'axe-error', impact: 'critical', help: String(e), nodes: [] }]));`,
+    args: [],
+  });
+  results[state] = violations;
+  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+async function noSeriousViolations(state) {
+  const bad = await axe(state);
+  assert.deepEqual(bad, [], `axe on ${state}: ${JSON.stringify(bad, null, 1)}`);
+}
+
+/** Boxes that scroll sideways (or the page itself), the board's columns excepted. */
+const SIDEWAYS = `const out = [];
+  const de = document.documentElement;
+  if (de.scrollWidth > de.clientWidth + 1) out.push('the page ' + de.scrollWidth + ' > ' + de.clientWidth);
+  for (const el of document.querySelectorAll('body *')) {
+    if (el.closest('[data-testid="board"]')) continue;
+    const x = getComputedStyle(el).overflowX;
+    if (x !== 'auto' && x !== 'scroll') continue;
+    if (el.scrollWidth > el.clientWidth + 1) {
+      const name = el.tagName.toLowerCase() + (el.dataset.testid ? '[' + el.dataset.testid + ']' : '') + (el.className ? '.' + String(el.className).split(' ').join('.') : '');
+      out.push(name + ' ' + el.scrollWidth + ' > ' + el.clientWidth);
+    }
+  }
+  return out;`;
+
+const screens = [
+  ['roster', async () => click('nav-roster').then(() => s.waitFor(byTestId('roster')))],
+  ['board', async () => click('nav-board').then(() => s.waitFor(byTestId('board')))],
+  ['new user', async () => click('nav-new-user').then(() => s.waitFor(byTestId('field-email')))],
+  ['journal', async () => click('nav-journal').then(() => s.waitFor(byTestId('journal-export')))],
+  ['settings', async () => click('nav-settings').then(() => s.waitFor(byTestId('nav-settings')))],
+  ['user page', async () => {
+    await click('nav-roster');
+    await click('roster-open');
+    await s.waitFor(byTestId('user-detail'));
+  }],
+];
+
+test('axe: the first start, every screen empty', async () => {
+  await s.waitFor(byTestId('roster-empty'));
+  await noSeriousViolations('roster, empty');
+  await click('nav-board');
+  await s.waitFor(byTestId('board'));
+  await noSeriousViolations('board, empty');
+  await click('nav-journal');
+  await s.waitFor(byTestId('journal-export'));
+  await noSeriousViolations('journal, empty');
+  await click('nav-settings');
+  await sleep(300);
+  await noSeriousViolations('settings');
+  await click('nav-new-user');
+  await s.waitFor(byTestId('field-email'));
+  await noSeriousViolations('new user, empty');
+});
+
+test('axe: a form refused at its fields, then filled and created', async () => {
+  await click('create-submit');
+  await s.waitFor(byTestId('error-email'));
+  await noSeriousViolations('new user, errors at the fields');
+  await s.type(await s.waitFor(byTestId('field-email')), 'ines@example.com');
+  await s.type(await s.waitFor(byTestId('field-firstName')), 'Inês');
+  await s.type(await s.waitFor(byTestId('field-lastName')), 'Albuquerque de Vasconcelos Sampaio');
+  await s.type(await s.waitFor(byTestId('field-city')), 'Lisboa');
+  await s.setValue(await s.waitFor(byTestId('field-country')), 'PT');
+  await s.setValue(await s.waitFor(byTestId('field-citizenship')), 'PT');
+  await s.setValue(await s.waitFor(byTestId('field-birthDate')), '1991-02-03');
+  await click('field-hasAcceptedP100Tc');
+  await noSeriousViolations('new user, filled');
+  await s.screenshot('readme/new-user');
+  await click('create-submit');
+  await s.waitFor(byTestId('toast'), { text: 'Inês' });
+  await s.waitFor(byTestId('roster-row'));
+  await noSeriousViolations('roster, filled, with a toast');
+  await s.screenshot('readme/roster');
+});
+
+test('axe: the filled screens and the user page', async () => {
+  for (const [name, go] of screens) {
+    await go();
+    await sleep(200);
+    await noSeriousViolations(`${name}, filled`);
+  }
+  await s.screenshot('readme/user-detail');
+});
+
+test('axe: each dialog open', async () => {
+  await click('action-delete');
+  await s.waitFor(byTestId('confirm-dialog'));
+  await noSeriousViolations('user page, delete confirmation open');
+  await s.script('document.querySelector(\'[data-testid="confirm-dialog"]\').dispatchEvent(new Event("cancel", { cancelable: true }))');
+  await s.waitUntil('return !document.querySelector(\'[data-testid="confirm-dialog"]\')');
+
+  await click('nav-roster');
+  await click('track-open');
+  await s.waitFor(byTestId('track-dialog'));
+  await noSeriousViolations('roster, track dialog open');
+  await s.script('document.querySelector(\'[data-testid="track-dialog"]\').dispatchEvent(new Event("cancel", { cancelable: true }))');
+  await s.waitUntil('return !document.querySelector(\'[data-testid="track-dialog"]\')');
+
+  await click('import-open');
+  await s.waitFor(byTestId('import-dialog'));
+  await noSeriousViolations('roster, import dialog open');
+  await s.script('document.querySelector(\'[data-testid="import-dialog"]\').dispatchEvent(new Event("cancel", { cancelable: true }))');
+  await s.waitUntil('return !document.querySelector(\'[data-testid="import-dialog"]\')');
+
+  // The palette, as the keyboard opens it.
+  await s.script('document.body.dispatchEvent(new KeyboardEvent("keydown", { key: "k", ctrlKey: true, bubbles: true }))');
+  await s.type(await s.waitFor(byTestId('palette-input')), 'in');
+  await s.waitFor(byTestId('palette-item'), { text: 'Inês' });
+  await noSeriousViolations('command palette open, users found');
+  await s.screenshot('readme/palette');
+  const modal = await s.script('return document.querySelector(\'[data-testid="palette"]\').matches(":modal")');
+  assert.equal(modal, true, 'the palette is a modal <dialog> (the page beneath inert)');
+  await s.script('document.querySelector(\'[data-testid="palette"]\').dispatchEvent(new Event("cancel", { cancelable: true }))');
+  await s.waitUntil('return !document.querySelector(\'[data-testid="palette"]\')');
+});
+
+for (const [width, height] of [
+  [1024, 700],
+  [1920, 1080],
+]) {
+  test(`at ${width}×${height} no box scrolls sideways but the board`, async () => {
+    await size(width, height);
+    const found = {};
+    for (const [name, go] of screens) {
+      await go();
+      await sleep(250);
+      const sideways = await s.script(SIDEWAYS);
+      if (sideways.length) found[name] = sideways;
+    }
+    assert.deepEqual(found, {}, `sideways scrolling at ${width}×${height}`);
+  });
+}
