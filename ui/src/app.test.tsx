@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { UserRecord } from './api/bindings';
 import { createFakeBackend, fakeUser, type FakeBackend } from './api/fake';
 import { App } from './app';
+import { formatCount } from './format';
 
 afterEach(cleanup);
 
@@ -460,7 +461,7 @@ describe('a very large roster', () => {
       fakeUser({ externalUserId: `ext-${i}`, createdAt: new Date(Date.UTC(2026, 0, 1) + (1000 - i) * 1000).toISOString() }),
     );
     const backend = await start(createFakeBackend({ users }));
-    await waitFor(() => expect(screen.getByTestId('roster-count').textContent).toBe('1,000 of 1,000'));
+    await waitFor(() => expect(screen.getByTestId('roster-count').textContent).toBe(`${formatCount(1000)} of ${formatCount(1000)}`));
     const scroller = screen.getByTestId('roster-scroll');
     const scrollTo = (row: number) => {
       Object.defineProperty(scroller, 'scrollTop', { configurable: true, value: row * 44 });

@@ -2,7 +2,8 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { toCommandError, useBackend } from '../api/backend';
 import type { CommandError, EnvironmentInfo, ImportJob, ImportState } from '../api/bindings';
 import { importResultsCsv } from '../csv';
-import { formatCount, formatDate } from '../format';
+import { formatCount } from '../format';
+import { When } from './When';
 import { ErrorBanner } from './ErrorBanner';
 
 /** Progress is read this often while a job runs, and less often otherwise (another operator
@@ -94,7 +95,7 @@ export function ImportJobs({
               <div class="import-job-head">
                 <strong title={job.fileName}>{job.fileName}</strong>
                 <span class="muted">
-                  by {job.createdBy}, <time dateTime={job.createdAt}>{formatDate(job.createdAt)}</time>
+                  by {job.createdBy}, <When iso={job.createdAt} />
                 </span>
                 <span class={`badge import-${job.state}`} data-testid="import-job-state">
                   {STATE_LABELS[job.state]}

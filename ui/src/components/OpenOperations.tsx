@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { toCommandError, useBackend } from '../api/backend';
 import type { CommandError, OpenOperation, UserRecord } from '../api/bindings';
-import { formatDate } from '../format';
+import { When } from './When';
 import { ErrorBanner } from './ErrorBanner';
 
 /**
@@ -57,7 +57,7 @@ export function OpenOperations({ onUpdated }: { onUpdated: (user: UserRecord, me
           <li key={o.id} data-testid="open-operation" data-operation={o.operation}>
             <span>
               <strong>{o.operation}</strong> for <code>{o.target}</code> in {o.environment} · {o.state} · {o.attempts}{' '}
-              attempt(s) · {formatDate(o.createdAt)}
+              attempt(s) · <When iso={o.createdAt} />
               {o.lastError ? ` · ${o.lastError}` : ''}
             </span>
             {o.retryable && (

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { toCommandError, useBackend } from '../api/backend';
 import type { CommandError, Confirmation, FileNote, TimelineEvent, UserRecord } from '../api/bindings';
-import { formatBytes, formatDate } from '../format';
+import { formatBytes } from '../format';
+import { When } from './When';
 import {
   explainAttemptStatus,
   explainPoaStatus,
@@ -177,9 +178,7 @@ export function Timeline({ record }: { record: UserRecord }) {
                     {/* Never "by" nobody: an operation of a solo desk has no operator's name. */}
                     {e.source === 'operator' ? ` ${e.actor || 'this desk'}` : ''}
                   </span>
-                  <time class="muted" dateTime={e.at} title={e.at}>
-                    {formatDate(e.at)}
-                  </time>
+                  <When class="muted" iso={e.at} />
                 </div>
                 {said && (
                   <p class="event-summary" title={raw} data-codes={raw}>

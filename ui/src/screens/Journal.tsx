@@ -5,7 +5,7 @@ import { ErrorBanner } from '../components/ErrorBanner';
 import { Select } from '../components/Select';
 import { plainOptions } from '../labels';
 import { journalCsv } from '../csv';
-import { formatDate } from '../format';
+import { When } from '../components/When';
 
 interface Draft {
   operator: string;
@@ -176,9 +176,7 @@ export function Journal({ notify }: { notify: (kind: 'success' | 'error', text: 
               {entries.map((e) => (
                 <tr key={e.id} data-testid="journal-row">
                   <td>
-                    <time dateTime={e.at} title={e.at}>
-                      {formatDate(e.at)}
-                    </time>
+                    <When iso={e.at} />
                   </td>
                   <td>{e.operator}</td>
                   <td>{e.environment}</td>

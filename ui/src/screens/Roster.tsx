@@ -9,7 +9,8 @@ import { StatusBadge } from '../components/StatusBadge';
 import { ImportJobs } from '../components/ImportJobs';
 import { ImportUsers } from '../components/ImportUsers';
 import { TrackUsers } from '../components/TrackUsers';
-import { formatCount, formatDate, fullName } from '../format';
+import { formatCount, fullName } from '../format';
+import { When } from '../components/When';
 import type { RosterQuery, SortKey } from '../rosterQuery';
 import { STAGES, STAGE_LABELS } from '../stages';
 import { useDelayed } from '../useDelayed';
@@ -353,9 +354,7 @@ function Row({ u, index, onOpen }: { u: UserRecord; index: number; onOpen: (user
         <StageBadge stage={u.stage} />
       </td>
       <td>
-        <time dateTime={u.createdAt} title={u.createdAt}>
-          {formatDate(u.createdAt)}
-        </time>
+        <When iso={u.createdAt} />
       </td>
       <td>
         <code class="ext-id" title={u.externalUserId}>

@@ -4,7 +4,8 @@ import type { CommandError, Country, UserRecord } from '../api/bindings';
 import { CopyButton } from '../components/CopyButton';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { StatusBadge } from '../components/StatusBadge';
-import { displayName, formatDate } from '../format';
+import { displayName } from '../format';
+import { When } from '../components/When';
 import {
   KYC_METHOD_LABELS,
   explainAttemptStatus,
@@ -93,7 +94,7 @@ export function UserDetail({ record, countries, onUpdated, onDeleted, onBack }: 
           <dd data-testid="detail-extended">{record.extended ? 'Yes' : 'No'}</dd>
           <dt>Created</dt>
           <dd>
-            <time dateTime={record.createdAt}>{formatDate(record.createdAt)}</time>
+            <When iso={record.createdAt} />
           </dd>
         </dl>
         {!deleted && <KycStatus record={record} onUpdated={onUpdated} />}
@@ -102,7 +103,7 @@ export function UserDetail({ record, countries, onUpdated, onDeleted, onBack }: 
       {deleted ? (
         <>
           <p class="note" data-testid="detail-deleted">
-            This user was deleted on {formatDate(record.deletedAt!)}. The desk keeps the row as a record; nothing
+            This user was deleted on <When iso={record.deletedAt!} />. The desk keeps the row as a record; nothing
             more can be done with it.
           </p>
           <Timeline record={record} />

@@ -1,3 +1,4 @@
+import { Amount } from '../../components/Amount';
 import { useState } from 'preact/hooks';
 import { toCommandError, useBackend } from '../../api/backend';
 import type { CommandError, CryptoBalance, UserBalances } from '../../api/bindings';
@@ -62,7 +63,9 @@ export function BalancesPanel({ externalUserId }: { externalUserId: string }) {
                 {balances.fiatBalances.map((b) => (
                   <tr key={b.id} data-testid="fiat-row">
                     <td>{b.name}</td>
-                    <td class="num">{b.amount}</td>
+                    <td class="num">
+                      <Amount amount={b.amount} currency={b.name} />
+                    </td>
                     <td>{humanize(b.status)}</td>
                     <td>
                       {b.iban ? (
@@ -94,7 +97,9 @@ export function BalancesPanel({ externalUserId }: { externalUserId: string }) {
                 {balances.cryptoBalances.map((b) => (
                   <tr key={b.id} data-testid="crypto-row">
                     <td>{b.name}</td>
-                    <td class="num">{b.amount}</td>
+                    <td class="num">
+                      <Amount amount={b.amount} currency={b.name} />
+                    </td>
                     <td>
                       {b.wallet ? (
                         <span class="inline-copy">

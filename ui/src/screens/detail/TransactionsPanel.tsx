@@ -1,3 +1,4 @@
+import { Amount } from '../../components/Amount';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { toCommandError, useBackend } from '../../api/backend';
 import type {
@@ -11,7 +12,7 @@ import type {
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { Select } from '../../components/Select';
 import { toCsv } from '../../csv';
-import { formatDate } from '../../format';
+import { When } from '../../components/When';
 import {
   TRANSACTION_STATUSES,
   TRANSACTION_STATUS_LABELS,
@@ -239,14 +240,14 @@ export function TransactionsPanel({ externalUserId }: { externalUserId: string }
               {data.items.map((t) => (
                 <tr key={t.id} data-testid="tx-row">
                   <td>
-                    <time dateTime={t.createdAt} title={t.createdAt}>
-                      {formatDate(t.createdAt)}
-                    </time>
+                    <When iso={t.createdAt} />
                   </td>
                   <td>{TRANSACTION_TYPE_LABELS[t.type] ?? t.type}</td>
                   <td>{TRANSACTION_STATUS_LABELS[t.status] ?? t.status}</td>
                   <td>{t.currency}</td>
-                  <td class="num">{t.amount}</td>
+                  <td class="num">
+                    <Amount amount={t.amount} currency={t.currency} />
+                  </td>
                   <td class="wrap">{t.description}</td>
                   <td>
                     <code class="ext-id" title={t.id}>
