@@ -134,10 +134,10 @@ test('the timeline shows the operator, the uploads with thumbnails and the webho
 
 test('the journal lists the operations and filters by outcome', async () => {
   await click('nav-journal');
-  await s.waitFor(byTestId('journal-row'), { text: 'addUserVerification' });
+  await s.waitFor(byTestId('journal-row'), { text: 'Submit verification' });
   await s.setValue(await s.waitFor(byTestId('journal-operation')), 'createUser');
   await s.waitUntil(
-    'const r = [...document.querySelectorAll(\'[data-testid="journal-row"]\')]; return r.length > 0 && r.every((x) => x.textContent.includes("createUser"))',
+    'const r = [...document.querySelectorAll(\'[data-testid="journal-row"]\')]; return r.length > 0 && r.every((x) => x.querySelector(\'[data-code]\')?.dataset.code === "createUser")',
     [],
     { what: 'only createUser lines' },
   );

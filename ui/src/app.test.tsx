@@ -522,7 +522,7 @@ describe('retries and open operations', () => {
       reason: 'P100 is rate limiting',
     });
     const notice = await screen.findByTestId('retry-notice');
-    expect(notice.textContent).toMatch(/createUser for ext-9: P100 is rate limiting\. Retrying in [45] s \(attempt 2 of 4\)/);
+    expect(notice.textContent).toMatch(/Create user for ext-9: P100 is rate limiting\. Retrying in [45] s \(attempt 2 of 4\)/);
     fireEvent.click(screen.getByTestId('retry-cancel'));
     await waitFor(() => expect(screen.queryByTestId('retry-notice')).toBeNull());
     expect(backend.argsOf('operation_cancel')).toEqual([{ operationId: 'op-1' }]);

@@ -6,6 +6,7 @@ import type {
   KycFileSide,
   Occupation,
   OpenAccountReason,
+  OutboxState,
   TransactionStatus,
   TransactionType,
   UserStatus,
@@ -117,6 +118,41 @@ export const userStatusOptions = (codes: readonly string[]): Array<Option<string
   codes.map((value) => ({ value, label: userStatusLabel(value) }));
 
 /** `SOME_CODE` → `Some code`, for codes without a sentence of their own. */
+/** The desk's operations (the route names of `p100::routes`) as an operator says them. */
+const OPERATION_LABELS: Record<string, string> = {
+  createUser: 'Create user',
+  createUserWithoutKyc: 'Create user for hosted KYC',
+  addKycFile: 'Upload identity documents',
+  addPoaFile: 'Upload proof of address',
+  addUserVerification: 'Submit verification',
+  extendUser: 'Extend user',
+  updateUser: 'Update profile',
+  deleteUser: 'Delete user',
+  suspendUser: 'Suspend user',
+  unsuspendUser: 'Unsuspend user',
+  getUserBalances: 'Read balances',
+  getUserTransactions: 'Read transactions',
+  createKycVerification: 'Start hosted KYC',
+  redirectToVerification: 'Open hosted KYC',
+  getKycStatus: 'Read KYC status',
+};
+
+/** An operation in words; one the table does not know, its camelCase name split into words. */
+export function operationLabel(code: string): string {
+  return OPERATION_LABELS[code] ?? humanize(code.replace(/([a-z0-9])([A-Z])/g, '$1_$2'));
+}
+
+/** Operations for a filter: each in words, P100's route name as the value. */
+export const operationOptions = (codes: readonly string[]): Array<Option<string>> =>
+  codes.map((value) => ({ value, label: operationLabel(value) }));
+
+export const OUTBOX_STATE_LABELS: Record<OutboxState, string> = {
+  pending: 'waiting to be sent',
+  done: 'done',
+  failed: 'failed',
+  unknown: 'outcome unknown (P100 may have done it)',
+};
+
 export function humanize(code: string): string {
   const s = code.toLowerCase().replace(/_/g, ' ');
   return s.charAt(0).toUpperCase() + s.slice(1);

@@ -1,3 +1,5 @@
+import { OUTBOX_STATE_LABELS, operationLabel } from '../labels';
+import { envLabel } from '../environments';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { toCommandError, useBackend } from '../api/backend';
 import type { CommandError, OpenOperation, UserRecord } from '../api/bindings';
@@ -56,7 +58,10 @@ export function OpenOperations({ onUpdated }: { onUpdated: (user: UserRecord, me
         {ops.map((o) => (
           <li key={o.id} data-testid="open-operation" data-operation={o.operation}>
             <span>
-              <strong>{o.operation}</strong> for <code>{o.target}</code> in {o.environment} · {o.state} · {o.attempts}{' '}
+              <strong title={o.operation} data-code={o.operation}>
+                {operationLabel(o.operation)}
+              </strong>{' '}
+              for <code>{o.target}</code> in {envLabel(o.environment)} · {OUTBOX_STATE_LABELS[o.state]} · {o.attempts}{' '}
               attempt(s) · <When iso={o.createdAt} />
               {o.lastError ? ` · ${o.lastError}` : ''}
             </span>
@@ -68,7 +73,7 @@ export function OpenOperations({ onUpdated }: { onUpdated: (user: UserRecord, me
                 onClick={() =>
                   void act(o.id, async () => {
                     const user = await backend.call('operation_retry', { operationId: o.id });
-                    onUpdated(user, `${o.operation} done`);
+                    onUpdated(user, `${operationLabel(o.operation)}: done`);
                   })
                 }
               >

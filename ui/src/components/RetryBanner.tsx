@@ -1,3 +1,4 @@
+import { operationLabel } from '../labels';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { toCommandError, useBackend } from '../api/backend';
 import type { RetryEvent } from '../api/bindings';
@@ -56,7 +57,7 @@ export function RetryBanner({ onError }: { onError: (message: string) => void })
         return (
           <p key={w.operationId} data-testid="retry-notice">
             <span>
-              {w.operation} for <code>{w.target}</code>: {w.reason}.{' '}
+              <span title={w.operation}>{operationLabel(w.operation)}</span> for <code>{w.target}</code>: {w.reason}.{' '}
               {secs > 0 ? `Retrying in ${secs} s` : 'Retrying now'} (attempt {w.attempt} of {w.maxAttempts}).
             </span>
             {secs > 0 && (

@@ -3,7 +3,8 @@ import { toCommandError, useBackend } from '../api/backend';
 import type { CommandError, JournalEntry, JournalFilter } from '../api/bindings';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Select } from '../components/Select';
-import { plainOptions } from '../labels';
+import { operationLabel, operationOptions, plainOptions } from '../labels';
+import { envLabel } from '../environments';
 import { journalCsv } from '../csv';
 import { When } from '../components/When';
 
@@ -118,7 +119,7 @@ export function Journal({ notify }: { notify: (kind: 'success' | 'error', text: 
             id="journal-operation"
             name="operation"
             data-testid="journal-operation"
-            options={plainOptions(known.operations)}
+            options={operationOptions(known.operations)}
             placeholder="Any"
             value={draft.operation}
             onChange={(operation) => set({ operation })}
@@ -179,8 +180,10 @@ export function Journal({ notify }: { notify: (kind: 'success' | 'error', text: 
                     <When iso={e.at} />
                   </td>
                   <td>{e.operator}</td>
-                  <td>{e.environment}</td>
-                  <td>{e.operation}</td>
+                  <td>{envLabel(e.environment)}</td>
+                  <td title={e.operation} data-code={e.operation}>
+                    {operationLabel(e.operation)}
+                  </td>
                   <td>
                     <code class="ext-id" title={e.target ?? ''}>
                       {e.target ?? ''}
