@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs a command inside a private desktop session: an Xvfb display (unless one is given), a
-# private D-Bus session bus, and an unlocked gnome-keyring Secret Service with a throwaway
-# login keyring. CI has none of these; a developer's own keyring is never touched.
+# private D-Bus session bus, an unlocked gnome-keyring Secret Service with a throwaway login
+# keyring, and (on its own display, when installed) dunst as the notification service. CI has
+# none of these; a developer's own keyring and notifications are never touched.
 # Usage: scripts/with-desktop.sh COMMAND [ARGS...]
 set -euo pipefail
 
@@ -24,7 +25,7 @@ if [ -z "${PD_INSIDE_DBUS:-}" ]; then
     xvfb_pid=$!
     for _ in $(seq 100); do [ -e "/tmp/.X11-unix/X$disp" ] && break; sleep 0.1; done
     [ -e "/tmp/.X11-unix/X$disp" ] || { echo "Xvfb did not start" >&2; cat "$PD_SESSION_DIR/xvfb.log" >&2; exit 1; }
-    export DISPLAY=":$disp"
+    export DISPLAY=":$disp" PD_OWN_DISPLAY=1
   fi
   cleanup() {
     [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null || true
@@ -38,4 +39,13 @@ fi
 # Inside the session bus: a login keyring, unlocked with an empty password (a newline must be
 # piped: zero bytes creates no keyring).
 echo "" | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
+# Desktop notifications go to a real service, which the e2e reads back (dunstctl history).
+if [ -n "${PD_OWN_DISPLAY:-}" ] && command -v dunst >/dev/null; then
+  dunst >"$PD_SESSION_DIR/dunst.log" 2>&1 &
+  for _ in $(seq 50); do
+    dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+      org.freedesktop.DBus.NameHasOwner string:org.freedesktop.Notifications 2>/dev/null | grep -q true && break
+    sleep 0.1
+  done
+fi
 "$@"

@@ -10,6 +10,7 @@ pub mod error;
 pub mod events;
 mod instance;
 mod logging;
+mod notifications;
 mod rendering;
 pub mod window;
 mod window_state;
@@ -68,10 +69,15 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             );
             // Bulk imports of this desktop (solo mode; a team's run in its hub).
             tauri::async_runtime::spawn(desk.as_ref().clone().work_imports("desktop".into()));
+            let notifier = notifications::Notifier::new();
+            tauri::async_runtime::spawn(watch_imports(desk.clone(), notifier.clone()));
             let team_desk = desk.clone();
             let team_handle = handle.clone();
-            tauri::async_runtime::spawn(async move { forward_team(team_desk, team_handle).await });
-            tauri::async_runtime::spawn(async move { forward_sync(desk, handle).await });
+            let team_notifier = notifier.clone();
+            tauri::async_runtime::spawn(async move {
+                forward_team(team_desk, team_handle, team_notifier).await
+            });
+            tauri::async_runtime::spawn(async move { forward_sync(desk, handle, notifier).await });
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -96,8 +102,12 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
         .invoke_handler(with_commands!(invoke_handler))
 }
 
-/// Starts live sync and forwards each row it changes to the window.
-async fn forward_sync<R: Runtime>(desk: Arc<Desk>, app: tauri::AppHandle<R>) {
+/// Starts live sync and forwards each row it changes to the window (and to the notifications).
+async fn forward_sync<R: Runtime>(
+    desk: Arc<Desk>,
+    app: tauri::AppHandle<R>,
+    notifier: Arc<notifications::Notifier>,
+) {
     let mut changes = desk.subscribe();
     if let Err(e) = desk.start_sync().await {
         tracing::warn!(error = %e, "live sync did not start");
@@ -105,7 +115,10 @@ async fn forward_sync<R: Runtime>(desk: Arc<Desk>, app: tauri::AppHandle<R>) {
     }
     loop {
         match changes.recv().await {
-            Ok(record) => events::send(&app, PageEvent::RosterChanged(Some(Box::new(record)))),
+            Ok(record) => {
+                notifier.user(&record);
+                events::send(&app, PageEvent::RosterChanged(Some(Box::new(record))));
+            }
             Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
                 events::send(&app, PageEvent::RosterChanged(None));
             }
@@ -118,7 +131,11 @@ async fn forward_sync<R: Runtime>(desk: Arc<Desk>, app: tauri::AppHandle<R>) {
 /// is now, or "read the roster again" (on connecting, and whenever changes may have been
 /// missed). Follows the hub again after it went away, and switches when the desk connects to
 /// another hub or leaves it.
-async fn forward_team<R: Runtime>(desk: Arc<Desk>, app: tauri::AppHandle<R>) {
+async fn forward_team<R: Runtime>(
+    desk: Arc<Desk>,
+    app: tauri::AppHandle<R>,
+    notifier: Arc<notifications::Notifier>,
+) {
     use desk::hub_client::HubEvent;
     let mut changes = desk.hub_changes();
     loop {
@@ -126,10 +143,14 @@ async fn forward_team<R: Runtime>(desk: Arc<Desk>, app: tauri::AppHandle<R>) {
         if let Some(hub) = desk.hub() {
             tracing::info!(hub = %hub.base(), "following the team hub's live updates");
             let page = app.clone();
+            let told = notifier.clone();
             let following = hub.follow(move |event| {
                 tracing::debug!(?event, "the team hub says");
                 let changed = match event {
-                    HubEvent::User(user) => Some(user),
+                    HubEvent::User(user) => {
+                        told.user(&user);
+                        Some(user)
+                    }
                     HubEvent::Open | HubEvent::Resync => None,
                 };
                 events::send(&page, PageEvent::RosterChanged(changed));
@@ -150,6 +171,25 @@ async fn forward_team<R: Runtime>(desk: Arc<Desk>, app: tauri::AppHandle<R>) {
             events::send(&app, PageEvent::RosterChanged(None));
         } else if changes.changed().await.is_err() {
             return;
+        }
+    }
+}
+
+/// Looks at the import jobs — often while one goes, else now and then — so that their ends
+/// become notifications, whichever screen is open (or none: the window may be hidden).
+async fn watch_imports(desk: Arc<Desk>, notifier: Arc<notifications::Notifier>) {
+    use desk::api::DeskApi;
+    loop {
+        let pause = if notifier.jobs_going() { 2 } else { 10 };
+        tokio::time::sleep(std::time::Duration::from_secs(pause)).await;
+        let jobs = match desk.hub() {
+            Some(hub) => DeskApi::import_jobs(&hub).await,
+            None => DeskApi::import_jobs(desk.as_ref()).await,
+        };
+        match jobs {
+            Ok(jobs) => notifier.import_jobs(&jobs),
+            // The import screen shows the same error; the next look tries again.
+            Err(e) => tracing::debug!(error = %e, "import jobs not read for notifications"),
         }
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod api;
+pub mod attention;
 pub mod credentials;
 pub mod desk;
 pub mod documents;
