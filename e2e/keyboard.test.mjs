@@ -1,7 +1,8 @@
 // End to end by keyboard alone: create a user, upload an ID and a selfie, submit verification,
 // with every key pressed on the real X keyboard (xdotool, into the focused app window) and the
 // native file chooser driven by keys too. WebDriver only watches: where the focus is, what the
-// page says. No click, no WebDriver typing.
+// page says. No click, no WebDriver typing. Then P100 rejects the verification, and the desktop
+// notification service (dunst, on the test session's bus) shows that the user needs action.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
@@ -107,7 +108,10 @@ async function date(testId, iso) {
     await press('ctrl+a');
     await typeText(iso);
   } else {
-    for (const p of parts) {
+    // WebKitGTK draws the date as parts in the locale's order; typed digits stay in their part,
+    // and Tab moves to the next.
+    for (const [i, p] of parts.entries()) {
+      if (i > 0) await press('Tab');
       await typeText(p === 'year' ? y : p === 'month' ? m : d);
     }
   }
@@ -179,11 +183,35 @@ test('documents picked in the native chooser and uploaded by keyboard', async ()
 
 test('verification submitted by keyboard', async () => {
   await choose('verify-documentType', 'Passport', 'PASSPORT');
-  await fill('verify-documentNumber', 'KB1234567');
+  // The sandbox rejects this number after its review: the next test's notification.
+  await fill('verify-documentNumber', 'REJECT_DOCUMENT_DAMAGED');
   await choose('verify-issuingCountry', 'Georgia', 'GE');
   await date('verify-expiryDate', '2032-07-31');
   await tabTo('verify-submit');
   await press('Return');
   await s.waitUntil(codeIs, ['kyc-attempt', 'VERIFICATION'], { what: 'verification under review' });
   assert.ok(ext, 'the user opened from the roster by keyboard');
+});
+
+/** The notifications dunst has shown, newest first (closed first: history holds closed ones). */
+function notifications() {
+  execFileSync('dunstctl', ['close-all']);
+  const history = JSON.parse(execFileSync('dunstctl', ['history'], { encoding: 'utf8' }));
+  return history.data.flat().map((n) => ({ app: n.appname.data, summary: n.summary.data, body: n.body.data }));
+}
+
+test('P100 rejects: the user moves to Needs action and a desktop notification says why', async (t) => {
+  await s.waitUntil(codeIs, ['kyc-attempt', 'REJECTED_BY_PROVIDER'], { what: 'the verification rejected', timeout: 20000 });
+  const deadline = Date.now() + 10000;
+  let shown = [];
+  while (Date.now() < deadline) {
+    shown = notifications();
+    if (shown.some((n) => n.summary === 'Kira Keyboard needs action')) break;
+    await sleep(250);
+  }
+  t.diagnostic(`notifications shown: ${JSON.stringify(shown)}`);
+  const told = shown.filter((n) => n.summary === 'Kira Keyboard needs action');
+  assert.equal(told.length, 1, 'told once');
+  assert.equal(told[0].app, 'Partner Desk');
+  assert.ok(told[0].body.length > 0, 'the notification says why');
 });

@@ -171,8 +171,8 @@ export class Session {
     } finally {
       await this.script("document.getElementById('__pd_repaint')?.remove()");
     }
-    mkdirSync(shotDir, { recursive: true });
     const path = resolve(shotDir, `${name}.png`);
+    mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, Buffer.from(b64, 'base64'));
     return path;
   }

@@ -159,7 +159,7 @@ export function Journal({ notify }: { notify: (kind: 'success' | 'error', text: 
             No journal lines match.
           </p>
         ) : (
-          <table data-testid="journal">
+          <table data-testid="journal" class="journal-table">
             <thead>
               <tr>
                 <th scope="col">When</th>

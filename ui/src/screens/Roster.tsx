@@ -334,12 +334,17 @@ function Row({ u, index, onOpen }: { u: UserRecord; index: number; onOpen: (user
           class="link"
           data-testid="roster-open"
           aria-label={`Open ${name || u.email || u.externalUserId}`}
+          title={name || undefined}
           onClick={() => onOpen(u)}
         >
           {name || <span class="muted">(no name)</span>}
         </button>
       </td>
-      <td data-testid="roster-email">{u.email ?? ''}</td>
+      <td data-testid="roster-email">
+        <span class="cell" title={u.email ?? undefined}>
+          {u.email ?? ''}
+        </span>
+      </td>
       <td>{u.country ?? ''}</td>
       <td data-testid="roster-status">
         {deleted ? (

@@ -173,7 +173,8 @@ export function KycFilesPanel({ record, onUpdated }: PanelProps) {
                   type="button"
                   class="secondary small"
                   data-testid={`kyc-pick-${side}`}
-                  aria-label={`Choose a file for ${label}`}
+                  // The name spoken starts with the words shown, so "click Choose file" works by voice.
+                  aria-label={`${picking === side ? 'Choosing…' : 'Choose file…'} for ${label}`}
                   disabled={busy || picking !== null}
                   onClick={() => void pick(side)}
                 >
