@@ -40,6 +40,8 @@ macro_rules! with_shell_commands {
             import::import_pick() -> Option<crate::commands::import::PickedCsv>;
             /// A new random token, put on the OS clipboard by Rust; the page learns its fingerprint.
             sync::webhook_token_generate(kind: desk::EnvironmentKind) -> crate::commands::sync::GeneratedToken;
+            /// Quits the desk for good (closing the window may only hide it to the tray).
+            app::app_quit() -> ();
             /// Opens the channel over which Rust tells the page what happened unasked.
             page::events_subscribe(on_event: tauri::ipc::Channel<crate::events::PageEvent>) -> ();
             // commands:end

@@ -11,6 +11,7 @@ pub mod events;
 mod instance;
 mod logging;
 mod notifications;
+mod tray;
 mod rendering;
 pub mod window;
 mod window_state;
@@ -54,6 +55,7 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             app.manage(desk.clone());
             app.manage(events::PageEvents::default());
             window::build_main(app)?;
+            tray::install(app)?;
             let handle = app.handle().clone();
             let early = desk.clone();
             tauri::async_runtime::spawn(async move {
@@ -70,6 +72,7 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             // Bulk imports of this desktop (solo mode; a team's run in its hub).
             tauri::async_runtime::spawn(desk.as_ref().clone().work_imports("desktop".into()));
             let notifier = notifications::Notifier::new();
+            app.manage(notifier.clone());
             tauri::async_runtime::spawn(watch_imports(desk.clone(), notifier.clone()));
             let team_desk = desk.clone();
             let team_handle = handle.clone();
@@ -81,6 +84,11 @@ pub fn app<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
             Ok(())
         })
         .on_window_event(|window, event| {
+            if let WindowEvent::CloseRequested { api, .. } = event
+                && tray::on_close(window)
+            {
+                api.prevent_close();
+            }
             if matches!(event, WindowEvent::Resized(_) | WindowEvent::Moved(_))
                 && window.label() == window::MAIN
             {

@@ -94,6 +94,11 @@ impl Notifier {
             .as_ref()
     }
 
+    /// Tells something of the shell's own (not a user's or a job's news).
+    pub fn tell(self: &Arc<Self>, notice: Notice) {
+        self.send(notice);
+    }
+
     fn send(self: &Arc<Self>, notice: Notice) {
         let me = self.clone();
         tauri::async_runtime::spawn(async move {

@@ -1,6 +1,7 @@
 //! The app's commands: the desk core's operations, generated from their list (`core`), and the
 //! shell's own, one file per concern. `command_list.rs` lists them all.
 
+pub mod app;
 pub mod core;
 pub mod documents;
 mod drift;
