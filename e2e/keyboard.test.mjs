@@ -215,3 +215,28 @@ test('P100 rejects: the user moves to Needs action and a desktop notification sa
   assert.equal(told[0].app, 'Partner Desk');
   assert.ok(told[0].body.length > 0, 'the notification says why');
 });
+
+test('Ctrl+Q quits: the window and the process are gone', async () => {
+  const pid = Number(xdotool('getwindowpid', win));
+  assert.ok(pid > 0, 'the window belongs to a process');
+  focusWindow();
+  await press('ctrl+q');
+  const deadline = Date.now() + 10000;
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  while (alive() && Date.now() < deadline) await sleep(100);
+  assert.equal(alive(), false, 'the desk process has left');
+  let windows = '';
+  try {
+    windows = xdotool('search', '--onlyvisible', '--name', '^Partner Desk$');
+  } catch {
+    // xdotool exits 1 when nothing matches
+  }
+  assert.equal(windows, '', 'no window left');
+});

@@ -11,8 +11,8 @@ pub mod events;
 mod instance;
 mod logging;
 mod notifications;
-mod tray;
 mod rendering;
+mod tray;
 pub mod window;
 mod window_state;
 

@@ -409,6 +409,16 @@ describe('keyboard', () => {
     expect(screen.getByRole('heading', { level: 1 }).textContent).toContain('Grace Hopper');
   });
 
+  it('Quit is a command of its own: Ctrl+Q, and in the palette', async () => {
+    const backend = await start(twoUsers());
+    key(document.body, 'q', { ctrlKey: true });
+    await waitFor(() => expect(backend.argsOf('app_quit')).toHaveLength(1));
+    key(document.body, 'k', { ctrlKey: true });
+    fireEvent.input(await screen.findByTestId('palette-input'), { target: { value: 'quit' } });
+    key(screen.getByTestId('palette-input'), 'Enter');
+    await waitFor(() => expect(backend.argsOf('app_quit')).toHaveLength(2));
+  });
+
   it('Escape closes the palette and gives the focus back; nothing matching says so', async () => {
     await start(twoUsers());
     const nav = screen.getByTestId('nav-board');

@@ -85,6 +85,10 @@ function Shell() {
   const [query, setQuery] = useState<RosterQuery>(EMPTY_QUERY);
   const roster = useRoster(env, query);
   const { upsert } = roster;
+  const notify = useCallback(
+    (kind: ToastMessage['kind'], text: string) => setToasts((list) => stacked(list, { id: ++toastSeq, kind, text })),
+    [],
+  );
   const [palette, setPalette] = useState(false);
   // Asks the roster for something from outside it (the palette, `/`); `seq` makes each ask new.
   const [rosterAction, setRosterAction] = useState<RosterAction | null>(null);
@@ -109,13 +113,23 @@ function Shell() {
     heading.focus();
   }, [screen]);
 
-  // Ctrl+K opens the palette anywhere; `/` goes to the roster's search unless it is typed.
+  // Closing the window may only hide it to the tray: Quit is its own command.
+  const quit = useCallback(
+    () => void backend.call('app_quit').catch((e) => notify('error', toCommandError(e).message)),
+    [backend, notify],
+  );
+
+  // Ctrl+K opens the palette anywhere, Ctrl+Q quits; `/` goes to the roster's search unless it
+  // is typed.
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.defaultPrevented || e.altKey || modalOpen()) return;
       if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {
         e.preventDefault();
         setPalette(true);
+      } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'q') {
+        e.preventDefault();
+        quit();
       } else if (e.key === '/' && !e.ctrlKey && !e.metaKey && !typing(e.target)) {
         e.preventDefault();
         askRoster('search');
@@ -123,12 +137,8 @@ function Shell() {
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  }, [askRoster]);
+  }, [askRoster, quit]);
 
-  const notify = useCallback(
-    (kind: ToastMessage['kind'], text: string) => setToasts((list) => stacked(list, { id: ++toastSeq, kind, text })),
-    [],
-  );
   const dismissToast = useCallback((id: number) => setToasts((list) => list.filter((t) => t.id !== id)), []);
 
   const refreshEnv = useCallback(() => {
@@ -244,6 +254,7 @@ function Shell() {
       label: `Switch to ${o.label}`,
       run: () => void switchEnv(o.kind),
     })),
+    { id: 'quit', label: 'Quit Partner Desk (Ctrl+Q)', run: quit },
   ];
 
   return (

@@ -149,6 +149,8 @@ export interface Commands {
   import_pick: { args: Record<never, never>; answer: PickedCsv | null };
   /** A new random token, put on the OS clipboard by Rust; the page learns its fingerprint. */
   webhook_token_generate: { args: { kind: EnvironmentKind }; answer: GeneratedToken };
+  /** Quits the desk for good (closing the window may only hide it to the tray). */
+  app_quit: { args: Record<never, never>; answer: null };
   /** Opens the channel over which Rust tells the page what happened unasked. */
   events_subscribe: { args: { onEvent: Channel<PageEvent> }; answer: null };
 }
@@ -212,5 +214,6 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'export_save_csv',
   'import_pick',
   'webhook_token_generate',
+  'app_quit',
   'events_subscribe',
 ];

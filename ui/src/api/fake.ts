@@ -565,6 +565,9 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
     async export_save_csv({ fileName }) {
       return fileName;
     },
+    async app_quit() {
+      return null;
+    },
     async kyc_hosted_start({ externalUserId: ext, form }) {
       find(ext);
       const fields: FieldError[] = [];
