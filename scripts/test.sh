@@ -38,6 +38,10 @@ step "Fuzzing smoke: each cargo-fuzz target for 25 s (the long runs: fuzz/README
 FUZZ_BUILD=dev scripts/fuzz-smoke.sh
 
 step "Build the app, the hub and the standalone sandbox for the end-to-end test"
+# First `tauri dev`'s build of the app (no embedded pages: it loads Vite's dev server), set aside
+# for e2e/dev-mode.test.mjs; then the real one over it (the two differ by one feature: a relink).
+cargo build --locked --no-default-features -p partner-desk --bin partner-desk
+mkdir -p target/dev-mode && cp target/debug/partner-desk target/dev-mode/partner-desk
 cargo build --locked -p partner-desk -p partner-desk-hub -p p100-sandbox --bin partner-desk --bin partner-desk-hub --bin p100-sandbox
 
 step "End to end: the real window under Xvfb, driven by WebDriver (team mode against a hub on PostgreSQL)"
