@@ -30,6 +30,9 @@ export default defineConfig(
       'react-hooks/rules-of-hooks': 'error',
       'react-hooks/exhaustive-deps': 'error',
       'jsx-a11y-x/label-has-associated-control': ['error', { controlComponents: ['Select', 'CountrySelect'] }],
+      // A scrolling region is focusable so that the keyboard can scroll it (axe's
+      // scrollable-region-focusable); it says what it is with role="region" and a label.
+      'jsx-a11y-x/no-noninteractive-tabindex': ['error', { roles: ['tabpanel', 'region'] }],
     },
   },
   {

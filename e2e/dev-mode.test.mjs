@@ -4,8 +4,9 @@
 // still refuses other hosts, and a CSS edit reaches the window by hot reload without reloading.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Session, byTestId, root, startDriver } from './webdriver.mjs';
 
@@ -27,7 +28,10 @@ before(async () => {
     assert.ok(Date.now() < deadline, 'the Vite dev server did not start on port 5173');
     await sleep(200);
   }
-  driver = await startDriver();
+  // Its own data folder: an empty roster whatever ran before.
+  const data = join(process.env.XDG_DATA_HOME ?? tmpdir(), 'dev-mode-test');
+  mkdirSync(data, { recursive: true });
+  driver = await startDriver({ XDG_DATA_HOME: data });
   s = await Session.create(driver.base, app);
 });
 

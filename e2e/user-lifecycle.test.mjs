@@ -129,7 +129,7 @@ test('verification data, then the sandbox activates the user; balances show the 
   await s.setValue(await s.waitFor(byTestId('verify-expiryDate')), '2031-06-30');
   await click('verify-submit');
   await s.waitUntil(codeIs, ['kyc-attempt', 'VERIFICATION'], { what: 'verification under review' });
-  await refreshUntil('balances-refresh', 'balances', 'eur');
+  await refreshUntil('balances-refresh', 'balances', 'EUR');
   const balances = await text('balances');
   assert.match(balances, /LT\d{18}/, 'a Lithuanian IBAN');
   await refreshUntil('kyc-refresh', 'detail-status', 'Active');

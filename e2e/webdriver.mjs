@@ -121,6 +121,11 @@ export class Session {
     return this.cmd('GET', `/element/${id}/text`);
   }
 
+  /** The text a person reads in an element, ellipsed or not (see `waitFor`). */
+  content(id) {
+    return this.script('return arguments[0].textContent', [{ [ELEMENT]: id }]);
+  }
+
   attr(id, name) {
     return this.cmd('GET', `/element/${id}/attribute/${name}`);
   }

@@ -31,6 +31,9 @@ macro_rules! with_shell_commands {
             documents::kyc_upload(upload_id: String, external_user_id: String, document_type: p100::models::DocumentType, files: Vec<crate::commands::documents::KycFileRef>, on_progress: tauri::ipc::Channel<p100::upload::UploadProgress>) -> desk::ledger::roster::UserRecord;
             /// Every file goes in one request (P100's field `files`), at most three.
             documents::poa_upload(upload_id: String, external_user_id: String, tokens: Vec<String>, on_progress: tauri::ipc::Channel<p100::upload::UploadProgress>) -> desk::ledger::roster::UserRecord;
+            /// A picked document's bytes for the viewer (checked again, at most 5 MB), as raw
+            /// bytes rather than JSON; never a path.
+            documents::document_bytes(token: String) -> tauri::ipc::Response;
             /// `false` when no upload of that id was running (already finished).
             documents::upload_cancel(upload_id: String) -> bool;
             /// Native save dialog; the file name saved to, or null when the operator cancelled.

@@ -80,6 +80,23 @@ impl ReadyFile {
         }
         self.path.clone()
     }
+
+    /// The checked file's bytes, read through the handle the check hashed (at most
+    /// [`MAX_BYTES`]: a file that grew since is refused, not read on).
+    pub fn bytes(&self) -> std::io::Result<Vec<u8>> {
+        use std::io::{Seek, SeekFrom};
+        let mut file = &*self.file;
+        file.seek(SeekFrom::Start(0))?;
+        let mut bytes = Vec::with_capacity(self.size as usize);
+        file.take(MAX_BYTES + 1).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 != self.size {
+            return Err(std::io::Error::other(format!(
+                "{} changed while it was read; add it again",
+                self.name
+            )));
+        }
+        Ok(bytes)
+    }
 }
 
 /// The session's picked files. Nothing is persisted: a restart forgets every token.
@@ -360,5 +377,32 @@ mod tests {
         // A second open (a retry) reads it from the start again.
         assert_eq!(std::fs::read(&path).unwrap(), b"%PDF-1.4 the document");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
+
+#[cfg(test)]
+mod viewer_tests {
+    use super::*;
+
+    #[test]
+    fn the_viewer_gets_the_picked_bytes_and_nothing_once_the_file_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let picked = dir.path().join("bill.pdf");
+        let content = b"%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\n%%EOF\n".to_vec();
+        std::fs::write(&picked, &content).unwrap();
+        let docs = Documents::default();
+        let admitted = docs.admit(std::slice::from_ref(&picked));
+        let id = admitted.accepted[0].id.clone();
+
+        let ready = docs.ready(&id).unwrap();
+        assert_eq!(ready.mime, "application/pdf");
+        assert_eq!(ready.bytes().unwrap(), content);
+        // Read twice (a second look in the viewer): from the start again.
+        assert_eq!(ready.bytes().unwrap(), content);
+
+        std::fs::write(&picked, b"%PDF-1.4 another file now").unwrap();
+        let refused = docs.ready(&id).err().expect("a changed file is refused");
+        assert!(refused.contains("changed after it was picked"), "{refused}");
+        assert!(docs.ready("not-a-token").is_err());
     }
 }

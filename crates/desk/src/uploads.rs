@@ -42,6 +42,22 @@ impl Desk {
             .collect()
     }
 
+    /// A picked document's bytes and type, for the viewer: checked again first (still the file
+    /// that was picked), read through the checked handle, never more than the desk takes.
+    pub async fn document_contents(&self, token: String) -> Result<(String, Vec<u8>)> {
+        let docs = self.documents_arc();
+        tokio::task::spawn_blocking(move || {
+            let ready = docs
+                .ready(&token)
+                .map_err(|m| Error::Invalid(vec![FieldError::new("token", m)]))?;
+            let bytes = ready
+                .bytes()
+                .map_err(|e| Error::Invalid(vec![FieldError::new("token", e.to_string())]))?;
+            Ok((ready.mime.clone(), bytes))
+        })
+        .await?
+    }
+
     /// Every token checked again (still the picked file) just before sending. The checked
     /// files come back too: they must stay alive until the upload is over, since the transport
     /// reads them through their open handles (`ReadyFile::transport_path`).

@@ -90,3 +90,14 @@ pub async fn poa_upload(
 pub fn upload_cancel(desk: DeskState<'_>, upload_id: String) -> bool {
     desk.cancel_operation(&upload_id)
 }
+
+/// A picked document's bytes, for the viewer: the page renders them (an image through a blob
+/// URL, a PDF through pdf.js) and never learns where the file is.
+#[tauri::command]
+pub async fn document_bytes(
+    desk: DeskState<'_>,
+    token: String,
+) -> CommandResult<tauri::ipc::Response> {
+    let (_mime, bytes) = desk.document_contents(token).await?;
+    Ok(tauri::ipc::Response::new(bytes))
+}

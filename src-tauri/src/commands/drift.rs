@@ -30,6 +30,15 @@ mod tests {
             format!("Channel<{}>", T::name(&config()))
         }
     }
+    /// Raw bytes (`tauri::ipc::Response`) reach the page as an ArrayBuffer.
+    trait BytesName {
+        fn ts(&self) -> String;
+    }
+    impl BytesName for &Probe<tauri::ipc::Response> {
+        fn ts(&self) -> String {
+            "ArrayBuffer".into()
+        }
+    }
     trait PlainName {
         fn ts(&self) -> String;
     }
@@ -130,7 +139,7 @@ mod tests {
             for t in e.args.iter().map(|(_, t)| t).chain([&e.answer]) {
                 for word in t.split(|c: char| !c.is_ascii_alphanumeric()) {
                     if word.starts_with(|c: char| c.is_ascii_uppercase())
-                        && !matches!(word, "Array" | "Channel" | "Record")
+                        && !matches!(word, "Array" | "ArrayBuffer" | "Channel" | "Record")
                     {
                         names.insert(word.to_owned());
                     }

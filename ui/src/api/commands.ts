@@ -140,6 +140,9 @@ export interface Commands {
   kyc_upload: { args: { uploadId: string; externalUserId: string; documentType: DocumentType; files: Array<KycFileRef>; onProgress: Channel<UploadProgress> }; answer: UserRecord };
   /** Every file goes in one request (P100's field `files`), at most three. */
   poa_upload: { args: { uploadId: string; externalUserId: string; tokens: Array<string>; onProgress: Channel<UploadProgress> }; answer: UserRecord };
+  /** A picked document's bytes for the viewer (checked again, at most 5 MB), as raw */
+  /** bytes rather than JSON; never a path. */
+  document_bytes: { args: { token: string }; answer: ArrayBuffer };
   /** `false` when no upload of that id was running (already finished). */
   upload_cancel: { args: { uploadId: string }; answer: boolean };
   /** Native save dialog; the file name saved to, or null when the operator cancelled. */
@@ -210,6 +213,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'documents_pick',
   'kyc_upload',
   'poa_upload',
+  'document_bytes',
   'upload_cancel',
   'export_save_csv',
   'import_pick',

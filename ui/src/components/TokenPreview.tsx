@@ -7,8 +7,11 @@ const TYPE_NAMES: Record<string, string> = {
   'application/pdf': 'PDF',
 };
 
-/** What the operator picked: a thumbnail (images) or the page count (PDFs), name, size, type. */
-export function TokenPreview({ token }: { token: DocumentToken }) {
+/**
+ * What the operator picked: a thumbnail (images) or the type (PDFs), name, size, type; with
+ * `onView`, a button that opens it full size.
+ */
+export function TokenPreview({ token, onView }: { token: DocumentToken; onView?: () => void }) {
   return (
     <div class="token" data-testid="token">
       {token.thumbnail ? (
@@ -26,6 +29,11 @@ export function TokenPreview({ token }: { token: DocumentToken }) {
           {formatBytes(token.size)} · {TYPE_NAMES[token.mime] ?? token.mime}
         </span>
       </span>
+      {onView && (
+        <button type="button" class="secondary small" data-testid="view-document" aria-label={`View ${token.name}`} onClick={onView}>
+          View
+        </button>
+      )}
     </div>
   );
 }

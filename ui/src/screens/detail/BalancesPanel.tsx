@@ -62,7 +62,7 @@ export function BalancesPanel({ externalUserId }: { externalUserId: string }) {
               <tbody>
                 {balances.fiatBalances.map((b) => (
                   <tr key={b.id} data-testid="fiat-row">
-                    <td>{b.name}</td>
+                    <td>{b.name.toUpperCase()}</td>
                     <td class="num">
                       <Amount amount={b.amount} currency={b.name} />
                     </td>
@@ -96,7 +96,7 @@ export function BalancesPanel({ externalUserId }: { externalUserId: string }) {
               <tbody>
                 {balances.cryptoBalances.map((b) => (
                   <tr key={b.id} data-testid="crypto-row">
-                    <td>{b.name}</td>
+                    <td>{b.name.toUpperCase()}</td>
                     <td class="num">
                       <Amount amount={b.amount} currency={b.name} />
                     </td>

@@ -8,6 +8,7 @@ import type {
   KycFileRef,
   KycFileSide,
 } from '../../api/bindings';
+import { DocumentViewer, type ViewedDocument } from '../../components/DocumentViewer';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { Rejections } from '../../components/Rejections';
 import { TokenPreview } from '../../components/TokenPreview';
@@ -43,8 +44,18 @@ export function KycFilesPanel({ record, onUpdated }: PanelProps) {
   const [picking, setPicking] = useState<KycFileSide | null>(null);
   const [errors, setErrors] = useState<Partial<Record<ErrorField, string>>>({});
   const [error, setError] = useState<CommandError | null>(null);
+  const [viewing, setViewing] = useState<ViewedDocument[] | null>(null);
 
   const sides = SIDES_FOR[docType];
+  // The selfie opens beside the ID's front (or the ID beside the selfie): the reviewer compares.
+  const beside = (side: KycFileSide): ViewedDocument[] => {
+    const shown = (s: KycFileSide): ViewedDocument[] => {
+      const token = slots[s];
+      return token ? [{ token, label: sideLabel(docType, s) }] : [];
+    };
+    if (side === 'selfie') return [...shown(sides.find((s) => s !== 'selfie' && slots[s]) ?? 'front'), ...shown('selfie')];
+    return [...shown(side), ...shown('selfie')];
+  };
   const filled = sides.filter((s) => slots[s]);
   const missing = sides.filter((s) => !slots[s]);
   const busy = upload !== null;
@@ -167,7 +178,11 @@ export function KycFilesPanel({ record, onUpdated }: PanelProps) {
               <span id={`kyc-slot-label-${side}`} class="slot-label">
                 {label}
               </span>
-              {token ? <TokenPreview token={token} /> : <span class="muted slot-empty">No file yet</span>}
+              {token ? (
+                <TokenPreview token={token} onView={() => setViewing(beside(side))} />
+              ) : (
+                <span class="muted slot-empty">No file yet</span>
+              )}
               <div class="slot-actions">
                 <button
                   type="button"
@@ -229,6 +244,7 @@ export function KycFilesPanel({ record, onUpdated }: PanelProps) {
           {busy ? 'Uploading…' : uploadLabel(filled.length)}
         </button>
       </div>
+      {viewing && <DocumentViewer docs={viewing} onClose={() => setViewing(null)} />}
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { toCommandError, useBackend } from '../../api/backend';
 import type { Admitted, CommandError, DocumentRejection, DocumentToken } from '../../api/bindings';
+import { DocumentViewer } from '../../components/DocumentViewer';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { Rejections } from '../../components/Rejections';
 import { TokenPreview } from '../../components/TokenPreview';
@@ -23,6 +24,7 @@ export function PoaPanel({ record, onUpdated }: PanelProps) {
   const [note, setNote] = useState<string | null>(null);
   const [picking, setPicking] = useState(false);
   const [error, setError] = useState<CommandError | null>(null);
+  const [viewing, setViewing] = useState<DocumentToken | null>(null);
   const busy = upload !== null;
 
   const add = (admitted: Admitted) => {
@@ -97,7 +99,7 @@ export function PoaPanel({ record, onUpdated }: PanelProps) {
         <ul class="file-list">
           {files.map((f) => (
             <li key={f.id} data-testid="poa-file">
-              <TokenPreview token={f} />
+              <TokenPreview token={f} onView={() => setViewing(f)} />
               <button
                 type="button"
                 class="secondary small"
@@ -143,6 +145,9 @@ export function PoaPanel({ record, onUpdated }: PanelProps) {
           {busy ? 'Uploading…' : uploadLabel(files.length)}
         </button>
       </div>
+      {viewing && (
+        <DocumentViewer docs={[{ token: viewing, label: 'Proof of address' }]} onClose={() => setViewing(null)} />
+      )}
     </section>
   );
 }

@@ -244,7 +244,7 @@ export function TransactionsPanel({ externalUserId }: { externalUserId: string }
                   </td>
                   <td>{TRANSACTION_TYPE_LABELS[t.type] ?? t.type}</td>
                   <td>{TRANSACTION_STATUS_LABELS[t.status] ?? t.status}</td>
-                  <td>{t.currency}</td>
+                  <td>{t.currency.toUpperCase()}</td>
                   <td class="num">
                     <Amount amount={t.amount} currency={t.currency} />
                   </td>
