@@ -401,7 +401,7 @@ mod viewer_tests {
         assert_eq!(ready.bytes().unwrap(), content);
 
         std::fs::write(&picked, b"%PDF-1.4 another file now").unwrap();
-        let refused = docs.ready(&id).err().expect("a changed file is refused");
+        let refused = docs.ready(&id).expect_err("a changed file is refused");
         assert!(refused.contains("changed after it was picked"), "{refused}");
         assert!(docs.ready("not-a-token").is_err());
     }
