@@ -6,15 +6,14 @@
 // The results per screen land in target/e2e/axe.json; the README's screenshots (1280×800) are
 // taken along the way into target/e2e/readme/.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { after, before, test } from 'node:test';
+import { axeViolations, serious } from './axe.mjs';
 import { Session, byTestId, root, shotDir, startDriver } from './webdriver.mjs';
 
 const app = process.env.PARTNER_DESK_BIN ?? resolve(root, 'target/debug/partner-desk');
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 let driver;
 let s;
@@ -61,17 +60,9 @@ async function size(width, height) {
 
 /** Runs axe-core in the page; records every violation, and returns the serious and critical. */
 async function axe(state) {
-  await s.script(`if (!window.axe) { ${axeSource}\n }`);
-  const violations = await s.cmd('POST', '/execute/async', {
-    script: `const done = arguments[arguments.length - 1];
-      window.axe.run(document, { resultTypes: ['violations'] }).then(
-        (r) => done(r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
-          nodes: v.nodes.slice(0, 6).map((n) => n.target.join(' ')) }))),
-        (e) => done([{ id: 'axe-error', impact: 'critical', help: String(e), nodes: [] }]));`,
-    args: [],
-  });
+  const violations = await axeViolations(s);
   results[state] = violations;
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  return serious(violations);
 }
 
 async function noSeriousViolations(state) {
