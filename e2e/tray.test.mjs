@@ -85,7 +85,7 @@ test('without a tray host, closing the window quits', async () => {
   assert.equal(visibleWindow(), undefined);
 });
 
-test('with a tray host, the icon registers, closing hides the window, the desk runs on and comes back', async () => {
+test('with a tray host, the icon registers, closing hides the window, the desk runs on and comes back', async (t) => {
   const watcher = spawn('/usr/bin/python3', [join(here, 'sni-watcher.py')], { stdio: ['ignore', 'pipe', 'inherit'] });
   cleanups.push(() => watcher.kill('SIGTERM'));
   let said = '';
@@ -94,6 +94,7 @@ test('with a tray host, the icon registers, closing hides the window, the desk r
 
   const { data, s, win, pid } = await start('tray-test-host');
   await until('the tray icon registered with the watcher', () => /registered \S+/.test(said), 20000);
+  t.diagnostic(`the watcher: ${said.trim().replace(/\n/g, '; ')}`);
 
   closeWindow(win);
   await until('the window is hidden', () => visibleWindow() === undefined);

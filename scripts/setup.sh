@@ -15,7 +15,7 @@ build_pkgs=(build-essential pkg-config curl file libwebkit2gtk-4.1-dev libgtk-3-
 run_pkgs=(dbus-x11 gnome-keyring libsecret-tools)
 headless_pkgs=(xvfb xauth dbus fonts-dejavu-core imagemagick)
 test_pkgs=(xvfb xauth imagemagick xdotool webkit2gtk-driver dbus gnome-keyring libsecret-tools
-           fonts-dejavu-core python3 python3-venv python3-gi gir1.2-gtk-3.0 strace postgresql dunst)
+           fonts-dejavu-core python3 python3-venv python3-gi gir1.2-gtk-3.0 strace postgresql dunst python3-xlib)
 
 case "$mode" in
   run | run-headless | test) ;;
