@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pickInDialog } from './dialog.mjs';
+import { PICTURE, size } from './fits.mjs';
 import { Session, byTestId, root, startDriver } from './webdriver.mjs';
 
 const app = process.env.PARTNER_DESK_BIN ?? resolve(root, 'target/debug/partner-desk');
@@ -29,6 +30,7 @@ before(async () => {
   mkdirSync(data, { recursive: true });
   driver = await startDriver({ PARTNER_DESK_SANDBOX_REVIEW_MS: '15000', XDG_DATA_HOME: data });
   s = await Session.create(driver.base, app);
+  await size(s, ...PICTURE);
 });
 
 after(async () => {

@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { after, before, test } from 'node:test';
 import { axeViolations, serious } from './axe.mjs';
+import { PICTURE, sideways, size } from './fits.mjs';
 import { Session, byTestId, root, shotDir, startDriver } from './webdriver.mjs';
 
 const app = process.env.PARTNER_DESK_BIN ?? resolve(root, 'target/debug/partner-desk');
@@ -28,7 +29,7 @@ before(async () => {
   await s.waitUntil('const e = document.querySelector(\'[data-testid="env-select"]\'); return e && !e.disabled', [], {
     what: 'the app is loaded',
   });
-  await size(1280, 800);
+  await size(s, ...PICTURE);
 });
 
 after(async () => {
@@ -49,15 +50,6 @@ async function click(testId) {
   await s.click(await s.waitFor(byTestId(testId)));
 }
 
-/** Sets the window's inner size and waits until the page has it. */
-async function size(width, height) {
-  await s.cmd('POST', '/window/rect', { width, height });
-  await s.waitUntil('return innerWidth === arguments[0] && innerHeight <= arguments[1] ? true : null', [width, height], {
-    what: `the window at ${width}×${height}`,
-  });
-  await sleep(150);
-}
-
 /** Runs axe-core in the page; records every violation, and returns the serious and critical. */
 async function axe(state) {
   const violations = await axeViolations(s);
@@ -69,21 +61,6 @@ async function noSeriousViolations(state) {
   const bad = await axe(state);
   assert.deepEqual(bad, [], `axe on ${state}: ${JSON.stringify(bad, null, 1)}`);
 }
-
-/** Boxes that scroll sideways (or the page itself), the board's columns excepted. */
-const SIDEWAYS = `const out = [];
-  const de = document.documentElement;
-  if (de.scrollWidth > de.clientWidth + 1) out.push('the page ' + de.scrollWidth + ' > ' + de.clientWidth);
-  for (const el of document.querySelectorAll('body *')) {
-    if (el.closest('[data-testid="board"]')) continue;
-    const x = getComputedStyle(el).overflowX;
-    if (x !== 'auto' && x !== 'scroll') continue;
-    if (el.scrollWidth > el.clientWidth + 1) {
-      const name = el.tagName.toLowerCase() + (el.dataset.testid ? '[' + el.dataset.testid + ']' : '') + (el.className ? '.' + String(el.className).split(' ').join('.') : '');
-      out.push(name + ' ' + el.scrollWidth + ' > ' + el.clientWidth);
-    }
-  }
-  return out;`;
 
 const screens = [
   ['roster', async () => click('nav-roster').then(() => s.waitFor(byTestId('roster')))],
@@ -182,13 +159,13 @@ for (const [width, height] of [
   [1920, 1080],
 ]) {
   test(`at ${width}×${height} no box scrolls sideways but the board`, async () => {
-    await size(width, height);
+    await size(s, width, height);
     const found = {};
     for (const [name, go] of screens) {
       await go();
       await sleep(250);
-      const sideways = await s.script(SIDEWAYS);
-      if (sideways.length) found[name] = sideways;
+      const boxes = await sideways(s);
+      if (boxes.length) found[name] = boxes;
     }
     assert.deepEqual(found, {}, `sideways scrolling at ${width}×${height}`);
   });

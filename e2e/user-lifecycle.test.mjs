@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pickInDialog, saveInDialog } from './dialog.mjs';
+import { PICTURE, sideways, size } from './fits.mjs';
 import { ELEMENT, Session, byTestId, root, startDriver } from './webdriver.mjs';
 
 const app = process.env.PARTNER_DESK_BIN ?? resolve(root, 'target/debug/partner-desk');
@@ -33,6 +34,7 @@ before(async () => {
   // loopback's socket buffers take them.
   driver = await startDriver({ PARTNER_DESK_SANDBOX_UPLINK_KIBPS: '2048' });
   s = await Session.create(driver.base, app);
+  await size(s, ...PICTURE);
 });
 
 after(async () => {
@@ -153,6 +155,17 @@ test('transactions: paged, and exported to CSV through the native save dialog', 
   const lines = readFileSync(csv, 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
   assert.equal(lines[0], 'id,createdAt,type,status,currency,amount,description');
   assert.ok(lines.length > 8, `the sandbox seeds at least 8 transactions: ${lines.length - 1}`);
+});
+
+test('the user page with balances and transactions fits 1024×700 and 1920×1080: nothing scrolls sideways', async () => {
+  for (const [width, height] of [
+    [1024, 700],
+    [1920, 1080],
+  ]) {
+    await size(s, width, height);
+    assert.deepEqual(await sideways(s), [], `sideways scrolling at ${width}×${height}`);
+  }
+  await size(s, ...PICTURE);
 });
 
 test('proof of address: three 4.5 MiB PDFs, their progress seen moving, then waiting for review', async () => {

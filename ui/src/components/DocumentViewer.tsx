@@ -72,7 +72,7 @@ function Pane({ doc }: { doc: ViewedDocument }) {
           −
         </button>
         <span class="viewer-zoom" aria-live="polite">
-          {Math.round(scale * 100)} %
+          {zoom === FIT ? 'Fit' : `${Math.round(scale * 100)} %`}
         </span>
         <button type="button" class="secondary small" data-testid="viewer-zoom-in" disabled={zoom === ZOOMS.length - 1} onClick={() => setZoom(zoom + 1)} aria-label="Zoom in">
           +

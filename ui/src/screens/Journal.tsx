@@ -18,10 +18,13 @@ interface Draft {
   toDay: string;
 }
 
+/** A journal line's outcome in a word; the stored value in the tooltip. */
+const OUTCOME_WORDS: Record<string, string> = { ok: 'Done', error: 'Failed', unknown: 'No answer' };
+
 const OUTCOMES = [
-  { value: 'ok', label: 'ok' },
-  { value: 'error', label: 'error' },
-  { value: 'unknown', label: 'unknown (no answer)' },
+  { value: 'ok', label: 'Done' },
+  { value: 'error', label: 'Refused or failed' },
+  { value: 'unknown', label: 'No answer (may have happened)' },
 ];
 
 
@@ -190,7 +193,9 @@ export function Journal({ notify }: { notify: (kind: 'success' | 'error', text: 
                     </code>
                   </td>
                   <td>
-                    <span class={`badge ${e.outcome === 'ok' ? 'ok' : e.outcome === 'error' ? 'bad' : 'wait'}`}>{e.outcome}</span>
+                    <span class={`badge ${e.outcome === 'ok' ? 'ok' : e.outcome === 'error' ? 'bad' : 'wait'}`} title={e.outcome} data-code={e.outcome}>
+                      {OUTCOME_WORDS[e.outcome] ?? e.outcome}
+                    </span>
                   </td>
                   <td>{[e.p100Code, e.httpStatus].filter((v) => v !== null).join(' / ')}</td>
                   <td>{e.durationMs} ms</td>
