@@ -219,6 +219,16 @@ test('suspend with a reason, then unsuspend', async () => {
   });
   await shot('suspended', 'user-detail');
   await click('action-unsuspend');
+  const confirm = await s.waitFor(byTestId('unsuspend-confirm'));
+  await s.script('arguments[0].scrollIntoView({ block: "center" })', [{ [ELEMENT]: confirm }]);
+  // What would take the click, if anything does (the suspension's toast, fixed bottom right).
+  const over = await s.script(
+    'const r = arguments[0].getBoundingClientRect(); const e = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2); return e === arguments[0] || arguments[0].contains(e) ? null : e?.outerHTML.slice(0, 120)',
+    [{ [ELEMENT]: confirm }],
+  );
+  if (over) {
+    await s.waitUntil('return !document.querySelector(arguments[0])', ['[data-testid="toast"]'], { timeout: 15000, what: `the toast faded (over the button: ${over})` });
+  }
   await click('unsuspend-confirm');
   // The status badge, not the page: the timeline keeps the suspension on record.
   await s.waitUntil(
