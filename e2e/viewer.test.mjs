@@ -1,7 +1,8 @@
 // End to end, the document viewer in the real window: an ID photo whose EXIF says "turn me"
 // and a selfie open side by side at full size, zoom and rotate; a PDF proof of address is drawn
 // page by page by pdf.js from the bytes Rust hands over (never a path); axe finds nothing
-// serious with the viewer open.
+// serious with the viewer open. Then the documents this desktop keeps after upload (the
+// operator's setting): listed on the user's page, opened in the viewer, deleted in one action.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ const files = mkdtempSync(join(tmpdir(), 'pd-viewer-'));
 const passport = join(files, 'passport-sideways.jpg');
 const selfie = join(files, 'selfie.jpg');
 const bill = join(files, 'utility-bill.pdf');
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 let driver;
 let s;
 
@@ -81,7 +83,11 @@ after(async () => {
 const click = async (testId) => s.click(await s.waitFor(byTestId(testId)));
 const el = (id) => ({ [ELEMENT]: id });
 
-test('a user with an ID and a selfie picked', async () => {
+test('this desktop keeps documents after upload (Settings), and a user has an ID and a selfie picked', async () => {
+  await click('nav-settings');
+  await s.type(await s.waitFor(byTestId('documents-days')), '30');
+  await click('documents-keep');
+  await s.waitUntil('return document.querySelector(\'[data-testid="documents-keep"]\').checked');
   await click('nav-new-user');
   await s.type(await s.waitFor(byTestId('field-email')), 'vera@example.com');
   await s.type(await s.waitFor(byTestId('field-firstName')), 'Vera');
@@ -154,4 +160,32 @@ test('a PDF is drawn page by page by pdf.js, from the bytes the desk hands over'
   assert.ok(drawn.blue > (drawn.w * drawn.h) / 5, `the blue rectangle drawn: ${JSON.stringify(drawn)}`);
   assert.equal(drawn.label, 'utility-bill.pdf, page 1 of 1');
   await click('viewer-close');
+});
+
+test('uploaded with keeping on: the documents stay on this desktop, open in the viewer, and go in one action', async () => {
+  await click('kyc-upload');
+  await s.waitFor(byTestId('toast'), { text: 'Sent the identity documents of' });
+  await s.waitUntil('return document.querySelectorAll(\'[data-testid="kept-document"]\').length === 2', [], {
+    what: 'two documents kept',
+  });
+  const labels = await s.script('return [...document.querySelectorAll(\'[data-testid="kept-document"] .kept-label\')].map((e) => e.textContent)');
+  assert.deepEqual(labels.sort(), ['Passport, front', 'Selfie']);
+  await s.click(await s.waitFor(`${byTestId('kept-document')} ${byTestId('view-document')}`));
+  await s.waitFor(byTestId('document-viewer'));
+  assert.equal((await s.findAll(byTestId('viewer-pane'))).length, 2, 'the kept ID beside the kept selfie');
+  await s.waitUntil('const i = document.querySelector(\'[data-testid="viewer-pane"] img\'); return i && i.complete && i.naturalWidth > 0', [], {
+    what: 'a kept image drawn from its bytes',
+  });
+  await click('viewer-close');
+
+  await click('nav-settings');
+  await s.waitFor(byTestId('documents-kept'), { text: '2 documents kept' });
+  await click('documents-delete');
+  await click('documents-delete-confirm');
+  await s.waitFor(byTestId('documents-kept'), { text: 'No documents are kept on this desktop.' });
+  await click('nav-roster');
+  await click('roster-open');
+  await s.waitFor(byTestId('user-detail'), { text: 'Vera' });
+  await sleep(500);
+  assert.equal((await s.findAll(byTestId('kept-documents'))).length, 0, 'nothing kept is listed');
 });

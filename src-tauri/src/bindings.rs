@@ -11,6 +11,7 @@ mod tests {
     use crate::events::PageEvent;
     use desk::desk::{CredentialStatus, KeyTest};
     use desk::documents::{Admitted, DocumentRejection, DocumentToken};
+    use desk::kept::{KeptDocument, Retention};
     use desk::ledger::events::TimelineEvent;
     use desk::ledger::funnel::{Funnel, FunnelStep, StageCount};
     use desk::ledger::journal::{JournalEntry, JournalFilter};
@@ -97,6 +98,8 @@ mod tests {
             DocumentToken::decl(&cfg),
             DocumentRejection::decl(&cfg),
             Admitted::decl(&cfg),
+            KeptDocument::decl(&cfg),
+            Retention::decl(&cfg),
             KycFileRef::decl(&cfg),
             UploadProgress::decl(&cfg),
             FiatBalanceStatus::decl(&cfg),

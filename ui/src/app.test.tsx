@@ -434,6 +434,33 @@ describe('keyboard', () => {
   });
 });
 
+describe('documents kept after upload', () => {
+  it('is off until chosen, takes 1 to 365 days at the field, and turns off in one click', async () => {
+    const backend = await start();
+    fireEvent.click(screen.getByTestId('nav-settings'));
+    const keep = await screen.findByTestId<HTMLInputElement>('documents-keep');
+    await waitFor(() => expect(keep.disabled).toBe(false));
+    expect(keep.checked).toBe(false);
+    expect(screen.getByTestId('documents-kept').textContent).toBe('No documents are kept on this desktop.');
+
+    fireEvent.input(screen.getByTestId('documents-days'), { target: { value: '0' } });
+    fireEvent.click(keep);
+    expect(screen.getByTestId('documents-days-error').textContent).toBe('Keep documents from 1 to 365 days');
+    expect(backend.argsOf('documents_retention_set')).toEqual([]);
+    expect(screen.getByTestId<HTMLInputElement>('documents-days').value).toBe('0');
+
+    fireEvent.input(screen.getByTestId('documents-days'), { target: { value: '14' } });
+    fireEvent.click(keep);
+    await waitFor(() => expect(keep.checked).toBe(true));
+    expect(backend.argsOf('documents_retention_set')).toEqual([{ days: 14 }]);
+    expect(screen.queryByTestId('documents-days-error')).toBeNull();
+
+    fireEvent.click(keep);
+    await waitFor(() => expect(keep.checked).toBe(false));
+    expect(backend.argsOf('documents_retention_set')).toEqual([{ days: 14 }, { days: null }]);
+  });
+});
+
 describe('a large roster', () => {
   it('holds only the pages drawn: the first page at start, the next when the operator scrolls there', async () => {
     const users = Array.from({ length: 250 }, (_, i) =>

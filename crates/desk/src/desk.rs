@@ -87,6 +87,8 @@ pub struct Desk {
     operations: Operations,
     sync: Arc<LiveSync>,
     documents: Arc<crate::documents::Documents>,
+    /// Documents kept after upload, in the data folder (none in the hub: it has no folder).
+    kept: Option<Arc<crate::kept::KeptDocuments>>,
     team: Arc<crate::team::Team>,
     db_path: PathBuf,
 }
@@ -113,16 +115,20 @@ impl Desk {
         ));
         let team = Arc::new(crate::team::Team::new(store.clone(), environments.clone()));
         team.restore().await;
-        Ok(Self {
+        let desk = Self {
             _lock: Some(Arc::new(lock)),
             operations: Operations::new(store.clone(), crate::operator::os_user()),
             sync: Arc::new(LiveSync::new(store.clone(), environments.clone())),
             environments,
             store,
             documents: Arc::default(),
+            kept: Some(Arc::new(crate::kept::KeptDocuments::new(&config.data_dir))),
             team,
             db_path,
-        })
+        };
+        // Kept documents past their days go before anything else runs.
+        desk.purge_kept().await;
+        Ok(desk)
     }
 
     /// The core as the hub runs it: `ledger` (PostgreSQL), one P100 given at start, no keychain,
@@ -148,6 +154,7 @@ impl Desk {
             environments,
             store: ledger,
             documents: Arc::default(),
+            kept: None,
             db_path: PathBuf::new(),
         }
     }
@@ -235,6 +242,10 @@ impl Desk {
 
     pub(crate) fn documents_arc(&self) -> Arc<crate::documents::Documents> {
         self.documents.clone()
+    }
+
+    pub(crate) fn kept(&self) -> Option<Arc<crate::kept::KeptDocuments>> {
+        self.kept.clone()
     }
 
     // ----- Environments

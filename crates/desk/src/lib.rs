@@ -14,6 +14,7 @@ pub mod error;
 mod hub_api;
 pub mod hub_client;
 pub mod import;
+pub mod kept;
 pub mod kyc;
 pub mod ledger;
 mod local_api;

@@ -232,6 +232,25 @@ impl DeskApi for Desk {
         self.set_webhook_port(port).await
     }
 
+    async fn documents_retention_get(&self) -> Result<crate::kept::Retention> {
+        Desk::documents_retention(self).await
+    }
+
+    async fn documents_retention_set(&self, days: Option<u32>) -> Result<crate::kept::Retention> {
+        self.set_documents_retention(days).await
+    }
+
+    async fn documents_kept(
+        &self,
+        external_user_id: String,
+    ) -> Result<Vec<crate::kept::KeptDocument>> {
+        Desk::kept_documents(self, external_user_id).await
+    }
+
+    async fn documents_kept_delete(&self) -> Result<crate::kept::Retention> {
+        self.delete_kept_documents().await
+    }
+
     async fn operation_cancel(&self, operation_id: String) -> Result<bool> {
         Ok(self.cancel_operation(&operation_id))
     }

@@ -1,5 +1,6 @@
 //! Document uploads: tokens in, streamed multipart out, with progress.
 
+use crate::EnvironmentKind;
 use crate::desk::Desk;
 use crate::documents::{Admitted, ReadyFile};
 use crate::error::{Error, Result};
@@ -45,6 +46,17 @@ impl Desk {
     /// A picked document's bytes and type, for the viewer: checked again first (still the file
     /// that was picked), read through the checked handle, never more than the desk takes.
     pub async fn document_contents(&self, token: String) -> Result<(String, Vec<u8>)> {
+        if crate::kept::KeptDocuments::is_kept_id(&token) {
+            let kept = self.kept().ok_or_else(Self::no_folder)?;
+            return tokio::task::spawn_blocking(move || kept.contents(&token))
+                .await?
+                .ok_or_else(|| {
+                    Error::Invalid(vec![FieldError::new(
+                        "token",
+                        "this kept document is gone (its days ran out, or it was deleted)",
+                    )])
+                });
+        }
         let docs = self.documents_arc();
         tokio::task::spawn_blocking(move || {
             let ready = docs
@@ -138,14 +150,21 @@ impl Desk {
             .collect();
         if let Some(hub) = self.hub() {
             // Team mode: the files stream to the hub, which sends them to P100 as the operator.
-            let (upload, _held) = self.ready(tokens).await?;
-            return hub
+            let (upload, held) = self.ready(tokens).await?;
+            let record = hub
                 .add_kyc_files(ext, document_type, &upload, progress)
-                .await;
+                .await?;
+            self.keep_uploaded(
+                record.environment,
+                ext,
+                labelled(document_type, &files, held),
+            )
+            .await;
+            return Ok(record);
         }
         let (env, _) = self.known_user(ext).await?;
         let ids: Vec<String> = files.iter().map(|(_, t)| t.clone()).collect();
-        let (upload, _held) = self.ready(tokens).await?;
+        let (upload, held) = self.ready(tokens).await?;
         let described = self.describe(&ids, &upload);
         let client = self.environments().client_for(env).await?;
         let op = Op::new(
@@ -158,7 +177,8 @@ impl Desk {
             None,
         );
         let target = ext.to_owned();
-        self.operations()
+        let record = self
+            .operations()
             .run(
                 op,
                 client.add_kyc_files(ext, document_type, &upload, progress),
@@ -182,7 +202,10 @@ impl Desk {
                     )
                 },
             )
-            .await
+            .await?;
+        self.keep_uploaded(env, ext, labelled(document_type, &files, held))
+            .await;
+        Ok(record)
     }
 
     /// Proof of address: up to three files, all in one request.
@@ -203,11 +226,14 @@ impl Desk {
             .map(|t| ("files".to_owned(), t.clone()))
             .collect();
         if let Some(hub) = self.hub() {
-            let (upload, _held) = self.ready(picked).await?;
-            return hub.add_poa_files(ext, &upload, progress).await;
+            let (upload, held) = self.ready(picked).await?;
+            let record = hub.add_poa_files(ext, &upload, progress).await?;
+            self.keep_uploaded(record.environment, ext, proof_of_address(held))
+                .await;
+            return Ok(record);
         }
         let (env, _) = self.known_user(ext).await?;
-        let (upload, _held) = self.ready(picked).await?;
+        let (upload, held) = self.ready(picked).await?;
         let described = self.describe(&tokens, &upload);
         let client = self.environments().client_for(env).await?;
         let op = Op::new(
@@ -219,7 +245,8 @@ impl Desk {
             None,
         );
         let target = ext.to_owned();
-        self.operations()
+        let record = self
+            .operations()
             .run(
                 op,
                 client.add_poa_files(ext, &upload, progress),
@@ -236,6 +263,141 @@ impl Desk {
                     s.apply_to_user(env, &target, &RosterChange::Poa(Some(answer.status)))
                 },
             )
-            .await
+            .await?;
+        self.keep_uploaded(env, ext, proof_of_address(held)).await;
+        Ok(record)
+    }
+}
+
+/// Method A's checked files with what each was to the user, in the upload's order.
+fn labelled(
+    document_type: DocumentType,
+    files: &[(KycFileSide, String)],
+    held: Vec<ReadyFile>,
+) -> Vec<(String, ReadyFile)> {
+    files
+        .iter()
+        .zip(held)
+        .map(|((side, _), file)| (kyc_file_label(document_type, side.as_str()), file))
+        .collect()
+}
+
+fn proof_of_address(held: Vec<ReadyFile>) -> Vec<(String, ReadyFile)> {
+    held.into_iter()
+        .map(|file| ("Proof of address".to_owned(), file))
+        .collect()
+}
+
+/// What a Method A file was to the user, in words, for the documents kept after upload.
+fn kyc_file_label(document_type: DocumentType, side: &str) -> String {
+    let document = match document_type {
+        DocumentType::IdCard => "ID card",
+        DocumentType::Passport => "Passport",
+        DocumentType::ResidencePermit => "Residence permit",
+        DocumentType::DriverLicense => "Driving licence",
+    };
+    match side {
+        "selfie" => "Selfie".to_owned(),
+        "back" => format!("{document}, back"),
+        _ => format!("{document}, front"),
+    }
+}
+
+impl Desk {
+    /// The days documents are kept after upload (`None`: not kept).
+    async fn kept_days(&self) -> Result<Option<u32>> {
+        let value = self
+            .db(|s| s.setting(crate::kept::SETTING))
+            .await?
+            .unwrap_or_default();
+        Ok(value
+            .parse::<u32>()
+            .ok()
+            .filter(|d| (1..=crate::kept::MAX_DAYS).contains(d)))
+    }
+
+    /// Deletes the kept documents past their days (all of them when keeping is off).
+    pub async fn purge_kept(&self) {
+        let Some(kept) = self.kept() else { return };
+        let days = self.kept_days().await.unwrap_or(None);
+        match tokio::task::spawn_blocking(move || kept.purge(days)).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(documents = n, "kept documents past their days deleted"),
+            Err(e) => tracing::warn!(error = %e, "kept documents were not purged"),
+        }
+    }
+
+    pub async fn documents_retention(&self) -> Result<crate::kept::Retention> {
+        let kept = self.kept().ok_or_else(Self::no_folder)?;
+        self.purge_kept().await;
+        let days = self.kept_days().await?;
+        Ok(tokio::task::spawn_blocking(move || kept.retention(days)).await?)
+    }
+
+    /// Keeps documents for `days` (1 to 365) after upload, or not at all (`None`: what was kept
+    /// is deleted at once).
+    pub async fn set_documents_retention(
+        &self,
+        days: Option<u32>,
+    ) -> Result<crate::kept::Retention> {
+        if let Some(d) = days
+            && !(1..=crate::kept::MAX_DAYS).contains(&d)
+        {
+            return Err(Error::Invalid(vec![FieldError::new(
+                "days",
+                format!("keep documents from 1 to {} days", crate::kept::MAX_DAYS),
+            )]));
+        }
+        let value = days.map_or_else(|| "off".to_owned(), |d| d.to_string());
+        self.db(move |s| s.set_setting(crate::kept::SETTING, &value))
+            .await?;
+        self.documents_retention().await
+    }
+
+    /// Deletes every kept document now; keeping goes on as set.
+    pub async fn delete_kept_documents(&self) -> Result<crate::kept::Retention> {
+        let kept = self.kept().ok_or_else(Self::no_folder)?;
+        let n = tokio::task::spawn_blocking(move || kept.purge(None)).await?;
+        tracing::info!(documents = n, "kept documents deleted by the operator");
+        self.documents_retention().await
+    }
+
+    /// A user's documents kept on this desktop, oldest first.
+    pub async fn kept_documents(&self, ext: String) -> Result<Vec<crate::kept::KeptDocument>> {
+        let kept = self.kept().ok_or_else(Self::no_folder)?;
+        self.purge_kept().await;
+        let env = self.current_environment().await?;
+        Ok(tokio::task::spawn_blocking(move || kept.of_user(env, &ext)).await?)
+    }
+
+    fn no_folder() -> Error {
+        Error::Internal("documents are kept only by a desktop's desk".into())
+    }
+
+    /// After an upload P100 took: a copy of each file, when the operator keeps documents. A copy
+    /// that cannot be written is logged, never a failed upload (P100 has the file).
+    async fn keep_uploaded(
+        &self,
+        env: EnvironmentKind,
+        ext: &str,
+        files: Vec<(String, ReadyFile)>,
+    ) {
+        let Some(kept) = self.kept() else { return };
+        if !matches!(self.kept_days().await, Ok(Some(_))) {
+            return;
+        }
+        let ext = ext.to_owned();
+        let done = tokio::task::spawn_blocking(move || {
+            files
+                .iter()
+                .map(|(label, file)| kept.keep(env, &ext, label, file).map(|_| ()))
+                .collect::<std::io::Result<Vec<()>>>()
+        })
+        .await;
+        match done {
+            Ok(Ok(kept)) => tracing::debug!(documents = kept.len(), "documents kept after upload"),
+            Ok(Err(e)) => tracing::warn!(error = %e, "a document was not kept after upload"),
+            Err(e) => tracing::warn!(error = %e, "documents were not kept after upload"),
+        }
     }
 }

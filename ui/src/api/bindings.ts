@@ -414,6 +414,22 @@ export type DocumentRejection = { name: string, message: string, };
 
 export type Admitted = { accepted: Array<DocumentToken>, rejected: Array<DocumentRejection>, };
 
+export type KeptDocument = { 
+/**
+ * `kept-` and a random id: what the viewer asks for.
+ */
+id: string, environment: EnvironmentKind, externalUserId: string, 
+/**
+ * What it was to the user: "Passport — photo page", "Selfie", "Proof of address".
+ */
+label: string, name: string, mime: string, size: number, keptAt: string, };
+
+export type Retention = { 
+/**
+ * `None`: documents are not kept after upload.
+ */
+days: number | null, documents: number, bytes: number, };
+
 export type KycFileRef = { side: KycFileSide, token: string, };
 
 export type UploadProgress = { 

@@ -18,12 +18,14 @@ import type {
   ImportPreview,
   JournalEntry,
   JournalFilter,
+  KeptDocument,
   KeyTest,
   KycFileRef,
   NewUser,
   OpenOperation,
   PageEvent,
   PickedCsv,
+  Retention,
   RosterFacets,
   RosterPage,
   RosterQuery,
@@ -122,6 +124,16 @@ export interface Commands {
   webhook_token_set: { args: { kind: EnvironmentKind; token: string }; answer: SyncStatus };
   webhook_token_remove: { args: { kind: EnvironmentKind }; answer: SyncStatus };
   webhook_port_set: { args: { port: number }; answer: SyncStatus };
+  /** Whether this desktop keeps documents after upload, for how many days, and what it */
+  /** keeps now. */
+  documents_retention_get: { args: Record<never, never>; answer: Retention };
+  /** `days` null: documents are not kept (what was kept is deleted at once); else 1 to */
+  /** 365. */
+  documents_retention_set: { args: { days: number | null }; answer: Retention };
+  /** A user's documents kept on this desktop, oldest first. */
+  documents_kept: { args: { externalUserId: string }; answer: Array<KeptDocument> };
+  /** Deletes every kept document now; keeping goes on as set. */
+  documents_kept_delete: { args: Record<never, never>; answer: Retention };
   /** Stops a running operation's retry wait; `false` when it is not waiting any more. */
   operation_cancel: { args: { operationId: string }; answer: boolean };
   /** Operations left open (a crash, a lost answer, a cancelled retry), oldest first. */
@@ -204,6 +216,10 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'webhook_token_set',
   'webhook_token_remove',
   'webhook_port_set',
+  'documents_retention_get',
+  'documents_retention_set',
+  'documents_kept',
+  'documents_kept_delete',
   'operation_cancel',
   'operations_open',
   'operation_retry',

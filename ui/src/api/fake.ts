@@ -205,6 +205,7 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
   const rosterHandlers = new Set<(r: UserRecord | null) => void>();
   const retryHandlers = new Set<(r: RetryEvent) => void>();
   let openOps: OpenOperation[] = init.openOperations ?? [];
+  let keepDays: number | null = null;
   let team: TeamStatus = SOLO;
   const journal: JournalEntry[] = init.journal ?? [];
   const timelines: Record<string, TimelineEvent[]> = init.timelines ?? {};
@@ -567,6 +568,23 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
     },
     async app_quit() {
       return null;
+    },
+    // Documents kept after upload: none in the fake; keeping is a setting it remembers.
+    async documents_kept() {
+      return [];
+    },
+    async documents_retention_get() {
+      return { days: keepDays, documents: 0, bytes: 0 };
+    },
+    async documents_retention_set({ days }) {
+      if (days !== null && (days < 1 || days > 365)) {
+        throw fail('invalid', 'keep documents from 1 to 365 days', [{ field: 'days', message: 'keep documents from 1 to 365 days' }]);
+      }
+      keepDays = days;
+      return { days, documents: 0, bytes: 0 };
+    },
+    async documents_kept_delete() {
+      return { days: keepDays, documents: 0, bytes: 0 };
     },
     async kyc_hosted_start({ externalUserId: ext, form }) {
       find(ext);

@@ -4,6 +4,7 @@ import type { CommandError, CredentialStatus, EnvironmentInfo, EnvironmentKind }
 import { ErrorBanner } from '../components/ErrorBanner';
 import { ENV_OPTIONS } from '../environments';
 import { explain } from '../formErrors';
+import { DocumentsPanel } from './DocumentsPanel';
 import { SyncPanel } from './SyncPanel';
 import { TeamPanel } from './TeamPanel';
 
@@ -28,6 +29,7 @@ export function Settings({ env, onEnv, refreshEnv, onKeyTested }: Props) {
       <CredentialsPanel onChanged={refreshEnv} onKeyTested={onKeyTested} />
       <TeamPanel onChanged={refreshEnv} />
       <SyncPanel />
+      <DocumentsPanel />
     </section>
   );
 }

@@ -20,6 +20,7 @@ import { BalancesPanel } from './detail/BalancesPanel';
 import { EditPanel } from './detail/EditPanel';
 import { HostedKycPanel } from './detail/HostedKycPanel';
 import { KycFilesPanel } from './detail/KycFilesPanel';
+import { KeptPanel } from './detail/KeptPanel';
 import { PoaPanel } from './detail/PoaPanel';
 import { TransactionsPanel } from './detail/TransactionsPanel';
 import { VerificationPanel } from './detail/VerificationPanel';
@@ -121,6 +122,7 @@ export function UserDetail({ record, countries, onUpdated, onDeleted, onBack }: 
           <EditPanel record={record} onUpdated={onUpdated} countries={countries} />
           <KycFilesPanel record={record} onUpdated={onUpdated} />
           <PoaPanel record={record} onUpdated={onUpdated} />
+          <KeptPanel record={record} />
           <HostedKycPanel record={record} onUpdated={onUpdated} countries={countries} />
           <VerificationPanel record={record} onUpdated={onUpdated} countries={countries} />
           <AccountPanel record={record} onUpdated={onUpdated} onDeleted={onDeleted} />

@@ -129,6 +129,16 @@ macro_rules! with_operations {
             Desktop webhook_token_set(kind: $crate::EnvironmentKind, token: String) -> $crate::sync::SyncStatus;
             Desktop webhook_token_remove(kind: $crate::EnvironmentKind) -> $crate::sync::SyncStatus;
             Desktop webhook_port_set(port: u16) -> $crate::sync::SyncStatus;
+            /// Whether this desktop keeps documents after upload, for how many days, and what it
+            /// keeps now.
+            Desktop documents_retention_get() -> $crate::kept::Retention;
+            /// `days` null: documents are not kept (what was kept is deleted at once); else 1 to
+            /// 365.
+            Desktop documents_retention_set(days: Option<u32>) -> $crate::kept::Retention;
+            /// A user's documents kept on this desktop, oldest first.
+            Desktop documents_kept(external_user_id: String) -> Vec<$crate::kept::KeptDocument>;
+            /// Deletes every kept document now; keeping goes on as set.
+            Desktop documents_kept_delete() -> $crate::kept::Retention;
             /// Stops a running operation's retry wait; `false` when it is not waiting any more.
             Operate operation_cancel(operation_id: String) -> bool;
             /// Operations left open (a crash, a lost answer, a cancelled retry), oldest first.
