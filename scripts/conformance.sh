@@ -106,12 +106,25 @@ algorithms = []
 [phases.stateful.generation]
 max-examples = $((examples * 3))
 EOF
-# Not ensure_resource_availability: a later KYC submission for the same user (hosted or Method A,
-# from another chain or worker too) replaces a hosted session by design, and the older redirect
-# link then answers 404 P445, which that check reads as a created resource gone missing.
-checks=not_a_server_error,status_code_conformance,content_type_conformance
-checks+=,response_schema_conformance,response_headers_conformance,negative_data_rejection
-checks+=,ignored_auth,use_after_free
+# The checks, chosen here rather than with --checks: a check named on the command line would win
+# over the one operation below that turns one off. Not ensure_resource_availability: a later KYC
+# submission for the same user (hosted or Method A, from another chain or worker too) replaces a
+# hosted session by design, and the older redirect link then answers 404 P445, which that check
+# reads as a created resource gone missing.
+checks=(not_a_server_error status_code_conformance content_type_conformance response_schema_conformance
+        response_headers_conformance negative_data_rejection ignored_auth use_after_free)
+{
+  echo '[checks]'
+  echo 'enabled = false'
+  for c in "${checks[@]}"; do echo "$c.enabled = true"; done
+  # Negative data on the two multipart routes: schemathesis's multipart encoding can lose the
+  # mutation it made (a run reported a valid ID_CARD front+back body as "schema-violating"), a
+  # finding about the generator, not the sandbox. Their bad input is the Rust bad-input table's
+  # and the hostile-files tests' (every field refused at the field, real files).
+  echo '[[operations]]'
+  echo 'include-path-regex = "^/v1/user/(kyc|poa)-files/"'
+  echo 'checks.negative_data_rejection.enabled = false'
+} >>"$config"
 # Hypothesis' health checks judge the request generator, not the sandbox: a run on a loaded
 # 2-core machine tripped `filter_too_much` on one operation (its conditional body fields reject
 # many random drafts) while every request sent passed. They are not a conformance failure.
@@ -130,7 +143,6 @@ set +e
     "$venv/bin/schemathesis" --no-color --config-file "$config" run "$spec" \
       --url "http://$addr" \
       --header "x-api-key: $key" \
-      --checks "$checks" \
       --max-examples "$examples" \
       --workers "$workers" \
       --request-timeout 10 \
