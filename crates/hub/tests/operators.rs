@@ -28,7 +28,10 @@ fn operator_add_prints_the_token_last_stores_only_its_hash_and_revoke_ends_it() 
         .unwrap()
         .get(0);
     assert!(stored.starts_with("$argon2id$"), "{stored}");
-    let secret = token.rsplit('_').next().unwrap();
+    // `pdh_<id>_<secret>`: the id has no `_`, the secret (URL-safe base64) may: all of it after
+    // the id's `_`, not its last piece (a fragment of two letters is in any dump by chance).
+    let (_id, secret) = token["pdh_".len()..].split_once('_').unwrap();
+    assert_eq!(secret.len(), 43, "{token}");
     let dump: String = psql(&url)
         .query_one("SELECT string_agg(o::text, ' ') FROM operators o", &[])
         .unwrap()
