@@ -137,6 +137,9 @@ export class Session {
   }
 
   async type(id, value) {
+    // Centred first, as for a click: WebKitWebDriver brings a field to the window's bottom edge,
+    // where a toast may sit, and then finds it "not interactable".
+    await this.script('arguments[0].scrollIntoView({ block: "center" })', [{ [ELEMENT]: id }]);
     await this.cmd('POST', `/element/${id}/clear`, {});
     await this.cmd('POST', `/element/${id}/value`, { text: value });
   }
