@@ -177,6 +177,7 @@ test('uploaded with keeping on: the documents stay on this desktop, open in the 
     what: 'a kept image drawn from its bytes',
   });
   await click('viewer-close');
+  await s.waitUntil('return !document.querySelector(\'[data-testid="document-viewer"]\')', [], { what: 'the viewer closed' });
 
   await click('nav-settings');
   await s.waitFor(byTestId('documents-kept'), { text: '2 documents kept' });

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 
 const FOCUSABLE =
   'input:not([disabled]), textarea:not([disabled]), select:not([disabled]), button:not([disabled]), [href], [tabindex]:not([tabindex="-1"])';
@@ -27,7 +27,9 @@ export function Dialog({ labelledBy, onClose, modal, testId, class: className, c
   const close = useRef(onClose);
   close.current = onClose;
 
-  useEffect(() => {
+  // A layout effect: the dialog is open in the same task that inserts it, so nothing (a person's
+  // next key, a test's next command) ever meets it in the page but not yet open.
+  useLayoutEffect(() => {
     const d = ref.current;
     if (!d) return;
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
