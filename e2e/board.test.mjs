@@ -52,9 +52,7 @@ async function choose(testId, value) {
 const card = (stage) => `${byTestId(`column-${stage}`)} ${byTestId('card')}[data-external-user-id="${ext}"]`;
 
 test('create a user and submit Method A verification', async () => {
-  await s.waitUntil('const e = document.querySelector(\'[data-testid="env-select"]\'); return e && !e.disabled', [], {
-    what: 'the app is loaded',
-  });
+  await s.loaded();
   await click('nav-new-user');
   await s.type(await s.waitFor(byTestId('field-email')), 'nino.board@example.com');
   await s.type(await s.waitFor(byTestId('field-firstName')), 'Nino');

@@ -43,9 +43,7 @@ after(async () => {
 });
 
 test("the page comes from Vite's dev server and reaches Rust through the dev CSP", async () => {
-  await s.waitUntil('const e = document.querySelector(\'[data-testid="env-select"]\'); return e && !e.disabled', [], {
-    what: 'the app is loaded (its first commands answered)',
-  });
+  await s.loaded();
   assert.equal(await s.script('return location.origin'), 'http://localhost:5173');
   await s.waitFor(byTestId('roster-empty'));
 });

@@ -35,9 +35,7 @@ after(async () => {
 const xdotool = (...args) => execFileSync('xdotool', args, { encoding: 'utf8' }).trim();
 
 test('a file dropped on the window lands in the identity documents panel', async () => {
-  await s.waitUntil('const e = document.querySelector(\'[data-testid="env-select"]\'); return e && !e.disabled', [], {
-    what: 'the app is loaded',
-  });
+  await s.loaded();
   await s.click(await s.waitFor(byTestId('nav-new-user')));
   await s.type(await s.waitFor(byTestId('field-email')), 'drop@example.com');
   await s.type(await s.waitFor(byTestId('field-firstName')), 'Dana');

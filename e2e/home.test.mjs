@@ -17,9 +17,7 @@ before(async () => {
   assert.ok(existsSync(app), `build the app first: ${app}`);
   driver = await startDriver();
   s = await Session.create(driver.base, app);
-  await s.waitUntil('const e = document.querySelector(\'[data-testid="env-select"]\'); return e && !e.disabled', [], {
-    what: 'the app is loaded',
-  });
+  await s.loaded();
 });
 
 after(async () => {

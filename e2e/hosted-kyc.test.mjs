@@ -31,9 +31,7 @@ after(async () => {
 const click = async (id) => s.click(await s.waitFor(byTestId(id)));
 
 test('hosted KYC opens in the system browser and its result comes back to the desk', async () => {
-  await s.waitUntil('const e = document.querySelector(\'[data-testid="env-select"]\'); return e && !e.disabled', [], {
-    what: 'the app is loaded',
-  });
+  await s.loaded();
   await click('nav-new-user');
   await s.type(await s.waitFor(byTestId('field-email')), 'hosted@example.com');
   await s.type(await s.waitFor(byTestId('field-firstName')), 'Hana');

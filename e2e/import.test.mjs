@@ -51,9 +51,7 @@ async function click(testId) {
 const text = async (testId) => s.text(await s.waitFor(byTestId(testId)));
 
 test('a CSV picked in the native dialog is mapped by hand and dry-run, its refusals exported', async () => {
-  await s.waitUntil('const e = document.querySelector(\'[data-testid="env-select"]\'); return e && !e.disabled', [], {
-    what: 'the environment is loaded',
-  });
+  await s.loaded();
   await s.waitFor(byTestId('roster-empty'));
   await click('import-open');
   await pickCsvInDialog(() => click('import-pick'), csv);

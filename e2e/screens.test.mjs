@@ -26,9 +26,7 @@ before(async () => {
   mkdirSync(data, { recursive: true });
   driver = await startDriver({ XDG_DATA_HOME: data });
   s = await Session.create(driver.base, app);
-  await s.waitUntil('const e = document.querySelector(\'[data-testid="env-select"]\'); return e && !e.disabled', [], {
-    what: 'the app is loaded',
-  });
+  await s.loaded();
   await size(s, ...PICTURE);
 });
 

@@ -62,9 +62,7 @@ async function start(name) {
     await s.quit();
     driver.stop();
   });
-  await s.waitUntil('const e = document.querySelector(\'[data-testid="env-select"]\'); return e && !e.disabled', [], {
-    what: 'the app is loaded',
-  });
+  await s.loaded();
   const win = await until('the window is on the display', visibleWindow);
   return { data, s, win, pid: Number(xdotool('getwindowpid', win)) };
 }

@@ -79,9 +79,7 @@ let ext;
 
 test('create a user who lives in a proof-of-address country', async () => {
   // The page may still be loading when the session starts.
-  await s.waitUntil('const e = document.querySelector(\'[data-testid="env-select"]\'); return e && !e.disabled', [], {
-    what: 'the app is loaded',
-  });
+  await s.loaded();
   await click('nav-new-user');
   await s.type(await s.waitFor(byTestId('field-email')), 'mariam@example.com');
   await s.type(await s.waitFor(byTestId('field-firstName')), 'Mariam');

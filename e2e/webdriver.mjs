@@ -112,6 +112,13 @@ export class Session {
     throw new Error(`timed out waiting until ${what}`);
   }
 
+  /** The app is loaded: its environments are read and the picker is enabled. */
+  loaded() {
+    return this.waitUntil('const e = document.querySelector(\'[data-testid="env-select"]\'); return e && !e.disabled', [], {
+      what: 'the app is loaded',
+    });
+  }
+
   async findAll(css) {
     const els = await this.cmd('POST', '/elements', { using: 'css selector', value: css });
     return els.map((e) => e[ELEMENT]);
@@ -133,6 +140,9 @@ export class Session {
   async click(id) {
     // Centre it first: scrolled to the top edge, a sticky header would take the click.
     await this.script('arguments[0].scrollIntoView({ block: "center" })', [{ [ELEMENT]: id }]);
+    // A disabled button takes a click silently and does nothing; a person waits for it to be
+    // enabled (e.g. while the form that showed it is still busy), and so does the test.
+    await this.waitUntil('return !arguments[0].disabled', [{ [ELEMENT]: id }], { what: 'the element is enabled' });
     return this.cmd('POST', `/element/${id}/click`, {});
   }
 

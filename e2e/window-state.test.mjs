@@ -20,9 +20,7 @@ async function launch(body) {
   const driver = await startDriver({ XDG_DATA_HOME: data });
   const s = await Session.create(driver.base, app);
   try {
-    await s.waitUntil('const e = document.querySelector(\'[data-testid="env-select"]\'); return e && !e.disabled', [], {
-      what: 'the app is loaded',
-    });
+    await s.loaded();
     return await body(s);
   } finally {
     await s.quit();

@@ -133,9 +133,7 @@ test('the page records every IPC answer, event and channel message from the star
     what: 'the Tauri IPC is in the page',
   });
   await s.script(RECORDER);
-  await s.waitUntil('const e = document.querySelector(\'[data-testid="env-select"]\'); return e && !e.disabled', [], {
-    what: 'the app is loaded',
-  });
+  await s.loaded();
   await snapshot('start');
   // The page runs under tauri.conf.json's CSP (sent by Tauri as a header): no eval, no inline
   // script, and no way to send anything anywhere but the IPC — tried here against the stand-in.
