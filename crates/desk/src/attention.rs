@@ -207,6 +207,9 @@ mod tests {
             stage,
             stage_since: since.into(),
             next_action: Some("KYC rejected: ask for a clearer ID photo".into()),
+            assignee: None,
+            tags: Vec::new(),
+            notes: 0,
         }
     }
 

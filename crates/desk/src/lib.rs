@@ -18,6 +18,7 @@ pub mod kept;
 pub mod kyc;
 pub mod ledger;
 mod local_api;
+pub mod notes;
 pub mod onboarding;
 pub mod operation;
 pub mod operator;

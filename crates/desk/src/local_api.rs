@@ -9,8 +9,11 @@ use crate::ledger::events::TimelineEvent;
 use crate::ledger::funnel::Funnel;
 use crate::ledger::imports::{ImportJob, RowResult};
 use crate::ledger::journal::{JournalEntry, JournalFilter};
+use crate::ledger::notes::{Tag, TagColour};
 use crate::ledger::roster::UserRecord;
-use crate::ledger::roster_query::{BoardColumn, RosterFacets, RosterPage, RosterQuery};
+use crate::ledger::roster_query::{
+    BoardColumn, BoardFilter, RosterFacets, RosterPage, RosterQuery,
+};
 use crate::recovery::OpenOperation;
 use crate::sync::SyncStatus;
 use crate::users::{HostedKycForm, HostedKycSession, NewUser, VerificationForm};
@@ -74,12 +77,44 @@ impl DeskApi for Desk {
         self.query_users(query).await
     }
 
-    async fn users_board(&self) -> Result<Vec<BoardColumn>> {
-        self.board().await
+    async fn users_board(&self, filter: BoardFilter) -> Result<Vec<BoardColumn>> {
+        self.board(filter).await
     }
 
     async fn users_facets(&self) -> Result<RosterFacets> {
         self.roster_facets().await
+    }
+
+    async fn tags_list(&self) -> Result<Vec<Tag>> {
+        self.tags().await
+    }
+
+    async fn tag_save(&self, name: String, colour: TagColour) -> Result<Vec<Tag>> {
+        self.save_tag(name, colour).await
+    }
+
+    async fn operators_list(&self) -> Result<Vec<String>> {
+        self.operators().await
+    }
+
+    async fn user_note_add(&self, external_user_id: String, text: String) -> Result<UserRecord> {
+        self.add_note(external_user_id, text).await
+    }
+
+    async fn user_tags_set(
+        &self,
+        external_user_id: String,
+        tags: Vec<String>,
+    ) -> Result<UserRecord> {
+        self.set_tags(external_user_id, tags).await
+    }
+
+    async fn user_assign(
+        &self,
+        external_user_id: String,
+        operator: Option<String>,
+    ) -> Result<UserRecord> {
+        self.assign(external_user_id, operator).await
     }
 
     async fn users_track(

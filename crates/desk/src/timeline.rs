@@ -175,6 +175,22 @@ pub enum Event {
         p100_code: Option<String>,
         message: String,
     },
+    /// An operator's note on the user (the event's actor and time are its author and time).
+    Noted {
+        text: String,
+    },
+    /// A tag put on the user.
+    Tagged {
+        tag: String,
+    },
+    /// A tag taken off the user.
+    Untagged {
+        tag: String,
+    },
+    /// The user given to an operator to work on (`to` null: to nobody).
+    Assigned {
+        to: Option<String>,
+    },
     /// A webhook, kept as a claim until P100 confirms it; it moves nothing itself.
     WebhookClaim {
         /// The webhook's name (`userStatus`, `kycVerificationStatus`, …).
@@ -211,6 +227,10 @@ impl Event {
             Event::Deleted {} => "deleted",
             Event::OperationFailed { .. } => "operationFailed",
             Event::WebhookClaim { .. } => "webhookClaim",
+            Event::Noted { .. } => "noted",
+            Event::Tagged { .. } => "tagged",
+            Event::Untagged { .. } => "untagged",
+            Event::Assigned { .. } => "assigned",
         }
     }
 

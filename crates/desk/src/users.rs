@@ -8,7 +8,9 @@ use crate::desk::Desk;
 use crate::environment::EnvironmentKind;
 use crate::error::{Error, Result};
 use crate::ledger::roster::{NewRosterUser, RosterChange, UserRecord};
-use crate::ledger::roster_query::{BoardColumn, RosterFacets, RosterPage, RosterQuery};
+use crate::ledger::roster_query::{
+    BoardColumn, BoardFilter, RosterFacets, RosterPage, RosterQuery,
+};
 use crate::operation::{Duplicate, Op, Operation};
 use crate::timeline::{Event, EventSource};
 use p100::FieldError;
@@ -43,9 +45,9 @@ impl Desk {
             .await
     }
 
-    /// The selected environment's onboarding board.
-    pub async fn board(&self) -> Result<Vec<BoardColumn>> {
-        self.db_current(|s, env| s.board(env)).await
+    /// The selected environment's onboarding board, narrowed by `filter`.
+    pub async fn board(&self, filter: BoardFilter) -> Result<Vec<BoardColumn>> {
+        self.db_current(move |s, env| s.board(env, &filter)).await
     }
 
     /// What the roster's filters offer in the selected environment.

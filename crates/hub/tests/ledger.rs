@@ -13,7 +13,15 @@ use std::sync::Arc;
 #[test]
 fn the_postgresql_ledger_passes_the_conformance_suite() {
     desk::ledger::conformance::run(&|| {
-        let (_, db) = fresh_db();
+        let (url, db) = fresh_db();
+        // The actor is one of the team (users are assigned to the team's operators).
+        psql(&url)
+            .execute(
+                "INSERT INTO operators (name, role, token_id, token_hash, created_at)
+                 VALUES ('conformance', 'operator', 'conformance', 'not a hash', '2026-01-01T00:00:00Z')",
+                &[],
+            )
+            .unwrap();
         Arc::new(PgLedger::new(db, "conformance")) as Arc<dyn Ledger>
     });
 }

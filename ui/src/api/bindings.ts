@@ -103,7 +103,19 @@ stageSince: string,
 /**
  * What the operator should do next, in words.
  */
-nextAction: string | null, };
+nextAction: string | null, 
+/**
+ * The operator the user is assigned to (team mode).
+ */
+assignee: string | null, 
+/**
+ * The tags the user carries, by name, sorted.
+ */
+tags: Array<string>, 
+/**
+ * How many notes operators wrote on the user (the notes are on the timeline).
+ */
+notes: number, };
 
 export type EventSource = "operator" | "webhook" | "poll";
 
@@ -121,7 +133,7 @@ export type TimelineEvent = { id: number, at: string, source: EventSource,
 /**
  * The operator's OS user for `operator` events.
  */
-actor: string | null, } & ({ "kind": "tracked", "detail": { active: boolean, kyc: KycReport | null, } } | { "kind": "created", "detail": { userId: string | null, poaRequiredForExtended: boolean, } } | { "kind": "updated", "detail": { fields: Array<string>, poaRequiredForExtended: boolean | null, } } | { "kind": "kycFilesUploaded", "detail": { documentType: DocumentType, files: Array<FileNote>, missing: Array<KycFileSide>, } } | { "kind": "hostedKycStarted", "detail": { verificationId: string, } } | { "kind": "verificationSubmitted", "detail": KycReport } | { "kind": "kycStatus", "detail": KycReport } | { "kind": "kycFileStatus", "detail": { status: KycFileStatus, } } | { "kind": "activated", "detail": Record<symbol, never> } | { "kind": "userStatus", "detail": { status: UserStatus, } } | { "kind": "poaUploaded", "detail": { files: Array<FileNote>, status: PoaStatus, } } | { "kind": "poaStatus", "detail": { status: PoaStatus, } } | { "kind": "suspended", "detail": { reason: string | null, status: UserStatus, } } | { "kind": "unsuspended", "detail": { reason: string | null, status: UserStatus, } } | { "kind": "extended", "detail": Record<symbol, never> } | { "kind": "deleted", "detail": Record<symbol, never> } | { "kind": "operationFailed", "detail": { operation: string, p100Code: string | null, message: string, } } | { "kind": "webhookClaim", "detail": { 
+actor: string | null, } & ({ "kind": "tracked", "detail": { active: boolean, kyc: KycReport | null, } } | { "kind": "created", "detail": { userId: string | null, poaRequiredForExtended: boolean, } } | { "kind": "updated", "detail": { fields: Array<string>, poaRequiredForExtended: boolean | null, } } | { "kind": "kycFilesUploaded", "detail": { documentType: DocumentType, files: Array<FileNote>, missing: Array<KycFileSide>, } } | { "kind": "hostedKycStarted", "detail": { verificationId: string, } } | { "kind": "verificationSubmitted", "detail": KycReport } | { "kind": "kycStatus", "detail": KycReport } | { "kind": "kycFileStatus", "detail": { status: KycFileStatus, } } | { "kind": "activated", "detail": Record<symbol, never> } | { "kind": "userStatus", "detail": { status: UserStatus, } } | { "kind": "poaUploaded", "detail": { files: Array<FileNote>, status: PoaStatus, } } | { "kind": "poaStatus", "detail": { status: PoaStatus, } } | { "kind": "suspended", "detail": { reason: string | null, status: UserStatus, } } | { "kind": "unsuspended", "detail": { reason: string | null, status: UserStatus, } } | { "kind": "extended", "detail": Record<symbol, never> } | { "kind": "deleted", "detail": Record<symbol, never> } | { "kind": "operationFailed", "detail": { operation: string, p100Code: string | null, message: string, } } | { "kind": "noted", "detail": { text: string, } } | { "kind": "tagged", "detail": { tag: string, } } | { "kind": "untagged", "detail": { tag: string, } } | { "kind": "assigned", "detail": { to: string | null, } } | { "kind": "webhookClaim", "detail": { 
 /**
  * The webhook's name (`userStatus`, `kycVerificationStatus`, …).
  */
@@ -307,9 +319,15 @@ refusals: Array<RowResult>, };
 
 export type PickedCsv = { fileName: string, text: string, };
 
-export type RosterSort = "created" | "name" | "country" | "status" | "stage";
+export type RosterSort = "created" | "name" | "country" | "status" | "stage" | "waiting";
 
-export type RosterQuery = { search: string, stage: Stage | null, status: UserStatus | null, country: string | null, sort: RosterSort, descending: boolean, 
+export type AssigneeFilter = "me" | "nobody" | { "operator": string };
+
+export type RosterQuery = { search: string, stage: Stage | null, status: UserStatus | null, country: string | null, 
+/**
+ * Users carrying this tag.
+ */
+tag?: string, assignee?: AssigneeFilter, sort: RosterSort, descending: boolean, 
 /**
  * The first matching row to answer, counted from 0 in the sort's order.
  */
@@ -318,6 +336,12 @@ offset: number,
  * Rows to answer, 1 to 500.
  */
 limit: number, };
+
+export type BoardFilter = { tag?: string, assignee?: AssigneeFilter, };
+
+export type TagColour = "grey" | "red" | "orange" | "yellow" | "green" | "teal" | "blue" | "purple";
+
+export type Tag = { name: string, colour: TagColour, };
 
 export type RosterPage = { 
 /**

@@ -5,6 +5,7 @@
 import type {
   Admitted,
   BoardColumn,
+  BoardFilter,
   Country,
   CredentialStatus,
   DocumentType,
@@ -31,6 +32,8 @@ import type {
   RosterQuery,
   RowResult,
   SyncStatus,
+  Tag,
+  TagColour,
   TeamStatus,
   TimelineEvent,
   TrackResult,
@@ -73,10 +76,25 @@ export interface Commands {
   /** One page of the roster, searched, filtered and sorted by the store (a 100,000-user */
   /** roster is never sent whole). */
   users_query: { args: { query: RosterQuery }; answer: RosterPage };
-  /** The onboarding board: each stage's count and the users longest in it. */
-  users_board: { args: Record<never, never>; answer: Array<BoardColumn> };
+  /** The onboarding board: each stage's count and the users longest in it, narrowed to a */
+  /** tag and whose users (mine, nobody's, an operator's). */
+  users_board: { args: { filter: BoardFilter }; answer: Array<BoardColumn> };
   /** The statuses and countries the roster holds, for its filters. */
   users_facets: { args: Record<never, never>; answer: RosterFacets };
+  /** The tags the team defined, by name. */
+  tags_list: { args: Record<never, never>; answer: Array<Tag> };
+  /** Defines a tag, or changes its colour; every tag. */
+  tag_save: { args: { name: string; colour: TagColour }; answer: Array<Tag> };
+  /** Who users may be assigned to: the team's operators (in solo mode, the one at this */
+  /** desk). */
+  operators_list: { args: Record<never, never>; answer: Array<string> };
+  /** Writes a note on a user: on the timeline, with its author and time, and in the */
+  /** roster's search. */
+  user_note_add: { args: { externalUserId: string; text: string }; answer: UserRecord };
+  /** Sets exactly the tags the user carries (each defined first). */
+  user_tags_set: { args: { externalUserId: string; tags: Array<string> }; answer: UserRecord };
+  /** Assigns the user to an operator, or (null) to nobody. */
+  user_assign: { args: { externalUserId: string; operator: string | null }; answer: UserRecord };
   /** Follows users that already exist at P100, by `externalUserId` (at most 10,000): */
   /** one result per id, in order (tracked, already tracked, unknown to P100, refused, */
   /** failed). */
@@ -188,6 +206,12 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'users_query',
   'users_board',
   'users_facets',
+  'tags_list',
+  'tag_save',
+  'operators_list',
+  'user_note_add',
+  'user_tags_set',
+  'user_assign',
   'users_track',
   'import_preview',
   'import_start',

@@ -78,10 +78,25 @@ macro_rules! with_operations {
             /// One page of the roster, searched, filtered and sorted by the store (a 100,000-user
             /// roster is never sent whole).
             Read users_query(query: $crate::ledger::roster_query::RosterQuery) -> $crate::ledger::roster_query::RosterPage;
-            /// The onboarding board: each stage's count and the users longest in it.
-            Read users_board() -> Vec<$crate::ledger::roster_query::BoardColumn>;
+            /// The onboarding board: each stage's count and the users longest in it, narrowed to a
+            /// tag and whose users (mine, nobody's, an operator's).
+            Read users_board(filter: $crate::ledger::roster_query::BoardFilter) -> Vec<$crate::ledger::roster_query::BoardColumn>;
             /// The statuses and countries the roster holds, for its filters.
             Read users_facets() -> $crate::ledger::roster_query::RosterFacets;
+            /// The tags the team defined, by name.
+            Read tags_list() -> Vec<$crate::ledger::notes::Tag>;
+            /// Defines a tag, or changes its colour; every tag.
+            Operate tag_save(name: String, colour: $crate::ledger::notes::TagColour) -> Vec<$crate::ledger::notes::Tag>;
+            /// Who users may be assigned to: the team's operators (in solo mode, the one at this
+            /// desk).
+            Read operators_list() -> Vec<String>;
+            /// Writes a note on a user: on the timeline, with its author and time, and in the
+            /// roster's search.
+            Operate user_note_add(external_user_id: String, text: String) -> $crate::ledger::roster::UserRecord;
+            /// Sets exactly the tags the user carries (each defined first).
+            Operate user_tags_set(external_user_id: String, tags: Vec<String>) -> $crate::ledger::roster::UserRecord;
+            /// Assigns the user to an operator, or (null) to nobody.
+            Operate user_assign(external_user_id: String, operator: Option<String>) -> $crate::ledger::roster::UserRecord;
             /// Follows users that already exist at P100, by `externalUserId` (at most 10,000):
             /// one result per id, in order (tracked, already tracked, unknown to P100, refused,
             /// failed).

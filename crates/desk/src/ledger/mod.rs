@@ -1,5 +1,5 @@
 //! The Ledger: everything the desk records — roster, timeline events, webhook claims, journal,
-//! outbox and settings — behind one trait, so that the same core runs on SQLite (solo, the
+//! outbox, settings, and operators' notes and tags — behind one trait, so that the same core runs on SQLite (solo, the
 //! `store` module) and on PostgreSQL (the hub). An implementation gives transactions ([`Ledger`])
 //! and, inside one, the primitive reads and writes ([`Tx`]); what the desk builds from them —
 //! deriving stages as events arrive, recording claims and activations, the funnel — is written
@@ -13,6 +13,7 @@ pub mod events;
 pub mod funnel;
 pub mod imports;
 pub mod journal;
+pub mod notes;
 pub mod outbox;
 pub mod roster;
 pub mod roster_query;
@@ -36,6 +37,7 @@ pub trait Tx:
     + journal::JournalTx
     + outbox::OutboxTx
     + imports::ImportsTx
+    + notes::NotesTx
 {
     /// Who is at the desk: named on the events an operator causes.
     fn actor(&self) -> &str;

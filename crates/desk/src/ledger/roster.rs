@@ -3,7 +3,9 @@
 
 use super::Tx;
 use super::events::TimelineEvent;
-use super::roster_query::{BOARD_CARDS, BoardColumn, RosterFacets, RosterPage, RosterQuery};
+use super::roster_query::{
+    BOARD_CARDS, BoardColumn, BoardFilter, RosterFacets, RosterPage, RosterQuery, RosterSort,
+};
 use crate::environment::EnvironmentKind;
 use crate::error::{Error, Result};
 use crate::onboarding::{Onboarding, Stage};
@@ -50,6 +52,12 @@ pub struct UserRecord {
     pub stage_since: String,
     /// What the operator should do next, in words.
     pub next_action: Option<String>,
+    /// The operator the user is assigned to (team mode).
+    pub assignee: Option<String>,
+    /// The tags the user carries, by name, sorted.
+    pub tags: Vec<String>,
+    /// How many notes operators wrote on the user (the notes are on the timeline).
+    pub notes: u32,
 }
 
 /// One thing P100 told us about a user.
@@ -98,8 +106,6 @@ pub trait RosterTx {
     ) -> Result<std::collections::HashSet<String>>;
     /// One page of the environment's users as `q` (checked) asks, and how many match.
     fn query_users(&self, env: EnvironmentKind, q: &RosterQuery) -> Result<RosterPage>;
-    /// How many users are in `stage`, and the `limit` who arrived in it first.
-    fn stage_column(&self, env: EnvironmentKind, stage: Stage, limit: u32) -> Result<BoardColumn>;
     /// The statuses and countries the environment's users have, sorted.
     fn roster_facets(&self, env: EnvironmentKind) -> Result<RosterFacets>;
     /// Writes what `change` says into the user's row, at `at`.
@@ -166,11 +172,30 @@ impl dyn Tx + '_ {
         .map(Some)
     }
 
-    /// The board: one column per stage, in the board's order.
-    pub fn board(&self, env: EnvironmentKind) -> Result<Vec<BoardColumn>> {
+    /// The board: one column per stage, in the board's order — how many users `filter` keeps
+    /// in the stage, and those longest in it.
+    pub fn board(&self, env: EnvironmentKind, filter: &BoardFilter) -> Result<Vec<BoardColumn>> {
         Stage::ALL
             .into_iter()
-            .map(|stage| self.stage_column(env, stage, BOARD_CARDS))
+            .map(|stage| {
+                let page = self.query_users(
+                    env,
+                    &RosterQuery {
+                        stage: Some(stage),
+                        tag: filter.tag.clone(),
+                        assignee: filter.assignee.clone(),
+                        sort: RosterSort::Waiting,
+                        descending: false,
+                        limit: BOARD_CARDS,
+                        ..RosterQuery::default()
+                    },
+                )?;
+                Ok(BoardColumn {
+                    stage,
+                    count: page.matching,
+                    cards: page.rows,
+                })
+            })
             .collect()
     }
 

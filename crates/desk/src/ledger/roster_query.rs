@@ -5,6 +5,7 @@
 //! The vocabulary and the parts of the SQL both stores share are here; each store adds its own
 //! search clause and placeholders.
 
+use super::notes::MAX_TAG;
 use super::roster::UserRecord;
 use crate::error::{Error, Result};
 use crate::onboarding::Stage;
@@ -32,10 +33,37 @@ pub enum RosterSort {
     Country,
     Status,
     Stage,
+    /// When the user entered their stage: the board's order, longest waiting first.
+    Waiting,
 }
 
-/// What the roster screen asks: a search over names, e-mail and external user id (every word
-/// must appear, case-insensitively), filters, a sort, and the slice of matching rows to answer.
+/// Whose users: the roster's and the board's assignment filter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum AssigneeFilter {
+    /// Assigned to the operator asking ("mine").
+    Me,
+    /// Assigned to nobody.
+    Nobody,
+    /// Assigned to this operator.
+    Operator(String),
+}
+
+/// What the board is narrowed to: a tag and whose users.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BoardFilter {
+    #[serde(default)]
+    #[ts(optional)]
+    pub tag: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub assignee: Option<AssigneeFilter>,
+}
+
+/// What the roster screen asks: a search over names, e-mail, external user id, tags and notes
+/// (every word must appear, case-insensitively), filters, a sort, and the slice of matching rows
+/// to answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct RosterQuery {
@@ -43,6 +71,13 @@ pub struct RosterQuery {
     pub stage: Option<Stage>,
     pub status: Option<UserStatus>,
     pub country: Option<String>,
+    /// Users carrying this tag.
+    #[serde(default)]
+    #[ts(optional)]
+    pub tag: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub assignee: Option<AssigneeFilter>,
     pub sort: RosterSort,
     pub descending: bool,
     /// The first matching row to answer, counted from 0 in the sort's order.
@@ -59,6 +94,8 @@ impl Default for RosterQuery {
             stage: None,
             status: None,
             country: None,
+            tag: None,
+            assignee: None,
             sort: RosterSort::Created,
             descending: true,
             offset: 0,
@@ -116,6 +153,13 @@ impl RosterQuery {
         if self.country.as_ref().is_some_and(|c| c.chars().count() > 3) {
             errors.push(FieldError::new("country", "must be a country code"));
         }
+        if self
+            .tag
+            .as_ref()
+            .is_some_and(|t| t.chars().count() > MAX_TAG)
+        {
+            errors.push(FieldError::new("tag", "must be a tag's name"));
+        }
         match errors.is_empty() {
             true => Ok(()),
             false => Err(Error::Invalid(errors)),
@@ -151,7 +195,7 @@ impl Dialect {
 /// The text a search runs over, lower-cased, as one expression: PostgreSQL's trigram index is
 /// on this exact text.
 pub const SEARCH_TEXT: &str = "lower(coalesce(first_name, '') || ' ' || coalesce(last_name, '') || ' ' || \
-                               coalesce(email, '') || ' ' || external_user_id)";
+                               coalesce(email, '') || ' ' || external_user_id || ' ' || remarks)";
 
 /// The name sort's key, as the roster shows names: last name, then first.
 pub const NAME_KEY: &str = "lower(coalesce(last_name, '') || ' ' || coalesce(first_name, ''))";
@@ -164,12 +208,13 @@ pub struct RosterSql {
     pub order: String,
 }
 
-/// Builds the filters and sort of `q`. `search` turns a search word into a clause with one
+/// Builds the filters and sort of `q` for the operator `me`. `search` turns a search word into a clause with one
 /// parameter, written `{}` (the placeholder goes there), and that parameter's value; or `None`
 /// to leave the word to the store's own indexes (SQLite's FTS5 takes them in `MATCH`es).
 pub fn roster_sql(
     q: &RosterQuery,
     dialect: Dialect,
+    me: &str,
     mut search: impl FnMut(&str) -> Option<(String, String)>,
 ) -> RosterSql {
     let mut filter = String::new();
@@ -189,10 +234,31 @@ pub fn roster_sql(
     if let Some(country) = &q.country {
         add(&|p| format!("country = {p}"), country.clone());
     }
+    if let Some(tag) = &q.tag {
+        add(
+            &|p| {
+                format!(
+                    "EXISTS (SELECT 1 FROM user_tags t WHERE t.environment = users.environment \
+                     AND t.external_user_id = users.external_user_id AND t.tag = {p})"
+                )
+            },
+            tag.clone(),
+        );
+    }
+    let mut unassigned = false;
+    match &q.assignee {
+        None => {}
+        Some(AssigneeFilter::Nobody) => unassigned = true,
+        Some(AssigneeFilter::Me) => add(&|p| format!("assignee = {p}"), me.to_owned()),
+        Some(AssigneeFilter::Operator(name)) => add(&|p| format!("assignee = {p}"), name.clone()),
+    }
     for term in q.terms() {
         if let Some((clause, value)) = search(&term) {
             add(&|p| clause.replace("{}", p), value);
         }
+    }
+    if unassigned {
+        filter.push_str(" AND assignee IS NULL");
     }
     let key = match q.sort {
         RosterSort::Created => "created_at".to_owned(),
@@ -200,11 +266,13 @@ pub fn roster_sql(
         RosterSort::Country => "coalesce(country, '')".to_owned(),
         RosterSort::Status => "status".to_owned(),
         RosterSort::Stage => stage_rank(),
+        RosterSort::Waiting => "stage_since".to_owned(),
     };
     let dir = if q.descending { "DESC" } else { "ASC" };
     // Ties keep the roster's own order, newest first, so equal rows do not jump around.
     let order = match q.sort {
         RosterSort::Created => format!("created_at {dir}, external_user_id {dir}"),
+        RosterSort::Waiting => format!("stage_since {dir}, external_user_id {dir}"),
         _ => format!("{key} {dir}, created_at DESC, external_user_id DESC"),
     };
     RosterSql {
@@ -321,7 +389,7 @@ mod tests {
             sort: RosterSort::Stage,
             ..RosterQuery::default()
         };
-        let sql = roster_sql(&q, Dialect::Postgres, |t| {
+        let sql = roster_sql(&q, Dialect::Postgres, "me", |t| {
             Some(("x LIKE {}".into(), like_pattern(t)))
         });
         assert_eq!(
@@ -331,7 +399,7 @@ mod tests {
         assert_eq!(sql.params, ["active", "PL", "%ola%", "%nowak%"]);
         assert!(sql.order.starts_with("CASE stage WHEN 'created' THEN 0"));
         // A store that takes the words itself gets no clause and no parameter for them.
-        let sql = roster_sql(&q, Dialect::Sqlite, |_| None);
+        let sql = roster_sql(&q, Dialect::Sqlite, "me", |_| None);
         assert_eq!(sql.filter, " AND stage = ?2 AND country = ?3");
     }
 }

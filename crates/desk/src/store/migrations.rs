@@ -176,6 +176,67 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (job_id, row_no)
     );
     CREATE INDEX import_rows_pending ON import_rows (job_id, row_no) WHERE outcome IS NULL;
+    "#, // 6: operators' notes, tags and assignment (`ledger::notes`). A note is a timeline event;
+    // the row keeps the tags and assignee to show and filter, and `remarks` — the tags' and
+    // notes' text — which the search indexes now read with the names (rebuilt with it).
+    r#"
+    ALTER TABLE users ADD COLUMN assignee TEXT;
+    ALTER TABLE users ADD COLUMN tags TEXT NOT NULL DEFAULT '';
+    ALTER TABLE users ADD COLUMN notes INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE users ADD COLUMN remarks TEXT NOT NULL DEFAULT '';
+    CREATE INDEX users_by_assignee ON users (environment, assignee);
+    CREATE TABLE tags (
+        name   TEXT PRIMARY KEY,
+        colour TEXT NOT NULL
+    );
+    CREATE TABLE user_tags (
+        environment      TEXT NOT NULL,
+        external_user_id TEXT NOT NULL,
+        tag              TEXT NOT NULL REFERENCES tags (name) ON UPDATE CASCADE,
+        PRIMARY KEY (environment, external_user_id, tag)
+    );
+    CREATE INDEX user_tags_by_tag ON user_tags (environment, tag, external_user_id);
+    DROP TRIGGER users_search_insert;
+    DROP TRIGGER users_search_delete;
+    DROP TRIGGER users_search_update;
+    DROP TABLE users_fts;
+    DROP TABLE users_words;
+    CREATE VIRTUAL TABLE users_fts USING fts5(
+        first_name, last_name, email, external_user_id, remarks,
+        content = 'users', content_rowid = 'rowid', tokenize = 'trigram'
+    );
+    CREATE VIRTUAL TABLE users_words USING fts5(
+        first_name, last_name, email, external_user_id, remarks,
+        content = 'users', content_rowid = 'rowid',
+        tokenize = 'unicode61 remove_diacritics 0', prefix = '1 2'
+    );
+    INSERT INTO users_fts (users_fts) VALUES ('rebuild');
+    INSERT INTO users_words (users_words) VALUES ('rebuild');
+    CREATE TRIGGER users_search_insert AFTER INSERT ON users BEGIN
+        INSERT INTO users_fts (rowid, first_name, last_name, email, external_user_id, remarks)
+        VALUES (new.rowid, new.first_name, new.last_name, new.email, new.external_user_id, new.remarks);
+        INSERT INTO users_words (rowid, first_name, last_name, email, external_user_id, remarks)
+        VALUES (new.rowid, new.first_name, new.last_name, new.email, new.external_user_id, new.remarks);
+        INSERT INTO roster_totals (environment, users) VALUES (new.environment, 1)
+            ON CONFLICT (environment) DO UPDATE SET users = users + 1;
+    END;
+    CREATE TRIGGER users_search_delete AFTER DELETE ON users BEGIN
+        INSERT INTO users_fts (users_fts, rowid, first_name, last_name, email, external_user_id, remarks)
+        VALUES ('delete', old.rowid, old.first_name, old.last_name, old.email, old.external_user_id, old.remarks);
+        INSERT INTO users_words (users_words, rowid, first_name, last_name, email, external_user_id, remarks)
+        VALUES ('delete', old.rowid, old.first_name, old.last_name, old.email, old.external_user_id, old.remarks);
+        UPDATE roster_totals SET users = users - 1 WHERE environment = old.environment;
+    END;
+    CREATE TRIGGER users_search_update AFTER UPDATE OF first_name, last_name, email, remarks ON users BEGIN
+        INSERT INTO users_fts (users_fts, rowid, first_name, last_name, email, external_user_id, remarks)
+        VALUES ('delete', old.rowid, old.first_name, old.last_name, old.email, old.external_user_id, old.remarks);
+        INSERT INTO users_fts (rowid, first_name, last_name, email, external_user_id, remarks)
+        VALUES (new.rowid, new.first_name, new.last_name, new.email, new.external_user_id, new.remarks);
+        INSERT INTO users_words (users_words, rowid, first_name, last_name, email, external_user_id, remarks)
+        VALUES ('delete', old.rowid, old.first_name, old.last_name, old.email, old.external_user_id, old.remarks);
+        INSERT INTO users_words (rowid, first_name, last_name, email, external_user_id, remarks)
+        VALUES (new.rowid, new.first_name, new.last_name, new.email, new.external_user_id, new.remarks);
+    END;
     "#,
 ];
 

@@ -8,6 +8,7 @@ mod events;
 mod imports;
 mod journal;
 mod migrations;
+mod notes;
 mod outbox;
 mod roster;
 mod settings;

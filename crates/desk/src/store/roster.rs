@@ -3,10 +3,10 @@
 use super::{SqliteTx, stored, unreadable, word};
 use crate::environment::EnvironmentKind;
 use crate::error::Result;
+use crate::ledger::notes::tag_list;
 use crate::ledger::roster::{NewRosterUser, RosterChange, RosterTx, UserRecord};
 use crate::ledger::roster_query::{
-    BoardColumn, Dialect, RosterFacets, RosterPage, RosterQuery, fts_match, fts_prefixes,
-    roster_sql,
+    Dialect, RosterFacets, RosterPage, RosterQuery, fts_match, fts_prefixes, roster_sql,
 };
 use crate::onboarding::{Onboarding, Stage};
 use p100::models::UserStatus;
@@ -15,7 +15,7 @@ use rusqlite::{OptionalExtension, Row, params, params_from_iter};
 const COLUMNS: &str = "environment, external_user_id, user_id, email, first_name, last_name, country, \
                        citizenship, status, poa_required_for_extended, extended, kyc_method, verification_id, \
                        verification_status, attempt_status, rejection_reason, poa_status, created_at, updated_at, \
-                       deleted_at, profile_json, stage, stage_since, next_action";
+                       deleted_at, profile_json, stage, stage_since, next_action, assignee, tags, notes";
 
 /// Below this many matches a page is sorted from the matches, above it read along the sort.
 const SORT_MATCHES_UNDER: u32 = 1_000;
@@ -47,6 +47,9 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<UserRecord> {
         stage: parse_stage(&r.get::<_, String>(21)?, 21)?,
         stage_since: r.get::<_, Option<String>>(22)?.unwrap_or_default(),
         next_action: r.get(23)?,
+        assignee: r.get(24)?,
+        tags: tag_list(&r.get::<_, String>(25)?),
+        notes: r.get(26)?,
     })
 }
 
@@ -139,7 +142,7 @@ impl RosterTx for SqliteTx<'_> {
         // The search's words go to the full-text indexes: three characters or more to the
         // trigrams (found anywhere), shorter ones to the words' prefixes (the start of a word).
         let (mut long, mut short) = (Vec::new(), Vec::new());
-        let sql = roster_sql(q, Dialect::Sqlite, |term| {
+        let sql = roster_sql(q, Dialect::Sqlite, self.actor, |term| {
             match term.chars().count() >= 3 {
                 true => long.push(term.to_owned()),
                 false => short.push(term.to_owned()),
@@ -225,26 +228,6 @@ impl RosterTx for SqliteTx<'_> {
             matching,
             offset: q.offset,
             rows,
-        })
-    }
-
-    fn stage_column(&self, env: EnvironmentKind, stage: Stage, limit: u32) -> Result<BoardColumn> {
-        let count: u32 = self.conn.query_row(
-            "SELECT COUNT(*) FROM users WHERE environment = ?1 AND stage = ?2",
-            params![env.as_str(), stage.as_str()],
-            |r| r.get(0),
-        )?;
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM users WHERE environment = ?1 AND stage = ?2
-             ORDER BY stage_since, external_user_id LIMIT ?3"
-        ))?;
-        let cards = stmt
-            .query_map(params![env.as_str(), stage.as_str(), limit], from_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(BoardColumn {
-            stage,
-            count,
-            cards,
         })
     }
 

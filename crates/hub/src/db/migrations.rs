@@ -228,6 +228,29 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (job_id, row_no)
     );
     CREATE INDEX import_rows_pending ON import_rows (job_id, row_no) WHERE outcome IS NULL;
+    "#, // 5: operators' notes, tags and assignment (`desk::ledger::notes`). A note is a timeline
+    // event; the row keeps the tags and assignee to show and filter by, and `remarks` — the
+    // tags' and notes' text — which the search's trigram index now reads with the names (the
+    // same expression as `SEARCH_TEXT` again).
+    r#"
+    ALTER TABLE users ADD COLUMN assignee TEXT,
+                      ADD COLUMN tags TEXT NOT NULL DEFAULT '',
+                      ADD COLUMN notes INTEGER NOT NULL DEFAULT 0,
+                      ADD COLUMN remarks TEXT NOT NULL DEFAULT '';
+    CREATE INDEX users_by_assignee ON users (environment, assignee);
+    CREATE TABLE tags (
+        name   TEXT PRIMARY KEY,
+        colour TEXT NOT NULL
+    );
+    CREATE TABLE user_tags (
+        environment      TEXT NOT NULL,
+        external_user_id TEXT NOT NULL,
+        tag              TEXT NOT NULL REFERENCES tags (name) ON UPDATE CASCADE,
+        PRIMARY KEY (environment, external_user_id, tag)
+    );
+    CREATE INDEX user_tags_by_tag ON user_tags (environment, tag, external_user_id);
+    DROP INDEX users_search;
+    CREATE INDEX users_search ON users USING gin ((lower(coalesce(first_name, '') || ' ' || coalesce(last_name, '') || ' ' || coalesce(email, '') || ' ' || external_user_id || ' ' || remarks)) gin_trgm_ops);
     "#,
 ];
 

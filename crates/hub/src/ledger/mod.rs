@@ -8,6 +8,7 @@ mod claims;
 mod events;
 mod imports;
 mod journal;
+mod notes;
 mod outbox;
 mod roster;
 mod settings;

@@ -3,10 +3,11 @@
 use super::{PgTx, db, optional_word, stored, word};
 use desk::EnvironmentKind;
 use desk::Result;
+use desk::ledger::notes::tag_list;
 use desk::ledger::roster::{NewRosterUser, RosterChange, RosterTx, UserRecord};
 use desk::ledger::roster_query::{
-    BoardColumn, Dialect, RosterFacets, RosterPage, RosterQuery, SEARCH_TEXT, like_pattern,
-    roster_sql, word_start_pattern,
+    Dialect, RosterFacets, RosterPage, RosterQuery, SEARCH_TEXT, like_pattern, roster_sql,
+    word_start_pattern,
 };
 use desk::onboarding::{Onboarding, Stage};
 use p100::models::UserStatus;
@@ -16,7 +17,7 @@ use postgres::types::ToSql;
 const COLUMNS: &str = "environment, external_user_id, user_id, email, first_name, last_name, country, \
                        citizenship, status, poa_required_for_extended, extended, kyc_method, verification_id, \
                        verification_status, attempt_status, rejection_reason, poa_status, created_at, updated_at, \
-                       deleted_at, profile_json, stage, stage_since, next_action";
+                       deleted_at, profile_json, stage, stage_since, next_action, assignee, tags, notes";
 
 fn from_row(r: &Row) -> Result<UserRecord> {
     Ok(UserRecord {
@@ -49,6 +50,9 @@ fn from_row(r: &Row) -> Result<UserRecord> {
         stage: stage(r.get(21))?,
         stage_since: r.get::<_, Option<String>>(22).unwrap_or_default(),
         next_action: r.get(23),
+        assignee: r.get(24),
+        tags: tag_list(r.get(25)),
+        notes: u32::try_from(r.get::<_, i32>(26)).unwrap_or_default(),
     })
 }
 
@@ -148,7 +152,7 @@ impl RosterTx for PgTx<'_> {
         q.check()?;
         // Words of three characters or more are found anywhere (a LIKE the trigram index
         // answers); shorter ones start a word (a regular expression), as in SQLite's indexes.
-        let sql = roster_sql(q, Dialect::Postgres, |term| {
+        let sql = roster_sql(q, Dialect::Postgres, self.actor, |term| {
             Some(match term.chars().count() >= 3 {
                 true => (
                     format!("{SEARCH_TEXT} LIKE {{}} ESCAPE '\\'"),
@@ -196,34 +200,6 @@ impl RosterTx for PgTx<'_> {
             matching: count(matching),
             offset: q.offset,
             rows,
-        })
-    }
-
-    fn stage_column(&self, env: EnvironmentKind, stage: Stage, limit: u32) -> Result<BoardColumn> {
-        let mut pg = self.pg();
-        let n: i64 = pg
-            .query_one(
-                "SELECT COUNT(*) FROM users WHERE environment = $1 AND stage = $2",
-                &[&env.as_str(), &stage.as_str()],
-            )
-            .map_err(db)?
-            .get(0);
-        let cards = pg
-            .query(
-                &format!(
-                    "SELECT {COLUMNS} FROM users WHERE environment = $1 AND stage = $2
-                     ORDER BY stage_since, external_user_id LIMIT $3"
-                ),
-                &[&env.as_str(), &stage.as_str(), &i64::from(limit)],
-            )
-            .map_err(db)?
-            .iter()
-            .map(from_row)
-            .collect::<Result<Vec<_>>>()?;
-        Ok(BoardColumn {
-            stage,
-            count: count(n),
-            cards,
         })
     }
 

@@ -18,6 +18,7 @@ use p100::models::{
 use p100::webhooks::WebhookEvent;
 use std::sync::Arc;
 
+mod notes;
 mod pages;
 
 type Fresh<'a> = &'a dyn Fn() -> Arc<dyn Ledger>;
@@ -26,11 +27,15 @@ type Check = (&'static str, fn(&dyn Ledger));
 
 /// Runs every check, each on a fresh ledger; panics naming the first that fails.
 pub fn run(fresh: Fresh<'_>) {
-    let checks: [Check; 11] = [
+    let checks: [Check; 12] = [
         ("settings", settings),
         ("roster", roster),
         ("roster queried a page at a time", pages::roster_query),
         ("import jobs", pages::import_jobs),
+        (
+            "notes, tags and assignment",
+            notes::notes_tags_and_assignment,
+        ),
         ("events derive the stage", events_derive_the_stage),
         ("claims", claims),
         ("journal", journal),
@@ -74,7 +79,7 @@ fn profile(email: &str) -> UserProfile {
 }
 
 /// A user as a create leaves it: roster row and `created` event.
-fn create(t: &dyn Tx, ext: &str, poa: bool) -> crate::Result<()> {
+pub(super) fn create(t: &dyn Tx, ext: &str, poa: bool) -> crate::Result<()> {
     t.insert_user(&NewRosterUser {
         environment: ENV,
         external_user_id: ext,
