@@ -126,6 +126,9 @@ describe('roster', () => {
       stage: 'active',
       stageSince: '2025-01-02T03:04:05Z',
       nextAction: null,
+      assignee: null,
+      tags: [],
+      notes: 0,
     };
     await start(createFakeBackend({ users: [user] }));
     await screen.findByTestId('roster-empty');

@@ -135,6 +135,11 @@ const OPERATION_LABELS: Record<string, string> = {
   createKycVerification: 'Start hosted KYC',
   redirectToVerification: 'Open hosted KYC',
   getKycStatus: 'Read KYC status',
+  // The desk's own: what operators write on a user (never sent to P100).
+  addNote: 'Add note',
+  tagUser: 'Tag user',
+  untagUser: 'Remove tag',
+  assignUser: 'Assign user',
 };
 
 /** An operation in words; one the table does not know, its camelCase name split into words. */

@@ -1,3 +1,4 @@
+import { assigneeFilter } from './components/Marks';
 import type { RosterSort, RosterQuery as StoreQuery, Stage, UserStatus } from './api/bindings';
 
 export type SortKey = RosterSort;
@@ -7,11 +8,14 @@ export const PAGE = 100;
 
 /** What the roster screen asks, as its controls hold it ('' is "all"). */
 export interface RosterQuery {
-  /** Matches name, e-mail or external user id, case-insensitively. */
+  /** Matches name, e-mail, external user id, tags and notes, case-insensitively. */
   search: string;
   stage: Stage | '';
   status: string;
   country: string;
+  tag: string;
+  /** Whose users: '' anyone's, `me`, `nobody`, `operator:<name>` (see `assigneeFilter`). */
+  whose: string;
   sort: SortKey;
   descending: boolean;
 }
@@ -21,6 +25,8 @@ export const EMPTY_QUERY: RosterQuery = {
   stage: '',
   status: '',
   country: '',
+  tag: '',
+  whose: '',
   sort: 'created',
   descending: true,
 };
@@ -32,6 +38,8 @@ export function storeQuery(q: RosterQuery, offset: number, limit: number): Store
     stage: q.stage || null,
     status: (q.status || null) as UserStatus | null,
     country: q.country || null,
+    ...(q.tag ? { tag: q.tag } : {}),
+    ...(assigneeFilter(q.whose) ? { assignee: assigneeFilter(q.whose) } : {}),
     sort: q.sort,
     descending: q.descending,
     offset,
@@ -42,6 +50,12 @@ export function storeQuery(q: RosterQuery, offset: number, limit: number): Store
 /** Whether `q` is the roster's first screen (every user, newest first), which boot asks early. */
 export function isFirstScreen(q: RosterQuery): boolean {
   return (
-    !q.search && !q.stage && !q.status && !q.country && q.sort === EMPTY_QUERY.sort && q.descending === EMPTY_QUERY.descending
+    !q.search &&
+    !q.stage &&
+    !q.status &&
+    !q.country &&
+    !q.tag &&
+    !q.whose &&
+    q.sort === EMPTY_QUERY.sort && q.descending === EMPTY_QUERY.descending
   );
 }

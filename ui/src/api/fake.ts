@@ -19,6 +19,7 @@ import type {
   PickedCsv,
   RetryEvent,
   Stage,
+  Tag,
   TeamStatus,
   TimelineEvent,
   TrackOutcome,
@@ -27,7 +28,7 @@ import type {
   UserRecord,
 } from './bindings';
 import type { Channel, CommandAnswer, CommandArgs, CommandName } from './commands';
-import { answerBoard, answerFacets, answerRoster } from './fakeRoster';
+import { FAKE_OPERATOR, answerBoard, answerFacets, answerRoster } from './fakeRoster';
 import { fakeImportHandlers } from './fakeImport';
 
 const LABELS: Record<EnvironmentKind, string> = {
@@ -111,6 +112,9 @@ export function fakeUser(overrides: Partial<UserRecord> = {}): UserRecord {
     stage: 'active',
     stageSince: '2025-01-02T03:04:05Z',
     nextAction: null,
+    assignee: null,
+    tags: [],
+    notes: 0,
     ...overrides,
   };
   // The profile as the desk keeps it follows the record's own columns unless a test sets one.
@@ -155,6 +159,9 @@ export interface FakeOptions {
   /** Files the import dialog's "Choose a CSV file…" picks, in order. */
   csvFiles?: PickedCsv[];
 }
+
+/** What happened, without when and by whom: one kind of a timeline event and its details. */
+type EventOf<T> = T extends unknown ? Omit<T, 'id' | 'at' | 'source' | 'actor'> : never;
 
 interface HeldUpload {
   finish: () => void;
@@ -231,6 +238,12 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
     keySet: keys.has(k),
   });
 
+  const tags: Tag[] = [];
+  /** An operator's event on the user's timeline, by the fake's operator, now. */
+  const note = (ext: string, event: EventOf<TimelineEvent>) => {
+    const at = new Date().toISOString();
+    (timelines[ext] ??= []).push({ id: nextId++, at, source: 'operator', actor: FAKE_OPERATOR, ...event } as TimelineEvent);
+  };
   const find = (ext: string): number => {
     const i = users.findIndex((u) => u.externalUserId === ext && u.environment === kind);
     if (i < 0) throw fail('invalid', `No user ${ext} in ${LABELS[kind]}`);
@@ -341,8 +354,45 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
     async users_query({ query }) {
       return answerRoster(users.filter((u) => u.environment === kind), query);
     },
-    async users_board() {
-      return answerBoard(users.filter((u) => u.environment === kind));
+    async users_board({ filter }) {
+      return answerBoard(
+        users.filter((u) => u.environment === kind),
+        filter,
+      );
+    },
+    async tags_list() {
+      return [...tags];
+    },
+    async tag_save({ name, colour }) {
+      const tidy = name.trim();
+      if (!tidy) throw invalid([{ field: 'name', message: 'a tag needs a name' }]);
+      const known = tags.find((t) => t.name.toLowerCase() === tidy.toLowerCase());
+      if (known) known.colour = colour;
+      else tags.push({ name: tidy, colour });
+      tags.sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()));
+      return [...tags];
+    },
+    async operators_list() {
+      return [FAKE_OPERATOR, 'bob'];
+    },
+    async user_note_add({ externalUserId: ext, text }) {
+      if (!text.trim()) throw invalid([{ field: 'text', message: 'write the note first' }]);
+      const u = users[find(ext)];
+      note(ext, { kind: 'noted', detail: { text: text.trim() } });
+      return change(ext, { notes: u.notes + 1 });
+    },
+    async user_tags_set({ externalUserId: ext, tags: wanted }) {
+      const unknown = wanted.find((w) => !tags.some((t) => t.name === w));
+      if (unknown) throw invalid([{ field: 'tags', message: `there is no tag "${unknown}": define it first` }]);
+      const u = users[find(ext)];
+      for (const t of wanted.filter((w) => !u.tags.includes(w))) note(ext, { kind: 'tagged', detail: { tag: t } });
+      for (const t of u.tags.filter((w) => !wanted.includes(w))) note(ext, { kind: 'untagged', detail: { tag: t } });
+      return change(ext, { tags: [...wanted].sort() });
+    },
+    async user_assign({ externalUserId: ext, operator }) {
+      find(ext);
+      note(ext, { kind: 'assigned', detail: { to: operator } });
+      return change(ext, { assignee: operator });
     },
     async users_facets() {
       return answerFacets(users.filter((u) => u.environment === kind));

@@ -1,11 +1,24 @@
 // The fake backend's roster store, for the UI unit tests ONLY: the search, filters, sort and
 // pages that the real store (SQLite's FTS5, PostgreSQL's trigram index; tested in Rust) answers,
 // done over an array so the screens can be tested without Tauri.
-import type { BoardColumn, RosterFacets, RosterPage, RosterQuery, RosterSort, UserRecord, UserStatus } from './bindings';
+import type {
+  AssigneeFilter,
+  BoardColumn,
+  BoardFilter,
+  RosterFacets, RosterPage, RosterQuery, RosterSort, UserRecord, UserStatus } from './bindings';
 import { STAGES } from '../stages';
 
+/** The fake's operator: who "mine" means. */
+export const FAKE_OPERATOR = 'ada';
+
 const haystack = (u: UserRecord) =>
-  [u.firstName, u.lastName, u.email, u.externalUserId].filter(Boolean).join(' ').toLowerCase();
+  [u.firstName, u.lastName, u.email, u.externalUserId, ...u.tags].filter(Boolean).join(' ').toLowerCase();
+
+const whose = (u: UserRecord, a: AssigneeFilter | undefined) =>
+  a === undefined ||
+  (a === 'me' ? u.assignee === FAKE_OPERATOR : a === 'nobody' ? u.assignee === null : u.assignee === a.operator);
+
+const kept = (u: UserRecord, f: BoardFilter) => (!f.tag || u.tags.includes(f.tag)) && whose(u, f.assignee);
 const nameKey = (u: UserRecord) => `${u.lastName ?? ''} ${u.firstName ?? ''}`.toLowerCase();
 const text = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -15,6 +28,7 @@ const COMPARE: Record<RosterSort, (a: UserRecord, b: UserRecord) => number> = {
   country: (a, b) => text(a.country ?? '', b.country ?? ''),
   status: (a, b) => text(a.status, b.status),
   stage: (a, b) => STAGES.indexOf(a.stage) - STAGES.indexOf(b.stage),
+  waiting: (a, b) => text(a.stageSince, b.stageSince),
 };
 
 /** One page of `users` (newest first) as `q` asks. */
@@ -28,6 +42,7 @@ export function answerRoster(users: UserRecord[], q: RosterQuery): RosterPage {
         (!q.stage || u.stage === q.stage) &&
         (!q.status || u.status === q.status) &&
         (!q.country || u.country === q.country) &&
+        kept(u, q) &&
         terms.every((t) => haystack(u).includes(t)),
     )
     // Ties keep the roster's order (newest first), as the store's do.
@@ -42,9 +57,9 @@ export function answerRoster(users: UserRecord[], q: RosterQuery): RosterPage {
 }
 
 /** The board: each stage's count and its 25 longest-waiting users. */
-export function answerBoard(users: UserRecord[]): BoardColumn[] {
+export function answerBoard(users: UserRecord[], filter: BoardFilter = {}): BoardColumn[] {
   return STAGES.map((stage) => {
-    const list = users.filter((u) => u.stage === stage).sort((a, b) => text(a.stageSince, b.stageSince));
+    const list = users.filter((u) => u.stage === stage && kept(u, filter)).sort((a, b) => text(a.stageSince, b.stageSince));
     return { stage, count: list.length, cards: list.slice(0, 25) };
   });
 }

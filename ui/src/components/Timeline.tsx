@@ -32,7 +32,14 @@ const KIND_LABELS: Record<string, string> = {
   deleted: 'Deleted',
   operationFailed: 'Operation failed',
   webhookClaim: 'Webhook (a claim until P100 confirms it)',
+  noted: 'Note',
+  tagged: 'Tagged',
+  untagged: 'Tag removed',
+  assigned: 'Assigned',
 };
+
+/** What operators write for each other: no outcome to show, nothing P100 said. */
+const REMARKS = new Set<TimelineEvent['kind']>(['noted', 'tagged', 'untagged', 'assigned']);
 
 /** A webhook's claim, by where its confirmation with P100 stands. */
 const CLAIM_BADGES: Record<Confirmation, { text: string; tone: string }> = {
@@ -110,6 +117,13 @@ function summary(e: TimelineEvent): string {
       );
       return [e.detail.event, said, e.detail.note].filter(Boolean).join(' — ');
     }
+    case 'noted':
+      return e.detail.text;
+    case 'tagged':
+    case 'untagged':
+      return e.detail.tag;
+    case 'assigned':
+      return e.detail.to ? `To ${e.detail.to}` : 'To nobody';
     case 'tracked':
       return join(
         e.detail.active ? 'balances: active' : 'no balances yet',
@@ -165,14 +179,18 @@ export function Timeline({ record }: { record: UserRecord }) {
             const raw = codes(e) || undefined;
             const failed = e.kind === 'operationFailed';
             const claim = e.kind === 'webhookClaim' ? CLAIM_BADGES[e.detail.confirmation] : undefined;
-            const badge = claim ?? (failed ? { text: 'failed', tone: 'bad' } : { text: 'ok', tone: 'ok' });
+            const badge = REMARKS.has(e.kind)
+              ? null
+              : (claim ?? (failed ? { text: 'failed', tone: 'bad' } : { text: 'ok', tone: 'ok' }));
             return (
               <li key={e.id} class={`event source-${e.source}${failed ? ' failed' : ''}`} data-testid="timeline-event" data-kind={e.kind}>
                 <div class="event-head">
                   <strong>{KIND_LABELS[e.kind] ?? e.kind}</strong>
-                  <span class={`badge ${badge.tone}`} data-testid="event-badge">
-                    {badge.text}
-                  </span>
+                  {badge && (
+                    <span class={`badge ${badge.tone}`} data-testid="event-badge">
+                      {badge.text}
+                    </span>
+                  )}
                   <span class="muted">
                     {claim ? 'webhook from P100' : (SOURCE_LABELS[e.source] ?? e.source)}
                     {/* Never "by" nobody: an operation of a solo desk has no operator's name. */}
@@ -181,7 +199,7 @@ export function Timeline({ record }: { record: UserRecord }) {
                   <When class="muted" iso={e.at} />
                 </div>
                 {said && (
-                  <p class="event-summary" title={raw} data-codes={raw}>
+                  <p class={`event-summary${e.kind === 'noted' ? ' note-text' : ''}`} title={raw} data-codes={raw}>
                     {said}
                   </p>
                 )}

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'preact/hooks';
 import { toCommandError, useBackend } from '../api/backend';
 import type { BoardColumn, CommandError, EnvironmentInfo, EnvironmentKind, Funnel, Stage, UserRecord } from '../api/bindings';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { MarksFilters, TagChips, assigneeFilter, useMarks } from '../components/Marks';
 import { ENV_OPTIONS } from '../environments';
 import { displayName, formatCount } from '../format';
 import { STAGES, STAGE_LABELS, durationText, sinceText } from '../stages';
@@ -26,7 +27,16 @@ export function Board({
   const backend = useBackend();
   // The store counts each stage and picks who has waited longest in it (oldest arrival first):
   // what the operator looks for, however large the roster.
-  const board = useLiveAnswer(env, useCallback(() => backend.call('users_board'), [backend]));
+  const [tag, setTag] = useState('');
+  const [whose, setWhose] = useState('');
+  const marks = useMarks(env);
+  const board = useLiveAnswer(
+    env,
+    useCallback(() => {
+      const assignee = assigneeFilter(whose);
+      return backend.call('users_board', { filter: { ...(tag ? { tag } : {}), ...(assignee ? { assignee } : {}) } });
+    }, [backend, tag, whose]),
+  );
   const columns = useMemo(() => new Map((board.answer ?? []).map((c) => [c.stage, c])), [board.answer]);
   const now = Date.now();
 
@@ -36,8 +46,19 @@ export function Board({
         <h1 id="board-title">Onboarding</h1>
         {env && <span class="muted">{env.label}</span>}
       </div>
-      <ErrorBanner error={board.error} testId="board-error" />
+      <ErrorBanner error={board.error ?? marks.error} testId="board-error" />
       <FunnelPanel env={env} board={board.answer} />
+      <div class="roster-filters board-filters" role="search" aria-label="Narrow the board">
+        <MarksFilters
+          prefix="board"
+          tag={tag}
+          whose={whose}
+          onTag={setTag}
+          onWhose={setWhose}
+          tags={marks.tags}
+          operators={marks.operators}
+        />
+      </div>
       <div class="board" data-testid="board" aria-busy={board.answer === null}>
         {STAGES.map((stage) => {
           const column = columns.get(stage);
@@ -68,6 +89,8 @@ export function Board({
                         {u.country ?? ''} · <time dateTime={u.stageSince} title={u.stageSince}>{sinceText(u.stageSince, now)}</time>
                       </span>
                       {u.nextAction && <span class="next">{u.nextAction}</span>}
+                      <TagChips names={u.tags} tags={marks.tags} />
+                      {u.assignee && <span class="muted assignee">Assigned to {u.assignee}</span>}
                     </button>
                   </li>
                 ))}

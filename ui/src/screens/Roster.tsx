@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useBackend } from '../api/backend';
-import type { EnvironmentInfo, UserRecord } from '../api/bindings';
+import type { EnvironmentInfo, Tag, UserRecord } from '../api/bindings';
+import { MarksFilters, TagChips, useMarks } from '../components/Marks';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { StageBadge } from '../components/StageBadge';
 import { Select } from '../components/Select';
@@ -71,6 +72,7 @@ export function Roster({
   const facets = useLiveAnswer(env, useCallback(() => backend.call('users_facets'), [backend]));
   const statuses = facets.answer?.statuses ?? [];
   const countries = facets.answer?.countries ?? [];
+  const marks = useMarks(env);
   const set = (patch: Partial<RosterQuery>) => onQuery({ ...query, ...patch });
 
   const [tracking, setTracking] = useState(false);
@@ -144,7 +146,7 @@ export function Roster({
         // Keyed by slot, not by user: an answer rewrites the text of the rows on screen instead
         // of tearing them down and building new ones.
         return u ? (
-          <Row key={first + i} u={u} index={first + i} onOpen={onOpen} />
+          <Row key={first + i} u={u} index={first + i} onOpen={onOpen} tags={marks.tags} />
         ) : (
           <tr key={first + i} class="roster-row pending" aria-rowindex={first + i + 2}>
             <td colSpan={COLUMNS.length} class="muted">
@@ -155,7 +157,7 @@ export function Roster({
       }),
     // `version` counts the answers: a new one may have changed any row (`row` reads a ref).
     // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` is the point, see above
-    [first, last, row, onOpen, version],
+    [first, last, row, onOpen, version, marks.tags],
   );
 
   // The pages under the rows on screen; those already here are not asked again.
@@ -208,7 +210,7 @@ export function Roster({
           <input
             type="search"
             data-testid="roster-search"
-            placeholder="Name, e-mail or external id   ( / )"
+            placeholder="Name, e-mail, id, tag or note   ( / )"
             aria-keyshortcuts="/"
             ref={searchBox}
             value={query.search}
@@ -254,11 +256,20 @@ export function Roster({
             onChange={(country) => set({ country })}
           />
         </label>
+        <MarksFilters
+          prefix="roster"
+          tag={query.tag}
+          whose={query.whose}
+          onTag={(tag) => set({ tag })}
+          onWhose={(whose) => set({ whose })}
+          tags={marks.tags}
+          operators={marks.operators}
+        />
         <span class="muted roster-count" data-testid="roster-count" aria-live="polite">
           {matching === null || total === null ? '' : `${formatCount(matching)} of ${formatCount(total)}`}
         </span>
       </div>
-      <ErrorBanner error={error ?? facets.error} testId="roster-error" />
+      <ErrorBanner error={error ?? facets.error ?? marks.error} testId="roster-error" />
       <div class="table-wrap roster-scroll" aria-busy={busy} ref={scroller} onScroll={onScroll} data-testid="roster-scroll">
         {matching === null ? (
           <p class="placeholder">{error ? '' : 'Loading users…'}</p>
@@ -312,7 +323,17 @@ export function Roster({
   );
 }
 
-function Row({ u, index, onOpen }: { u: UserRecord; index: number; onOpen: (user: UserRecord) => void }) {
+function Row({
+  u,
+  index,
+  onOpen,
+  tags,
+}: {
+  u: UserRecord;
+  index: number;
+  onOpen: (user: UserRecord) => void;
+  tags: Tag[];
+}) {
   const name = fullName(u);
   const deleted = u.deletedAt !== null;
   // The whole row opens the user for the mouse; the button inside is the keyboard's way.
@@ -339,6 +360,7 @@ function Row({ u, index, onOpen }: { u: UserRecord; index: number; onOpen: (user
         >
           {name || <span class="muted">(no name)</span>}
         </button>
+        <TagChips names={u.tags} tags={tags} />
       </td>
       <td data-testid="roster-email">
         <span class="cell" title={u.email ?? undefined}>

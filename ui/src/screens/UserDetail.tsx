@@ -21,12 +21,14 @@ import { EditPanel } from './detail/EditPanel';
 import { HostedKycPanel } from './detail/HostedKycPanel';
 import { KycFilesPanel } from './detail/KycFilesPanel';
 import { KeptPanel } from './detail/KeptPanel';
+import { NotesPanel } from './detail/NotesPanel';
 import { PoaPanel } from './detail/PoaPanel';
 import { TransactionsPanel } from './detail/TransactionsPanel';
 import { VerificationPanel } from './detail/VerificationPanel';
 
 /** The panels in page order, by their headings' ids, for the "On this page" links. */
 const SECTIONS: Array<[string, string]> = [
+  ['notes-title', 'Notes and tags'],
   ['timeline-title', 'Timeline'],
   ['edit-title', 'Profile'],
   ['kyc-title', 'Identity documents'],
@@ -118,6 +120,7 @@ export function UserDetail({ record, countries, onUpdated, onDeleted, onBack }: 
               </a>
             ))}
           </nav>
+          <NotesPanel record={record} onUpdated={onUpdated} />
           <Timeline record={record} />
           <EditPanel record={record} onUpdated={onUpdated} countries={countries} />
           <KycFilesPanel record={record} onUpdated={onUpdated} />
