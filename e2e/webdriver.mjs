@@ -119,6 +119,29 @@ export class Session {
     });
   }
 
+  /** Picks `value` in a <select> once that option exists (many lists load asynchronously). */
+  async choose(testId, value) {
+    const css = `[data-testid="${testId}"] option[value="${value}"]`;
+    await this.waitUntil('return !!document.querySelector(arguments[0])', [css], { what: `${testId} offers ${value}` });
+    await this.setValue(await this.waitFor(`[data-testid="${testId}"]`), value);
+  }
+
+  /**
+   * Creates a user through the New user form as an operator would, and waits for the toast
+   * that names them; `country` is also the citizenship.
+   */
+  async createUser({ email, firstName, lastName, country = 'PL' }) {
+    await this.click(await this.waitFor('[data-testid="nav-new-user"]'));
+    await this.type(await this.waitFor('[data-testid="field-email"]'), email);
+    await this.type(await this.waitFor('[data-testid="field-firstName"]'), firstName);
+    await this.type(await this.waitFor('[data-testid="field-lastName"]'), lastName);
+    await this.choose('field-country', country);
+    await this.choose('field-citizenship', country);
+    await this.click(await this.waitFor('[data-testid="field-hasAcceptedP100Tc"]'));
+    await this.click(await this.waitFor('[data-testid="create-submit"]'));
+    await this.waitFor('[data-testid="toast"]', { text: `${firstName} ${lastName}` });
+  }
+
   async findAll(css) {
     const els = await this.cmd('POST', '/elements', { using: 'css selector', value: css });
     return els.map((e) => e[ELEMENT]);

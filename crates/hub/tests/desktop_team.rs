@@ -8,6 +8,8 @@ mod common;
 use common::{operator, start_replica};
 use desk::api::DeskApi;
 use desk::hub_client::{HubClient, HubEvent};
+use desk::ledger::notes::TagColour;
+use desk::ledger::roster_query::{AssigneeFilter, RosterQuery};
 use desk::{Desk, DeskConfig};
 use p100_sandbox::SandboxConfig;
 use std::time::Duration;
@@ -192,6 +194,76 @@ async fn two_desktops_on_two_replicas_share_one_roster_board_and_journal_live() 
         "Olga did not see Sam's suspension within 1 s"
     );
 
+    // Notes, tags and assignment are the team's: Sam gives Olga's user back to her with a tag
+    // and a note; Olga sees it live, finds the user among hers, and reads Sam's note.
+    let bo = by_olga.external_user_id.clone();
+    on_b.tag_save("Docs check".into(), TagColour::Orange)
+        .await
+        .unwrap();
+    on_b.user_tags_set(bo.clone(), vec!["docs check".into()])
+        .await
+        .unwrap();
+    on_b.user_note_add(bo.clone(), "Asked Bo for a sharper passport scan".into())
+        .await
+        .unwrap();
+    assert!(
+        on_b.user_assign(bo.clone(), Some("nobody-here".into()))
+            .await
+            .is_err(),
+        "only the team's operators"
+    );
+    on_b.user_assign(bo.clone(), Some("olga".into()))
+        .await
+        .unwrap();
+    let assigned = common::next_matching(&mut heard_by_olga, Duration::from_secs(1), |e| {
+        matches!(e, HubEvent::User(u) if u.external_user_id == bo
+            && u.assignee.as_deref() == Some("olga"))
+    })
+    .await;
+    assert!(
+        assigned.is_some(),
+        "Olga did not see the assignment within 1 s"
+    );
+    let mine = on_a
+        .users_query(RosterQuery {
+            assignee: Some(AssigneeFilter::Me),
+            ..RosterQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(mine.rows.len(), 1);
+    assert_eq!(mine.rows[0].tags, ["Docs check"]);
+    assert_eq!(mine.rows[0].notes, 1);
+    let sams_mine = on_b
+        .users_query(RosterQuery {
+            assignee: Some(AssigneeFilter::Me),
+            ..RosterQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(sams_mine.matching, 0, "\"mine\" is the asking operator's");
+    let found = on_a
+        .users_query(RosterQuery {
+            search: "sharper".into(),
+            ..RosterQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(found.rows[0].external_user_id, bo, "the note is searched");
+    let note = on_a
+        .user_timeline(bo.clone())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.kind() == "noted")
+        .unwrap();
+    assert_eq!(note.actor.as_deref(), Some("sam"));
+    assert_eq!(on_a.operators_list().await.unwrap(), ["olga", "sam"]);
+    assert_eq!(
+        on_a.tags_list().await.unwrap(),
+        on_b.tags_list().await.unwrap()
+    );
+
     // One roster, one board, one journal — whichever desktop and replica asks.
     assert_eq!(
         on_a.users_list().await.unwrap(),
@@ -216,7 +288,10 @@ async fn two_desktops_on_two_replicas_share_one_roster_board_and_journal_live() 
         [
             ("createUser", "olga"),
             ("createUser", "sam"),
-            ("suspendUser", "sam")
+            ("suspendUser", "sam"),
+            ("tagUser", "sam"),
+            ("addNote", "sam"),
+            ("assignUser", "sam"),
         ]
     );
     olgas.team_disconnect().await.unwrap();
