@@ -33,7 +33,7 @@ const click = async (testId) => s.click(await s.waitFor(byTestId(testId)));
 const rows = () => s.script(`return [...document.querySelectorAll('[data-testid="roster-row"]')].map((r) => r.dataset.externalUserId)`);
 const rosterShows = (what, ids) =>
   s.waitUntil(
-    `const shown = [...document.querySelectorAll('[data-testid="roster-row"]')].map((r) => r.querySelector('[data-testid="roster-name"]').textContent.trim());
+    `const shown = [...document.querySelectorAll('[data-testid="roster-row"]')].map((r) => r.querySelector('[data-testid="roster-open"]').textContent.trim());
      return JSON.stringify(shown) === arguments[0]`,
     [JSON.stringify(ids)],
     { what },
@@ -43,8 +43,10 @@ test('a tag, a note and an assignment on a user, on its timeline', async () => {
   await s.createUser({ email: 'tea@example.com', firstName: 'Tea', lastName: 'Tagged' });
   await s.createUser({ email: 'una@example.com', firstName: 'Una', lastName: 'Plain' });
   await s.waitUntil('return document.querySelectorAll(\'[data-testid="roster-row"]\').length === 2');
-  const tea = await s.waitFor(`${byTestId('roster-row')}`, { text: 'Tea' });
-  await s.click(tea);
+  const tea = await s.waitUntil(
+    `return [...document.querySelectorAll('[data-testid="roster-row"]')].find((r) => r.textContent.includes('Tea Tagged'))?.dataset.externalUserId`,
+  );
+  await s.click(await s.waitFor(`${byTestId('roster-row')}[data-external-user-id="${tea}"] ${byTestId('roster-open')}`));
   await s.waitFor(byTestId('user-detail'), { text: 'Tea' });
 
   // A bad tag name is refused at its field, and what was typed stays.
