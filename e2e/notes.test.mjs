@@ -84,6 +84,7 @@ test('a tag, a note and an assignment on a user, on its timeline', async () => {
 
   const found = serious(await axeViolations(s));
   assert.deepEqual(found, [], JSON.stringify(found, null, 2));
+  await s.script('document.querySelector(\'[data-testid="notes-panel"]\').scrollIntoView({ block: "start" })');
   await s.screenshot('notes');
 });
 

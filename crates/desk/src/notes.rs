@@ -3,7 +3,9 @@
 //! roster, as P100's changes are.
 
 use crate::desk::Desk;
+use crate::environment::EnvironmentKind;
 use crate::error::Result;
+use crate::ledger::Tx;
 use crate::ledger::notes::{Tag, TagColour};
 use crate::ledger::roster::UserRecord;
 
@@ -24,25 +26,27 @@ impl Desk {
     }
 
     pub async fn add_note(&self, ext: String, text: String) -> Result<UserRecord> {
-        let user = self
-            .db_current(move |s, env| s.add_note(env, &ext, &text))
-            .await?;
-        self.announce(user.clone());
-        Ok(user)
+        self.write_on_user(move |s, env| s.add_note(env, &ext, &text))
+            .await
     }
 
     pub async fn set_tags(&self, ext: String, tags: Vec<String>) -> Result<UserRecord> {
-        let user = self
-            .db_current(move |s, env| s.retag(env, &ext, &tags))
-            .await?;
-        self.announce(user.clone());
-        Ok(user)
+        self.write_on_user(move |s, env| s.retag(env, &ext, &tags))
+            .await
     }
 
     pub async fn assign(&self, ext: String, operator: Option<String>) -> Result<UserRecord> {
-        let user = self
-            .db_current(move |s, env| s.assign(env, &ext, operator.as_deref()))
-            .await?;
+        self.write_on_user(move |s, env| s.assign(env, &ext, operator.as_deref()))
+            .await
+    }
+
+    /// Runs one change on a user of the selected environment and announces the user as it is
+    /// now (the window, and in team mode the hub's stream, follow it).
+    async fn write_on_user(
+        &self,
+        change: impl FnOnce(&dyn Tx, EnvironmentKind) -> Result<UserRecord> + Send + 'static,
+    ) -> Result<UserRecord> {
+        let user = self.db_current(change).await?;
         self.announce(user.clone());
         Ok(user)
     }

@@ -659,3 +659,30 @@ describe('timeline', () => {
     expect(events[1].querySelector('.event-head .muted')?.textContent).toBe('by this desk');
   });
 });
+
+describe('notes and tags', () => {
+  it('keeps a refused note, then adds it, tags and assigns the user', async () => {
+    const backend = await openUser();
+    // An empty note is refused at its field.
+    type('notes-text', '   ');
+    fireEvent.submit(byId('notes-text').closest('form')!);
+    expect((await screen.findByTestId('notes-error-text')).textContent).toBe('write the note first');
+
+    type('notes-text', 'Asked for a sharper scan');
+    fireEvent.submit(byId('notes-text').closest('form')!);
+    expect((await screen.findByTestId('note')).textContent).toContain('Asked for a sharper scan');
+    expect(byId<HTMLTextAreaElement>('notes-text').value).toBe('');
+
+    type('notes-name', 'VIP');
+    choose('notes-colour', 'red');
+    click('tag-define');
+    await waitFor(() => expect(screen.getByTestId<HTMLInputElement>('tag-toggle').checked).toBe(true));
+    expect(backend.argsOf('tag_save')).toEqual([{ name: 'VIP', colour: 'red' }]);
+    expect(backend.argsOf('user_tags_set')).toEqual([{ externalUserId: 'ext-1', tags: ['VIP'] }]);
+
+    await waitFor(() => expect(within(byId('notes-operator')).getByText('bob')).toBeTruthy());
+    choose('notes-operator', 'bob');
+    await waitFor(() => expect(backend.argsOf('user_assign')).toEqual([{ externalUserId: 'ext-1', operator: 'bob' }]));
+    await waitFor(() => expect(byId<HTMLSelectElement>('notes-operator').value).toBe('bob'));
+  });
+});
