@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pickInDialog } from './dialog.mjs';
 import { Session, byTestId, root, startDriver } from './webdriver.mjs';
+import { alive, notifications, visibleWindow, xdotool } from './desktop.mjs';
 
 const app = process.env.PARTNER_DESK_BIN ?? resolve(root, 'target/debug/partner-desk');
 const files = mkdtempSync(join(tmpdir(), 'pd-keyboard-'));
@@ -21,7 +22,6 @@ let driver;
 let s;
 let win;
 
-const xdotool = (...args) => execFileSync('xdotool', args, { encoding: 'utf8' }).trim();
 
 before(async () => {
   assert.ok(existsSync(app), `build the app first: ${app}`);
@@ -33,7 +33,7 @@ before(async () => {
   s = await Session.create(driver.base, app);
   await s.loaded();
   await s.waitFor(byTestId('roster-empty'));
-  win = xdotool('search', '--onlyvisible', '--name', '^Partner Desk$').split('\n')[0];
+  win = visibleWindow();
   assert.ok(win, 'the app window is on the X display');
   focusWindow();
 });
@@ -192,12 +192,6 @@ test('verification submitted by keyboard', async () => {
 });
 
 /** The notifications dunst has shown, newest first (closed first: history holds closed ones). */
-function notifications() {
-  execFileSync('dunstctl', ['close-all']);
-  const history = JSON.parse(execFileSync('dunstctl', ['history'], { encoding: 'utf8' }));
-  return history.data.flat().map((n) => ({ app: n.appname.data, summary: n.summary.data, body: n.body.data }));
-}
-
 test('P100 rejects: the user moves to Needs action and a desktop notification says why', async (t) => {
   await s.waitUntil(codeIs, ['kyc-attempt', 'REJECTED_BY_PROVIDER'], { what: 'the verification rejected', timeout: 20000 });
   const deadline = Date.now() + 10000;
@@ -220,21 +214,7 @@ test('Ctrl+Q quits: the window and the process are gone', async () => {
   focusWindow();
   await press('ctrl+q');
   const deadline = Date.now() + 10000;
-  const alive = () => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
-  while (alive() && Date.now() < deadline) await sleep(100);
-  assert.equal(alive(), false, 'the desk process has left');
-  let windows = '';
-  try {
-    windows = xdotool('search', '--onlyvisible', '--name', '^Partner Desk$');
-  } catch {
-    // xdotool exits 1 when nothing matches
-  }
-  assert.equal(windows, '', 'no window left');
+  while (alive(pid) && Date.now() < deadline) await sleep(100);
+  assert.equal(alive(pid), false, 'the desk process has left');
+  assert.equal(visibleWindow(), undefined, 'no window left');
 });

@@ -12,6 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, test } from 'node:test';
 import { Session, root, startDriver } from './webdriver.mjs';
+import { alive, notifications, visibleWindow, xdotool } from './desktop.mjs';
 
 const app = process.env.PARTNER_DESK_BIN ?? resolve(root, 'target/debug/partner-desk');
 const here = dirname(fileURLToPath(import.meta.url));
@@ -22,24 +23,6 @@ after(async () => {
   for (const clean of cleanups.reverse()) await clean();
 });
 
-function xdotool(...args) {
-  try {
-    return execFileSync('xdotool', args, { encoding: 'utf8' }).trim();
-  } catch {
-    return ''; // exits 1 when nothing matches
-  }
-}
-
-const visibleWindow = () => xdotool('search', '--onlyvisible', '--name', '^Partner Desk$').split('\n').filter(Boolean)[0];
-
-function alive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function until(what, check, timeout = 15000) {
   const deadline = Date.now() + timeout;
@@ -69,12 +52,6 @@ async function start(name) {
 
 const closeWindow = (win) => execFileSync('/usr/bin/python3', [join(here, 'close-window.py'), win]);
 
-function notifications() {
-  execFileSync('dunstctl', ['close-all']);
-  const history = JSON.parse(execFileSync('dunstctl', ['history'], { encoding: 'utf8' }));
-  return history.data.flat().map((n) => n.summary.data);
-}
-
 test('without a tray host, closing the window quits', async () => {
   const { win, pid } = await start('tray-test-none');
   assert.ok(pid > 0);
@@ -100,7 +77,7 @@ test('with a tray host, the icon registers, closing hides the window, the desk r
   assert.ok(alive(pid), 'the desk still runs');
   // Still at work: the page answers through the hidden window.
   assert.equal(await s.script('return document.querySelector(\'[data-testid="env-select"]\').value'), 'sandbox');
-  const told = await until('the notification that it runs on', () => notifications().includes('Partner Desk is still running'));
+  const told = await until('the notification that it runs on', () => notifications().some((n) => n.summary === 'Partner Desk is still running'));
   assert.ok(told);
 
   // A second launch on the same folder shows the hidden window and leaves.

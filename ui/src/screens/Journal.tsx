@@ -19,13 +19,14 @@ interface Draft {
 }
 
 /** A journal line's outcome in a word; the stored value in the tooltip. */
-const OUTCOME_WORDS: Record<string, string> = { ok: 'Done', error: 'Failed', unknown: 'No answer' };
-
+/** Each outcome: its word in a row, and the longer label its filter offers. */
 const OUTCOMES = [
-  { value: 'ok', label: 'Done' },
-  { value: 'error', label: 'Refused or failed' },
-  { value: 'unknown', label: 'No answer (may have happened)' },
+  { value: 'ok', word: 'Done', label: 'Done' },
+  { value: 'error', word: 'Failed', label: 'Refused or failed' },
+  { value: 'unknown', word: 'No answer', label: 'No answer (may have happened)' },
 ];
+
+const outcomeWord = (outcome: string) => OUTCOMES.find((o) => o.value === outcome)?.word ?? outcome;
 
 
 const EMPTY: Draft = { operator: '', operation: '', outcome: '', target: '', fromDay: '', toDay: '' };
@@ -194,7 +195,7 @@ export function Journal({ notify }: { notify: (kind: 'success' | 'error', text: 
                   </td>
                   <td>
                     <span class={`badge ${e.outcome === 'ok' ? 'ok' : e.outcome === 'error' ? 'bad' : 'wait'}`} title={e.outcome} data-code={e.outcome}>
-                      {OUTCOME_WORDS[e.outcome] ?? e.outcome}
+                      {outcomeWord(e.outcome)}
                     </span>
                   </td>
                   <td>{[e.p100Code, e.httpStatus].filter((v) => v !== null).join(' / ')}</td>

@@ -208,9 +208,10 @@ pub struct RosterSql {
     pub order: String,
 }
 
-/// Builds the filters and sort of `q` for the operator `me`. `search` turns a search word into a clause with one
-/// parameter, written `{}` (the placeholder goes there), and that parameter's value; or `None`
-/// to leave the word to the store's own indexes (SQLite's FTS5 takes them in `MATCH`es).
+/// Builds the filters and sort of `q` for the operator `me` (whom "mine" means). `search` turns
+/// a search word into a clause with one parameter, written `{}` (the placeholder goes there), and
+/// that parameter's value; or `None` to leave the word to the store's own indexes (SQLite's FTS5
+/// takes them in `MATCH`es).
 pub fn roster_sql(
     q: &RosterQuery,
     dialect: Dialect,
