@@ -1,6 +1,6 @@
 """Second stage of scripts/conformance.sh: walks a running p100-sandbox through the states that
 schemathesis' random chains rarely reach (an ACTIVE user, extended, suspended, POA waiting and
-approved, active cards, a hosted session, 413, 429, an injected P501) and checks every answer
+approved, active cards, every card operation, a hosted session, 413, 429, an injected P501) and checks every answer
 against crates/p100-sandbox/openapi.yaml: the status is documented for the operation, the content
 type too, the body matches the schema, and the documented headers are there.
 
@@ -190,6 +190,44 @@ activate(d)
 check(post(f"/v1/user/extend/{d}"), 404, "P460")
 check(post(f"/v1/user/poa-files/{d}", files=[("files", ("manual.pdf", PDF))]), 201)
 check(post(f"/v1/user/extend/{d}"), 202, "P211")
+
+# E: virtual cards — every answer of every card operation, in the states random chains cannot
+# reach (a verified, extended user of a card country; a suspended one; a deleted card).
+e = user("PL")
+card = lambda **kw: post("/v1/card/virtual", json={"externalUserId": e, "label": "Shopping", "pin": "1234", **kw})
+check(card(), 400, "P459")
+activate(e)
+check(card(), 400, "P461")
+check(post(f"/v1/user/extend/{e}"), 200)
+check(card(label="ab"), 400, "P403")
+cid = check(card(), 200).json()["cardId"]
+ref = {"externalUserId": e, "cardId": cid}
+check(get(f"/v1/card/all/{e}"), 200)
+check(get(f"/v1/card/all/nobody"), 400, "P412")
+check(get(f"/v1/card/details/{e}/{cid}"), 200)
+check(get(f"/v1/card/details/{e}/nope"), 400, "P434")
+check(patch("/v1/card/pin", json={**ref, "pin": "4321"}), 200)
+check(patch("/v1/card/pin", json={**ref, "pin": "43"}), 400, "P403")
+limits = check(get(f"/v1/card/limits/{e}/{cid}"), 200).json()
+check(patch("/v1/card/limits", json={**ref, **limits, "dailyTrxAll": limits["monthlyTrxAll"] + 1}), 400, "P403")
+check(patch("/v1/card/limits", json={**ref, **limits}), 200)
+check(patch(f"/v1/user/suspend/{e}"), 400, "P454")
+check(patch("/v1/card/block", json=ref), 200)
+check(patch(f"/v1/user/suspend/{e}"), 200)
+check(card(), 400, "P455")
+check(patch("/v1/card/unblock", json=ref), 400, "P455")
+check(patch(f"/v1/user/unsuspend/{e}"), 200)
+check(patch("/v1/card/unblock", json=ref), 200)
+for _ in range(4):
+    check(card(), 200)
+check(card(), 400, "P902")
+check(delete("/v1/card", json=ref), 200)
+check(patch("/v1/card/block", json=ref), 400, "P434")
+check(get(f"/v1/card/limits/{e}/{cid}"), 400, "P434")
+f = user("GB")
+activate(f)
+check(post(f"/v1/user/extend/{f}"), 200)
+check(post("/v1/card/virtual", json={"externalUserId": f, "label": "Shopping", "pin": "1234"}), 400, "P451")
 
 # rate limit and an injected P100 fault (admin routes)
 S.post(f"{base}/_sandbox/faults", headers=H, json={"kind": "p100", "code": "P501", "pathPrefix": "/v1/kyc/status"})

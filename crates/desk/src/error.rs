@@ -226,7 +226,21 @@ fn p100_message(e: &p100::Error) -> String {
             Some(Code::Unavailable) => {
                 "P100 is temporarily unavailable (P501). Try again in a moment.".into()
             }
-            // The sandbox's own "not in this state" code: its message is the explanation.
+            Some(Code::InvalidCard) => {
+                "P100 does not know this card for this user, or it was deleted (P434).".into()
+            }
+            Some(Code::ForbiddenCountryCard) => {
+                "Cards are not offered to users living in this user's country (P451).".into()
+            }
+            Some(Code::UserNotExtended) => {
+                "The user has not reached the extended level yet (P461): extend them first."
+                    .into()
+            }
+            // The sandbox's own codes: its message is the explanation.
+            Some(Code::CardQuota) => format!(
+                "Card limit reached: {} (P902).",
+                message.trim_end_matches('.')
+            ),
             Some(Code::InvalidState) => format!(
                 "Not possible in the user's current state: {} (P901).",
                 message.trim_end_matches('.')

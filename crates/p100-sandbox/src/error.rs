@@ -122,6 +122,29 @@ impl ApiError {
         )
     }
 
+    /// `P461`: the user has not reached the extended level.
+    pub fn not_extended() -> Self {
+        Self::new(Code::UserNotExtended, "User not extended")
+    }
+
+    /// `P434 invalid-card`, in the docs' words.
+    pub fn invalid_card() -> Self {
+        Self::new(Code::InvalidCard, "Card not exist")
+    }
+
+    /// `P451 forbidden-country-card`: the user's country may not have a card.
+    pub fn forbidden_country_card() -> Self {
+        Self::new(
+            Code::ForbiddenCountryCard,
+            "Cards are not available for the user's country",
+        )
+    }
+
+    /// `P902 card-quota` — the sandbox's own code for the documented card quotas.
+    pub fn card_quota(message: impl Into<String>) -> Self {
+        Self::new(Code::CardQuota, message)
+    }
+
     pub fn unknown_exception() -> Self {
         Self::new(Code::UnknownException, "Unknown exception")
     }

@@ -38,8 +38,8 @@ MAGIC VALUES (steer the automatic reviews):
         \"question\"                QUESTIONED
         \"manual\"                  stays WAITING until POST /_sandbox/users/{id}/poa
         otherwise                 APPROVED
-    Create user: an email whose local part ends in +cards (ada+cards@example.com) has active
-        cards, so suspension answers P454
+    Create user: an email whose local part ends in +cards (ada+cards@example.com) already holds
+        an active card, so suspension answers P454
     Hosted KYC: the provider page behind the redirect link has Pass / Fail buttons
 
 ADMIN ROUTES (x-api-key required):
@@ -47,7 +47,9 @@ ADMIN ROUTES (x-api-key required):
     GET  /_sandbox/users[/{id}]             the sandbox's view of users
     POST /_sandbox/users/{id}/kyc           {\"decision\":\"approve\"|\"reject\",\"reason\":\"...\"}
     POST /_sandbox/users/{id}/poa           {\"decision\":\"approve\"|\"reject\"|\"question\"}
-    PUT  /_sandbox/users/{id}/cards         {\"active\":true|false}
+    PUT  /_sandbox/users/{id}/cards         {\"active\":true} gives an active card, false locks them
+    POST /_sandbox/users/{id}/cards/age     {\"days\":31} moves every card's creation back (the
+                                            5-a-day, 10-in-30-days, 20-a-year windows)
     GET|POST|DELETE /_sandbox/faults        e.g. {\"kind\":\"status\",\"status\":503,\"times\":2},
                                             {\"kind\":\"latency\",\"ms\":500}, {\"kind\":\"rateLimit\",\"retryAfterSecs\":3},
                                             {\"kind\":\"p100\",\"code\":\"P501\"}, {\"kind\":\"drop\"} (after the effect),

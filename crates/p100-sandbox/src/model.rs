@@ -2,8 +2,9 @@
 //! them (files received, pending reviews). Serialisable for `--state` and the admin routes.
 
 use p100::models::{
-    AttemptStatus, DocumentType, KycFileSide, KycStatus, PoaStatus, UserAccount, UserBalances,
-    UserProfile, UserStatus, UserVerificationRequest, VerificationStatus,
+    AttemptStatus, CardLimits, CardStatus, CardSummary, DocumentType, KycFileSide, KycStatus,
+    PoaStatus, UserAccount, UserBalances, UserProfile, UserStatus, UserVerificationRequest,
+    VerificationStatus,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -20,8 +21,9 @@ pub struct User {
     pub status_before_suspension: Option<UserStatus>,
     pub poa_required_for_extended: bool,
     pub extended: bool,
-    /// Sandbox flag: suspension is refused (`P454`) while true.
-    pub active_cards: bool,
+    /// Every card the user was given, deleted ones too (they count in the creation windows).
+    #[serde(default)]
+    pub cards: Vec<Card>,
     pub kyc: Option<Kyc>,
     pub poa: Option<Poa>,
     pub verification: Option<UserVerificationRequest>,
@@ -35,6 +37,44 @@ pub struct User {
     /// Bumped whenever a review is started or decided, so a stale timer does nothing.
     pub review_seq: u64,
     pub poa_seq: u64,
+}
+
+/// A virtual card as P100 keeps it: the sandbox is P100 here, so it holds the full number, CVV
+/// and PIN (fake ones) — never printed by `Debug`.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Card {
+    pub card_id: String,
+    pub label: String,
+    pub number: String,
+    pub cvv: String,
+    /// `MM/YY`.
+    pub exp: String,
+    pub pin: String,
+    pub status: CardStatus,
+    pub created_at: String,
+    pub limits: CardLimits,
+}
+
+impl std::fmt::Debug for Card {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Card")
+            .field("card_id", &self.card_id)
+            .field("label", &self.label)
+            .field("status", &self.status)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Card {
+    pub fn summary(&self) -> CardSummary {
+        CardSummary {
+            card_id: self.card_id.clone(),
+            status: self.status,
+            label: self.label.clone(),
+            card_last_digits: p100::models::cards::last_digits(&self.number),
+        }
+    }
 }
 
 /// How the user's identity documents reached P100.

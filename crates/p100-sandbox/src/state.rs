@@ -6,6 +6,7 @@
 //! them unsaid.
 
 mod accounts;
+mod cards;
 mod kyc;
 mod poa;
 
@@ -227,9 +228,19 @@ impl Sandbox {
         self.faults.clear();
     }
 
+    /// Sandbox control: `true` gives the user an active card, whatever the rules (as one made
+    /// elsewhere); `false` locks every active card.
     pub fn set_active_cards(self: &Arc<Self>, ext: &str, active: bool) -> Result<(), ApiError> {
         self.change(ext, |u, _| {
-            u.active_cards = active;
+            if active {
+                if !u.cards.iter().any(|c| c.status.is_active()) {
+                    u.cards.push(cards::issue("Existing card"));
+                }
+            } else {
+                for c in u.cards.iter_mut().filter(|c| c.status.is_active()) {
+                    c.status = p100::models::CardStatus::LockedByUser;
+                }
+            }
             Ok(())
         })
     }

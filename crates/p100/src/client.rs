@@ -3,10 +3,11 @@
 use crate::auth::{API_KEY_HEADER, ApiKey};
 use crate::error::{Error, FieldError, Result};
 use crate::models::{
-    CreateKycVerificationRequest, CreateKycVerificationResponse, CreateUserRequest,
-    CreateUserResponse, DocumentType, KycFilesResponse, KycStatus, PoaUploadResponse,
-    SuspendRequest, TransactionPage, TransactionQuery, UserAccount, UserBalances, UserProfile,
-    UserVerificationRequest,
+    CardDetails, CardLimits, CardLimitsUpdate, CardList, CardPinRequest, CardRef,
+    CreateCardRequest, CreateKycVerificationRequest, CreateKycVerificationResponse,
+    CreateUserRequest, CreateUserResponse, CreatedCard, DocumentType, KycFilesResponse, KycStatus,
+    Message, PoaUploadResponse, SuspendRequest, TransactionPage, TransactionQuery, UserAccount,
+    UserBalances, UserProfile, UserVerificationRequest,
 };
 use crate::response::decode;
 use crate::retry::{self, RetryNotice, RetryPolicy};
@@ -232,6 +233,73 @@ impl Client {
                 .timeout(UPLOAD_TIMEOUT))
         })
         .await
+    }
+
+    // ----- virtual cards (REFERENCE-user-money.md §2) -----------------------------------------
+
+    /// Create Virtual Card: its full number and CVV come back once. Label and PIN are checked
+    /// first.
+    pub async fn create_card(&self, req: &CreateCardRequest) -> Result<CreatedCard> {
+        let mut errors = Vec::new();
+        validate::cards::label(&req.label, &mut errors);
+        validate::cards::pin(&req.pin, &mut errors);
+        if !errors.is_empty() {
+            return Err(Error::InvalidRequest(errors));
+        }
+        self.send(&routes::CREATE_CARD, &[], Some(req)).await
+    }
+
+    /// Get All User Cards (no full numbers).
+    pub async fn list_cards(&self, external_user_id: &str) -> Result<CardList> {
+        self.send::<(), _>(&routes::LIST_CARDS, &[external_user_id], None)
+            .await
+    }
+
+    /// Get Card Details: the full number and CVV.
+    pub async fn card_details(&self, external_user_id: &str, card_id: &str) -> Result<CardDetails> {
+        self.send::<(), _>(
+            &routes::GET_CARD_DETAILS,
+            &[external_user_id, card_id],
+            None,
+        )
+        .await
+    }
+
+    pub async fn update_card_pin(&self, req: &CardPinRequest) -> Result<Message> {
+        let mut errors = Vec::new();
+        validate::cards::pin(&req.pin, &mut errors);
+        if !errors.is_empty() {
+            return Err(Error::InvalidRequest(errors));
+        }
+        self.send(&routes::UPDATE_CARD_PIN, &[], Some(req)).await
+    }
+
+    pub async fn block_card(&self, card: &CardRef) -> Result<Message> {
+        self.send(&routes::BLOCK_CARD, &[], Some(card)).await
+    }
+
+    pub async fn unblock_card(&self, card: &CardRef) -> Result<Message> {
+        self.send(&routes::UNBLOCK_CARD, &[], Some(card)).await
+    }
+
+    pub async fn card_limits(&self, external_user_id: &str, card_id: &str) -> Result<CardLimits> {
+        self.send::<(), _>(&routes::GET_CARD_LIMITS, &[external_user_id, card_id], None)
+            .await
+    }
+
+    /// Update Card Limits: all six, checked first.
+    pub async fn update_card_limits(&self, req: &CardLimitsUpdate) -> Result<Message> {
+        let mut errors = Vec::new();
+        validate::cards::limits(&req.limits, &mut errors);
+        if !errors.is_empty() {
+            return Err(Error::InvalidRequest(errors));
+        }
+        self.send(&routes::UPDATE_CARD_LIMITS, &[], Some(req)).await
+    }
+
+    /// Delete Card (the card is named in a JSON body, not the path).
+    pub async fn delete_card(&self, card: &CardRef) -> Result<Message> {
+        self.send(&routes::DELETE_CARD, &[], Some(card)).await
     }
 
     async fn send<B: Serialize + ?Sized, T: DeserializeOwned>(

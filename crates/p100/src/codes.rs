@@ -19,8 +19,12 @@ pub enum Code {
     FileTooLarge,
     /// `P445`: no KYC exists for the user yet.
     KycNotFound,
+    /// `P434 invalid-card`: the card does not exist (or is another user's).
+    InvalidCard,
     /// `P447`: the proof of address is already verified.
     PoaAlreadyVerified,
+    /// `P451 forbidden-country-card`: the user's country may not have a card.
+    ForbiddenCountryCard,
     /// `P454`: suspension refused while the user has active cards.
     ActiveCards,
     /// `P455 user-suspended` (third-party client): the user is suspended.
@@ -29,6 +33,8 @@ pub enum Code {
     UserNotVerified,
     /// `P460`: no proof-of-address verification exists.
     PoaNotFound,
+    /// `P461`: the user is not extended.
+    UserNotExtended,
     /// `P500`: an unknown exception at P100 (it may have acted).
     UnknownException,
     /// `P501`: P100 is temporarily unavailable (nothing happened).
@@ -36,10 +42,13 @@ pub enum Code {
     /// `P901 invalid-state`: the sandbox's own code (P9xx is never P100's) for "not allowed in
     /// the user's current state".
     InvalidState,
+    /// `P902 card-quota` — the sandbox's own (P100 publishes the card quotas, not their code): a
+    /// user may hold 10 cards at once and create 5 a day, 10 in 30 days, 20 a year.
+    CardQuota,
 }
 
 impl Code {
-    pub const ALL: [Code; 15] = [
+    pub const ALL: [Code; 19] = [
         Code::PoaPending,
         Code::Validation,
         Code::UserExists,
@@ -55,6 +64,10 @@ impl Code {
         Code::UnknownException,
         Code::Unavailable,
         Code::InvalidState,
+        Code::InvalidCard,
+        Code::ForbiddenCountryCard,
+        Code::UserNotExtended,
+        Code::CardQuota,
     ];
 
     /// The code as P100 writes it.
@@ -75,6 +88,10 @@ impl Code {
             Code::UnknownException => "P500",
             Code::Unavailable => "P501",
             Code::InvalidState => "P901",
+            Code::InvalidCard => "P434",
+            Code::ForbiddenCountryCard => "P451",
+            Code::UserNotExtended => "P461",
+            Code::CardQuota => "P902",
         }
     }
 
@@ -100,6 +117,10 @@ impl Code {
             Code::UnknownException => "unknown-exception",
             Code::Unavailable => "service-unavailable",
             Code::InvalidState => "invalid-state",
+            Code::InvalidCard => "invalid-card",
+            Code::ForbiddenCountryCard => "forbidden-country-card",
+            Code::UserNotExtended => "user-not-extended",
+            Code::CardQuota => "card-quota",
         })
     }
 

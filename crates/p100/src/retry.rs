@@ -119,6 +119,13 @@ pub fn repeatable(route: &Route) -> bool {
             routes::EXTEND_USER.name,
             routes::ADD_KYC_FILE.name,
             routes::ADD_POA_FILE.name,
+            // Setting a card's state, PIN or limits again sets the same; a card deleted twice
+            // stays deleted (the sandbox answers both as done; P100 is silent).
+            routes::UPDATE_CARD_PIN.name,
+            routes::BLOCK_CARD.name,
+            routes::UNBLOCK_CARD.name,
+            routes::UPDATE_CARD_LIMITS.name,
+            routes::DELETE_CARD.name,
         ]
         .contains(&route.name)
 }

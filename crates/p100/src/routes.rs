@@ -134,6 +134,33 @@ pub const GET_KYC_STATUS: Route = route(
     Documented,
 );
 
+// Virtual cards (REFERENCE-user-money.md §2.4): create, list and details are in P100's docs;
+// the other paths only in one integrator's client (their methods are in the docs' menu).
+pub const CREATE_CARD: Route = route("createCard", Post, "/v1/card/virtual", Documented);
+pub const LIST_CARDS: Route = route(
+    "listCards",
+    Get,
+    "/v1/card/all/{externalUserId}",
+    Documented,
+);
+pub const GET_CARD_DETAILS: Route = route(
+    "getCardDetails",
+    Get,
+    "/v1/card/details/{externalUserId}/{cardId}",
+    Documented,
+);
+pub const UPDATE_CARD_PIN: Route = route("updateCardPin", Patch, "/v1/card/pin", Chosen);
+pub const BLOCK_CARD: Route = route("blockCard", Patch, "/v1/card/block", Chosen);
+pub const UNBLOCK_CARD: Route = route("unblockCard", Patch, "/v1/card/unblock", Chosen);
+pub const GET_CARD_LIMITS: Route = route(
+    "getCardLimits",
+    Get,
+    "/v1/card/limits/{externalUserId}/{cardId}",
+    Chosen,
+);
+pub const UPDATE_CARD_LIMITS: Route = route("updateCardLimits", Patch, "/v1/card/limits", Chosen);
+pub const DELETE_CARD: Route = route("deleteCard", Delete, "/v1/card", Chosen);
+
 /// The whole table, for the sandbox and for the test that checks it against the OpenAPI file.
 pub const ALL: &[Route] = &[
     CREATE_USER,
@@ -151,6 +178,15 @@ pub const ALL: &[Route] = &[
     CREATE_KYC_VERIFICATION,
     REDIRECT_TO_VERIFICATION,
     GET_KYC_STATUS,
+    CREATE_CARD,
+    LIST_CARDS,
+    GET_CARD_DETAILS,
+    UPDATE_CARD_PIN,
+    BLOCK_CARD,
+    UNBLOCK_CARD,
+    GET_CARD_LIMITS,
+    UPDATE_CARD_LIMITS,
+    DELETE_CARD,
 ];
 
 impl Route {

@@ -5,6 +5,8 @@
 //! Every message starts with the API field name, as class-validator messages do, so that a
 //! joined `P403` message can be mapped back to form fields ([`fields_from_p403`]).
 
+pub mod cards;
+
 use crate::countries::is_country_code;
 use crate::error::FieldError;
 use crate::models::{
@@ -300,6 +302,16 @@ pub const OTHER_FIELDS: &[&str] = &[
     "back",
     "selfie",
     "reason",
+    // Cards (`cards::CARD_FIELDS`).
+    "cardId",
+    "label",
+    "pin",
+    "monthlyTrxAll",
+    "dailyTrxAll",
+    "monthlyTrxAtm",
+    "dailyTrxAtm",
+    "monthlyTrxEcom",
+    "dailyTrxEcom",
 ];
 
 /// The create body's field names, in form order.

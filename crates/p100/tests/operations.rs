@@ -289,11 +289,95 @@ async fn account_operations_round_trip() {
 }
 
 #[tokio::test]
-async fn cards_block_suspension_with_p454() {
+async fn card_operations_round_trip_and_an_active_card_blocks_suspension() {
     let (sb, c) = setup().await;
+    let dir = tempfile::tempdir().unwrap();
     let id = create(&c, "PL").await;
-    sb.state().set_active_cards(&id, true).unwrap();
-    assert_eq!(code(&c.suspend_user(&id, None).await.unwrap_err()), "P454");
+    let new_card = |pin: &str| CreateCardRequest {
+        external_user_id: id.clone(),
+        label: "Travel".into(),
+        pin: pin.into(),
+    };
+    // The client refuses a body P100 would, before sending: nothing reaches the sandbox.
+    let before = sb.state().user(&id).unwrap().cards.len();
+    let Err(Error::InvalidRequest(fields)) = c.create_card(&new_card("12")).await else {
+        panic!("refused before sending")
+    };
+    assert_eq!(fields[0].field, "pin");
+    assert_eq!(
+        code(&c.create_card(&new_card("1234")).await.unwrap_err()),
+        "P459"
+    );
+    activate(&c, &id, dir.path()).await;
+    assert_eq!(
+        code(&c.create_card(&new_card("1234")).await.unwrap_err()),
+        "P461"
+    );
+    c.extend_user(&id).await.unwrap();
+    assert_eq!(sb.state().user(&id).unwrap().cards.len(), before);
+
+    let created = c.create_card(&new_card("1234")).await.unwrap();
+    assert!(!format!("{created:?}").contains(&created.card_number));
+    let card = CardRef {
+        external_user_id: id.clone(),
+        card_id: created.card_id.clone(),
+    };
+    let list = c.list_cards(&id).await.unwrap();
+    assert_eq!(list.cards.len(), 1);
+    assert_eq!(list.cards[0].status, CardStatus::Active);
+    assert_eq!(list.cards[0].card_last_digits, &created.card_number[12..]);
+    let details = c.card_details(&id, &created.card_id).await.unwrap();
+    assert_eq!(
+        (details.card_number, details.cvv),
+        (created.card_number, created.cvv)
+    );
+
+    let e = c.suspend_user(&id, None).await.unwrap_err();
+    assert_eq!(e.code(), Some(p100::codes::Code::ActiveCards));
+    c.block_card(&card).await.unwrap();
+    assert_eq!(
+        c.list_cards(&id).await.unwrap().cards[0].status,
+        CardStatus::LockedByUser
+    );
+    c.suspend_user(&id, None).await.unwrap();
+    c.unsuspend_user(&id).await.unwrap();
+    c.unblock_card(&card).await.unwrap();
+
+    c.update_card_pin(&CardPinRequest {
+        external_user_id: id.clone(),
+        card_id: created.card_id.clone(),
+        pin: "9876".into(),
+    })
+    .await
+    .unwrap();
+    let mut limits = c.card_limits(&id, &created.card_id).await.unwrap();
+    assert_eq!(limits, CardLimits::NEW_CARD);
+    limits.daily_trx_ecom = 250.5;
+    let update = |limits| CardLimitsUpdate {
+        external_user_id: id.clone(),
+        card_id: created.card_id.clone(),
+        limits,
+    };
+    c.update_card_limits(&update(limits)).await.unwrap();
+    assert_eq!(c.card_limits(&id, &created.card_id).await.unwrap(), limits);
+    let too_much = CardLimits {
+        daily_trx_all: limits.monthly_trx_all + 1.0,
+        ..limits
+    };
+    let Err(Error::InvalidRequest(fields)) = c.update_card_limits(&update(too_much)).await else {
+        panic!("refused before sending")
+    };
+    assert_eq!(fields[0].field, "dailyTrxAll");
+
+    c.delete_card(&card).await.unwrap();
+    assert_eq!(
+        c.list_cards(&id).await.unwrap().cards[0].status,
+        CardStatus::Deleted
+    );
+    assert_eq!(
+        code(&c.card_details(&id, &created.card_id).await.unwrap_err()),
+        "P434"
+    );
 }
 
 #[tokio::test]

@@ -24,6 +24,10 @@ pub fn routes() -> Router<Arc<Sandbox>> {
         .route("/_sandbox/users/{externalUserId}/poa", post(decide_poa))
         .route("/_sandbox/users/{externalUserId}/cards", put(cards))
         .route(
+            "/_sandbox/users/{externalUserId}/cards/age",
+            post(age_cards),
+        )
+        .route(
             "/_sandbox/faults",
             get(faults).post(add_fault).delete(clear_faults),
         )
@@ -130,6 +134,24 @@ async fn cards(
     Json(c): Json<Cards>,
 ) -> Response {
     match s.set_active_cards(&ext, c.active) {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+struct Age {
+    days: u32,
+}
+
+/// Moves every card's creation `days` into the past, so the creation windows (5 a day, 10 in 30
+/// days, 20 a year) can be walked without waiting.
+async fn age_cards(
+    State(s): State<Arc<Sandbox>>,
+    Path(ext): Path<String>,
+    Json(a): Json<Age>,
+) -> Response {
+    match s.age_cards(&ext, a.days) {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => e.into_response(),
     }

@@ -57,6 +57,18 @@ impl<'a> Fields<'a> {
         }
     }
 
+    pub fn number(&mut self, name: &str) -> Option<f64> {
+        match self.map.get(name) {
+            None | Some(Value::Null) => None,
+            Some(Value::Number(n)) => n.as_f64(),
+            Some(_) => {
+                self.errors
+                    .push(FieldError::new(name, format!("{name} must be a number")));
+                None
+            }
+        }
+    }
+
     pub fn boolean(&mut self, name: &str) -> Option<bool> {
         match self.map.get(name) {
             None | Some(Value::Null) => None,

@@ -4,6 +4,7 @@
 
 pub mod admin;
 mod body;
+mod cards;
 mod kyc;
 mod poa;
 pub mod provider;
@@ -48,6 +49,18 @@ pub fn authenticated() -> Router<Arc<Sandbox>> {
             post(kyc::create_verification),
         )
         .route(r::GET_KYC_STATUS.template, get(kyc::get_kyc_status))
+        .route(r::CREATE_CARD.template, post(cards::create_card))
+        .route(r::LIST_CARDS.template, get(cards::list_cards))
+        .route(r::GET_CARD_DETAILS.template, get(cards::card_details))
+        .route(r::UPDATE_CARD_PIN.template, patch(cards::update_pin))
+        .route(r::BLOCK_CARD.template, patch(cards::block))
+        .route(r::UNBLOCK_CARD.template, patch(cards::unblock))
+        .route(r::GET_CARD_LIMITS.template, get(cards::limits))
+        .route(r::UPDATE_CARD_LIMITS.template, patch(cards::update_limits))
+        .route(
+            r::DELETE_CARD.template,
+            axum::routing::delete(cards::delete),
+        )
         .layer(from_fn(utf8_path))
 }
 
