@@ -233,8 +233,7 @@ fn p100_message(e: &p100::Error) -> String {
                 "Cards are not offered to users living in this user's country (P451).".into()
             }
             Some(Code::UserNotExtended) => {
-                "The user has not reached the extended level yet (P461): extend them first."
-                    .into()
+                "The user has not reached the extended level yet (P461): extend them first.".into()
             }
             // The sandbox's own codes: its message is the explanation.
             Some(Code::CardQuota) => format!(

@@ -16,16 +16,6 @@ use std::sync::Arc;
 
 type Answer<T> = Result<Json<T>, ApiError>;
 
-/// The limits' wire names, as Update Card Limits takes them.
-const LIMITS: [&str; 6] = [
-    "monthlyTrxAll",
-    "dailyTrxAll",
-    "monthlyTrxAtm",
-    "dailyTrxAtm",
-    "monthlyTrxEcom",
-    "dailyTrxEcom",
-];
-
 /// `externalUserId` and `cardId` of a body, both required.
 fn card_ref(f: &mut Fields<'_>) -> (String, String) {
     let ext = f.string("externalUserId");
@@ -150,22 +140,15 @@ pub async fn update_limits(
     let map = json_object(&headers, &bytes)?;
     let mut f = Fields::new(&map);
     let mut allowed = vec!["externalUserId", "cardId"];
-    allowed.extend(LIMITS);
+    allowed.extend(CardLimits::NAMES);
     f.forbid_others(&allowed);
     let (ext, card) = card_ref(&mut f);
     let mut values = [0.0; 6];
-    for (i, name) in LIMITS.iter().enumerate() {
+    for (value, name) in values.iter_mut().zip(CardLimits::NAMES) {
         let v = f.number(name);
-        values[i] = f.require(name, v).unwrap_or(0.0);
+        *value = f.require(name, v).unwrap_or(0.0);
     }
-    let limits = CardLimits {
-        monthly_trx_all: values[0],
-        daily_trx_all: values[1],
-        monthly_trx_atm: values[2],
-        daily_trx_atm: values[3],
-        monthly_trx_ecom: values[4],
-        daily_trx_ecom: values[5],
-    };
+    let limits = CardLimits::from_values(values);
     if f.errors.is_empty() {
         rules::limits(&limits, &mut f.errors);
     }

@@ -163,16 +163,44 @@ impl CardLimits {
         daily_trx_ecom: 1_000.0,
     };
 
-    /// Each limit with its wire name, daily and monthly of a kind side by side.
-    pub fn named(&self) -> [(&'static str, f64); 6] {
+    /// The limits' wire names, in [`CardLimits::values`]' order.
+    pub const NAMES: [&'static str; 6] = [
+        "monthlyTrxAll",
+        "dailyTrxAll",
+        "monthlyTrxAtm",
+        "dailyTrxAtm",
+        "monthlyTrxEcom",
+        "dailyTrxEcom",
+    ];
+
+    /// The six values, monthly and daily of a kind side by side.
+    pub fn values(&self) -> [f64; 6] {
         [
-            ("monthlyTrxAll", self.monthly_trx_all),
-            ("dailyTrxAll", self.daily_trx_all),
-            ("monthlyTrxAtm", self.monthly_trx_atm),
-            ("dailyTrxAtm", self.daily_trx_atm),
-            ("monthlyTrxEcom", self.monthly_trx_ecom),
-            ("dailyTrxEcom", self.daily_trx_ecom),
+            self.monthly_trx_all,
+            self.daily_trx_all,
+            self.monthly_trx_atm,
+            self.daily_trx_atm,
+            self.monthly_trx_ecom,
+            self.daily_trx_ecom,
         ]
+    }
+
+    /// The limits from their values in [`CardLimits::NAMES`]' order.
+    pub fn from_values(v: [f64; 6]) -> Self {
+        CardLimits {
+            monthly_trx_all: v[0],
+            daily_trx_all: v[1],
+            monthly_trx_atm: v[2],
+            daily_trx_atm: v[3],
+            monthly_trx_ecom: v[4],
+            daily_trx_ecom: v[5],
+        }
+    }
+
+    /// Each limit with its wire name.
+    pub fn named(&self) -> [(&'static str, f64); 6] {
+        let v = self.values();
+        std::array::from_fn(|i| (Self::NAMES[i], v[i]))
     }
 }
 

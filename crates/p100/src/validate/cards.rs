@@ -122,7 +122,12 @@ mod tests {
         assert_eq!(
             fields(|e| limits(&bad, e)),
             // dailyTrxAtm: its monthly limit is now below it.
-            ["monthlyTrxAtm", "dailyTrxEcom", "dailyTrxAll", "dailyTrxAtm"]
+            [
+                "monthlyTrxAtm",
+                "dailyTrxEcom",
+                "dailyTrxAll",
+                "dailyTrxAtm"
+            ]
         );
     }
 }
