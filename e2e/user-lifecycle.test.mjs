@@ -129,6 +129,7 @@ test('verification data, then the sandbox activates the user; balances show the 
   await s.setValue(await s.waitFor(byTestId('verify-expiryDate')), '2031-06-30');
   await click('verify-submit');
   await s.waitUntil(codeIs, ['kyc-attempt', 'VERIFICATION'], { what: 'verification under review' });
+  await click('tab-money');
   await refreshUntil('balances-refresh', 'balances', 'EUR');
   const balances = await text('balances');
   assert.match(balances, /LT\d{18}/, 'a Lithuanian IBAN');
@@ -167,6 +168,7 @@ test('the user page with balances and transactions fits 1024×700 and 1920×1080
 });
 
 test('proof of address: three 4.5 MiB PDFs, their progress seen moving, then waiting for review', async () => {
+  await click('tab-onboarding');
   for (const [i, bill] of bills.entries()) {
     await pickInDialog(() => click('poa-pick'), bill);
     await s.waitUntil('return document.querySelectorAll(arguments[0]).length === arguments[1]', [byTestId('poa-file'), i + 1], {

@@ -280,6 +280,7 @@ test('a sandbox user goes through KYC to Active, moved by the sandbox’s webhoo
   // No click from here: the sandbox decides, delivers its webhook (with its token) to the
   // receiver, and live sync moves the page.
   await s.waitFor(byTestId('detail-stage'), { text: 'Active', timeout: 30000 });
+  await click('tab-money');
   await click('balances-refresh');
   await s.waitFor(byTestId('fiat-row'));
   await snapshot('user detail, active');

@@ -135,6 +135,13 @@ const OPERATION_LABELS: Record<string, string> = {
   createKycVerification: 'Start hosted KYC',
   redirectToVerification: 'Open hosted KYC',
   getKycStatus: 'Read KYC status',
+  createCard: 'Create card',
+  getCardDetails: 'Reveal card',
+  updateCardPin: 'Set card PIN',
+  blockCard: 'Block card',
+  unblockCard: 'Unblock card',
+  updateCardLimits: 'Set card limits',
+  deleteCard: 'Delete card',
   // The desk's own: what operators write on a user (never sent to P100).
   addNote: 'Add note',
   tagUser: 'Tag user',

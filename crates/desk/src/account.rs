@@ -10,6 +10,24 @@ use crate::timeline::{Event, EventSource};
 use p100::FieldError;
 use p100::models::{UserStatus, VerificationStatus};
 
+/// A suspension's reason, trimmed; refused at `reason` when empty or over 500 characters.
+pub(crate) fn suspension_reason(reason: &str) -> Result<String> {
+    let reason = reason.trim().to_owned();
+    if reason.is_empty() {
+        return Err(Error::Invalid(vec![FieldError::new(
+            "reason",
+            "say why the user is suspended",
+        )]));
+    }
+    if reason.chars().count() > 500 {
+        return Err(Error::Invalid(vec![FieldError::new(
+            "reason",
+            "at most 500 characters",
+        )]));
+    }
+    Ok(reason)
+}
+
 impl Desk {
     /// Deletes the user at P100; the roster keeps a tombstone. `confirmation` is what the
     /// operator typed: the user's e-mail or `externalUserId`, checked here as well as in the UI.
@@ -28,19 +46,7 @@ impl Desk {
 
     /// Suspends the user; the reason is kept in the journal and the timeline.
     pub async fn suspend_user(&self, ext: &str, reason: String) -> Result<UserRecord> {
-        let reason = reason.trim().to_owned();
-        if reason.is_empty() {
-            return Err(Error::Invalid(vec![FieldError::new(
-                "reason",
-                "say why the user is suspended",
-            )]));
-        }
-        if reason.chars().count() > 500 {
-            return Err(Error::Invalid(vec![FieldError::new(
-                "reason",
-                "at most 500 characters",
-            )]));
-        }
+        let reason = suspension_reason(&reason)?;
         let (env, _) = self.known_user(ext).await?;
         self.send_state_change(env, ext, StateChange::Suspend(reason), None)
             .await

@@ -5,6 +5,7 @@
 pub mod account;
 pub mod api;
 pub mod attention;
+pub mod cards;
 pub mod credentials;
 pub mod desk;
 pub mod documents;

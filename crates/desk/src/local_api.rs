@@ -2,6 +2,7 @@
 //! [`Desk`], with the page's owned arguments lent where the desk borrows.
 
 use crate::api::DeskApi;
+use crate::cards::{CardAction, NewCard, PinTwice, RevealedCard};
 use crate::desk::{CredentialStatus, Desk, KeyTest};
 use crate::error::Result;
 use crate::import::jobs::ImportPreview;
@@ -18,7 +19,9 @@ use crate::recovery::OpenOperation;
 use crate::sync::SyncStatus;
 use crate::users::{HostedKycForm, HostedKycSession, NewUser, VerificationForm};
 use crate::{EnvironmentInfo, EnvironmentKind};
-use p100::models::{TransactionPage, TransactionQuery, UserBalances, UserProfile};
+use p100::models::{
+    CardLimits, CardSummary, TransactionPage, TransactionQuery, UserBalances, UserProfile,
+};
 
 /// The journal lines `journal_recent` answers when the page names no limit, and at most.
 const JOURNAL_RECENT: u32 = 100;
@@ -83,6 +86,68 @@ impl DeskApi for Desk {
 
     async fn users_facets(&self) -> Result<RosterFacets> {
         self.roster_facets().await
+    }
+
+    async fn cards_list(&self, external_user_id: String) -> Result<Vec<CardSummary>> {
+        self.cards(&external_user_id).await
+    }
+
+    async fn card_create(&self, external_user_id: String, form: NewCard) -> Result<UserRecord> {
+        self.create_card(&external_user_id, form).await
+    }
+
+    async fn card_reveal(&self, external_user_id: String, card_id: String) -> Result<RevealedCard> {
+        self.reveal_card(&external_user_id, &card_id).await
+    }
+
+    async fn card_block(&self, external_user_id: String, card_id: String) -> Result<UserRecord> {
+        self.change_card(&external_user_id, &card_id, CardAction::Block)
+            .await
+    }
+
+    async fn card_unblock(&self, external_user_id: String, card_id: String) -> Result<UserRecord> {
+        self.change_card(&external_user_id, &card_id, CardAction::Unblock)
+            .await
+    }
+
+    async fn card_delete(&self, external_user_id: String, card_id: String) -> Result<UserRecord> {
+        self.change_card(&external_user_id, &card_id, CardAction::Delete)
+            .await
+    }
+
+    async fn card_pin_set(
+        &self,
+        external_user_id: String,
+        card_id: String,
+        pin: PinTwice,
+    ) -> Result<UserRecord> {
+        self.set_card_pin(&external_user_id, &card_id, pin).await
+    }
+
+    async fn card_limits_get(
+        &self,
+        external_user_id: String,
+        card_id: String,
+    ) -> Result<CardLimits> {
+        self.card_limits(&external_user_id, &card_id).await
+    }
+
+    async fn card_limits_set(
+        &self,
+        external_user_id: String,
+        card_id: String,
+        limits: CardLimits,
+    ) -> Result<UserRecord> {
+        self.set_card_limits(&external_user_id, &card_id, limits)
+            .await
+    }
+
+    async fn user_suspend_blocking_cards(
+        &self,
+        external_user_id: String,
+        reason: String,
+    ) -> Result<UserRecord> {
+        self.suspend_blocking_cards(&external_user_id, reason).await
     }
 
     async fn tags_list(&self) -> Result<Vec<Tag>> {

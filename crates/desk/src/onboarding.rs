@@ -190,13 +190,15 @@ impl Facts {
             Event::Deleted {} => self.deleted = true,
             // On the timeline, moving nothing: nothing happened at P100, or P100 has not
             // confirmed it.
-            // What operators write on a user moves nothing on the onboarding path.
+            // Notes, tags and cards move nothing on the onboarding path.
             Event::OperationFailed { .. }
             | Event::WebhookClaim { .. }
             | Event::Noted { .. }
             | Event::Tagged { .. }
             | Event::Untagged { .. }
-            | Event::Assigned { .. } => {}
+            | Event::Assigned { .. }
+            | Event::CardCreated { .. }
+            | Event::CardChanged { .. } => {}
         }
     }
 

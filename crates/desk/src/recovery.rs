@@ -3,6 +3,7 @@
 //! is retried behind the operator's back: whether to repeat a call whose effect is unknown is a
 //! decision, and the operator may already have checked with P100.
 
+use crate::cards::CardAction;
 use crate::desk::Desk;
 use crate::environment::EnvironmentKind;
 use crate::error::{Error, Result};
@@ -89,6 +90,10 @@ impl Desk {
                     "a verification or hosted check may already be under way at P100: refresh the \
                      user's KYC status, then resolve this entry"
                 }
+                Operation::CreateCard { .. } | Operation::UpdateCardPin { .. } => {
+                    "a card's PIN is never kept, so this cannot be sent again: check the user's \
+                     cards, then resolve this entry (and create the card or set the PIN anew)"
+                }
                 _ => {
                     "uploads cannot be sent again from the journal (the desk keeps no documents): \
                      check the user at P100, then resolve it, and pick the files again"
@@ -105,6 +110,54 @@ impl Desk {
                 self.send_update(env, &external_user_id, changes, retrying)
                     .await
             }
+            Operation::BlockCard {
+                external_user_id,
+                card_id,
+            } => {
+                self.resend_card_change(
+                    env,
+                    &external_user_id,
+                    &card_id,
+                    CardAction::Block,
+                    retrying,
+                )
+                .await
+            }
+            Operation::UnblockCard {
+                external_user_id,
+                card_id,
+            } => {
+                self.resend_card_change(
+                    env,
+                    &external_user_id,
+                    &card_id,
+                    CardAction::Unblock,
+                    retrying,
+                )
+                .await
+            }
+            Operation::DeleteCard {
+                external_user_id,
+                card_id,
+            } => {
+                self.resend_card_change(
+                    env,
+                    &external_user_id,
+                    &card_id,
+                    CardAction::Delete,
+                    retrying,
+                )
+                .await
+            }
+            Operation::UpdateCardLimits {
+                external_user_id,
+                card_id,
+                limits,
+            } => {
+                let card = self.card_of(env, &external_user_id, &card_id).await?;
+                self.send_card_limits(env, &external_user_id, &card, limits, retrying)
+                    .await
+            }
             other => match crate::account::StateChange::of(&other) {
                 Some(change) => {
                     self.send_state_change(env, other.target(), change, retrying)
@@ -116,6 +169,20 @@ impl Desk {
                 ))),
             },
         }
+    }
+
+    /// A card's state change sent again, the card named as P100 lists it now.
+    async fn resend_card_change(
+        &self,
+        env: EnvironmentKind,
+        ext: &str,
+        card_id: &str,
+        action: CardAction,
+        retrying: Option<String>,
+    ) -> Result<UserRecord> {
+        let card = self.card_of(env, ext, card_id).await?;
+        self.send_card_change(env, ext, &card, action, retrying)
+            .await
     }
 
     /// Closes an open operation by the operator's word: `happened` (P100 did it) or not. The

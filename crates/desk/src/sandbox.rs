@@ -8,7 +8,8 @@ use p100_sandbox::{SandboxConfig, SandboxHandle};
 use std::path::Path;
 use url::Url;
 
-const STATE_FILE: &str = "embedded-sandbox.sqlite3";
+/// The embedded sandbox's state, in the desk's data folder: P100's side (it holds the cards it issued).
+pub const STATE_FILE: &str = "embedded-sandbox.sqlite3";
 /// How long the embedded sandbox takes to decide a review, in ms (default 2000).
 pub const REVIEW_DELAY_ENV: &str = "PARTNER_DESK_SANDBOX_REVIEW_MS";
 /// The embedded sandbox reads uploads no faster than this many KiB/s (default: as fast as sent).

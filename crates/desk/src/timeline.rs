@@ -6,8 +6,8 @@
 //! derivation match on variants, not on strings.
 
 use p100::models::{
-    AttemptStatus, DocumentType, KycFileSide, KycFileStatus, KycStatus, PoaStatus, UserStatus,
-    VerificationStatus,
+    AttemptStatus, CardLimits, DocumentType, KycFileSide, KycFileStatus, KycStatus, PoaStatus,
+    UserStatus, VerificationStatus,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -97,6 +97,21 @@ impl Confirmation {
     }
 }
 
+/// What was done to a card.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum CardChange {
+    Blocked,
+    Unblocked,
+    Deleted,
+    PinChanged,
+    LimitsChanged { limits: CardLimits },
+}
+
 /// One thing that happened to a user.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(
@@ -175,6 +190,18 @@ pub enum Event {
         p100_code: Option<String>,
         message: String,
     },
+    /// A virtual card made for the user (never its number: the last four digits name it).
+    CardCreated {
+        card_id: String,
+        label: String,
+        last_digits: String,
+    },
+    /// A card blocked, unblocked, deleted, given a new PIN (never the PIN) or new limits.
+    CardChanged {
+        card_id: String,
+        last_digits: String,
+        change: CardChange,
+    },
     /// An operator's note on the user (the event's actor and time are its author and time).
     Noted {
         text: String,
@@ -227,6 +254,8 @@ impl Event {
             Event::Deleted {} => "deleted",
             Event::OperationFailed { .. } => "operationFailed",
             Event::WebhookClaim { .. } => "webhookClaim",
+            Event::CardCreated { .. } => "cardCreated",
+            Event::CardChanged { .. } => "cardChanged",
             Event::Noted { .. } => "noted",
             Event::Tagged { .. } => "tagged",
             Event::Untagged { .. } => "untagged",

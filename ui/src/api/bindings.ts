@@ -133,7 +133,7 @@ export type TimelineEvent = { id: number, at: string, source: EventSource,
 /**
  * The operator's OS user for `operator` events.
  */
-actor: string | null, } & ({ "kind": "tracked", "detail": { active: boolean, kyc: KycReport | null, } } | { "kind": "created", "detail": { userId: string | null, poaRequiredForExtended: boolean, } } | { "kind": "updated", "detail": { fields: Array<string>, poaRequiredForExtended: boolean | null, } } | { "kind": "kycFilesUploaded", "detail": { documentType: DocumentType, files: Array<FileNote>, missing: Array<KycFileSide>, } } | { "kind": "hostedKycStarted", "detail": { verificationId: string, } } | { "kind": "verificationSubmitted", "detail": KycReport } | { "kind": "kycStatus", "detail": KycReport } | { "kind": "kycFileStatus", "detail": { status: KycFileStatus, } } | { "kind": "activated", "detail": Record<symbol, never> } | { "kind": "userStatus", "detail": { status: UserStatus, } } | { "kind": "poaUploaded", "detail": { files: Array<FileNote>, status: PoaStatus, } } | { "kind": "poaStatus", "detail": { status: PoaStatus, } } | { "kind": "suspended", "detail": { reason: string | null, status: UserStatus, } } | { "kind": "unsuspended", "detail": { reason: string | null, status: UserStatus, } } | { "kind": "extended", "detail": Record<symbol, never> } | { "kind": "deleted", "detail": Record<symbol, never> } | { "kind": "operationFailed", "detail": { operation: string, p100Code: string | null, message: string, } } | { "kind": "noted", "detail": { text: string, } } | { "kind": "tagged", "detail": { tag: string, } } | { "kind": "untagged", "detail": { tag: string, } } | { "kind": "assigned", "detail": { to: string | null, } } | { "kind": "webhookClaim", "detail": { 
+actor: string | null, } & ({ "kind": "tracked", "detail": { active: boolean, kyc: KycReport | null, } } | { "kind": "created", "detail": { userId: string | null, poaRequiredForExtended: boolean, } } | { "kind": "updated", "detail": { fields: Array<string>, poaRequiredForExtended: boolean | null, } } | { "kind": "kycFilesUploaded", "detail": { documentType: DocumentType, files: Array<FileNote>, missing: Array<KycFileSide>, } } | { "kind": "hostedKycStarted", "detail": { verificationId: string, } } | { "kind": "verificationSubmitted", "detail": KycReport } | { "kind": "kycStatus", "detail": KycReport } | { "kind": "kycFileStatus", "detail": { status: KycFileStatus, } } | { "kind": "activated", "detail": Record<symbol, never> } | { "kind": "userStatus", "detail": { status: UserStatus, } } | { "kind": "poaUploaded", "detail": { files: Array<FileNote>, status: PoaStatus, } } | { "kind": "poaStatus", "detail": { status: PoaStatus, } } | { "kind": "suspended", "detail": { reason: string | null, status: UserStatus, } } | { "kind": "unsuspended", "detail": { reason: string | null, status: UserStatus, } } | { "kind": "extended", "detail": Record<symbol, never> } | { "kind": "deleted", "detail": Record<symbol, never> } | { "kind": "operationFailed", "detail": { operation: string, p100Code: string | null, message: string, } } | { "kind": "cardCreated", "detail": { cardId: string, label: string, lastDigits: string, } } | { "kind": "cardChanged", "detail": { cardId: string, lastDigits: string, change: CardChange, } } | { "kind": "noted", "detail": { text: string, } } | { "kind": "tagged", "detail": { tag: string, } } | { "kind": "untagged", "detail": { tag: string, } } | { "kind": "assigned", "detail": { to: string | null, } } | { "kind": "webhookClaim", "detail": { 
 /**
  * The webhook's name (`userStatus`, `kycVerificationStatus`, …).
  */
@@ -423,6 +423,24 @@ export type VerificationForm = { documentType: DocumentType, documentNumber: str
 export type HostedKycForm = { documentType: DocumentType, country: string, incomeSource: IncomeSource, openAccountReason: OpenAccountReason, taxId?: string, occupation?: Occupation, additionalInfo?: string, };
 
 export type HostedKycSession = { verificationId: string, url: string, };
+
+export type CardStatus = "ACTIVE" | "LOCKED_BY_USER" | "BLOCKED" | "SUSPENDED" | "DELETED";
+
+export type CardSummary = { cardId: string, status: CardStatus, label: string, cardLastDigits: string, };
+
+export type CardLimits = { monthlyTrxAll: number, dailyTrxAll: number, monthlyTrxAtm: number, dailyTrxAtm: number, monthlyTrxEcom: number, dailyTrxEcom: number, };
+
+export type PinTwice = { pin: string, pinAgain: string, };
+
+export type NewCard = { label: string, pin: string, pinAgain: string, };
+
+export type RevealedCard = { cardId: string, status: CardStatus, cardNumber: string, cvv: string, 
+/**
+ * `MM/YY`.
+ */
+exp: string, };
+
+export type CardChange = { "kind": "blocked" } | { "kind": "unblocked" } | { "kind": "deleted" } | { "kind": "pinChanged" } | { "kind": "limitsChanged", limits: CardLimits, };
 
 export type DocumentToken = { id: string, name: string, size: number, 
 /**

@@ -6,6 +6,8 @@ import type {
   Admitted,
   BoardColumn,
   BoardFilter,
+  CardLimits,
+  CardSummary,
   Country,
   CredentialStatus,
   DocumentType,
@@ -22,11 +24,14 @@ import type {
   KeptDocument,
   KeyTest,
   KycFileRef,
+  NewCard,
   NewUser,
   OpenOperation,
   PageEvent,
   PickedCsv,
+  PinTwice,
   Retention,
+  RevealedCard,
   RosterFacets,
   RosterPage,
   RosterQuery,
@@ -124,6 +129,23 @@ export interface Commands {
   user_unsuspend: { args: { externalUserId: string; reason: string }; answer: UserRecord };
   user_extend: { args: { externalUserId: string }; answer: UserRecord };
   user_verify: { args: { externalUserId: string; form: VerificationForm }; answer: UserRecord };
+  /** The user's virtual cards as P100 lists them (never a full number). */
+  cards_list: { args: { externalUserId: string }; answer: Array<CardSummary> };
+  /** A new card; its number is not answered (reveal it). The PIN is sent, never kept. */
+  card_create: { args: { externalUserId: string; form: NewCard }; answer: UserRecord };
+  /** The card's full number and CVV for this one view; the journal records who asked. */
+  card_reveal: { args: { externalUserId: string; cardId: string }; answer: RevealedCard };
+  card_block: { args: { externalUserId: string; cardId: string }; answer: UserRecord };
+  /** Lets a blocked card pay again. */
+  card_unblock: { args: { externalUserId: string; cardId: string }; answer: UserRecord };
+  /** For good: a deleted card cannot come back. */
+  card_delete: { args: { externalUserId: string; cardId: string }; answer: UserRecord };
+  card_pin_set: { args: { externalUserId: string; cardId: string; pin: PinTwice }; answer: UserRecord };
+  card_limits_get: { args: { externalUserId: string; cardId: string }; answer: CardLimits };
+  card_limits_set: { args: { externalUserId: string; cardId: string; limits: CardLimits }; answer: UserRecord };
+  /** P454's way out, as one confirmed action: every active card blocked, then the user */
+  /** suspended. */
+  user_suspend_blocking_cards: { args: { externalUserId: string; reason: string }; answer: UserRecord };
   user_balances: { args: { externalUserId: string }; answer: UserBalances };
   user_transactions: { args: { externalUserId: string; query: TransactionQuery }; answer: TransactionPage };
   /** The newest journal lines (`limit` defaults to 100, at most 1000). */
@@ -228,6 +250,16 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'user_unsuspend',
   'user_extend',
   'user_verify',
+  'cards_list',
+  'card_create',
+  'card_reveal',
+  'card_block',
+  'card_unblock',
+  'card_delete',
+  'card_pin_set',
+  'card_limits_get',
+  'card_limits_set',
+  'user_suspend_blocking_cards',
   'user_balances',
   'user_transactions',
   'journal_recent',

@@ -6,6 +6,7 @@
 import type { ArgsOf, Backend, ProgressChannel } from './backend';
 import type {
   Admitted,
+  CardStatus,
   CommandError,
   Country,
   CredentialStatus,
@@ -239,6 +240,14 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
   });
 
   const tags: Tag[] = [];
+  /** Each user's cards, as the fake's P100 keeps them (numbers included). */
+  const cards: Record<string, Array<{ cardId: string; status: CardStatus; label: string; cardNumber: string; cvv: string; exp: string }>> = {};
+  const card = (ext: string, cardId: string) => {
+    find(ext);
+    const c = cards[ext]?.find((x) => x.cardId === cardId && x.status !== 'DELETED');
+    if (!c) throw fail('p100', 'P100 does not know this card for this user, or it was deleted (P434).', [], 'P434');
+    return c;
+  };
   /** An operator's event on the user's timeline, by the fake's operator, now. */
   const note = (ext: string, event: EventOf<TimelineEvent>) => {
     const at = new Date().toISOString();
@@ -472,6 +481,60 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
       if (init.activeCards?.includes(ext)) {
         throw fail('p100', 'P100 refused: the user has active cards', [], 'P454');
       }
+      return change(ext, { status: 'SUSPENDED' });
+    },
+    async cards_list({ externalUserId: ext }) {
+      find(ext);
+      return (cards[ext] ?? []).map(({ cardId, status, label, cardNumber }) => ({
+        cardId,
+        status,
+        label,
+        cardLastDigits: cardNumber.slice(-4),
+      }));
+    },
+    async card_create({ externalUserId: ext, form }) {
+      const fields: FieldError[] = [];
+      if (form.label.trim().length < 3 || form.label.length > 30) fields.push({ field: 'label', message: 'label must be 3 to 30 characters' });
+      if (!/^\d{4}$/.test(form.pin)) fields.push({ field: 'pin', message: 'pin must be exactly 4 digits' });
+      if (form.pin !== form.pinAgain) fields.push({ field: 'pinAgain', message: 'the two PINs differ' });
+      if (fields.length > 0) throw invalid(fields);
+      const list = (cards[ext] ??= []);
+      const n = String(4000_0000_0000_0000 + list.length + 1);
+      list.push({ cardId: `card-${list.length + 1}`, status: 'ACTIVE', label: form.label, cardNumber: n, cvv: '123', exp: '12/29' });
+      return change(ext, {});
+    },
+    async card_reveal({ externalUserId: ext, cardId }) {
+      const c = card(ext, cardId);
+      return { cardId, status: c.status, cardNumber: c.cardNumber, cvv: c.cvv, exp: c.exp };
+    },
+    async card_block({ externalUserId: ext, cardId }) {
+      card(ext, cardId).status = 'LOCKED_BY_USER';
+      return change(ext, {});
+    },
+    async card_unblock({ externalUserId: ext, cardId }) {
+      card(ext, cardId).status = 'ACTIVE';
+      return change(ext, {});
+    },
+    async card_delete({ externalUserId: ext, cardId }) {
+      card(ext, cardId).status = 'DELETED';
+      return change(ext, {});
+    },
+    async card_pin_set({ externalUserId: ext, cardId, pin }) {
+      card(ext, cardId);
+      if (pin.pin !== pin.pinAgain) throw invalid([{ field: 'pinAgain', message: 'the two PINs differ' }]);
+      return change(ext, {});
+    },
+    async card_limits_get({ externalUserId: ext, cardId }) {
+      card(ext, cardId);
+      return { monthlyTrxAll: 10000, dailyTrxAll: 2000, monthlyTrxAtm: 2000, dailyTrxAtm: 500, monthlyTrxEcom: 5000, dailyTrxEcom: 1000 };
+    },
+    async card_limits_set({ externalUserId: ext, cardId }) {
+      card(ext, cardId);
+      return change(ext, {});
+    },
+    async user_suspend_blocking_cards({ externalUserId: ext, reason }) {
+      if (!reason.trim()) throw invalid([{ field: 'reason', message: 'say why the user is suspended' }]);
+      find(ext);
       return change(ext, { status: 'SUSPENDED' });
     },
     async user_unsuspend({ externalUserId: ext }) {

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { toCommandError, useBackend } from '../api/backend';
-import type { CommandError, Confirmation, FileNote, TimelineEvent, UserRecord } from '../api/bindings';
+import type { CardChange, CommandError, Confirmation, FileNote, TimelineEvent, UserRecord } from '../api/bindings';
 import { formatBytes } from '../format';
 import { When } from './When';
 import {
@@ -32,10 +32,21 @@ const KIND_LABELS: Record<string, string> = {
   deleted: 'Deleted',
   operationFailed: 'Operation failed',
   webhookClaim: 'Webhook (a claim until P100 confirms it)',
+  cardCreated: 'Card created',
+  cardChanged: 'Card changed',
   noted: 'Note',
   tagged: 'Tagged',
   untagged: 'Tag removed',
   assigned: 'Assigned',
+};
+
+/** A card's change, in words. */
+const CARD_CHANGES: Record<CardChange['kind'], string> = {
+  blocked: 'blocked',
+  unblocked: 'unblocked',
+  deleted: 'deleted',
+  pinChanged: 'new PIN set',
+  limitsChanged: 'new limits set',
 };
 
 /** What operators write for each other: no outcome to show, nothing P100 said. */
@@ -117,6 +128,10 @@ function summary(e: TimelineEvent): string {
       );
       return [e.detail.event, said, e.detail.note].filter(Boolean).join(' — ');
     }
+    case 'cardCreated':
+      return `${e.detail.label} · card ending ${e.detail.lastDigits}`;
+    case 'cardChanged':
+      return `Card ending ${e.detail.lastDigits}: ${CARD_CHANGES[e.detail.change.kind]}`;
     case 'noted':
       return e.detail.text;
     case 'tagged':

@@ -14,13 +14,18 @@ const click = (id: string) => fireEvent.click(byId(id));
 const type = (id: string, value: string) => fireEvent.input(byId(id), { target: { value } });
 const choose = (id: string, value: string) => fireEvent.change(byId(id), { target: { value } });
 
-/** Renders the app over a fake with the given users and opens the first one. */
-async function openUser(user: UserRecord = fakeUser(), options: FakeOptions = {}): Promise<FakeBackend> {
+/** Renders the app over a fake with the given users and opens the first one, on `tab`. */
+async function openUser(
+  user: UserRecord = fakeUser(),
+  options: FakeOptions = {},
+  tab: 'onboarding' | 'cards' | 'money' = 'onboarding',
+): Promise<FakeBackend> {
   const backend = createFakeBackend({ users: [user], ...options });
   render(<App backend={backend} />);
   const row = await screen.findByTestId('roster-row');
   fireEvent.click(within(row).getByTestId('roster-open'));
   await screen.findByTestId('user-detail');
+  if (tab !== 'onboarding') fireEvent.click(screen.getByTestId(`tab-${tab}`));
   return backend;
 }
 
@@ -372,7 +377,7 @@ describe('account actions', () => {
     click('suspend-confirm');
 
     expect((await screen.findByTestId('suspend-p454')).textContent).toContain(
-      'The user has active cards; cards must be closed before suspension',
+      'The user has active cards: P100 suspends a user only once every card is blocked',
     );
     expect(backend.argsOf('user_suspend')).toEqual([{ externalUserId: 'ext-1', reason: 'Chargeback fraud' }]);
     // Still open with the reason kept, so the operator can cancel or retry.
@@ -381,6 +386,17 @@ describe('account actions', () => {
 
     fireEvent.keyDown(byId('suspend-reason'), { key: 'Escape' });
     expect(screen.queryByTestId('suspend-dialog')).toBeNull();
+  });
+
+  it('offers to block every active card, then suspend, with the reason given', async () => {
+    const backend = await openUser(fakeUser(), { activeCards: ['ext-1'] });
+    click('action-suspend');
+    type('suspend-reason', 'Card fraud');
+    click('suspend-confirm');
+    await screen.findByTestId('suspend-p454');
+    click('suspend-block-cards');
+    await waitFor(() => expect(byId('detail-status').textContent).toBe('Suspended'));
+    expect(backend.argsOf('user_suspend_blocking_cards')).toEqual([{ externalUserId: 'ext-1', reason: 'Card fraud' }]);
   });
 
   it('suspends, then unsuspends with an optional reason', async () => {
@@ -499,7 +515,7 @@ describe('balances', () => {
   });
 
   it('loads on demand and copies the IBAN and wallet to the clipboard', async () => {
-    const backend = await openUser(fakeUser(), { balances: { 'ext-1': balances } });
+    const backend = await openUser(fakeUser(), { balances: { 'ext-1': balances } }, 'money');
     expect(backend.argsOf('user_balances')).toEqual([]);
     click('balances-refresh');
     const panel = byId('balances');
@@ -515,7 +531,7 @@ describe('balances', () => {
   });
 
   it('says when P100 has no balances yet', async () => {
-    await openUser();
+    await openUser(fakeUser(), {}, 'money');
     click('balances-refresh');
     expect((await screen.findByTestId('balances-empty')).textContent).toBe(
       'No balances yet — P100 creates them when verification succeeds',
@@ -535,7 +551,7 @@ describe('transactions', () => {
   }));
 
   it('pages through 20 at a time', async () => {
-    const backend = await openUser(fakeUser(), { transactions: { 'ext-1': history } });
+    const backend = await openUser(fakeUser(), { transactions: { 'ext-1': history } }, 'money');
     await waitFor(() => expect(screen.getAllByTestId('tx-row')).toHaveLength(20));
     expect(byId('tx-page').textContent).toContain('page 1 of 3');
     expect(byId<HTMLButtonElement>('tx-prev').disabled).toBe(true);
@@ -559,7 +575,7 @@ describe('transactions', () => {
   });
 
   it('filters, going back to page 1, and sends only the filters set', async () => {
-    const backend = await openUser(fakeUser(), { transactions: { 'ext-1': history } });
+    const backend = await openUser(fakeUser(), { transactions: { 'ext-1': history } }, 'money');
     await waitFor(() => expect(screen.getAllByTestId('tx-row')).toHaveLength(20));
     click('tx-next');
     await waitFor(() => expect(byId('tx-page').textContent).toContain('page 2 of 3'));
@@ -583,7 +599,7 @@ describe('transactions', () => {
 
   it('exports every page of the current filters as CSV', async () => {
     const many = Array.from({ length: 230 }, (_, i) => ({ ...history[i % 45], id: `tx-${i + 1}` }));
-    const backend = await openUser(fakeUser(), { transactions: { 'ext-1': many } });
+    const backend = await openUser(fakeUser(), { transactions: { 'ext-1': many } }, 'money');
     await waitFor(() => expect(screen.getAllByTestId('tx-row')).toHaveLength(20));
     click('tx-export');
 
@@ -684,5 +700,46 @@ describe('notes and tags', () => {
     choose('notes-operator', 'bob');
     await waitFor(() => expect(backend.argsOf('user_assign')).toEqual([{ externalUserId: 'ext-1', operator: 'bob' }]));
     await waitFor(() => expect(byId<HTMLSelectElement>('notes-operator').value).toBe('bob'));
+  });
+});
+
+describe('cards', () => {
+  it('creates a card with the PIN typed twice, reveals its number for 30 s, blocks and deletes it', async () => {
+    const backend = await openUser(fakeUser(), {}, 'cards');
+    expect((await screen.findByTestId('cards-empty')).textContent).toBe('No cards yet.');
+
+    type('card-label', 'Groceries');
+    type('card-pin', '1234');
+    type('card-pinAgain', '1243');
+    click('card-create');
+    expect((await screen.findByTestId('card-error-pinAgain')).textContent).toBe('The two PINs differ');
+    expect(backend.argsOf('card_create')).toEqual([]);
+    expect(byId<HTMLInputElement>('card-label').value).toBe('Groceries');
+
+    type('card-pinAgain', '1234');
+    click('card-create');
+    const row = await screen.findByTestId('card-row');
+    expect(row.textContent).toContain('•••• 0001');
+    expect(row.textContent).toContain('Active');
+    // The PIN is not kept in the form once the card is made.
+    expect(byId<HTMLInputElement>('card-pin').value).toBe('');
+
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    click('card-reveal');
+    expect((await screen.findByTestId('card-number')).textContent).toBe('4000 0000 0000 0001');
+    expect(byId('card-cvv').textContent).toBe('123');
+    await act(async () => {
+      vi.advanceTimersByTime(31_000);
+    });
+    expect(screen.queryByTestId('card-number')).toBeNull();
+    vi.useRealTimers();
+
+    click('card-block');
+    await waitFor(() => expect(byId('card-row').dataset.status).toBe('LOCKED_BY_USER'));
+    expect(byId('card-row').textContent).toContain('Blocked');
+    click('card-delete');
+    click('card-delete-confirm');
+    await waitFor(() => expect(byId('card-row').dataset.status).toBe('DELETED'));
+    expect(backend.argsOf('card_delete')).toEqual([{ externalUserId: 'ext-1', cardId: 'card-1' }]);
   });
 });

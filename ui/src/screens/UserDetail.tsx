@@ -17,6 +17,7 @@ import { StageBadge } from '../components/StageBadge';
 import { Timeline } from '../components/Timeline';
 import { AccountPanel } from './detail/AccountPanel';
 import { BalancesPanel } from './detail/BalancesPanel';
+import { CardsPanel } from './detail/CardsPanel';
 import { EditPanel } from './detail/EditPanel';
 import { HostedKycPanel } from './detail/HostedKycPanel';
 import { KycFilesPanel } from './detail/KycFilesPanel';
@@ -36,9 +37,46 @@ const SECTIONS: Array<[string, string]> = [
   ['hosted-title', 'Hosted KYC'],
   ['verify-title', 'Verification data'],
   ['account-title', 'Account'],
-  ['balances-title', 'Balances'],
-  ['tx-title', 'Transactions'],
 ];
+
+type Tab = 'onboarding' | 'cards' | 'money';
+const TABS: Array<[Tab, string]> = [
+  ['onboarding', 'Onboarding'],
+  ['cards', 'Cards'],
+  ['money', 'Money'],
+];
+
+/** The user page's tabs: arrows move between them (the tab pattern), Enter or a click opens one. */
+function Tabs({ tab, onTab }: { tab: Tab; onTab: (t: Tab) => void }) {
+  const move = (e: KeyboardEvent, from: number) => {
+    const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+    if (step === 0) return;
+    e.preventDefault();
+    const [next] = TABS[(from + step + TABS.length) % TABS.length];
+    onTab(next);
+    document.getElementById(`tab-${next}`)?.focus();
+  };
+  return (
+    <div class="tabs" role="tablist" aria-label="About this user">
+      {TABS.map(([id, label], i) => (
+        <button
+          key={id}
+          type="button"
+          role="tab"
+          id={`tab-${id}`}
+          data-testid={`tab-${id}`}
+          aria-selected={tab === id}
+          aria-controls={`tabpanel-${id}`}
+          tabIndex={tab === id ? 0 : -1}
+          onClick={() => onTab(id)}
+          onKeyDown={(e) => move(e, i)}
+        >
+          {label}
+        </button>
+      ))}
+    </div>
+  );
+}
 
 interface Props {
   record: UserRecord;
@@ -51,6 +89,7 @@ interface Props {
 
 export function UserDetail({ record, countries, onUpdated, onDeleted, onBack }: Props) {
   const heading = useRef<HTMLHeadingElement>(null);
+  const [tab, setTab] = useState<Tab>('onboarding');
   const deleted = record.deletedAt !== null;
 
   // Opening a user moves focus to its name, so screen readers announce the new screen.
@@ -112,26 +151,38 @@ export function UserDetail({ record, countries, onUpdated, onDeleted, onBack }: 
           <Timeline record={record} />
         </>
       ) : (
-        <div class="panels">
-          <nav class="section-nav" aria-label="On this page">
-            {SECTIONS.map(([id, label]) => (
-              <a key={id} href={`#${id}`}>
-                {label}
-              </a>
-            ))}
-          </nav>
-          <NotesPanel record={record} onUpdated={onUpdated} />
-          <Timeline record={record} />
-          <EditPanel record={record} onUpdated={onUpdated} countries={countries} />
-          <KycFilesPanel record={record} onUpdated={onUpdated} />
-          <PoaPanel record={record} onUpdated={onUpdated} />
-          <KeptPanel record={record} />
-          <HostedKycPanel record={record} onUpdated={onUpdated} countries={countries} />
-          <VerificationPanel record={record} onUpdated={onUpdated} countries={countries} />
-          <AccountPanel record={record} onUpdated={onUpdated} onDeleted={onDeleted} />
-          <BalancesPanel externalUserId={record.externalUserId} />
-          <TransactionsPanel externalUserId={record.externalUserId} />
-        </div>
+        <>
+          <Tabs tab={tab} onTab={setTab} />
+          <div class="panels" role="tabpanel" id={`tabpanel-${tab}`} aria-labelledby={`tab-${tab}`} data-testid={`tabpanel-${tab}`}>
+            {tab === 'onboarding' && (
+              <>
+                <nav class="section-nav" aria-label="On this page">
+                  {SECTIONS.map(([id, label]) => (
+                    <a key={id} href={`#${id}`}>
+                      {label}
+                    </a>
+                  ))}
+                </nav>
+                <NotesPanel record={record} onUpdated={onUpdated} />
+                <Timeline record={record} />
+                <EditPanel record={record} onUpdated={onUpdated} countries={countries} />
+                <KycFilesPanel record={record} onUpdated={onUpdated} />
+                <PoaPanel record={record} onUpdated={onUpdated} />
+                <KeptPanel record={record} />
+                <HostedKycPanel record={record} onUpdated={onUpdated} countries={countries} />
+                <VerificationPanel record={record} onUpdated={onUpdated} countries={countries} />
+                <AccountPanel record={record} onUpdated={onUpdated} onDeleted={onDeleted} />
+              </>
+            )}
+            {tab === 'cards' && <CardsPanel record={record} onUpdated={onUpdated} />}
+            {tab === 'money' && (
+              <>
+                <BalancesPanel externalUserId={record.externalUserId} />
+                <TransactionsPanel externalUserId={record.externalUserId} />
+              </>
+            )}
+          </div>
+        </>
       )}
     </section>
   );

@@ -126,6 +126,23 @@ macro_rules! with_operations {
             Supervise user_unsuspend(external_user_id: String, reason: String) -> $crate::ledger::roster::UserRecord;
             Operate user_extend(external_user_id: String) -> $crate::ledger::roster::UserRecord;
             Operate user_verify(external_user_id: String, form: $crate::users::VerificationForm) -> $crate::ledger::roster::UserRecord;
+            /// The user's virtual cards as P100 lists them (never a full number).
+            Read cards_list(external_user_id: String) -> Vec<p100::models::CardSummary>;
+            /// A new card; its number is not answered (reveal it). The PIN is sent, never kept.
+            Operate card_create(external_user_id: String, form: $crate::cards::NewCard) -> $crate::ledger::roster::UserRecord;
+            /// The card's full number and CVV for this one view; the journal records who asked.
+            Supervise card_reveal(external_user_id: String, card_id: String) -> $crate::cards::RevealedCard;
+            Operate card_block(external_user_id: String, card_id: String) -> $crate::ledger::roster::UserRecord;
+            /// Lets a blocked card pay again.
+            Supervise card_unblock(external_user_id: String, card_id: String) -> $crate::ledger::roster::UserRecord;
+            /// For good: a deleted card cannot come back.
+            Supervise card_delete(external_user_id: String, card_id: String) -> $crate::ledger::roster::UserRecord;
+            Operate card_pin_set(external_user_id: String, card_id: String, pin: $crate::cards::PinTwice) -> $crate::ledger::roster::UserRecord;
+            Read card_limits_get(external_user_id: String, card_id: String) -> p100::models::CardLimits;
+            Operate card_limits_set(external_user_id: String, card_id: String, limits: p100::models::CardLimits) -> $crate::ledger::roster::UserRecord;
+            /// P454's way out, as one confirmed action: every active card blocked, then the user
+            /// suspended.
+            Operate user_suspend_blocking_cards(external_user_id: String, reason: String) -> $crate::ledger::roster::UserRecord;
             Read user_balances(external_user_id: String) -> p100::models::UserBalances;
             Read user_transactions(external_user_id: String, query: p100::models::TransactionQuery) -> p100::models::TransactionPage;
             /// The newest journal lines (`limit` defaults to 100, at most 1000).
@@ -223,6 +240,9 @@ macro_rules! camel {
     };
     (job_id) => {
         "jobId"
+    };
+    (card_id) => {
+        "cardId"
     };
     ($one_word:ident) => {
         one_word(stringify!($one_word))

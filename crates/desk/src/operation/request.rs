@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::timeline::FileNote;
 use p100::codes::Code;
 use p100::models::{
-    CreateKycVerificationRequest, CreateUserRequest, DocumentType, UserProfile,
+    CardLimits, CreateKycVerificationRequest, CreateUserRequest, DocumentType, UserProfile,
     UserVerificationRequest,
 };
 use p100::routes::{self, Route};
@@ -50,6 +50,33 @@ pub enum Operation {
         external_user_id: String,
         files: Vec<FileNote>,
     },
+    /// A new virtual card. The PIN is sent, never kept: the outbox holds the label only.
+    CreateCard {
+        external_user_id: String,
+        label: String,
+    },
+    /// A new PIN for a card — the PIN itself never kept.
+    UpdateCardPin {
+        external_user_id: String,
+        card_id: String,
+    },
+    BlockCard {
+        external_user_id: String,
+        card_id: String,
+    },
+    UnblockCard {
+        external_user_id: String,
+        card_id: String,
+    },
+    DeleteCard {
+        external_user_id: String,
+        card_id: String,
+    },
+    UpdateCardLimits {
+        external_user_id: String,
+        card_id: String,
+        limits: CardLimits,
+    },
 }
 
 /// An outbox request being read as the type its operation takes.
@@ -83,6 +110,12 @@ impl Operation {
             Operation::CreateKycVerification { .. } => &routes::CREATE_KYC_VERIFICATION,
             Operation::AddKycFiles { .. } => &routes::ADD_KYC_FILE,
             Operation::AddPoaFiles { .. } => &routes::ADD_POA_FILE,
+            Operation::CreateCard { .. } => &routes::CREATE_CARD,
+            Operation::UpdateCardPin { .. } => &routes::UPDATE_CARD_PIN,
+            Operation::BlockCard { .. } => &routes::BLOCK_CARD,
+            Operation::UnblockCard { .. } => &routes::UNBLOCK_CARD,
+            Operation::DeleteCard { .. } => &routes::DELETE_CARD,
+            Operation::UpdateCardLimits { .. } => &routes::UPDATE_CARD_LIMITS,
         }
     }
 
@@ -109,6 +142,24 @@ impl Operation {
                 external_user_id, ..
             }
             | Operation::AddPoaFiles {
+                external_user_id, ..
+            }
+            | Operation::CreateCard {
+                external_user_id, ..
+            }
+            | Operation::UpdateCardPin {
+                external_user_id, ..
+            }
+            | Operation::BlockCard {
+                external_user_id, ..
+            }
+            | Operation::UnblockCard {
+                external_user_id, ..
+            }
+            | Operation::DeleteCard {
+                external_user_id, ..
+            }
+            | Operation::UpdateCardLimits {
                 external_user_id, ..
             } => external_user_id,
         }
@@ -143,6 +194,18 @@ impl Operation {
                 ..
             } => json!({ "documentType": document_type, "files": files(f) }),
             Operation::AddPoaFiles { files: f, .. } => json!({ "files": files(f) }),
+            Operation::CreateCard { label, .. } => json!({ "label": label }),
+            Operation::UpdateCardPin { card_id, .. }
+            | Operation::BlockCard { card_id, .. }
+            | Operation::UnblockCard { card_id, .. }
+            | Operation::DeleteCard { card_id, .. } => json!({ "cardId": card_id }),
+            Operation::UpdateCardLimits {
+                card_id, limits, ..
+            } => {
+                let mut v = serde_json::to_value(limits).unwrap_or_default();
+                v["cardId"] = json!(card_id);
+                v
+            }
         }
     }
 
@@ -152,6 +215,7 @@ impl Operation {
         let typed = |v: Value| Typed(name, v);
         let ext = target.to_owned();
         let text = |key: &str| payload.get(key).and_then(Value::as_str).map(str::to_owned);
+        let card_id = || text("cardId").ok_or_else(|| unreadable("no cardId".into()));
         Ok(match name {
             n if n == routes::CREATE_USER.name => {
                 Operation::CreateUser(typed(payload.clone()).read()?)
@@ -191,13 +255,39 @@ impl Operation {
                 external_user_id: ext,
                 files: typed(payload.get("files").cloned().unwrap_or_default()).read()?,
             },
+            n if n == routes::CREATE_CARD.name => Operation::CreateCard {
+                external_user_id: ext,
+                label: text("label").ok_or_else(|| unreadable("no label".into()))?,
+            },
+            n if n == routes::UPDATE_CARD_LIMITS.name => Operation::UpdateCardLimits {
+                external_user_id: ext,
+                card_id: card_id()?,
+                limits: typed(payload.clone()).read()?,
+            },
+            n if n == routes::UPDATE_CARD_PIN.name => Operation::UpdateCardPin {
+                external_user_id: ext,
+                card_id: card_id()?,
+            },
+            n if n == routes::BLOCK_CARD.name => Operation::BlockCard {
+                external_user_id: ext,
+                card_id: card_id()?,
+            },
+            n if n == routes::UNBLOCK_CARD.name => Operation::UnblockCard {
+                external_user_id: ext,
+                card_id: card_id()?,
+            },
+            n if n == routes::DELETE_CARD.name => Operation::DeleteCard {
+                external_user_id: ext,
+                card_id: card_id()?,
+            },
             other => return Err(unreadable(format!("no operation is called {other}"))),
         })
     }
 
     /// Whether an operation left open may be sent again as stored: only what a repeat cannot
     /// double. Not uploads (the desk keeps no documents to send again), not a verification (a
-    /// second review) nor a hosted session (a second billed check).
+    /// second review) nor a hosted session (a second billed check), not a new card (a second
+    /// card; and its PIN is not kept) nor a new PIN (not kept).
     pub fn can_send_again(&self) -> bool {
         match self {
             Operation::CreateUser(_)
@@ -205,8 +295,14 @@ impl Operation {
             | Operation::DeleteUser { .. }
             | Operation::SuspendUser { .. }
             | Operation::UnsuspendUser { .. }
-            | Operation::ExtendUser { .. } => true,
-            Operation::AddUserVerification(_)
+            | Operation::ExtendUser { .. }
+            | Operation::BlockCard { .. }
+            | Operation::UnblockCard { .. }
+            | Operation::DeleteCard { .. }
+            | Operation::UpdateCardLimits { .. } => true,
+            Operation::CreateCard { .. }
+            | Operation::UpdateCardPin { .. }
+            | Operation::AddUserVerification(_)
             | Operation::CreateKycVerification { .. }
             | Operation::AddKycFiles { .. }
             | Operation::AddPoaFiles { .. } => false,
@@ -255,6 +351,31 @@ mod tests {
             },
             Operation::ExtendUser {
                 external_user_id: ext.clone(),
+            },
+            Operation::CreateCard {
+                external_user_id: ext.clone(),
+                label: "Travel".into(),
+            },
+            Operation::UpdateCardPin {
+                external_user_id: ext.clone(),
+                card_id: "c-1".into(),
+            },
+            Operation::BlockCard {
+                external_user_id: ext.clone(),
+                card_id: "c-1".into(),
+            },
+            Operation::UnblockCard {
+                external_user_id: ext.clone(),
+                card_id: "c-1".into(),
+            },
+            Operation::DeleteCard {
+                external_user_id: ext.clone(),
+                card_id: "c-1".into(),
+            },
+            Operation::UpdateCardLimits {
+                external_user_id: ext.clone(),
+                card_id: "c-1".into(),
+                limits: CardLimits::NEW_CARD,
             },
             Operation::AddPoaFiles {
                 external_user_id: ext.clone(),

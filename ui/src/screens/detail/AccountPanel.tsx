@@ -11,7 +11,7 @@ type Open = 'suspend' | 'unsuspend' | 'delete' | null;
 type Busy = 'extend' | 'suspend' | 'unsuspend' | 'delete' | null;
 
 /** Why P100 refuses a suspension, in words (the code alone means nothing to an operator). */
-export const P454_TEXT = 'The user has active cards; cards must be closed before suspension';
+export const P454_TEXT = 'The user has active cards: P100 suspends a user only once every card is blocked';
 
 export function AccountPanel({
   record,
@@ -133,6 +133,11 @@ export function AccountPanel({
               onUpdated(r, `Suspended ${displayName(r)}`),
             )
           }
+          onBlockCardsThenSuspend={(reason) =>
+            void act('suspend', () => backend.call('user_suspend_blocking_cards', { externalUserId: ext, reason }), (r) =>
+              onUpdated(r, `Blocked every active card and suspended ${displayName(r)}`),
+            )
+          }
         />
       )}
       {open === 'unsuspend' && (
@@ -182,11 +187,13 @@ interface ReasonProps {
   busy: boolean;
   error: CommandError | null;
   onConfirm: (reason: string) => void;
+  /** P454's way out, offered once P100 refused a suspension for the user's active cards. */
+  onBlockCardsThenSuspend?: (reason: string) => void;
   onCancel: () => void;
 }
 
 /** The inline suspend/unsuspend question, with the reason kept in the journal. */
-function ReasonDialog({ kind, title, required, busy, error, onConfirm, onCancel }: ReasonProps) {
+function ReasonDialog({ kind, title, required, busy, error, onConfirm, onBlockCardsThenSuspend, onCancel }: ReasonProps) {
   const [reason, setReason] = useState('');
   const fieldError = error?.fields.find((f) => f.field === 'reason')?.message;
   const blank = reason.trim() === '';
@@ -233,9 +240,20 @@ function ReasonDialog({ kind, title, required, busy, error, onConfirm, onCancel 
           )}
         </div>
         {error?.p100Code === 'P454' && (
-          <p class="note bad" role="alert" data-testid="suspend-p454">
-            {P454_TEXT}.
-          </p>
+          <div class="note bad" role="alert" data-testid="suspend-p454">
+            <p>{P454_TEXT}.</p>
+            {onBlockCardsThenSuspend && (
+              <button
+                type="button"
+                class="danger"
+                data-testid="suspend-block-cards"
+                disabled={busy || blank}
+                onClick={() => onBlockCardsThenSuspend(reason.trim())}
+              >
+                Block every active card, then suspend
+              </button>
+            )}
+          </div>
         )}
         {!fieldError && <ErrorBanner error={error} testId={`${kind}-error`} />}
         <div class="actions">
