@@ -8,6 +8,9 @@
 // channel message, recorded in the page) or holds in its DOM and storage. The embedded
 // sandbox's own webhook token, read from the keychain, is held to the same rule. Raw, URL-
 // encoded, base64 (any alignment, standard and URL-safe), JSON-escaped and UTF-16 forms count.
+// A card is made too: its number and CVV may reach the page in the one reveal's answer and be
+// on screen while revealed, nowhere else (the embedded sandbox's state, P100's side, keeps its
+// cards); its PIN is in no answer, page, file or log.
 //
 // Run alone: npm run build && cargo build --bin partner-desk &&
 //   scripts/with-desktop.sh node --test e2e/zz-secrets.test.mjs
@@ -48,6 +51,10 @@ const stubSeen = [];
 let sandboxToken;
 let generatedToken;
 let ext;
+// A card made in the scan: its PIN (typed), then its number and CVV (revealed once).
+const PIN = String(1000 + (randomBytes(2).readUInt16BE() % 9000));
+const card = { number: null, cvv: null };
+const REVEALED = 'card revealed';
 
 const click = async (id) => s.click(await s.waitFor(byTestId(id)));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -286,6 +293,29 @@ test('a sandbox user goes through KYC to Active, moved by the sandbox’s webhoo
   await snapshot('user detail, active');
 });
 
+test('a card: created with a PIN, its number and CVV revealed once, then hidden', async () => {
+  await click('tab-onboarding');
+  await click('action-extend');
+  await s.waitFor(byTestId('toast'), { text: 'now has the extended level' });
+  await click('tab-cards');
+  await s.waitFor(byTestId('cards-empty'));
+  await s.type(await s.waitFor(byTestId('card-label')), 'Scanned card');
+  await s.type(await s.waitFor(byTestId('card-pin')), PIN);
+  await s.type(await s.waitFor(byTestId('card-pinAgain')), PIN);
+  await click('card-create');
+  await s.waitFor(byTestId('card-row'), { text: 'Scanned card' });
+  await snapshot('card created');
+  await click('card-reveal');
+  card.number = (await s.content(await s.waitFor(byTestId('card-number')))).replaceAll(' ', '');
+  card.cvv = await s.content(await s.waitFor(byTestId('card-cvv')));
+  assert.match(card.number, /^\d{16}$/);
+  // The one snapshot allowed to hold the number: taken while it is revealed.
+  await snapshot(REVEALED);
+  await click('card-hide');
+  await s.waitUntil('return !document.querySelector(\'[data-testid="card-number"]\')', [], { what: 'the number hidden' });
+  await snapshot('card hidden');
+});
+
 test('every screen is visited', async () => {
   for (const screen of ['roster', 'board', 'journal', 'new-user', 'settings', 'roster']) {
     await click(`nav-${screen}`);
@@ -370,6 +400,24 @@ function secrets() {
   ];
 }
 
+/**
+ * A card's secrets. The number in every form; a PIN (4 digits) or CVV (3) would turn up by
+ * chance in any file's bytes, so those are looked for beside their field's name, as JSON, a
+ * query or a form would carry them.
+ */
+function cardSecrets() {
+  assert.ok(card.number && card.cvv, 'a card was revealed');
+  const beside = (label, names, value) =>
+    names.flatMap((n) =>
+      [`"${n}":"${value}"`, `"${n}": "${value}"`, `${n}=${value}`].map((t) => [`${label} (${t})`, Buffer.from(t)]),
+    );
+  return [
+    ...forms('the card number', card.number),
+    ...beside('the CVV', ['cvv'], card.cvv),
+    ...beside('the PIN', ['pin', 'pinAgain'], PIN),
+  ];
+}
+
 function hitsIn(where, bytes, needles) {
   return needles.filter(([, n]) => bytes.indexOf(n) !== -1).map(([name]) => `${name} in ${where}`);
 }
@@ -408,12 +456,31 @@ function scanFiles(needles) {
   return { files, bytes, hits };
 }
 
+/**
+ * The card's secrets in `files`. The embedded sandbox's state is P100's side (it keeps the cards
+ * it issued); everything else the desk writes holds none of them.
+ */
+function cardHits(files, cardNeedles) {
+  const hits = [];
+  for (const f of files.filter((x) => !x.includes('embedded-sandbox.sqlite3'))) {
+    let content;
+    try {
+      content = readFileSync(f);
+    } catch {
+      continue; // vanished (a WAL checkpointed)
+    }
+    hits.push(...hitsIn(relative(process.env.PD_SESSION_DIR, f), content, cardNeedles));
+  }
+  return hits;
+}
+
 test('no key or token in the log, the files, or anything the webview received', async () => {
   const needles = secrets();
+  const cardNeedles = cardSecrets();
   // The scanner finds what it looks for: each form of a secret, embedded in other bytes.
-  for (const [name, n] of needles) {
+  for (const [name, n] of [...needles, ...cardNeedles]) {
     const planted = Buffer.concat([Buffer.from('…prefix…'), n, Buffer.from('…suffix…')]);
-    assert.ok(hitsIn('a planted buffer', planted, needles).some((h) => h.startsWith(name)), name);
+    assert.ok(hitsIn('a planted buffer', planted, [...needles, ...cardNeedles]).some((h) => h.startsWith(name)), name);
   }
 
   const seen = await s.script('return window.__pdSeen');
@@ -429,6 +496,16 @@ test('no key or token in the log, the files, or anything the webview received', 
     ...hitsIn('IPC answers, events and channel messages', Buffer.from(ipc), needles),
     ...hitsIn('the DOM, field values and storage', Buffer.from(page.join('\n')), needles),
   ];
+  // The card's number and CVV reach the page in the one reveal's answer, and are on screen only
+  // while revealed; the PIN is in no answer at all.
+  const reveals = seen.filter((m) => m.includes('"cardNumber"'));
+  assert.equal(reveals.length, 1, 'one reveal, one answer with the number');
+  assert.ok(reveals[0].includes(card.number), 'the reveal carried the number');
+  leaks.push(
+    ...hitsIn('IPC answers other than the reveal', Buffer.from(seen.filter((m) => !reveals.includes(m)).join('\n')), cardNeedles),
+    ...hitsIn('the page, but while revealed', Buffer.from(page.filter((p) => !p.startsWith(REVEALED)).join('\n')), cardNeedles),
+    ...hitsIn('the page, the PIN', Buffer.from(page.join('\n')), cardNeedles.filter(([n]) => n.startsWith('the PIN'))),
+  );
 
   const running = scanFiles(needles);
   const names = running.files.map((f) => relative(process.env.XDG_DATA_HOME, f));
@@ -446,25 +523,25 @@ test('no key or token in the log, the files, or anything the webview received', 
     names.some((n) => n.endsWith('.sqlite3-wal')),
     `a SQLite write-ahead log scanned while the app runs: ${names.join(', ')}`,
   );
-  leaks.push(...running.hits);
+  leaks.push(...running.hits, ...cardHits(running.files, cardNeedles));
 
   // Closed (SQLite checkpoints, WebKit flushes its storage), then scanned again.
   await s.quit();
   s = null;
   await sleep(1500);
   const closed = scanFiles(needles);
-  leaks.push(...closed.hits.map((h) => `${h} (after closing)`));
+  leaks.push(...[...closed.hits, ...cardHits(closed.files, cardNeedles)].map((h) => `${h} (after closing)`));
 
   const log = readFileSync(logFile);
   assert.ok(log.length > 0, 'the app wrote a log');
   assert.ok(log.includes('desk opened'), 'the log is the app’s own (tracing output)');
   if (LOG_LEVEL === 'debug') assert.ok(log.includes('DEBUG'), 'at debug level');
-  leaks.push(...hitsIn(`the app's log (${log.length} bytes)`, log, needles));
+  leaks.push(...hitsIn(`the app's log (${log.length} bytes)`, log, [...needles, ...cardNeedles]));
 
   console.log(
     `secrets scan: ${seen.length} IPC messages, ${page.length} page snapshots, ${running.files.length} files ` +
       `(${running.bytes} bytes) while running and ${closed.files.length} after closing, ${log.length} log bytes, ` +
-      `${needles.length} needles`,
+      `${needles.length + cardNeedles.length} needles`,
   );
   assert.deepEqual([...new Set(leaks)], [], 'no secret anywhere');
 });

@@ -1,0 +1,125 @@
+// End to end, a user's cards in the real window: a user onboarded and extended, a card created
+// with its PIN typed twice, its number revealed and hidden again, then a suspension P100 refuses
+// for the active card (P454) resolved by "block every active card, then suspend"; unsuspended
+// and the card unblocked. The number appears on the page only while revealed.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, test } from 'node:test';
+import { axeViolations, serious } from './axe.mjs';
+import { pickInDialog } from './dialog.mjs';
+import { Session, byTestId, root, startDriver } from './webdriver.mjs';
+
+const app = process.env.PARTNER_DESK_BIN ?? resolve(root, 'target/debug/partner-desk');
+const files = mkdtempSync(join(tmpdir(), 'pd-cards-'));
+const passport = join(files, 'passport.jpg');
+const selfie = join(files, 'selfie.jpg');
+let driver;
+let s;
+
+before(async () => {
+  assert.ok(existsSync(app), `build the app first: ${app}`);
+  execFileSync('convert', ['-size', '640x420', 'xc:#dfe7f5', passport]);
+  execFileSync('convert', ['-size', '480x480', 'xc:#f4e2d8', selfie]);
+  const data = join(process.env.XDG_DATA_HOME ?? tmpdir(), 'cards-test');
+  mkdirSync(data, { recursive: true });
+  driver = await startDriver({ XDG_DATA_HOME: data });
+  s = await Session.create(driver.base, app);
+  await s.loaded();
+});
+
+after(async () => {
+  await s?.quit();
+  driver?.stop();
+});
+
+const click = async (testId) => s.click(await s.waitFor(byTestId(testId)));
+const status = () => s.script('return document.querySelector(\'[data-testid="card-row"]\')?.dataset.status ?? null');
+const pageText = () => s.script('return document.body.textContent');
+
+test('a user is onboarded and extended', async () => {
+  await s.createUser({ email: 'carla@example.com', firstName: 'Carla', lastName: 'Cardholder', country: 'PL' });
+  await click('roster-open');
+  await s.waitFor(byTestId('user-detail'), { text: 'Carla' });
+  await s.setValue(await s.waitFor(byTestId('kyc-document-type')), 'PASSPORT');
+  await pickInDialog(() => click('kyc-pick-front'), passport);
+  await s.waitFor(byTestId('kyc-slot-front'), { text: 'passport.jpg' });
+  await pickInDialog(() => click('kyc-pick-selfie'), selfie);
+  await click('kyc-upload');
+  await s.waitFor(byTestId('toast'), { text: 'Sent the identity documents of' });
+  await s.setValue(await s.waitFor(byTestId('verify-documentType')), 'PASSPORT');
+  await s.type(await s.waitFor(byTestId('verify-documentNumber')), 'PL7770001');
+  await s.setValue(await s.waitFor(byTestId('verify-issuingCountry')), 'PL');
+  await s.setValue(await s.waitFor(byTestId('verify-expiryDate')), '2033-03-03');
+  await click('verify-submit');
+  // The sandbox decides and its webhook moves the page (live sync).
+  await s.waitFor(byTestId('detail-stage'), { text: 'Active', timeout: 30000 });
+  await click('action-extend');
+  await s.waitFor(byTestId('toast'), { text: 'now has the extended level' });
+});
+
+test('a card is created with its PIN typed twice; its number shows only while revealed', async () => {
+  await click('tab-cards');
+  await s.waitFor(byTestId('cards-empty'));
+  await s.type(await s.waitFor(byTestId('card-label')), 'Groceries');
+  await s.type(await s.waitFor(byTestId('card-pin')), '2580');
+  await s.type(await s.waitFor(byTestId('card-pinAgain')), '2581');
+  await click('card-create');
+  await s.waitFor(byTestId('card-error-pinAgain'), { text: 'The two PINs differ' });
+  await s.type(await s.waitFor(byTestId('card-pinAgain')), '2580');
+  await click('card-create');
+  await s.waitFor(byTestId('toast'), { text: 'Card “Groceries” created' });
+  await s.waitFor(byTestId('card-row'), { text: 'Groceries' });
+  assert.equal(await status(), 'ACTIVE');
+  const last4 = (await s.content(await s.waitFor(byTestId('card-row')))).match(/•••• (\d{4})/)[1];
+
+  await click('card-reveal');
+  const number = (await s.content(await s.waitFor(byTestId('card-number')))).replaceAll(' ', '');
+  assert.match(number, /^\d{16}$/);
+  assert.ok(number.endsWith(last4), 'the revealed card is the listed one');
+  assert.match(await s.content(await s.waitFor(byTestId('card-hides-in'))), /hidden again in \d+ s/);
+  assert.deepEqual(serious(await axeViolations(s)), [], 'axe with a card revealed');
+  await s.screenshot('cards');
+  await click('card-hide');
+  await s.waitUntil('return !document.querySelector(\'[data-testid="card-number"]\')', [], { what: 'the number hidden' });
+  assert.ok(!(await pageText()).includes(number), 'the number left the page');
+});
+
+test('P454: the suspension waits for the active card; one action blocks it and suspends', async () => {
+  await click('tab-onboarding');
+  await click('action-suspend');
+  await s.type(await s.waitFor(byTestId('suspend-reason')), 'Card used from two countries at once');
+  await click('suspend-confirm');
+  await s.waitFor(byTestId('suspend-p454'), { text: 'active cards' });
+  await click('suspend-block-cards');
+  await s.waitFor(byTestId('detail-status'), { text: 'Suspended' });
+  await click('tab-cards');
+  await s.waitUntil('return document.querySelector(\'[data-testid="card-row"]\')?.dataset.status === "LOCKED_BY_USER"', [], {
+    what: 'the card blocked',
+  });
+  assert.match(await s.content(await s.waitFor(byTestId('card-row'))), /Blocked/);
+});
+
+test('unsuspended, the card is unblocked and pays again', async () => {
+  await click('tab-onboarding');
+  await click('action-unsuspend');
+  await click('unsuspend-confirm');
+  await s.waitFor(byTestId('detail-status'), { text: 'Active' });
+  await click('tab-cards');
+  await click('card-unblock');
+  await s.waitUntil('return document.querySelector(\'[data-testid="card-row"]\')?.dataset.status === "ACTIVE"', [], {
+    what: 'the card active again',
+  });
+  await click('tab-onboarding');
+  const kinds = await s.waitUntil(
+    `const k = [...document.querySelectorAll('[data-testid="timeline-event"]')].map((e) => e.dataset.kind);
+     return k.includes('unsuspended') && k`,
+    [],
+    { what: 'the timeline loaded' },
+  );
+  for (const kind of ['cardCreated', 'cardChanged', 'suspended', 'unsuspended']) {
+    assert.ok(kinds.includes(kind), `${kind} on the timeline: ${kinds.join(', ')}`);
+  }
+});
