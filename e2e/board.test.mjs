@@ -42,27 +42,11 @@ async function click(testId) {
   await s.click(await s.waitFor(byTestId(testId)));
 }
 
-/** Picks `value` in a <select> once that option exists (the country lists load asynchronously). */
-async function choose(testId, value) {
-  const css = `${byTestId(testId)} option[value="${value}"]`;
-  await s.waitUntil('return !!document.querySelector(arguments[0])', [css], { what: `${testId} offers ${value}` });
-  await s.setValue(await s.waitFor(byTestId(testId)), value);
-}
-
 const card = (stage) => `${byTestId(`column-${stage}`)} ${byTestId('card')}[data-external-user-id="${ext}"]`;
 
 test('create a user and submit Method A verification', async () => {
   await s.loaded();
-  await click('nav-new-user');
-  await s.type(await s.waitFor(byTestId('field-email')), 'nino.board@example.com');
-  await s.type(await s.waitFor(byTestId('field-firstName')), 'Nino');
-  await s.type(await s.waitFor(byTestId('field-lastName')), 'Kapanadze');
-  await choose('field-country', 'PL');
-  await choose('field-citizenship', 'PL');
-  await s.setValue(await s.waitFor(byTestId('field-birthDate')), '1990-02-03');
-  await click('field-hasAcceptedP100Tc');
-  await click('create-submit');
-  await s.waitFor(byTestId('toast'), { text: 'Nino Kapanadze' });
+  await s.createUser({ email: 'nino.board@example.com', firstName: 'Nino', lastName: 'Kapanadze', birthDate: '1990-02-03' });
   const row = await s.waitFor(`${byTestId('roster-row')}`, { text: 'Nino Kapanadze' });
   ext = await s.attr(row, 'data-external-user-id');
 
@@ -70,16 +54,16 @@ test('create a user and submit Method A verification', async () => {
   await s.waitFor(card('created'));
   await s.click(await s.waitFor(card('created')));
   await s.waitFor(byTestId('detail-stage'), { text: 'Created' });
-  await choose('kyc-document-type', 'PASSPORT');
+  await s.choose('kyc-document-type', 'PASSPORT');
   await pickInDialog(() => click('kyc-pick-front'), passport);
   await s.waitFor(byTestId('kyc-slot-front'), { text: 'passport.jpg' });
   await pickInDialog(() => click('kyc-pick-selfie'), selfie);
   await s.waitFor(byTestId('kyc-slot-selfie'), { text: 'selfie.jpg' });
   await click('kyc-upload');
   await s.waitFor(byTestId('detail-stage'), { text: 'Identity documents' });
-  await choose('verify-documentType', 'PASSPORT');
+  await s.choose('verify-documentType', 'PASSPORT');
   await s.type(await s.waitFor(byTestId('verify-documentNumber')), 'PL7654321');
-  await choose('verify-issuingCountry', 'PL');
+  await s.choose('verify-issuingCountry', 'PL');
   await s.setValue(await s.waitFor(byTestId('verify-expiryDate')), '2032-09-30');
   await click('verify-submit');
   // Either the stage moves, or the panel says why not (shown in the failure, not a bare timeout).

@@ -32,15 +32,7 @@ const click = async (id) => s.click(await s.waitFor(byTestId(id)));
 
 test('hosted KYC opens in the system browser and its result comes back to the desk', async () => {
   await s.loaded();
-  await click('nav-new-user');
-  await s.type(await s.waitFor(byTestId('field-email')), 'hosted@example.com');
-  await s.type(await s.waitFor(byTestId('field-firstName')), 'Hana');
-  await s.type(await s.waitFor(byTestId('field-lastName')), 'Hosted');
-  await s.setValue(await s.waitFor(byTestId('field-country')), 'PL');
-  await s.setValue(await s.waitFor(byTestId('field-citizenship')), 'PL');
-  await click('field-hasAcceptedP100Tc');
-  await click('create-submit');
-  await s.waitFor(byTestId('toast'), { text: 'Hana Hosted' });
+  await s.createUser({ email: 'hosted@example.com', firstName: 'Hana', lastName: 'Hosted' });
   await click('roster-open');
   await s.waitFor(byTestId('user-detail'), { text: 'Hana' });
 

@@ -80,16 +80,7 @@ let ext;
 test('create a user who lives in a proof-of-address country', async () => {
   // The page may still be loading when the session starts.
   await s.loaded();
-  await click('nav-new-user');
-  await s.type(await s.waitFor(byTestId('field-email')), 'mariam@example.com');
-  await s.type(await s.waitFor(byTestId('field-firstName')), 'Mariam');
-  await s.type(await s.waitFor(byTestId('field-lastName')), 'Beridze');
-  await s.setValue(await s.waitFor(byTestId('field-country')), 'GE');
-  await s.setValue(await s.waitFor(byTestId('field-citizenship')), 'GE');
-  await s.setValue(await s.waitFor(byTestId('field-birthDate')), '1988-04-12');
-  await click('field-hasAcceptedP100Tc');
-  await click('create-submit');
-  await s.waitFor(byTestId('toast'), { text: 'Mariam Beridze' });
+  await s.createUser({ email: 'mariam@example.com', firstName: 'Mariam', lastName: 'Beridze', country: 'GE', birthDate: '1988-04-12' });
   const row = await s.waitFor(byTestId('roster-row'));
   ext = await s.attr(row, 'data-external-user-id');
   await s.click(await s.waitFor(`${byTestId('roster-row')}[data-external-user-id="${ext}"] ${byTestId('roster-open')}`));

@@ -86,16 +86,7 @@ test('this desktop keeps documents after upload (Settings), and a user has an ID
   await s.type(await s.waitFor(byTestId('documents-days')), '30');
   await click('documents-keep');
   await s.waitUntil('return document.querySelector(\'[data-testid="documents-keep"]\').checked');
-  await click('nav-new-user');
-  await s.type(await s.waitFor(byTestId('field-email')), 'vera@example.com');
-  await s.type(await s.waitFor(byTestId('field-firstName')), 'Vera');
-  await s.type(await s.waitFor(byTestId('field-lastName')), 'Viewer');
-  await s.setValue(await s.waitFor(byTestId('field-country')), 'GE');
-  await s.setValue(await s.waitFor(byTestId('field-citizenship')), 'GE');
-  await s.setValue(await s.waitFor(byTestId('field-birthDate')), '1985-05-05');
-  await click('field-hasAcceptedP100Tc');
-  await click('create-submit');
-  await s.waitFor(byTestId('toast'), { text: 'Vera Viewer' });
+  await s.createUser({ email: 'vera@example.com', firstName: 'Vera', lastName: 'Viewer', country: 'GE', birthDate: '1985-05-05' });
   await click('roster-open');
   await s.waitFor(byTestId('user-detail'), { text: 'Vera' });
   await s.setValue(await s.waitFor(byTestId('kyc-document-type')), 'PASSPORT');

@@ -128,15 +128,16 @@ export class Session {
 
   /**
    * Creates a user through the New user form as an operator would, and waits for the toast
-   * that names them; `country` is also the citizenship.
+   * that names them; `country` is also the citizenship; `birthDate` (YYYY-MM-DD) is optional.
    */
-  async createUser({ email, firstName, lastName, country = 'PL' }) {
+  async createUser({ email, firstName, lastName, country = 'PL', birthDate }) {
     await this.click(await this.waitFor('[data-testid="nav-new-user"]'));
     await this.type(await this.waitFor('[data-testid="field-email"]'), email);
     await this.type(await this.waitFor('[data-testid="field-firstName"]'), firstName);
     await this.type(await this.waitFor('[data-testid="field-lastName"]'), lastName);
     await this.choose('field-country', country);
     await this.choose('field-citizenship', country);
+    if (birthDate) await this.setValue(await this.waitFor('[data-testid="field-birthDate"]'), birthDate);
     await this.click(await this.waitFor('[data-testid="field-hasAcceptedP100Tc"]'));
     await this.click(await this.waitFor('[data-testid="create-submit"]'));
     await this.waitFor('[data-testid="toast"]', { text: `${firstName} ${lastName}` });

@@ -258,16 +258,7 @@ test('the webhook receiver takes the staging token and refuses others', async ()
 });
 
 test('a sandbox user goes through KYC to Active, moved by the sandbox’s webhook', async () => {
-  await click('nav-new-user');
-  await s.type(await s.waitFor(byTestId('field-email')), 'secrets.scan@example.com');
-  await s.type(await s.waitFor(byTestId('field-firstName')), 'Sekret');
-  await s.type(await s.waitFor(byTestId('field-lastName')), 'Scanner');
-  await s.setValue(await s.waitFor(byTestId('field-country')), 'PL');
-  await s.setValue(await s.waitFor(byTestId('field-citizenship')), 'PL');
-  await s.setValue(await s.waitFor(byTestId('field-birthDate')), '1985-05-05');
-  await click('field-hasAcceptedP100Tc');
-  await click('create-submit');
-  await s.waitFor(byTestId('toast'), { text: 'Sekret Scanner' });
+  await s.createUser({ email: 'secrets.scan@example.com', firstName: 'Sekret', lastName: 'Scanner', birthDate: '1985-05-05' });
   const row = await s.waitFor(byTestId('roster-row'), { text: 'Sekret Scanner' });
   ext = await s.attr(row, 'data-external-user-id');
   await s.click(await s.waitFor(`${byTestId('roster-row')}[data-external-user-id="${ext}"] ${byTestId('roster-open')}`));

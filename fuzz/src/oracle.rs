@@ -8,7 +8,7 @@ use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use p100::error::{DenyReason, Error};
 use p100::models::{
-    CreateKycVerificationResponse, CreateUserResponse, KycFilesResponse, KycStatus,
+    CardDetails, CardLimits, CardList, CreatedCard, Message, CreateKycVerificationResponse, CreateUserResponse, KycFilesResponse, KycStatus,
     PoaUploadResponse, TransactionPage, UserAccount, UserBalances,
 };
 use p100::response::decode;
@@ -140,8 +140,8 @@ fn status_of(code: &str) -> Option<u16> {
     Some(match code {
         "P211" => 202,
         "P445" | "P460" => 404,
-        "P403" | "P411" | "P412" | "P426" | "P440" | "P447" | "P454" | "P455" | "P459" | "P500"
-        | "P501" | "P901" => 400,
+        "P403" | "P411" | "P412" | "P426" | "P434" | "P440" | "P447" | "P451" | "P454" | "P455"
+        | "P459" | "P461" | "P500" | "P501" | "P901" | "P902" => 400,
         _ => return None,
     })
 }
@@ -416,6 +416,20 @@ pub fn check(sent: &Sent<'_>, ans: &Answer) -> Check {
                 && ans.headers.contains_key(header::REFRESH),
             || "the redirect must be a 200 HTML loading page with Refresh".into(),
         ),
+        n if n == routes::CREATE_CARD.name => success::<CreatedCard>(ans, 200, None, |_| None),
+        n if n == routes::LIST_CARDS.name => success::<CardList>(ans, 200, None, |_| None),
+        n if n == routes::GET_CARD_DETAILS.name => {
+            success::<CardDetails>(ans, 200, None, |_| None)
+        }
+        n if n == routes::GET_CARD_LIMITS.name => success::<CardLimits>(ans, 200, None, |_| None),
+        n if n == routes::UPDATE_CARD_PIN.name
+            || n == routes::BLOCK_CARD.name
+            || n == routes::UNBLOCK_CARD.name
+            || n == routes::UPDATE_CARD_LIMITS.name
+            || n == routes::DELETE_CARD.name =>
+        {
+            success::<Message>(ans, 200, None, |_| None)
+        }
         other => Err(format!("{other} answered success")),
     }
 }
