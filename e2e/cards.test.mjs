@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { axeViolations, serious } from './axe.mjs';
+import { clipboardText } from './desktop.mjs';
 import { pickInDialog } from './dialog.mjs';
 import { Session, byTestId, root, startDriver } from './webdriver.mjs';
 
@@ -85,6 +86,14 @@ test('a card is created with its PIN typed twice; its number shows only while re
   await click('card-hide');
   await s.waitUntil('return !document.querySelector(\'[data-testid="card-number"]\')', [], { what: 'the number hidden' });
   assert.ok(!(await pageText()).includes(number), 'the number left the page');
+
+  // Copied by Rust, not the page: on the clipboard for 30 s, then gone.
+  await click('card-copy');
+  await s.waitFor(byTestId('card-copied'), { text: `ending ${last4} is on the clipboard for 30 s` });
+  assert.equal(clipboardText(), number);
+  assert.ok(!(await pageText()).includes(number), 'the copy did not pass through the page');
+  await new Promise((r) => setTimeout(r, 31_000));
+  assert.equal(clipboardText(), '', 'the clipboard was emptied after 30 s');
 });
 
 test('P454: the suspension waits for the active card; one action blocks it and suspends', async () => {

@@ -105,6 +105,7 @@ mod tests {
             desk::cards::PinTwice::decl(&cfg),
             desk::cards::NewCard::decl(&cfg),
             desk::cards::RevealedCard::decl(&cfg),
+            crate::commands::cards::CopiedCardNumber::decl(&cfg),
             desk::timeline::CardChange::decl(&cfg),
             DocumentToken::decl(&cfg),
             DocumentRejection::decl(&cfg),

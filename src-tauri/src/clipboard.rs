@@ -1,6 +1,6 @@
-//! The OS clipboard, written from Rust for the one secret the operator must carry somewhere
-//! else: a webhook token the desk generated (it goes to P100, never to the webview). The
-//! clipboard is emptied again after a while if it still holds what was put there.
+//! The OS clipboard, written from Rust for the secrets the operator must carry somewhere else: a
+//! webhook token the desk generated (it goes to P100, never to the webview) and a card's number.
+//! The clipboard is emptied again after a while if it still holds what was put there.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -11,8 +11,13 @@ pub const CLEAR_AFTER: Duration = Duration::from_secs(120);
 /// The clipboard handle, kept for the app's life: on X11 the copied text is served by it.
 static CLIPBOARD: Mutex<Option<arboard::Clipboard>> = Mutex::new(None);
 
-/// Puts `text` on the clipboard and schedules its removal.
+/// Puts `text` on the clipboard and schedules its removal after [`CLEAR_AFTER`].
 pub fn copy_secret(text: &str) -> Result<(), String> {
+    copy_secret_for(text, CLEAR_AFTER)
+}
+
+/// Puts `text` on the clipboard and empties it after `after` if it still holds `text`.
+pub fn copy_secret_for(text: &str, after: Duration) -> Result<(), String> {
     {
         let mut guard = CLIPBOARD.lock().unwrap_or_else(|e| e.into_inner());
         let cb = match guard.as_mut() {
@@ -23,7 +28,7 @@ pub fn copy_secret(text: &str) -> Result<(), String> {
     }
     let copied = text.to_owned();
     std::thread::spawn(move || {
-        std::thread::sleep(CLEAR_AFTER);
+        std::thread::sleep(after);
         let mut guard = CLIPBOARD.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(cb) = guard.as_mut()
             && cb.get_text().is_ok_and(|now| now == copied)

@@ -43,6 +43,9 @@ macro_rules! with_shell_commands {
             import::import_pick() -> Option<crate::commands::import::PickedCsv>;
             /// A new random token, put on the OS clipboard by Rust; the page learns its fingerprint.
             sync::webhook_token_generate(kind: desk::EnvironmentKind) -> crate::commands::sync::GeneratedToken;
+            /// A card's number put on the OS clipboard by Rust (journaled like a reveal), emptied
+            /// after 30 s; the page learns the last four digits.
+            cards::card_number_copy(external_user_id: String, card_id: String) -> crate::commands::cards::CopiedCardNumber;
             /// Quits the desk for good (closing the window may only hide it to the tray).
             app::app_quit() -> ();
             /// Opens the channel over which Rust tells the page what happened unasked.

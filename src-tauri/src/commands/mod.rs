@@ -2,6 +2,7 @@
 //! shell's own, one file per concern. `command_list.rs` lists them all.
 
 pub mod app;
+pub mod cards;
 pub mod core;
 pub mod documents;
 mod drift;

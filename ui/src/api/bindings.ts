@@ -440,6 +440,8 @@ export type RevealedCard = { cardId: string, status: CardStatus, cardNumber: str
  */
 exp: string, };
 
+export type CopiedCardNumber = { lastDigits: string, clipboardClearedAfterSecs: number, };
+
 export type CardChange = { "kind": "blocked" } | { "kind": "unblocked" } | { "kind": "deleted" } | { "kind": "pinChanged" } | { "kind": "limitsChanged", limits: CardLimits, };
 
 export type DocumentToken = { id: string, name: string, size: number, 

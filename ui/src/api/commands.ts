@@ -8,6 +8,7 @@ import type {
   BoardFilter,
   CardLimits,
   CardSummary,
+  CopiedCardNumber,
   Country,
   CredentialStatus,
   DocumentType,
@@ -204,6 +205,9 @@ export interface Commands {
   import_pick: { args: Record<never, never>; answer: PickedCsv | null };
   /** A new random token, put on the OS clipboard by Rust; the page learns its fingerprint. */
   webhook_token_generate: { args: { kind: EnvironmentKind }; answer: GeneratedToken };
+  /** A card's number put on the OS clipboard by Rust (journaled like a reveal), emptied */
+  /** after 30 s; the page learns the last four digits. */
+  card_number_copy: { args: { externalUserId: string; cardId: string }; answer: CopiedCardNumber };
   /** Quits the desk for good (closing the window may only hide it to the tray). */
   app_quit: { args: Record<never, never>; answer: null };
   /** Opens the channel over which Rust tells the page what happened unasked. */
@@ -290,6 +294,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'export_save_csv',
   'import_pick',
   'webhook_token_generate',
+  'card_number_copy',
   'app_quit',
   'events_subscribe',
 ];

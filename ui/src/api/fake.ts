@@ -507,6 +507,9 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
       const c = card(ext, cardId);
       return { cardId, status: c.status, cardNumber: c.cardNumber, cvv: c.cvv, exp: c.exp };
     },
+    async card_number_copy({ externalUserId: ext, cardId }) {
+      return { lastDigits: card(ext, cardId).cardNumber.slice(-4), clipboardClearedAfterSecs: 30 };
+    },
     async card_block({ externalUserId: ext, cardId }) {
       card(ext, cardId).status = 'LOCKED_BY_USER';
       return change(ext, {});

@@ -45,6 +45,7 @@ export function CardsPanel({ record, onUpdated }: PanelProps) {
   const [left, setLeft] = useState(0);
   const [deleting, setDeleting] = useState<CardSummary | null>(null);
   const [editing, setEditing] = useState<{ card: CardSummary; what: 'pin' | 'limits' } | null>(null);
+  const [copied, setCopied] = useState<string | null>(null);
 
   const load = useCallback(() => {
     backend.call('cards_list', { externalUserId: ext }).then(
@@ -94,6 +95,9 @@ export function CardsPanel({ record, onUpdated }: PanelProps) {
     <section class="panel" aria-labelledby="cards-title" data-testid="cards-panel">
       <h2 id="cards-title">Cards</h2>
       <ErrorBanner error={error} testId="cards-error" />
+      <p class="muted" aria-live="polite" data-testid="card-copied">
+        {copied ?? ''}
+      </p>
       {cards === null ? (
         <p class="placeholder">{error ? '' : 'Loading…'}</p>
       ) : cards.length === 0 ? (
@@ -158,6 +162,23 @@ export function CardsPanel({ record, onUpdated }: PanelProps) {
                             Reveal
                           </button>
                         )}
+                        <button
+                          type="button"
+                          class="secondary small"
+                          data-testid="card-copy"
+                          disabled={busy !== null}
+                          aria-label={`Copy number of the card ending ${c.cardLastDigits}`}
+                          onClick={() =>
+                            void act(c.cardId, async () => {
+                              const done = await backend.call('card_number_copy', { externalUserId: ext, cardId: c.cardId });
+                              setCopied(
+                                `The number of the card ending ${done.lastDigits} is on the clipboard for ${done.clipboardClearedAfterSecs} s`,
+                              );
+                            })
+                          }
+                        >
+                          Copy number
+                        </button>
                         {c.status === 'ACTIVE' && (
                           <button type="button" class="secondary small" data-testid="card-block" disabled={busy !== null} onClick={() => void change(c, 'card_block', 'Blocked')}>
                             Block
