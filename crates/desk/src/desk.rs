@@ -126,8 +126,11 @@ impl Desk {
             team,
             db_path,
         };
-        // Kept documents past their days go before anything else runs.
+        // Kept documents past their days go before anything else runs, then every hour.
         desk.purge_kept().await;
+        if let Some(kept) = desk.kept() {
+            crate::kept::spawn_purger(kept, desk.store.clone());
+        }
         Ok(desk)
     }
 

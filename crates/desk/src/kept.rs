@@ -17,6 +17,49 @@ use crate::documents::ReadyFile;
 pub const MAX_DAYS: u32 = 365;
 /// The setting that holds the days (absent: documents are not kept).
 pub const SETTING: &str = "documents.keep_days";
+/// How often a running desk deletes what is past its days (reads never delete: they only leave
+/// out what is past its days).
+pub const PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// The days documents are kept, as the setting holds them (`None`: not kept).
+pub fn days_of(setting: Option<&str>) -> Option<u32> {
+    setting
+        .and_then(|v| v.parse::<u32>().ok())
+        .filter(|d| (1..=MAX_DAYS).contains(d))
+}
+
+/// Whether a document kept at `kept_at` is still within `days` (nothing is, when not kept).
+fn within(kept_at: &str, days: Option<u32>) -> bool {
+    days.is_some_and(|days| {
+        let cutoff = time::OffsetDateTime::now_utc() - time::Duration::days(i64::from(days));
+        p100::timestamp::parse(kept_at).is_some_and(|t| t > cutoff)
+    })
+}
+
+/// Deletes what is past its days every [`PURGE_EVERY`], for as long as the runtime runs, the
+/// days read from `ledger` each time.
+pub fn spawn_purger(
+    kept: std::sync::Arc<KeptDocuments>,
+    ledger: std::sync::Arc<dyn crate::ledger::Ledger>,
+) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(PURGE_EVERY);
+        every.tick().await; // the first tick is now: the desk purged at start already
+        loop {
+            every.tick().await;
+            let days = crate::ledger::in_tx_blocking(ledger.clone(), |s| s.setting(SETTING))
+                .await
+                .ok()
+                .and_then(|v| days_of(v.as_deref()));
+            let k = kept.clone();
+            match tokio::task::spawn_blocking(move || k.purge(days)).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(documents = n, "kept documents past their days deleted"),
+                Err(e) => tracing::warn!(error = %e, "kept documents were not purged"),
+            }
+        }
+    });
+}
 
 /// A document kept after its upload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -134,24 +177,29 @@ impl KeptDocuments {
         docs
     }
 
-    /// A user's kept documents, oldest first. Blocking.
+    /// A user's kept documents within `days`, oldest first. Blocking.
     pub fn of_user(
         &self,
         environment: EnvironmentKind,
         external_user_id: &str,
+        days: Option<u32>,
     ) -> Vec<KeptDocument> {
         self.all()
             .into_iter()
             .filter(|d| d.environment == environment && d.external_user_id == external_user_id)
+            .filter(|d| within(&d.kept_at, days))
             .collect()
     }
 
-    /// A kept document's type and bytes, by its id. Blocking.
-    pub fn contents(&self, id: &str) -> Option<(String, Vec<u8>)> {
+    /// A kept document's type and bytes, by its id, while within `days`. Blocking.
+    pub fn contents(&self, id: &str, days: Option<u32>) -> Option<(String, Vec<u8>)> {
         let stem = file_stem(id)?;
         let meta: KeptDocument =
             serde_json::from_slice(&std::fs::read(self.dir.join(format!("{stem}.json"))).ok()?)
                 .ok()?;
+        if !within(&meta.kept_at, days) {
+            return None;
+        }
         let bytes = std::fs::read(self.dir.join(format!("{stem}.bin"))).ok()?;
         (bytes.len() as u64 == meta.size).then_some((meta.mime, bytes))
     }
@@ -164,15 +212,12 @@ impl KeptDocuments {
         };
         let keep: Vec<String> = match days {
             None => Vec::new(),
-            Some(days) => {
-                let cutoff =
-                    time::OffsetDateTime::now_utc() - time::Duration::days(i64::from(days));
-                self.all()
-                    .into_iter()
-                    .filter(|d| p100::timestamp::parse(&d.kept_at).is_some_and(|t| t > cutoff))
-                    .filter_map(|d| file_stem(&d.id).map(str::to_owned))
-                    .collect()
-            }
+            Some(_) => self
+                .all()
+                .into_iter()
+                .filter(|d| within(&d.kept_at, days))
+                .filter_map(|d| file_stem(&d.id).map(str::to_owned))
+                .collect(),
         };
         let mut gone = std::collections::HashSet::new();
         for entry in entries.flatten() {
@@ -189,9 +234,13 @@ impl KeptDocuments {
         gone.len() as u32
     }
 
-    /// What is kept now. Blocking.
+    /// What is kept now, within `days`. Blocking.
     pub fn retention(&self, days: Option<u32>) -> Retention {
-        let docs = self.all();
+        let docs: Vec<KeptDocument> = self
+            .all()
+            .into_iter()
+            .filter(|d| within(&d.kept_at, days))
+            .collect();
         Retention {
             days,
             documents: docs.len() as u32,
@@ -224,14 +273,21 @@ mod tests {
             .unwrap();
         assert!(KeptDocuments::is_kept_id(&doc.id));
         assert_eq!(doc.name, "bill.pdf");
+        let days = Some(30);
         assert_eq!(
-            kept.of_user(EnvironmentKind::Sandbox, "ext-1"),
+            kept.of_user(EnvironmentKind::Sandbox, "ext-1", days),
             vec![doc.clone()]
         );
-        assert!(kept.of_user(EnvironmentKind::Staging, "ext-1").is_empty());
-        assert!(kept.of_user(EnvironmentKind::Sandbox, "ext-2").is_empty());
+        assert!(
+            kept.of_user(EnvironmentKind::Staging, "ext-1", days)
+                .is_empty()
+        );
+        assert!(
+            kept.of_user(EnvironmentKind::Sandbox, "ext-2", days)
+                .is_empty()
+        );
         assert_eq!(
-            kept.contents(&doc.id),
+            kept.contents(&doc.id, days),
             Some(("application/pdf".into(), pdf.to_vec()))
         );
         #[cfg(unix)]
@@ -263,7 +319,7 @@ mod tests {
             "kept-1234",
             "picked-token",
         ] {
-            assert_eq!(kept.contents(forged), None, "{forged}");
+            assert_eq!(kept.contents(forged, Some(30)), None, "{forged}");
         }
     }
 
@@ -298,18 +354,24 @@ mod tests {
         // A stray file nobody can read as a kept document.
         std::fs::write(data.path().join("kept-documents/stray.json"), b"{}").unwrap();
 
+        // Reads leave out what is past its days before any purge, and delete nothing.
+        let days = Some(30);
+        assert_eq!(
+            kept.of_user(EnvironmentKind::Sandbox, "ext-1", days),
+            vec![young.clone()]
+        );
+        assert!(kept.contents(&old.id, days).is_none());
+        assert_eq!(kept.retention(days).documents, 1);
+        assert!(kept.contents(&old.id, Some(60)).is_some(), "still on disk");
+
         assert_eq!(
             kept.purge(Some(30)),
             2,
             "the old document and the stray file"
         );
-        assert_eq!(
-            kept.of_user(EnvironmentKind::Sandbox, "ext-1"),
-            vec![young.clone()]
-        );
-        assert!(kept.contents(&old.id).is_none());
+        assert!(kept.contents(&old.id, Some(60)).is_none(), "gone from disk");
         assert_eq!(kept.purge(None), 1, "turning keeping off deletes the rest");
-        assert_eq!(kept.retention(None).documents, 0);
-        assert!(kept.contents(&young.id).is_none());
+        assert_eq!(kept.retention(Some(30)).documents, 0);
+        assert!(kept.contents(&young.id, Some(30)).is_none());
     }
 }

@@ -48,7 +48,8 @@ impl Desk {
     pub async fn document_contents(&self, token: String) -> Result<(String, Vec<u8>)> {
         if crate::kept::KeptDocuments::is_kept_id(&token) {
             let kept = self.kept().ok_or_else(Self::no_folder)?;
-            return tokio::task::spawn_blocking(move || kept.contents(&token))
+            let days = self.kept_days().await?;
+            return tokio::task::spawn_blocking(move || kept.contents(&token, days))
                 .await?
                 .ok_or_else(|| {
                     Error::Invalid(vec![FieldError::new(
@@ -306,14 +307,8 @@ fn kyc_file_label(document_type: DocumentType, side: &str) -> String {
 impl Desk {
     /// The days documents are kept after upload (`None`: not kept).
     async fn kept_days(&self) -> Result<Option<u32>> {
-        let value = self
-            .db(|s| s.setting(crate::kept::SETTING))
-            .await?
-            .unwrap_or_default();
-        Ok(value
-            .parse::<u32>()
-            .ok()
-            .filter(|d| (1..=crate::kept::MAX_DAYS).contains(d)))
+        let value = self.db(|s| s.setting(crate::kept::SETTING)).await?;
+        Ok(crate::kept::days_of(value.as_deref()))
     }
 
     /// Deletes the kept documents past their days (all of them when keeping is off).
@@ -327,9 +322,10 @@ impl Desk {
         }
     }
 
+    /// What this desktop keeps now (past their days, documents are left out until the next purge
+    /// deletes them: a read never writes).
     pub async fn documents_retention(&self) -> Result<crate::kept::Retention> {
         let kept = self.kept().ok_or_else(Self::no_folder)?;
-        self.purge_kept().await;
         let days = self.kept_days().await?;
         Ok(tokio::task::spawn_blocking(move || kept.retention(days)).await?)
     }
@@ -351,6 +347,8 @@ impl Desk {
         let value = days.map_or_else(|| "off".to_owned(), |d| d.to_string());
         self.db(move |s| s.set_setting(crate::kept::SETTING, &value))
             .await?;
+        // Fewer days, or none: what is now past them goes at once.
+        self.purge_kept().await;
         self.documents_retention().await
     }
 
@@ -365,9 +363,9 @@ impl Desk {
     /// A user's documents kept on this desktop, oldest first.
     pub async fn kept_documents(&self, ext: String) -> Result<Vec<crate::kept::KeptDocument>> {
         let kept = self.kept().ok_or_else(Self::no_folder)?;
-        self.purge_kept().await;
+        let days = self.kept_days().await?;
         let env = self.current_environment().await?;
-        Ok(tokio::task::spawn_blocking(move || kept.of_user(env, &ext)).await?)
+        Ok(tokio::task::spawn_blocking(move || kept.of_user(env, &ext, days)).await?)
     }
 
     fn no_folder() -> Error {
