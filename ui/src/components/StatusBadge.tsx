@@ -1,3 +1,4 @@
+import { Coded } from './Coded';
 import { userStatusLabel } from '../labels';
 
 // P100's vocabulary; anything else shows neutral rather than guessing.
@@ -14,9 +15,5 @@ const TONES: Record<string, 'ok' | 'wait' | 'bad'> = {
 
 /** A user's status in words; P100's code (what operators quote to P100 support) in the tooltip. */
 export function StatusBadge({ status }: { status: string }) {
-  return (
-    <span class={`badge ${TONES[status] ?? 'neutral'}`} title={status} data-code={status}>
-      {userStatusLabel(status)}
-    </span>
-  );
+  return <Coded code={status} words={userStatusLabel(status)} tone={TONES[status] ?? 'neutral'} />;
 }

@@ -91,34 +91,27 @@ export function Roster({
 
   // Arrow keys move between the rows' open buttons (Enter opens); from the search box, Down
   // enters the list. The rows drawn reach OVERSCAN beyond the screen, so the next one is there.
-  const focusRow = (rowIndex: number) => {
+  // Both read only refs, so they never change: the rows drawn with them need not be redrawn.
+  const focusRow = useCallback((rowIndex: number) => {
     const button = scroller.current?.querySelector<HTMLElement>(`tr[aria-rowindex="${rowIndex}"] [data-testid="roster-open"]`);
     if (!button) return false;
     button.focus();
     button.closest('tr')?.scrollIntoView?.({ block: 'nearest' }); // (jsdom does not scroll)
     return true;
-  };
-  const focusRowRef = useRef(focusRow);
-  focusRowRef.current = focusRow;
-  const onListKey = (e: KeyboardEvent) => {
-    if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
-    const row = (e.target as Element).closest('tr[aria-rowindex]');
-    if (!row) return;
-    const next = Number(row.getAttribute('aria-rowindex')) + (e.key === 'ArrowDown' ? 1 : -1);
-    // Up from the first row goes back to the search box.
-    if (next < 2) searchBox.current?.focus();
-    else focusRowRef.current(next);
-    e.preventDefault();
-  };
-  const onListKeyRef = useRef(onListKey);
-  onListKeyRef.current = onListKey;
-  useEffect(() => {
-    const el = scroller.current;
-    if (!el) return;
-    const listen = (e: KeyboardEvent) => onListKeyRef.current(e);
-    el.addEventListener('keydown', listen);
-    return () => el.removeEventListener('keydown', listen);
   }, []);
+  /** On a row's open button: Up and Down move to the next row's (Up from the first, to search). */
+  const onRowKey = useCallback(
+    (e: KeyboardEvent) => {
+      if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+      const row = (e.target as Element).closest('tr[aria-rowindex]');
+      if (!row) return;
+      const next = Number(row.getAttribute('aria-rowindex')) + (e.key === 'ArrowDown' ? 1 : -1);
+      if (next < 2) searchBox.current?.focus();
+      else focusRow(next);
+      e.preventDefault();
+    },
+    [focusRow],
+  );
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(0);
   const count = matching ?? 0;
@@ -146,7 +139,7 @@ export function Roster({
         // Keyed by slot, not by user: an answer rewrites the text of the rows on screen instead
         // of tearing them down and building new ones.
         return u ? (
-          <Row key={first + i} u={u} index={first + i} onOpen={onOpen} tags={marks.tags} />
+          <Row key={first + i} u={u} index={first + i} onOpen={onOpen} onKey={onRowKey} tags={marks.tags} />
         ) : (
           <tr key={first + i} class="roster-row pending" aria-rowindex={first + i + 2}>
             <td colSpan={COLUMNS.length} class="muted">
@@ -157,7 +150,7 @@ export function Roster({
       }),
     // `version` counts the answers: a new one may have changed any row (`row` reads a ref).
     // eslint-disable-next-line react-hooks/exhaustive-deps -- `version` is the point, see above
-    [first, last, row, onOpen, version, marks.tags],
+    [first, last, row, onOpen, onRowKey, version, marks.tags],
   );
 
   // The pages under the rows on screen; those already here are not asked again.
@@ -327,11 +320,13 @@ function Row({
   u,
   index,
   onOpen,
+  onKey,
   tags,
 }: {
   u: UserRecord;
   index: number;
   onOpen: (user: UserRecord) => void;
+  onKey: (e: KeyboardEvent) => void;
   tags: Tag[];
 }) {
   const name = fullName(u);
@@ -357,6 +352,7 @@ function Row({
           aria-label={`Open ${name || u.email || u.externalUserId}`}
           title={name || undefined}
           onClick={() => onOpen(u)}
+          onKeyDown={onKey}
         >
           {name || <span class="muted">(no name)</span>}
         </button>

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { toCommandError, useBackend } from '../api/backend';
 import type { CommandError, Country, UserRecord } from '../api/bindings';
+import { Coded } from '../components/Coded';
 import { CopyButton } from '../components/CopyButton';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { StatusBadge } from '../components/StatusBadge';
@@ -258,11 +259,3 @@ function KycStatus({ record, onUpdated }: Pick<Props, 'record' | 'onUpdated'>) {
   );
 }
 
-/** P100's code in words; the code itself (what P100's support is quoted) in the tooltip. */
-function Coded({ code, words }: { code: string; words: string | null }) {
-  return (
-    <span class="coded" title={code} data-code={code}>
-      {words ?? code}
-    </span>
-  );
-}

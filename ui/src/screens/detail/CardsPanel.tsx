@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { toCommandError, useBackend } from '../../api/backend';
 import type { CardLimits, CardStatus, CardSummary, CommandError, NewCard, RevealedCard } from '../../api/bindings';
+import { Coded } from '../../components/Coded';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorBanner } from '../../components/ErrorBanner';
 import { Field } from '../../components/Field';
@@ -10,7 +11,7 @@ import type { PanelProps } from './types';
 /** How long a revealed number stays on screen. */
 export const REVEAL_SECONDS = 30;
 
-const STATUS_WORDS: Record<CardStatus, { text: string; tone: string }> = {
+const STATUS_WORDS: Record<CardStatus, { text: string; tone: 'ok' | 'wait' | 'bad' | 'neutral' }> = {
   ACTIVE: { text: 'Active', tone: 'ok' },
   LOCKED_BY_USER: { text: 'Blocked', tone: 'wait' },
   BLOCKED: { text: 'Blocked by the issuer', tone: 'bad' },
@@ -138,9 +139,7 @@ export function CardsPanel({ record, onUpdated }: PanelProps) {
                   </td>
                   <td>{c.label}</td>
                   <td>
-                    <span class={`badge ${status.tone}`} title={c.status} data-code={c.status}>
-                      {status.text}
-                    </span>
+                    <Coded code={c.status} words={status.text} tone={status.tone} />
                   </td>
                   <td>
                     {!deleted && (
