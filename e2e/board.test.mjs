@@ -4,13 +4,13 @@
 // funnel, the user's timeline and the journal. Screenshots in target/e2e/.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pickInDialog } from './dialog.mjs';
 import { PICTURE, size } from './fits.mjs';
-import { Session, byTestId, root, startDriver } from './webdriver.mjs';
+import { Session, byTestId, root, startDriver, dataFolder } from './webdriver.mjs';
 
 const app = process.env.PARTNER_DESK_BIN ?? resolve(root, 'target/debug/partner-desk');
 const files = mkdtempSync(join(tmpdir(), 'pd-board-'));
@@ -26,8 +26,7 @@ before(async () => {
   execFileSync('convert', ['-size', '480x480', 'xc:#f1e6da', '-fill', '#6b4226', '-draw', 'circle 240,220 240,90', selfie]);
   // Its own data folder (inside the session's, so the secrets scan still reads it): the other
   // files expect to start from an empty roster.
-  const data = join(process.env.XDG_DATA_HOME ?? tmpdir(), 'board-test');
-  mkdirSync(data, { recursive: true });
+  const data = dataFolder('board-test');
   driver = await startDriver({ PARTNER_DESK_SANDBOX_REVIEW_MS: '15000', XDG_DATA_HOME: data });
   s = await Session.create(driver.base, app);
   await size(s, ...PICTURE);

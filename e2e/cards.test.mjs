@@ -4,14 +4,14 @@
 // and the card unblocked. The number appears on the page only while revealed.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { axeViolations, serious } from './axe.mjs';
 import { clipboardText } from './desktop.mjs';
 import { pickInDialog } from './dialog.mjs';
-import { Session, byTestId, root, startDriver } from './webdriver.mjs';
+import { Session, byTestId, root, startDriver, dataFolder } from './webdriver.mjs';
 
 const app = process.env.PARTNER_DESK_BIN ?? resolve(root, 'target/debug/partner-desk');
 const files = mkdtempSync(join(tmpdir(), 'pd-cards-'));
@@ -24,8 +24,7 @@ before(async () => {
   assert.ok(existsSync(app), `build the app first: ${app}`);
   execFileSync('convert', ['-size', '640x420', 'xc:#dfe7f5', passport]);
   execFileSync('convert', ['-size', '480x480', 'xc:#f4e2d8', selfie]);
-  const data = join(process.env.XDG_DATA_HOME ?? tmpdir(), 'cards-test');
-  mkdirSync(data, { recursive: true });
+  const data = dataFolder('cards-test');
   driver = await startDriver({ XDG_DATA_HOME: data });
   s = await Session.create(driver.base, app);
   await s.loaded();

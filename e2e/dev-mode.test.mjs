@@ -4,11 +4,10 @@
 // still refuses other hosts, and a CSS edit reaches the window by hot reload without reloading.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { after, before, test } from 'node:test';
-import { Session, byTestId, root, startDriver } from './webdriver.mjs';
+import { Session, byTestId, root, startDriver, dataFolder } from './webdriver.mjs';
 
 const app = process.env.PARTNER_DESK_DEV_BIN ?? resolve(root, 'target/dev-mode/partner-desk');
 const styles = resolve(root, 'ui/src/styles.css');
@@ -29,8 +28,7 @@ before(async () => {
     await sleep(200);
   }
   // Its own data folder: an empty roster whatever ran before.
-  const data = join(process.env.XDG_DATA_HOME ?? tmpdir(), 'dev-mode-test');
-  mkdirSync(data, { recursive: true });
+  const data = dataFolder('dev-mode-test');
   driver = await startDriver({ XDG_DATA_HOME: data });
   s = await Session.create(driver.base, app);
 });

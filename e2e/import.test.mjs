@@ -5,12 +5,12 @@
 // sent at its pace, paused, resumed, and ends with every row's outcome; the roster shows the new
 // users. Screenshots in target/e2e/.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pickCsvInDialog, saveInDialog } from './dialog.mjs';
-import { Session, byTestId, root, startDriver } from './webdriver.mjs';
+import { Session, byTestId, root, startDriver, dataFolder } from './webdriver.mjs';
 
 const app = process.env.PARTNER_DESK_BIN ?? resolve(root, 'target/debug/partner-desk');
 const files = mkdtempSync(join(tmpdir(), 'pd-import-'));
@@ -33,8 +33,7 @@ before(async () => {
   writeFileSync(csv, `\uFEFF${rows.join('\r\n')}\r\n`);
   // Its own data folder (inside the session's, so the secrets scan still reads it): the other
   // files expect to start from an empty roster.
-  const data = join(process.env.XDG_DATA_HOME ?? tmpdir(), 'import-test');
-  mkdirSync(data, { recursive: true });
+  const data = dataFolder('import-test');
   driver = await startDriver({ XDG_DATA_HOME: data });
   s = await Session.create(driver.base, app);
 });

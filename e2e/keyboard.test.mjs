@@ -5,12 +5,12 @@
 // notification service (dunst, on the test session's bus) shows that the user needs action.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pickInDialog } from './dialog.mjs';
-import { Session, byTestId, root, startDriver } from './webdriver.mjs';
+import { Session, byTestId, root, startDriver, dataFolder } from './webdriver.mjs';
 import { alive, notifications, visibleWindow, xdotool } from './desktop.mjs';
 
 const app = process.env.PARTNER_DESK_BIN ?? resolve(root, 'target/debug/partner-desk');
@@ -22,13 +22,11 @@ let driver;
 let s;
 let win;
 
-
 before(async () => {
   assert.ok(existsSync(app), `build the app first: ${app}`);
   execFileSync('convert', ['-size', '640x420', 'xc:#dfe7f5', '-fill', '#23408e', '-draw', 'rectangle 30,30 250,300', passport]);
   execFileSync('convert', ['-size', '480x480', 'xc:#f4e2d8', '-fill', '#7a4b2a', '-draw', 'circle 240,220 240,90', selfie]);
-  const data = join(process.env.XDG_DATA_HOME ?? tmpdir(), 'keyboard-test');
-  mkdirSync(data, { recursive: true });
+  const data = dataFolder('keyboard-test');
   driver = await startDriver({ XDG_DATA_HOME: data });
   s = await Session.create(driver.base, app);
   await s.loaded();

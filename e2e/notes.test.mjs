@@ -3,12 +3,11 @@
 // by the note's words, by the tag and by "Mine", the board narrows to the tag, the timeline
 // and the journal say what was done and by whom, and axe finds nothing serious on the panel.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { axeViolations, serious } from './axe.mjs';
-import { Session, byTestId, root, startDriver } from './webdriver.mjs';
+import { Session, byTestId, root, startDriver, dataFolder } from './webdriver.mjs';
 
 const app = process.env.PARTNER_DESK_BIN ?? resolve(root, 'target/debug/partner-desk');
 let driver;
@@ -17,8 +16,7 @@ let s;
 before(async () => {
   assert.ok(existsSync(app), `build the app first: ${app}`);
   // A roster of its own: the filters' answers below are exact.
-  const data = join(process.env.XDG_DATA_HOME ?? tmpdir(), 'notes-test');
-  mkdirSync(data, { recursive: true });
+  const data = dataFolder('notes-test');
   driver = await startDriver({ XDG_DATA_HOME: data });
   s = await Session.create(driver.base, app);
   await s.loaded();

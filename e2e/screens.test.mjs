@@ -8,11 +8,10 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { tmpdir } from 'node:os';
 import { after, before, test } from 'node:test';
 import { axeViolations, serious } from './axe.mjs';
 import { PICTURE, sideways, size } from './fits.mjs';
-import { Session, byTestId, root, shotDir, startDriver } from './webdriver.mjs';
+import { Session, byTestId, root, shotDir, startDriver, dataFolder } from './webdriver.mjs';
 
 const app = process.env.PARTNER_DESK_BIN ?? resolve(root, 'target/debug/partner-desk');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -22,8 +21,7 @@ const results = {};
 
 before(async () => {
   assert.ok(existsSync(app), `build the app first: ${app}`);
-  const data = join(process.env.XDG_DATA_HOME ?? tmpdir(), 'screens-test');
-  mkdirSync(data, { recursive: true });
+  const data = dataFolder('screens-test');
   driver = await startDriver({ XDG_DATA_HOME: data });
   s = await Session.create(driver.base, app);
   await s.loaded();

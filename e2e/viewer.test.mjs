@@ -5,13 +5,13 @@
 // operator's setting): listed on the user's page, opened in the viewer, deleted in one action.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { axeViolations, serious } from './axe.mjs';
 import { pickInDialog } from './dialog.mjs';
-import { ELEMENT, Session, byTestId, root, startDriver } from './webdriver.mjs';
+import { ELEMENT, Session, byTestId, root, startDriver, dataFolder } from './webdriver.mjs';
 
 const app = process.env.PARTNER_DESK_BIN ?? resolve(root, 'target/debug/partner-desk');
 const files = mkdtempSync(join(tmpdir(), 'pd-viewer-'));
@@ -66,8 +66,7 @@ before(async () => {
   setExifOrientation(passport);
   execFileSync('convert', ['-size', '480x480', 'xc:#f4e2d8', '-fill', '#7a4b2a', '-draw', 'circle 240,220 240,90', selfie]);
   writePdf(bill);
-  const data = join(process.env.XDG_DATA_HOME ?? tmpdir(), 'viewer-test');
-  mkdirSync(data, { recursive: true });
+  const data = dataFolder('viewer-test');
   driver = await startDriver({ XDG_DATA_HOME: data });
   s = await Session.create(driver.base, app);
   await s.loaded();

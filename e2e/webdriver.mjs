@@ -4,7 +4,8 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { dirname, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
@@ -221,3 +222,13 @@ export class Session {
 }
 
 export const byTestId = (id) => `[data-testid="${id}"]`;
+
+/**
+ * A data folder of the test file's own under the session's XDG data folder (an empty roster,
+ * whatever ran before): `XDG_DATA_HOME` for the app it starts.
+ */
+export function dataFolder(name) {
+  const dir = join(process.env.XDG_DATA_HOME ?? tmpdir(), name);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}

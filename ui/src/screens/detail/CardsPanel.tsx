@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { toCommandError, useBackend } from '../../api/backend';
-import type { CardLimits, CardStatus, CardSummary, CommandError, NewCard, RevealedCard } from '../../api/bindings';
+import type { CardLimits, CardStatus, CardSummary, CommandError, NewCard, RevealedCard, UserRecord } from '../../api/bindings';
 import { Coded } from '../../components/Coded';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorBanner } from '../../components/ErrorBanner';
@@ -252,7 +252,7 @@ export function CardsPanel({ record, onUpdated }: PanelProps) {
 type NewCardField = 'label' | 'pin' | 'pinAgain';
 const EMPTY_CARD: NewCard = { label: '', pin: '', pinAgain: '' };
 
-function NewCardForm({ ext, onCreated }: { ext: string; onCreated: (r: import('../../api/bindings').UserRecord, label: string) => void }) {
+function NewCardForm({ ext, onCreated }: { ext: string; onCreated: (r: UserRecord, label: string) => void }) {
   const backend = useBackend();
   const { draft, errors, failure, busy, formRef, update, invalid, run, reset } = useForm<NewCard, NewCardField>(
     useState<NewCard>(EMPTY_CARD),
@@ -318,17 +318,15 @@ function PinFields({
 
 type PinField = 'pin' | 'pinAgain';
 
-function PinForm({
-  ext,
-  card,
-  onDone,
-  onCancel,
-}: {
+/** A form about one card, shown under the list: what it sends answers with the user's record. */
+interface CardFormProps {
   ext: string;
   card: CardSummary;
-  onDone: (r: import('../../api/bindings').UserRecord) => void;
+  onDone: (r: UserRecord) => void;
   onCancel: () => void;
-}) {
+}
+
+function PinForm({ ext, card, onDone, onCancel }: CardFormProps) {
   const backend = useBackend();
   const { draft, errors, failure, busy, formRef, update, invalid, run } = useForm<{ pin: string; pinAgain: string }, PinField>(
     useState({ pin: '', pinAgain: '' }),
@@ -358,17 +356,7 @@ function PinForm({
   );
 }
 
-function LimitsForm({
-  ext,
-  card,
-  onDone,
-  onCancel,
-}: {
-  ext: string;
-  card: CardSummary;
-  onDone: (r: import('../../api/bindings').UserRecord) => void;
-  onCancel: () => void;
-}) {
+function LimitsForm({ ext, card, onDone, onCancel }: CardFormProps) {
   const backend = useBackend();
   const [loaded, setLoaded] = useState<CommandError | null>(null);
   const form = useForm<Record<keyof CardLimits, string>, keyof CardLimits>(
