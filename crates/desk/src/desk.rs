@@ -129,7 +129,7 @@ impl Desk {
         // Kept documents past their days go before anything else runs, then every hour.
         desk.purge_kept().await;
         if let Some(kept) = desk.kept() {
-            crate::kept::spawn_purger(kept, desk.store.clone());
+            crate::kept::spawn_purger(kept, Arc::downgrade(&desk.store));
         }
         Ok(desk)
     }

@@ -36,18 +36,22 @@ fn within(kept_at: &str, days: Option<u32>) -> bool {
     })
 }
 
-/// Deletes what is past its days every [`PURGE_EVERY`], for as long as the runtime runs, the
-/// days read from `ledger` each time.
+/// Deletes what is past its days every [`PURGE_EVERY`], the days read from `ledger` each time,
+/// for as long as the desk lives: it holds the ledger weakly, so a closed desk's database is
+/// closed (not kept open by this task) and the task ends.
 pub fn spawn_purger(
     kept: std::sync::Arc<KeptDocuments>,
-    ledger: std::sync::Arc<dyn crate::ledger::Ledger>,
+    ledger: std::sync::Weak<dyn crate::ledger::Ledger>,
 ) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(PURGE_EVERY);
         every.tick().await; // the first tick is now: the desk purged at start already
         loop {
             every.tick().await;
-            let days = crate::ledger::in_tx_blocking(ledger.clone(), |s| s.setting(SETTING))
+            let Some(ledger) = ledger.upgrade() else {
+                return;
+            };
+            let days = crate::ledger::in_tx_blocking(ledger, |s| s.setting(SETTING))
                 .await
                 .ok()
                 .and_then(|v| days_of(v.as_deref()));
