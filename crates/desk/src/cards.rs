@@ -96,6 +96,26 @@ pub enum CardAction {
 }
 
 impl CardAction {
+    /// The card change an open operation asked for, with its user and card, when it is one.
+    pub(crate) fn of(operation: &Operation) -> Option<(Self, &str, &str)> {
+        let (action, ext, card) = match operation {
+            Operation::BlockCard {
+                external_user_id,
+                card_id,
+            } => (CardAction::Block, external_user_id, card_id),
+            Operation::UnblockCard {
+                external_user_id,
+                card_id,
+            } => (CardAction::Unblock, external_user_id, card_id),
+            Operation::DeleteCard {
+                external_user_id,
+                card_id,
+            } => (CardAction::Delete, external_user_id, card_id),
+            _ => return None,
+        };
+        Some((action, ext, card))
+    }
+
     fn operation(self, external_user_id: String, card_id: String) -> Operation {
         match self {
             CardAction::Block => Operation::BlockCard {

@@ -101,6 +101,11 @@ impl Desk {
             };
             return Err(Error::Invalid(vec![FieldError::new("operationId", why)]));
         }
+        if let Some((action, ext, card_id)) = CardAction::of(&operation) {
+            return self
+                .resend_card_change(env, ext, card_id, action, retrying)
+                .await;
+        }
         match operation {
             Operation::CreateUser(req) => self.send_create(env, req, retrying).await,
             Operation::UpdateUser {
@@ -109,45 +114,6 @@ impl Desk {
             } => {
                 self.send_update(env, &external_user_id, changes, retrying)
                     .await
-            }
-            Operation::BlockCard {
-                external_user_id,
-                card_id,
-            } => {
-                self.resend_card_change(
-                    env,
-                    &external_user_id,
-                    &card_id,
-                    CardAction::Block,
-                    retrying,
-                )
-                .await
-            }
-            Operation::UnblockCard {
-                external_user_id,
-                card_id,
-            } => {
-                self.resend_card_change(
-                    env,
-                    &external_user_id,
-                    &card_id,
-                    CardAction::Unblock,
-                    retrying,
-                )
-                .await
-            }
-            Operation::DeleteCard {
-                external_user_id,
-                card_id,
-            } => {
-                self.resend_card_change(
-                    env,
-                    &external_user_id,
-                    &card_id,
-                    CardAction::Delete,
-                    retrying,
-                )
-                .await
             }
             Operation::UpdateCardLimits {
                 external_user_id,
