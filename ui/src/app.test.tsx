@@ -495,6 +495,34 @@ describe('a large roster', () => {
   });
 });
 
+describe('a question asked again', () => {
+  it('is answered at once from the last answer, until the roster changes', async () => {
+    const users = ['Nowak', 'Nowicki', 'Kowalski'].map((lastName, i) =>
+      fakeUser({ externalUserId: `ext-${i}`, firstName: 'Jan', lastName }),
+    );
+    const backend = await start(createFakeBackend({ users }));
+    await waitFor(() => expect(screen.getByTestId('roster-count').textContent).toBe('3 of 3'));
+    const searches = () =>
+      backend.calls.filter((c) => c.command === 'users_query').map((c) => (c.args as { query: { search: string } }).query.search);
+    const search = (value: string) => fireEvent.input(screen.getByTestId('roster-search'), { target: { value } });
+    search('now');
+    await waitFor(() => expect(screen.getByTestId('roster-count').textContent).toBe('2 of 3'));
+    search('nowak');
+    await waitFor(() => expect(screen.getByTestId('roster-count').textContent).toBe('1 of 3'));
+    // Backspace back to "now", then to nothing: both answered without asking the store.
+    search('now');
+    await waitFor(() => expect(screen.getByTestId('roster-count').textContent).toBe('2 of 3'));
+    search('');
+    await waitFor(() => expect(screen.getByTestId('roster-count').textContent).toBe('3 of 3'));
+    expect(searches()).toEqual(['', 'now', 'nowak']);
+    // A change to the roster forgets every kept answer: the next question is asked again.
+    backend.syncChange('ext-2', { lastName: 'Nowakowski' });
+    search('nowak');
+    await waitFor(() => expect(screen.getByTestId('roster-count').textContent).toBe('2 of 3'));
+    expect(searches().slice(3)).toContain('nowak');
+  });
+});
+
 describe('a very large roster', () => {
   it('lets go of pages far from the window, and asks again on coming back', async () => {
     const users = Array.from({ length: 1000 }, (_, i) =>

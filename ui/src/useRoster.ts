@@ -9,6 +9,13 @@ import { useSubscription } from './useSubscription';
 const KEPT_AROUND = 3;
 /** A burst of changes (an import, a storm of webhooks) is read again once, after it settles. */
 const SETTLE_MS = 250;
+/**
+ * First pages of recent questions kept to answer them again at once (Backspace back to a word
+ * just typed, a filter toggled back): at most this many, for at most `RECENT_MS`, and all of them
+ * forgotten at any change to the roster, so a kept answer is the one the store would give.
+ */
+const RECENT = 8;
+const RECENT_MS = 30_000;
 
 export interface RosterState {
   /** Users the search and filters match; `null` while the first answer is awaited. */
@@ -48,6 +55,8 @@ export function useRoster(env: EnvironmentInfo | null, query: RosterQuery): Rost
   const pages = useRef(new Map<number, UserRecord[]>());
   const asked = useRef(new Set<number>());
   const question = useRef(0);
+  const recent = useRef(new Map<string, { at: number; answer: RosterPage }>());
+  const asking = kind ? `${kind} ${JSON.stringify(storeQuery(query, 0, PAGE))}` : '';
 
   const apply = useCallback((q: number, page: number, answer: RosterPage) => {
     if (q !== question.current) return;
@@ -68,6 +77,7 @@ export function useRoster(env: EnvironmentInfo | null, query: RosterQuery): Rost
       return (first ?? backend.call('users_query', { query: storeQuery(query, page * PAGE, PAGE) })).then(
         (answer) => {
           mark('roster-answered');
+          if (page === 0 && q === question.current) remember(recent.current, asking, answer);
           apply(q, page, answer);
         },
         (e) => {
@@ -77,7 +87,7 @@ export function useRoster(env: EnvironmentInfo | null, query: RosterQuery): Rost
         },
       );
     },
-    [apply, backend, boot, kind, query],
+    [apply, asking, backend, boot, kind, query],
   );
 
   // A new question, or a new environment: the first page, before the paint when it can be.
@@ -86,6 +96,13 @@ export function useRoster(env: EnvironmentInfo | null, query: RosterQuery): Rost
     const q = ++question.current;
     pages.current = new Map();
     asked.current = new Set();
+    const kept = recent.current.get(asking);
+    if (kept && performance.now() - kept.at < RECENT_MS) {
+      asked.current.add(0);
+      apply(q, 0, { ...kept.answer, rows: [...kept.answer.rows] });
+      setLoading(false);
+      return;
+    }
     setLoading(true);
     void fetchPage(q, 0).finally(() => q === question.current && setLoading(false));
   }, [kind, fetchPage]);
@@ -118,6 +135,7 @@ export function useRoster(env: EnvironmentInfo | null, query: RosterQuery): Rost
 
   /** Reads every page held again, in place: nothing blanks while the answers come. */
   const refresh = useCallback(() => {
+    recent.current.clear();
     const q = question.current;
     const held = [...asked.current];
     setLoading(true);
@@ -153,6 +171,7 @@ export function useRoster(env: EnvironmentInfo | null, query: RosterQuery): Rost
     useCallback(
       () =>
         backend.onRosterChanged((record) => {
+          recent.current.clear();
           if (!record || putInPlace(record)) refreshSoon();
         }),
       [backend, putInPlace, refreshSoon],
@@ -218,6 +237,13 @@ function useSettled(run: () => void): () => void {
       latest.current();
     }, SETTLE_MS);
   }, []);
+}
+
+/** Keeps `answer` as the latest for `asking`, forgetting the oldest beyond [`RECENT`]. */
+function remember(kept: Map<string, { at: number; answer: RosterPage }>, asking: string, answer: RosterPage) {
+  kept.delete(asking);
+  kept.set(asking, { at: performance.now(), answer: { ...answer, rows: [...answer.rows] } });
+  if (kept.size > RECENT) kept.delete(kept.keys().next().value as string);
 }
 
 function mark(name: string) {
