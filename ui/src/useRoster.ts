@@ -105,7 +105,7 @@ export function useRoster(env: EnvironmentInfo | null, query: RosterQuery): Rost
     }
     setLoading(true);
     void fetchPage(q, 0).finally(() => q === question.current && setLoading(false));
-  }, [kind, fetchPage]);
+  }, [kind, fetchPage, apply, asking]);
 
   // Another environment's users must not linger under this one's name.
   useLayoutEffect(() => {
