@@ -1,6 +1,7 @@
 """Second stage of scripts/conformance.sh: walks a running p100-sandbox through the states that
 schemathesis' random chains rarely reach (an ACTIVE user, extended, suspended, POA waiting and
-approved, active cards, every card operation, a hosted session, 413, 429, an injected P501) and checks every answer
+approved, active cards, every card operation, every money operation, a hosted session, 413, 429,
+an injected P501) and checks every answer
 against crates/p100-sandbox/openapi.yaml: the status is documented for the operation, the content
 type too, the body matches the schema, and the documented headers are there.
 
@@ -228,6 +229,58 @@ f = user("GB")
 activate(f)
 check(post(f"/v1/user/extend/{f}"), 200)
 check(post("/v1/card/virtual", json={"externalUserId": f, "label": "Shopping", "pin": "1234"}), 400, "P451")
+
+# F: money — every answer of every money operation: a verified user funded by the partner, an
+# exchange with a live, a used and an expired lock, withdrawals, a deposit held for travel-rule data.
+check(get("/v1/partner/balances"), 200)
+g = user("PL")
+fund = lambda **kw: post("/v1/transfer", json={"destinationExternalUserId": g, "amount": 500, "currency": "eur", **kw})
+check(fund(), 400, "P459")
+activate(g)
+tid = check(fund(), 200).json()["transferId"]
+check(get(f"/v1/transfer/details/{tid}"), 200)
+check(get("/v1/transfer/details/nope"), 404, "P904")
+check(post("/v1/transfer", json={"amount": 1, "currency": "eur"}), 400, "P424")
+check(fund(amount=1.001), 400, "P403")
+check(fund(currency="xyz"), 400, "P410")
+check(post("/v1/transfer", json={"sourceExternalUserId": g, "amount": 1e9, "currency": "eur"}), 400, "P433")
+check(get("/v1/exchange/get-rate"), 200)
+check(get("/v1/exchange/get-lock/nobody"), 400, "P412")
+lock = check(get(f"/v1/exchange/get-lock/{g}"), 200).json()["id"]
+xchg = lambda **kw: post("/v1/exchange", json={"sourceExternalUserId": g, "amount": 100, "currencyFrom": "eur",
+                                               "currencyTo": "eth", "lockId": lock, **kw})
+check(xchg(currencyTo="eur"), 400, "P403")
+check(xchg(currencyTo="abc"), 400, "P410")
+check(xchg(amount=1e9), 400, "P433")
+xid = check(xchg(), 200).json()["exchangeId"]
+check(xchg(), 400, "P903")
+check(get(f"/v1/exchange/details/{xid}"), 200)
+check(get("/v1/exchange/details/nope"), 404, "P904")
+check(get("/v1/crypto-withdrawal/get-network-fee", params={"currency": "usdc", "network": "polygon"}), 200)
+check(get("/v1/crypto-withdrawal/get-network-fee", params={"currency": "btc", "network": "polygon"}), 400, "P403")
+check(get("/v1/crypto-withdrawal/get-network-fee", params={"currency": "xyz"}), 400, "P410")
+time.sleep(0.3)  # the exchange settles: eth to withdraw
+wd = lambda **kw: post("/v1/crypto-withdrawal", json={"sourceExternalUserId": g, "currency": "eth", "amount": 0.01,
+     "walletAddress": "0x52908400098527886E0F7030069857D2E4169EE7", "name": "Ada Lovelace",
+     "walletType": "NON_CUSTODIAL", "receiverType": "NATURAL", **kw})
+check(wd(amount=0.001), 400, "P403")
+check(wd(currency="xyz"), 400, "P410")
+check(wd(amount=1000), 400, "P433")
+wid = check(wd(), 200).json()["withdrawalId"]
+check(get(f"/v1/crypto-withdrawal/details/{wid}"), 200)
+check(get("/v1/crypto-withdrawal/details/nope"), 404, "P904")
+dep = S.post(f"{base}/_sandbox/users/{g}/deposits", headers=H,
+             json={"currency": "eth", "amount": 0.5, "travelRule": True}).json()["cryptoDepositId"]
+tr = lambda d, **kw: patch(f"/v1/crypto-deposit/update-travel-rule/{d}",
+                           json={"walletType": "CUSTODIAL", "details": {"iAmOwnerOfWallet": True}, **kw})
+check(tr(dep, details={}), 400, "P403")
+check(tr("nope"), 404, "P904")
+check(tr(dep), 200)
+check(tr(dep, walletType="SELF_CUSTODY"), 400, "P901")
+check(patch(f"/v1/user/suspend/{g}"), 200)
+check(fund(), 400, "P455")
+check(xchg(lockId=check(get(f"/v1/exchange/get-lock/{g}"), 200).json()["id"]), 400, "P455")
+check(wd(), 400, "P455")
 
 # rate limit and an injected P100 fault (admin routes)
 S.post(f"{base}/_sandbox/faults", headers=H, json={"kind": "p100", "code": "P501", "pathPrefix": "/v1/kyc/status"})

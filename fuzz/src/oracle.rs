@@ -11,6 +11,10 @@ use p100::models::{
     CardDetails, CardLimits, CardList, CreatedCard, Message, CreateKycVerificationResponse, CreateUserResponse, KycFilesResponse, KycStatus,
     PoaUploadResponse, TransactionPage, UserAccount, UserBalances,
 };
+use p100::models::money::{
+    ExchangeCreated, ExchangeDetails, ExchangeLock, ExchangeRates, NetworkFee, TransferCreated,
+    TransferDetails, WithdrawalCreated, WithdrawalDetails,
+};
 use p100::response::decode;
 use p100::routes::{self, Route};
 use serde::de::DeserializeOwned;
@@ -139,9 +143,10 @@ struct Envelope {
 fn status_of(code: &str) -> Option<u16> {
     Some(match code {
         "P211" => 202,
-        "P445" | "P460" => 404,
-        "P403" | "P411" | "P412" | "P426" | "P434" | "P440" | "P447" | "P451" | "P454" | "P455"
-        | "P459" | "P461" | "P500" | "P501" | "P901" | "P902" => 400,
+        "P445" | "P460" | "P904" => 404,
+        "P403" | "P410" | "P411" | "P412" | "P424" | "P426" | "P433" | "P434" | "P440" | "P447"
+        | "P451" | "P454" | "P455" | "P459" | "P461" | "P500" | "P501" | "P901" | "P902"
+        | "P903" => 400,
         _ => return None,
     })
 }
@@ -430,6 +435,31 @@ pub fn check(sent: &Sent<'_>, ans: &Answer) -> Check {
         {
             success::<Message>(ans, 200, None, |_| None)
         }
+        n if n == routes::GET_PARTNER_BALANCES.name => {
+            success::<UserBalances>(ans, 200, None, |_| None)
+        }
+        n if n == routes::CREATE_TRANSFER.name => {
+            success::<TransferCreated>(ans, 200, None, |_| None)
+        }
+        n if n == routes::GET_TRANSFER.name => success::<TransferDetails>(ans, 200, None, |_| None),
+        n if n == routes::GET_EXCHANGE_RATE.name => {
+            success::<ExchangeRates>(ans, 200, None, |_| None)
+        }
+        n if n == routes::GET_EXCHANGE_LOCK.name => {
+            success::<ExchangeLock>(ans, 200, None, |_| None)
+        }
+        n if n == routes::CREATE_EXCHANGE.name => {
+            success::<ExchangeCreated>(ans, 200, None, |_| None)
+        }
+        n if n == routes::GET_EXCHANGE.name => success::<ExchangeDetails>(ans, 200, None, |_| None),
+        n if n == routes::GET_NETWORK_FEE.name => success::<NetworkFee>(ans, 200, None, |_| None),
+        n if n == routes::CREATE_CRYPTO_WITHDRAWAL.name => {
+            success::<WithdrawalCreated>(ans, 200, None, |_| None)
+        }
+        n if n == routes::GET_CRYPTO_WITHDRAWAL.name => {
+            success::<WithdrawalDetails>(ans, 200, None, |_| None)
+        }
+        n if n == routes::UPDATE_TRAVEL_RULE.name => success::<Message>(ans, 200, None, |_| None),
         other => Err(format!("{other} answered success")),
     }
 }

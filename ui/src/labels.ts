@@ -93,6 +93,8 @@ export const TRANSACTION_TYPE_LABELS: Record<TransactionType, string> = {
   TRANSFER_IN: 'Transfer in',
   TRANSFER_OUT: 'Transfer out',
   FEE: 'Fee',
+  EXCHANGE_IN: 'Exchange in',
+  EXCHANGE_OUT: 'Exchange out',
 };
 export const TRANSACTION_TYPES = options(TRANSACTION_TYPE_LABELS);
 

@@ -235,7 +235,23 @@ fn p100_message(e: &p100::Error) -> String {
             Some(Code::UserNotExtended) => {
                 "The user has not reached the extended level yet (P461): extend them first.".into()
             }
+            Some(Code::InvalidCurrency) => "P100 has no such currency (P410).".into(),
+            Some(Code::SourceOrDestinationRequired) => {
+                "A transfer must name the user to fund or the user to collect from (P424).".into()
+            }
+            Some(Code::InsufficientFunds) => format!(
+                "Not enough money for this: {} (P433).",
+                message.trim_end_matches('.')
+            ),
             // The sandbox's own codes: its message is the explanation.
+            Some(Code::InvalidLock) => format!(
+                "The exchange rate lock cannot be used: {} (P903).",
+                message.trim_end_matches('.')
+            ),
+            Some(Code::MoveNotFound) => format!(
+                "P100 does not know this {} (P904).",
+                message.trim_end_matches(" not found").to_lowercase()
+            ),
             Some(Code::CardQuota) => format!(
                 "Card limit reached: {} (P902).",
                 message.trim_end_matches('.')

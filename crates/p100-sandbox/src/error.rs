@@ -145,6 +145,38 @@ impl ApiError {
         Self::new(Code::CardQuota, message)
     }
 
+    /// `P410 invalid-currency` (G0 crypto withdrawals).
+    pub fn invalid_currency(currency: &str) -> Self {
+        Self::new(
+            Code::InvalidCurrency,
+            format!("Currency {currency} not found"),
+        )
+    }
+
+    /// `P424 source-or-destination-required`, as G3's error example.
+    pub fn source_or_destination_required() -> Self {
+        Self::new(
+            Code::SourceOrDestinationRequired,
+            "Source or destination external user id is required",
+        )
+    }
+
+    /// `P433 insufficient-funds` (the code G3 cites beside insufficient funds).
+    pub fn insufficient_funds(message: impl Into<String>) -> Self {
+        Self::new(Code::InsufficientFunds, message)
+    }
+
+    /// `P903 invalid-lock` — the sandbox's own; the message says what is wrong with the lock.
+    pub fn invalid_lock(message: impl Into<String>) -> Self {
+        Self::new(Code::InvalidLock, message)
+    }
+
+    /// `P904 not-found` (404) — the sandbox's own: no such transfer, exchange, withdrawal or
+    /// deposit.
+    pub fn move_not_found(what: &str) -> Self {
+        Self::new(Code::MoveNotFound, format!("{what} not found"))
+    }
+
     pub fn unknown_exception() -> Self {
         Self::new(Code::UnknownException, "Unknown exception")
     }

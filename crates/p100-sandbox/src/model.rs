@@ -1,6 +1,11 @@
 //! A user as the sandbox keeps it: P100's visible states plus what the sandbox needs to drive
 //! them (files received, pending reviews). Serialisable for `--state` and the admin routes.
 
+use p100::models::Transaction;
+use p100::models::money::{
+    CryptoDeposit, Currency, ExchangeDetails, ExchangeLock, TransferDetails, TravelRuleUpdate,
+    WithdrawalDetails,
+};
 use p100::models::{
     AttemptStatus, CardLimits, CardStatus, CardSummary, DocumentType, KycFileSide, KycStatus,
     PoaStatus, UserAccount, UserBalances, UserProfile, UserStatus, UserVerificationRequest,
@@ -24,6 +29,9 @@ pub struct User {
     /// Every card the user was given, deleted ones too (they count in the creation windows).
     #[serde(default)]
     pub cards: Vec<Card>,
+    /// Transfers, exchanges, withdrawals and deposits (none in an older `--state` file).
+    #[serde(default)]
+    pub moves: Moves,
     pub kyc: Option<Kyc>,
     pub poa: Option<Poa>,
     pub verification: Option<UserVerificationRequest>,
@@ -165,4 +173,46 @@ impl User {
             profile: self.profile.clone(),
         }
     }
+}
+
+/// The money a user moved through the sandbox (transfers, exchanges, withdrawals, deposits) as
+/// P100 would keep it, and the history entries those moves added to the seeded history.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Moves {
+    pub transfers: Vec<TransferDetails>,
+    pub locks: Vec<Lock>,
+    pub exchanges: Vec<ExchangeDetails>,
+    pub withdrawals: Vec<WithdrawalDetails>,
+    pub deposits: Vec<Deposit>,
+    /// Oldest first; shown newest first with the seeded history.
+    pub history: Vec<Transaction>,
+}
+
+/// An exchange lock and whether an exchange used it (a lock is good for one exchange).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Lock {
+    pub lock: ExchangeLock,
+    pub used: bool,
+}
+
+/// A crypto deposit and the travel-rule data it was given, if any.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Deposit {
+    pub deposit: CryptoDeposit,
+    pub travel_rule: Option<TravelRuleUpdate>,
+}
+
+/// The partner's side of the money: its balances (minor units), what it was charged, and the
+/// last month whose card fees were charged.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Partner {
+    pub balances: BTreeMap<Currency, i128>,
+    /// `YYYY-MM`: every live card has paid its fee up to this month.
+    pub fees_through: Option<String>,
+    /// Oldest first: transfers and card fees, for the sandbox's own view.
+    pub history: Vec<Transaction>,
 }

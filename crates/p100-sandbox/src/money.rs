@@ -4,10 +4,12 @@
 //! always has the same wallets, IBAN and history (relative to its activation time).
 
 use p100::models::balances::{DepositConfig, WithdrawalConfig};
+use p100::models::money::{Currency, Network};
 use p100::models::{
     CryptoBalance, FiatBalance, FiatBalanceStatus, NetworkConfig, Transaction, TransactionPage,
     TransactionQuery, TransactionStatus, TransactionType, UserBalances,
 };
+use p100::validate::money::format_minor;
 use std::collections::BTreeMap;
 use time::format_description::well_known::Rfc3339;
 use time::{Date, Duration, OffsetDateTime};
@@ -24,12 +26,14 @@ pub const IBAN_COUNTRIES: &[&str] = &[
 type Net = (&'static str, &'static str, f64, f64, f64);
 const CRYPTO: &[(&str, usize, f64, &[Net])] = &[
     ("btc", 8, 85_000.0, &[("btc", "test", 0.0002, 0.0005, 0.0)]),
+    ("doge", 8, 0.085, &[("doge", "test", 2.0, 20.0, 0.0)]),
     (
         "eth",
         8,
         2_900.0,
         &[("ethereum", "sepolia", 0.002, 0.01, 0.0)],
     ),
+    ("eurt", 6, 0.99, &[("ethereum", "sepolia", 5.0, 10.0, 0.0)]),
     ("ltc", 8, 75.0, &[("ltc", "test", 0.001, 0.01, 0.0)]),
     ("pol", 8, 0.21, &[("polygon", "amoy", 0.1, 1.0, 0.0)]),
     (
@@ -53,10 +57,9 @@ const CRYPTO: &[(&str, usize, f64, &[Net])] = &[
 ];
 
 pub fn decimals(currency: &str) -> Option<usize> {
-    if currency == "eur" {
-        return Some(2);
-    }
-    CRYPTO.iter().find(|c| c.0 == currency).map(|c| c.1)
+    Currency::parse(currency)
+        .filter(|c| c.as_str() == currency)
+        .map(|c| c.decimals() as usize)
 }
 
 pub fn currencies() -> impl Iterator<Item = &'static str> {
@@ -125,6 +128,13 @@ fn wallet(rng: &mut Rng, currency: &str) -> String {
     match currency {
         "btc" => format!("tb1q{}", rng.chars(BECH32, 38)),
         "ltc" => format!("tltc1q{}", rng.chars(BECH32, 38)),
+        "doge" => format!(
+            "n{}",
+            rng.chars(
+                b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz",
+                33
+            )
+        ),
         _ => format!("0x{}", rng.chars(HEX, 40)),
     }
 }
@@ -132,12 +142,70 @@ fn wallet(rng: &mut Rng, currency: &str) -> String {
 /// The balances a user gets when verification succeeds: EUR (with an IBAN where one can be
 /// issued) and every crypto currency with a wallet. Amounts are the net of the completed history.
 pub fn balances(external_user_id: &str, country: Option<&str>, activated_at: &str) -> UserBalances {
-    let mut rng = Rng::for_user(external_user_id, 1);
     let totals = net_totals(external_user_id, activated_at);
     let iban_ok = country.is_some_and(|c| IBAN_COUNTRIES.contains(&c));
+    build(
+        Rng::for_user(external_user_id, 1),
+        |c| totals.get(c).copied().unwrap_or(0),
+        iban_ok,
+    )
+}
+
+/// The partner's balances: its own ids, IBAN and wallets, and the amounts it holds.
+pub fn partner_balances(amounts: &BTreeMap<Currency, i128>) -> UserBalances {
+    build(
+        Rng::for_user("partner", 1),
+        |c| {
+            Currency::parse(c)
+                .and_then(|c| amounts.get(&c).copied())
+                .unwrap_or(0)
+        },
+        true,
+    )
+}
+
+/// What a partner starts with in the sandbox: enough of each currency to fund many users.
+pub fn partner_opening() -> BTreeMap<Currency, i128> {
+    Currency::ALL
+        .into_iter()
+        .map(|c| {
+            let units: i128 = match c {
+                Currency::Eur => 1_000_000,
+                Currency::Btc => 10,
+                Currency::Eth => 100,
+                Currency::Ltc => 1_000,
+                _ => 100_000,
+            };
+            (c, units * 10i128.pow(c.decimals()))
+        })
+        .collect()
+}
+
+/// The reference rate of `currency`: EUR value of one unit. Fixed, so tests can predict what an
+/// exchange gives (docs/decisions.md).
+pub fn rate(currency: Currency) -> f64 {
+    if currency == Currency::Eur {
+        return 1.0;
+    }
+    CRYPTO
+        .iter()
+        .find(|c| c.0 == currency.as_str())
+        .map_or(1.0, |c| c.2)
+}
+
+/// The network's `(fee, minimum)` for a withdrawal of `currency`, from the balances' config.
+pub fn withdrawal_terms(currency: Currency, network: Network) -> Option<(f64, f64)> {
+    CRYPTO
+        .iter()
+        .find(|c| c.0 == currency.as_str())
+        .and_then(|c| c.3.iter().find(|n| n.0 == network.as_str()))
+        .map(|n| (n.2, n.3))
+}
+
+fn build(mut rng: Rng, amount_of: impl Fn(&str) -> i128, iban_ok: bool) -> UserBalances {
     let fiat = FiatBalance {
         id: rng.uuid(),
-        amount: format_amount(totals.get("eur").copied().unwrap_or(0), 2),
+        amount: format_amount(amount_of("eur"), 2),
         name: "eur".into(),
         rate: 1.0,
         iban: iban_ok.then(|| iban(&mut rng)),
@@ -151,7 +219,7 @@ pub fn balances(external_user_id: &str, country: Option<&str>, activated_at: &st
         .iter()
         .map(|(name, dec, rate, nets)| CryptoBalance {
             id: rng.uuid(),
-            amount: format_amount(totals.get(*name).copied().unwrap_or(0), *dec),
+            amount: format_amount(amount_of(name), *dec),
             name: (*name).into(),
             wallet: Some(wallet(&mut rng, name)),
             rate: *rate,
@@ -184,15 +252,38 @@ pub fn balances(external_user_id: &str, country: Option<&str>, activated_at: &st
 
 /// Amounts are kept in minor units (10^-decimals) so that sums are exact.
 fn format_amount(minor: i128, decimals: usize) -> String {
-    let neg = minor < 0;
-    let m = minor.unsigned_abs();
-    let scale = 10u128.pow(decimals as u32);
-    let s = if decimals == 0 {
-        m.to_string()
+    format_minor(minor, decimals as u32)
+}
+
+/// Adds `delta` minor units to the balance of `currency` in `b`; `Err` with what it holds when
+/// that would take it below zero (nothing changed then).
+pub fn adjust(b: &mut UserBalances, currency: Currency, delta: i128) -> Result<(), String> {
+    let dec = currency.decimals();
+    let slot = if currency == Currency::Eur {
+        b.fiat_balances.iter_mut().map(|f| &mut f.amount).next()
     } else {
-        format!("{}.{:0width$}", m / scale, m % scale, width = decimals)
+        b.crypto_balances
+            .iter_mut()
+            .find(|c| c.name == currency.as_str())
+            .map(|c| &mut c.amount)
     };
-    if neg { format!("-{s}") } else { s }
+    let Some(slot) = slot else {
+        return Err(format!("0 {currency}"));
+    };
+    let held = parse_minor(slot, dec);
+    if held + delta < 0 {
+        return Err(format!("{} {currency}", format_minor(held, dec)));
+    }
+    *slot = format_minor(held + delta, dec);
+    Ok(())
+}
+
+/// A balance's amount text in minor units.
+fn parse_minor(text: &str, decimals: u32) -> i128 {
+    let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
+    format!("{whole}{frac:0<width$}", width = decimals as usize)
+        .parse()
+        .unwrap_or(0)
 }
 
 struct SeededTx {
@@ -213,6 +304,7 @@ fn history(external_user_id: &str, activated_at: &str) -> Vec<SeededTx> {
         .map(|_| {
             let currency = currencies[rng.below(currencies.len() as u64) as usize];
             let dec = decimals(currency).unwrap_or(2);
+            // The seeded history predates exchanges: only the first five kinds.
             let kind = TransactionType::ALL[rng.below(5) as usize];
             let status = match rng.below(10) {
                 0 => TransactionStatus::Failed,
@@ -263,6 +355,8 @@ fn describe(kind: TransactionType, currency: &str) -> String {
         TransactionType::TransferIn => format!("{c} funding from partner"),
         TransactionType::TransferOut => format!("{c} collection to partner"),
         TransactionType::Fee => format!("{c} network fee"),
+        TransactionType::ExchangeIn => format!("{c} bought in an exchange"),
+        TransactionType::ExchangeOut => format!("{c} sold in an exchange"),
     }
 }
 
@@ -334,18 +428,28 @@ fn parse_date(s: &str) -> Option<Date> {
 pub fn transactions(
     external_user_id: &str,
     activated_at: Option<&str>,
+    moves: &[Transaction],
     q: &TransactionQuery,
 ) -> TransactionPage {
     let page = q.page.unwrap_or(1).max(1);
     let limit = q.limit.unwrap_or(20).clamp(1, 100);
     let from = q.from.as_deref().and_then(parse_date);
     let to = q.to.as_deref().and_then(parse_date);
-    let all = activated_at
+    let mut all: Vec<Transaction> = activated_at
         .map(|a| history(external_user_id, a))
-        .unwrap_or_default();
-    let matching: Vec<Transaction> = all
+        .unwrap_or_default()
         .into_iter()
         .map(|s| s.tx)
+        .chain(moves.iter().cloned())
+        .collect();
+    // Newest first; the moves were made after the seeded history.
+    all.sort_by(|a, b| {
+        b.created_at
+            .cmp(&a.created_at)
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    let matching: Vec<Transaction> = all
+        .into_iter()
         .filter(|t| q.currency.as_deref().is_none_or(|c| t.currency == c))
         .filter(|t| q.kind.is_none_or(|k| t.kind == k))
         .filter(|t| q.status.is_none_or(|s| t.status == s))
@@ -415,7 +519,7 @@ mod tests {
             let dec = c.amount.split('.').nth(1).map_or(0, str::len);
             assert_eq!(
                 dec,
-                if c.name.starts_with("usd") { 6 } else { 8 },
+                Currency::parse(&c.name).unwrap().decimals() as usize,
                 "{}: {}",
                 c.name,
                 c.amount
@@ -437,7 +541,7 @@ mod tests {
             limit: Some(100),
             ..Default::default()
         };
-        let far = transactions("user-1", Some(AT), &q);
+        let far = transactions("user-1", Some(AT), &[], &q);
         assert!(far.items.is_empty());
         assert_eq!(far.page, u32::MAX);
     }
@@ -448,13 +552,14 @@ mod tests {
             limit: Some(5),
             ..Default::default()
         };
-        let first = transactions("user-1", Some(AT), &q);
+        let first = transactions("user-1", Some(AT), &[], &q);
         assert!(first.total >= 8);
         assert_eq!(first.items.len(), 5);
         assert_eq!(first.total_pages, first.total.div_ceil(5));
         let all = transactions(
             "user-1",
             Some(AT),
+            &[],
             &TransactionQuery {
                 limit: Some(100),
                 ..Default::default()
@@ -469,6 +574,7 @@ mod tests {
         let eur = transactions(
             "user-1",
             Some(AT),
+            &[],
             &TransactionQuery {
                 currency: Some("eur".into()),
                 limit: Some(100),
@@ -477,7 +583,7 @@ mod tests {
         );
         assert!(eur.items.iter().all(|t| t.currency == "eur"));
         assert_eq!(
-            transactions("user-1", None, &q).total,
+            transactions("user-1", None, &[], &q).total,
             0,
             "no history before activation"
         );

@@ -1,6 +1,6 @@
 //! `--state FILE`: every user as one JSON row in SQLite, written on each change, read at start.
 
-use crate::model::User;
+use crate::model::{Partner, User};
 use rusqlite::{Connection, params};
 use std::path::Path;
 
@@ -17,6 +17,10 @@ impl Persist {
             "CREATE TABLE IF NOT EXISTS users (
                  external_user_id TEXT PRIMARY KEY,
                  json             TEXT NOT NULL
+             );
+             CREATE TABLE IF NOT EXISTS partner (
+                 id   INTEGER PRIMARY KEY CHECK (id = 1),
+                 json TEXT NOT NULL
              )",
         )?;
         Ok(Self { conn })
@@ -51,7 +55,38 @@ impl Persist {
     }
 
     pub fn clear(&self) -> rusqlite::Result<()> {
-        self.conn.execute("DELETE FROM users", [])?;
+        self.conn
+            .execute_batch("DELETE FROM users; DELETE FROM partner;")?;
+        Ok(())
+    }
+
+    /// The partner's balances as last saved; `None` for a new file (or an unreadable row, with
+    /// a warning: the partner starts again from the opening balances).
+    pub fn load_partner(&self) -> rusqlite::Result<Option<Partner>> {
+        let json: Option<String> = self
+            .conn
+            .query_row("SELECT json FROM partner WHERE id = 1", [], |r| r.get(0))
+            .map(Some)
+            .or_else(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                e => Err(e),
+            })?;
+        Ok(json.and_then(|j| match serde_json::from_str(&j) {
+            Ok(p) => Some(p),
+            Err(e) => {
+                tracing::warn!(error = %e, "unreadable stored partner; starting from the opening balances");
+                None
+            }
+        }))
+    }
+
+    pub fn save_partner(&self, partner: &Partner) -> rusqlite::Result<()> {
+        let json = serde_json::to_string(partner).unwrap_or_default();
+        self.conn.execute(
+            "INSERT INTO partner (id, json) VALUES (1, ?1)
+             ON CONFLICT (id) DO UPDATE SET json = excluded.json",
+            params![json],
+        )?;
         Ok(())
     }
 }

@@ -8,14 +8,16 @@
 mod accounts;
 mod cards;
 mod kyc;
+mod money;
 mod poa;
 
 pub use kyc::verification_magic;
+pub use money::{FAILING_MEMO, rates};
 
 use crate::config::SandboxConfig;
 use crate::error::ApiError;
 use crate::faults::Faults;
-use crate::model::{PoaOutcome, Review, User};
+use crate::model::{Partner, PoaOutcome, Review, User};
 use crate::persist::Persist;
 use crate::webhooks::{WebhookEvent, Webhooks};
 use kyc::{decide_hosted, decide_verification, is_manual};
@@ -34,6 +36,8 @@ pub struct Sandbox {
 struct Inner {
     /// Boxed: a `User` is ~760 bytes, and load tests create hundreds of thousands.
     users: HashMap<String, Box<User>>,
+    /// The partner's balances (one partner per sandbox: one API key).
+    partner: Partner,
     persist: Option<Persist>,
 }
 
@@ -45,6 +49,8 @@ struct Effects {
     schedule_kyc: bool,
     /// Start the POA review timer for the user's new `poa_seq`.
     schedule_poa: bool,
+    /// Moves (exchanges, withdrawals, deposits) to settle after the review delay, by id.
+    settle: Vec<String>,
 }
 
 #[derive(Clone, Copy)]
@@ -70,11 +76,14 @@ impl Sandbox {
             ),
             None => None,
         };
-        let users = match &persist {
-            Some(p) => p
-                .load()
-                .map_err(|e| std::io::Error::other(format!("state file: {e}")))?,
-            None => Vec::new(),
+        let (users, partner) = match &persist {
+            Some(p) => (
+                p.load()
+                    .map_err(|e| std::io::Error::other(format!("state file: {e}")))?,
+                p.load_partner()
+                    .map_err(|e| std::io::Error::other(format!("state file: {e}")))?,
+            ),
+            None => (Vec::new(), None),
         };
         Ok(Self {
             webhooks: Webhooks::new(config.webhooks.clone()),
@@ -84,6 +93,7 @@ impl Sandbox {
                     .into_iter()
                     .map(|u| (u.external_user_id.clone(), Box::new(u)))
                     .collect(),
+                partner: partner.unwrap_or_else(money::opening_partner),
                 persist,
             }),
             config,
@@ -109,6 +119,15 @@ impl Sandbox {
         for (ext, timer, seq) in due {
             self.schedule(ext, timer, seq);
         }
+        let pending: Vec<(String, String)> = self
+            .lock()
+            .users
+            .values()
+            .flat_map(|u| money::pending_moves(u).map(|id| (u.external_user_id.clone(), id)))
+            .collect();
+        for (ext, id) in pending {
+            self.schedule_settle(ext, id);
+        }
     }
 
     /// Runs `f` on a copy of a live (not deleted) user and commits the copy if `f` succeeds.
@@ -116,6 +135,16 @@ impl Sandbox {
         self: &Arc<Self>,
         ext: &str,
         f: impl FnOnce(&mut User, &mut Effects) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        self.change_with_partner(ext, |u, _, fx| f(u, fx))
+    }
+
+    /// [`Self::change`] of a user and the partner together (a transfer moves money between
+    /// them): both copies are committed, or neither.
+    fn change_with_partner<T>(
+        self: &Arc<Self>,
+        ext: &str,
+        f: impl FnOnce(&mut User, &mut Partner, &mut Effects) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
         let mut fx = Effects::default();
         let (value, seqs) = {
@@ -126,15 +155,25 @@ impl Sandbox {
                 .filter(|u| u.status != UserStatus::Deleted)
                 .ok_or_else(ApiError::invalid_user)?;
             let mut user = User::clone(current);
-            let value = f(&mut user, &mut fx)?;
-            if let Some(p) = &inner.persist
-                && let Err(e) = p.save(&user)
-            {
-                tracing::error!(error = %e, "could not write the state file");
-                return Err(ApiError::unknown_exception());
+            let mut partner = inner.partner.clone();
+            let value = f(&mut user, &mut partner, &mut fx)?;
+            let partner_changed = partner != inner.partner;
+            if let Some(p) = &inner.persist {
+                let saved = p.save(&user).and_then(|()| {
+                    if partner_changed {
+                        p.save_partner(&partner)
+                    } else {
+                        Ok(())
+                    }
+                });
+                if let Err(e) = saved {
+                    tracing::error!(error = %e, "could not write the state file");
+                    return Err(ApiError::unknown_exception());
+                }
             }
             let seqs = (user.review_seq, user.poa_seq);
             inner.users.insert(ext.to_owned(), Box::new(user));
+            inner.partner = partner;
             // Inside the lock: two changes of one user emit in the order they were made
             // (emit only queues).
             for event in std::mem::take(&mut fx.webhooks) {
@@ -147,6 +186,9 @@ impl Sandbox {
         }
         if fx.schedule_poa {
             self.schedule(ext.to_owned(), Timer::Poa, seqs.1);
+        }
+        for id in std::mem::take(&mut fx.settle) {
+            self.schedule_settle(ext.to_owned(), id);
         }
         Ok(value)
     }
@@ -218,6 +260,7 @@ impl Sandbox {
         let mut inner = self.lock();
         // A new map, not clear(): clear() keeps the capacity of a load test's worth of users.
         inner.users = HashMap::new();
+        inner.partner = money::opening_partner();
         if let Some(p) = &inner.persist
             && let Err(e) = p.clear()
         {

@@ -234,7 +234,10 @@ async fn balances_appear_at_activation_with_the_documented_shapes() {
         .iter()
         .map(|c| c["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["btc", "eth", "ltc", "pol", "usdc", "usdt"]);
+    assert_eq!(
+        names,
+        ["btc", "doge", "eth", "eurt", "ltc", "pol", "usdc", "usdt"]
+    );
     for c in b["cryptoBalances"].as_array().unwrap() {
         assert!(c["wallet"].as_str().is_some_and(|w| w.len() > 20), "{c}");
         for net in c["networkConfig"].as_object().unwrap().values() {
@@ -310,7 +313,7 @@ async fn transaction_history_pages_and_filters() {
 
     let bad = sb
         .get(&format!(
-            "/v1/user/transactions/{id}?limit=0&type=GIFT&currency=doge&sort=asc"
+            "/v1/user/transactions/{id}?limit=0&type=GIFT&currency=shib&sort=asc"
         ))
         .await;
     bad.expect(400, Some("P403"));

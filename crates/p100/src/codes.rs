@@ -45,10 +45,23 @@ pub enum Code {
     /// `P902 card-quota` — the sandbox's own (P100 publishes the card quotas, not their code): a
     /// user may hold 10 cards at once and create 5 a day, 10 in 30 days, 20 a year.
     CardQuota,
+    /// `P410 invalid-currency`: a currency P100 does not have (G0 crypto withdrawals).
+    InvalidCurrency,
+    /// `P424 source-or-destination-required`: a transfer names neither user (G3's example).
+    SourceOrDestinationRequired,
+    /// `P433 insufficient-funds`: the balance cannot pay the move. G3 cites P433 beside an
+    /// "insufficient funds" remark without naming it; docs/decisions.md.
+    InsufficientFunds,
+    /// `P903 invalid-lock` — the sandbox's own: an exchange lock unknown, another user's,
+    /// already used, or past its 40 seconds.
+    InvalidLock,
+    /// `P904 not-found` — the sandbox's own, with HTTP 404: no transfer, exchange, withdrawal or
+    /// deposit has that id (P100 publishes only the SEPA transfer's P428).
+    MoveNotFound,
 }
 
 impl Code {
-    pub const ALL: [Code; 19] = [
+    pub const ALL: [Code; 24] = [
         Code::PoaPending,
         Code::Validation,
         Code::UserExists,
@@ -68,6 +81,11 @@ impl Code {
         Code::ForbiddenCountryCard,
         Code::UserNotExtended,
         Code::CardQuota,
+        Code::InvalidCurrency,
+        Code::SourceOrDestinationRequired,
+        Code::InsufficientFunds,
+        Code::InvalidLock,
+        Code::MoveNotFound,
     ];
 
     /// The code as P100 writes it.
@@ -92,6 +110,11 @@ impl Code {
             Code::ForbiddenCountryCard => "P451",
             Code::UserNotExtended => "P461",
             Code::CardQuota => "P902",
+            Code::InvalidCurrency => "P410",
+            Code::SourceOrDestinationRequired => "P424",
+            Code::InsufficientFunds => "P433",
+            Code::InvalidLock => "P903",
+            Code::MoveNotFound => "P904",
         }
     }
 
@@ -121,15 +144,20 @@ impl Code {
             Code::ForbiddenCountryCard => "forbidden-country-card",
             Code::UserNotExtended => "user-not-extended",
             Code::CardQuota => "card-quota",
+            Code::InvalidCurrency => "invalid-currency",
+            Code::SourceOrDestinationRequired => "source-or-destination-required",
+            Code::InsufficientFunds => "insufficient-funds",
+            Code::InvalidLock => "invalid-lock",
+            Code::MoveNotFound => "not-found",
         })
     }
 
-    /// The HTTP status P100 answers the code with (P211 as 202, P445 and P460 as 404, the rest
+    /// The HTTP status P100 answers the code with (P211 as 202, P445, P460 and P904 as 404, the rest
     /// — P500 and P501 included — as 400).
     pub fn http_status(self) -> u16 {
         match self {
             Code::PoaPending => 202,
-            Code::KycNotFound | Code::PoaNotFound => 404,
+            Code::KycNotFound | Code::PoaNotFound | Code::MoveNotFound => 404,
             _ => 400,
         }
     }

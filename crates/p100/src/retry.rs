@@ -126,6 +126,10 @@ pub fn repeatable(route: &Route) -> bool {
             routes::UNBLOCK_CARD.name,
             routes::UPDATE_CARD_LIMITS.name,
             routes::DELETE_CARD.name,
+            // The same sender's data again on a deposit that took it answers as done. Not
+            // transfers, exchanges or withdrawals: P100 takes no idempotency key, so a repeat
+            // could move the money twice.
+            routes::UPDATE_TRAVEL_RULE.name,
         ]
         .contains(&route.name)
 }

@@ -161,6 +161,57 @@ pub const GET_CARD_LIMITS: Route = route(
 pub const UPDATE_CARD_LIMITS: Route = route("updateCardLimits", Patch, "/v1/card/limits", Chosen);
 pub const DELETE_CARD: Route = route("deleteCard", Delete, "/v1/card", Chosen);
 
+// Money (REFERENCE-user-money.md §3–§6). The partner's balances and the transfer's paths are
+// not published (chosen by analogy with `/v1/sepa-transfer` and the exchange's `details`).
+pub const GET_PARTNER_BALANCES: Route =
+    route("getPartnerBalances", Get, "/v1/partner/balances", Chosen);
+pub const CREATE_TRANSFER: Route = route("createTransfer", Post, "/v1/transfer", Chosen);
+pub const GET_TRANSFER: Route = route(
+    "getTransfer",
+    Get,
+    "/v1/transfer/details/{transferId}",
+    Chosen,
+);
+pub const GET_EXCHANGE_RATE: Route =
+    route("getExchangeRate", Get, "/v1/exchange/get-rate", Documented);
+pub const GET_EXCHANGE_LOCK: Route = route(
+    "getExchangeLock",
+    Get,
+    "/v1/exchange/get-lock/{externalUserId}",
+    Documented,
+);
+pub const CREATE_EXCHANGE: Route = route("createExchange", Post, "/v1/exchange", Documented);
+pub const GET_EXCHANGE: Route = route(
+    "getExchange",
+    Get,
+    "/v1/exchange/details/{exchangeId}",
+    Chosen,
+);
+pub const GET_NETWORK_FEE: Route = route(
+    "getNetworkFee",
+    Get,
+    "/v1/crypto-withdrawal/get-network-fee",
+    Documented,
+);
+pub const CREATE_CRYPTO_WITHDRAWAL: Route = route(
+    "createCryptoWithdrawal",
+    Post,
+    "/v1/crypto-withdrawal",
+    Documented,
+);
+pub const GET_CRYPTO_WITHDRAWAL: Route = route(
+    "getCryptoWithdrawal",
+    Get,
+    "/v1/crypto-withdrawal/details/{withdrawalId}",
+    Chosen,
+);
+pub const UPDATE_TRAVEL_RULE: Route = route(
+    "updateTravelRule",
+    Patch,
+    "/v1/crypto-deposit/update-travel-rule/{cryptoDepositId}",
+    Chosen,
+);
+
 /// The whole table, for the sandbox and for the test that checks it against the OpenAPI file.
 pub const ALL: &[Route] = &[
     CREATE_USER,
@@ -187,6 +238,17 @@ pub const ALL: &[Route] = &[
     GET_CARD_LIMITS,
     UPDATE_CARD_LIMITS,
     DELETE_CARD,
+    GET_PARTNER_BALANCES,
+    CREATE_TRANSFER,
+    GET_TRANSFER,
+    GET_EXCHANGE_RATE,
+    GET_EXCHANGE_LOCK,
+    CREATE_EXCHANGE,
+    GET_EXCHANGE,
+    GET_NETWORK_FEE,
+    CREATE_CRYPTO_WITHDRAWAL,
+    GET_CRYPTO_WITHDRAWAL,
+    UPDATE_TRAVEL_RULE,
 ];
 
 impl Route {

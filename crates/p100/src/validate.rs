@@ -6,6 +6,7 @@
 //! joined `P403` message can be mapped back to form fields ([`fields_from_p403`]).
 
 pub mod cards;
+pub mod money;
 
 use crate::countries::is_country_code;
 use crate::error::FieldError;
@@ -250,6 +251,7 @@ pub fn fields_from_p403(message: &str) -> Vec<FieldError> {
         let field = CREATE_FIELDS
             .iter()
             .chain(OTHER_FIELDS)
+            .chain(money::MONEY_FIELDS)
             .find(|f| {
                 sentence.starts_with(**f)
                     && sentence[f.len()..]

@@ -2,14 +2,14 @@
 //! errors, decoded into the client's types.
 
 use p100::models::*;
-use p100::upload::{UploadFile, UploadProgress};
+use p100::upload::UploadProgress;
 use p100::{Client, Error};
 use p100_sandbox::{SandboxConfig, SandboxHandle};
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 mod common;
+use common::{activate, code, create, file, jpeg, until, verification};
 
 const KEY: &str = "ops-key";
 
@@ -18,93 +18,6 @@ async fn setup() -> (SandboxHandle, Client) {
     let sb = common::sandbox(cfg).await;
     let c = common::client(&sb, KEY);
     (sb, c)
-}
-
-fn profile(country: &str) -> UserProfile {
-    UserProfile {
-        email: Some("ada@example.com".into()),
-        first_name: Some("Ada".into()),
-        last_name: Some("Lovelace".into()),
-        country: Some(country.into()),
-        citizenship: Some("PL".into()),
-        ..Default::default()
-    }
-}
-
-async fn create(c: &Client, country: &str) -> String {
-    let id = uuid::Uuid::new_v4().to_string();
-    let req = CreateUserRequest {
-        external_user_id: id.clone(),
-        has_accepted_p100_tc: true,
-        profile: profile(country),
-    };
-    c.create_user(&req).await.unwrap();
-    id
-}
-
-fn file(dir: &Path, field: &str, name: &str, bytes: &[u8]) -> UploadFile {
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).unwrap();
-    let mime = if name.ends_with(".pdf") {
-        "application/pdf"
-    } else {
-        "image/jpeg"
-    };
-    UploadFile {
-        field: field.into(),
-        file_name: name.into(),
-        mime: mime.into(),
-        path,
-        size: bytes.len() as u64,
-    }
-}
-
-fn jpeg(size: usize) -> Vec<u8> {
-    let mut v = vec![0xFF, 0xD8, 0xFF, 0xE0];
-    v.resize(size.max(4), 0x11);
-    v
-}
-
-fn code(e: &Error) -> &str {
-    e.p100_code().unwrap_or("-")
-}
-
-async fn until<F: Fn() -> Fut, Fut: Future<Output = bool>>(f: F) {
-    for _ in 0..250 {
-        if f().await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("condition not reached");
-}
-
-async fn activate(c: &Client, id: &str, dir: &Path) {
-    let files = [
-        file(dir, "front", "p.jpg", &jpeg(100)),
-        file(dir, "selfie", "s.jpg", &jpeg(100)),
-    ];
-    c.add_kyc_files(id, DocumentType::Passport, &files, None)
-        .await
-        .unwrap();
-    c.add_user_verification(&verification(id)).await.unwrap();
-    until(|| async {
-        c.get_kyc_status(id)
-            .await
-            .is_ok_and(|s| s.attempt_status == Some(AttemptStatus::Successful))
-    })
-    .await;
-}
-
-fn verification(id: &str) -> UserVerificationRequest {
-    UserVerificationRequest {
-        external_user_id: id.into(),
-        document_type: DocumentType::Passport,
-        document_number: "AB123456".into(),
-        issuing_country: "PL".into(),
-        issue_date: None,
-        expiry_date: "2035-01-01".into(),
-    }
 }
 
 #[tokio::test]
@@ -149,7 +62,11 @@ async fn kyc_files_stream_with_progress_and_activation_follows() {
     .await;
     let b = c.get_user_balances(&id).await.unwrap();
     assert_eq!(b.fiat_balances[0].status, FiatBalanceStatus::Active);
-    assert_eq!(b.crypto_balances.len(), 6);
+    assert_eq!(
+        b.crypto_balances.len(),
+        8,
+        "every coin of the exchange: btc, doge, eth, eurt, ltc, pol, usdc, usdt"
+    );
 }
 
 #[tokio::test]

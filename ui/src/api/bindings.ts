@@ -520,7 +520,7 @@ networkConfig: { [key in string]: NetworkConfig }, };
 
 export type UserBalances = { fiatBalances: Array<FiatBalance>, cryptoBalances: Array<CryptoBalance>, };
 
-export type TransactionType = "DEPOSIT" | "WITHDRAWAL" | "TRANSFER_IN" | "TRANSFER_OUT" | "FEE";
+export type TransactionType = "DEPOSIT" | "WITHDRAWAL" | "TRANSFER_IN" | "TRANSFER_OUT" | "FEE" | "EXCHANGE_IN" | "EXCHANGE_OUT";
 
 export type TransactionStatus = "COMPLETED" | "PENDING" | "FAILED";
 

@@ -12,6 +12,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
+use p100::models::money::Currency;
 use serde::Deserialize;
 use std::sync::Arc;
 
@@ -27,6 +28,12 @@ pub fn routes() -> Router<Arc<Sandbox>> {
             "/_sandbox/users/{externalUserId}/cards/age",
             post(age_cards),
         )
+        .route("/_sandbox/users/{externalUserId}/deposits", post(deposit))
+        .route(
+            "/_sandbox/users/{externalUserId}/locks/expire",
+            post(expire_locks),
+        )
+        .route("/_sandbox/partner/card-fees", post(bill_card_month))
         .route(
             "/_sandbox/faults",
             get(faults).post(add_fault).delete(clear_faults),
@@ -155,6 +162,54 @@ async fn age_cards(
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => e.into_response(),
     }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct NewDeposit {
+    currency: Currency,
+    amount: f64,
+    /// Held in `WAITING_FOR_TR_DATA` until Update Travel Rule (otherwise credited after the
+    /// review delay).
+    #[serde(default)]
+    travel_rule: bool,
+}
+
+/// A crypto deposit arrives for the user (P100 has no call for this: it comes from a chain).
+async fn deposit(
+    State(s): State<Arc<Sandbox>>,
+    Path(ext): Path<String>,
+    Json(d): Json<NewDeposit>,
+) -> Response {
+    let mut errors = Vec::new();
+    p100::validate::money::amount("amount", d.amount, d.currency, &mut errors);
+    if !d.currency.is_crypto() {
+        errors.push(p100::FieldError::new(
+            "currency",
+            "currency must be a crypto currency",
+        ));
+    }
+    if !errors.is_empty() {
+        return ApiError::validation(&errors).into_response();
+    }
+    match s.deposit(&ext, d.currency, d.amount, d.travel_rule) {
+        Ok(deposit) => (StatusCode::CREATED, Json(deposit)).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Every exchange lock of the user past its 40 seconds, without waiting for them.
+async fn expire_locks(State(s): State<Arc<Sandbox>>, Path(ext): Path<String>) -> Response {
+    match s.expire_locks(&ext) {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Bills every live card's €0.25 to the partner, as when a month begins.
+async fn bill_card_month(State(s): State<Arc<Sandbox>>) -> StatusCode {
+    s.bill_card_month();
+    StatusCode::NO_CONTENT
 }
 
 async fn faults(State(s): State<Arc<Sandbox>>) -> Json<Vec<FaultRule>> {

@@ -6,6 +6,7 @@ pub mod admin;
 mod body;
 mod cards;
 mod kyc;
+mod money;
 mod poa;
 pub mod provider;
 mod users;
@@ -60,6 +61,26 @@ pub fn authenticated() -> Router<Arc<Sandbox>> {
         .route(
             r::DELETE_CARD.template,
             axum::routing::delete(cards::delete),
+        )
+        .route(
+            r::GET_PARTNER_BALANCES.template,
+            get(money::partner_balances),
+        )
+        .route(r::CREATE_TRANSFER.template, post(money::create_transfer))
+        .route(r::GET_TRANSFER.template, get(money::transfer))
+        .route(r::GET_EXCHANGE_RATE.template, get(money::exchange_rates))
+        .route(r::GET_EXCHANGE_LOCK.template, get(money::exchange_lock))
+        .route(r::CREATE_EXCHANGE.template, post(money::create_exchange))
+        .route(r::GET_EXCHANGE.template, get(money::exchange))
+        .route(r::GET_NETWORK_FEE.template, get(money::network_fee))
+        .route(
+            r::CREATE_CRYPTO_WITHDRAWAL.template,
+            post(money::create_withdrawal),
+        )
+        .route(r::GET_CRYPTO_WITHDRAWAL.template, get(money::withdrawal))
+        .route(
+            r::UPDATE_TRAVEL_RULE.template,
+            patch(money::update_travel_rule),
         )
         .layer(from_fn(utf8_path))
 }

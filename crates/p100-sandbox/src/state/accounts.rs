@@ -38,6 +38,7 @@ impl Sandbox {
             } else {
                 Vec::new()
             },
+            moves: Default::default(),
             profile: request.profile,
             status: UserStatus::WaitingForActivation,
             status_before_suspension: None,
@@ -179,6 +180,7 @@ impl Sandbox {
             Ok(money::transactions(
                 &u.external_user_id,
                 u.activated_at.as_deref(),
+                &u.moves.history,
                 query,
             ))
         })

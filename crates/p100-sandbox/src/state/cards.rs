@@ -89,7 +89,8 @@ fn done(what: &str) -> Message {
 
 impl Sandbox {
     pub fn create_card(self: &Arc<Self>, req: CreateCardRequest) -> Result<CreatedCard, ApiError> {
-        self.change(&req.external_user_id, |u, _: &mut Effects| {
+        self.lock().bill_card_fees();
+        self.change_with_partner(&req.external_user_id, |u, partner, _: &mut Effects| {
             not_suspended(u)?;
             verified_and_extended(u)?;
             if !card_country(u.profile.country.as_deref()) {
@@ -109,6 +110,7 @@ impl Sandbox {
                     )));
                 }
             }
+            super::money::charge_new_card(partner)?;
             let mut card = issue(&req.label);
             card.pin = req.pin;
             let created = CreatedCard {

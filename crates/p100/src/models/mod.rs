@@ -3,6 +3,7 @@
 pub mod balances;
 pub mod cards;
 pub mod kyc;
+pub mod money;
 pub mod transactions;
 pub mod user;
 

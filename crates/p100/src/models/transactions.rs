@@ -9,15 +9,21 @@ pub enum TransactionType {
     TransferIn,
     TransferOut,
     Fee,
+    /// The credited side of an exchange (in `currencyTo`).
+    ExchangeIn,
+    /// The debited side of an exchange (in `currencyFrom`).
+    ExchangeOut,
 }
 
 impl TransactionType {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 7] = [
         Self::Deposit,
         Self::Withdrawal,
         Self::TransferIn,
         Self::TransferOut,
         Self::Fee,
+        Self::ExchangeIn,
+        Self::ExchangeOut,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -27,12 +33,14 @@ impl TransactionType {
             Self::TransferIn => "TRANSFER_IN",
             Self::TransferOut => "TRANSFER_OUT",
             Self::Fee => "FEE",
+            Self::ExchangeIn => "EXCHANGE_IN",
+            Self::ExchangeOut => "EXCHANGE_OUT",
         }
     }
 
     /// Money coming into the user's balance.
     pub fn is_credit(self) -> bool {
-        matches!(self, Self::Deposit | Self::TransferIn)
+        matches!(self, Self::Deposit | Self::TransferIn | Self::ExchangeIn)
     }
 }
 
