@@ -7,13 +7,14 @@
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, StatusCode, Uri, header};
 use p100::error::{DenyReason, Error};
-use p100::models::{
-    CardDetails, CardLimits, CardList, CreatedCard, Message, CreateKycVerificationResponse, CreateUserResponse, KycFilesResponse, KycStatus,
-    PoaUploadResponse, TransactionPage, UserAccount, UserBalances,
-};
 use p100::models::money::{
     ExchangeCreated, ExchangeDetails, ExchangeLock, ExchangeRates, NetworkFee, TransferCreated,
     TransferDetails, WithdrawalCreated, WithdrawalDetails,
+};
+use p100::models::{
+    CardDetails, CardLimits, CardList, CreateKycVerificationResponse, CreateUserResponse,
+    CreatedCard, KycFilesResponse, KycStatus, Message, PoaUploadResponse, TransactionPage,
+    UserAccount, UserBalances,
 };
 use p100::response::decode;
 use p100::routes::{self, Route};
@@ -423,9 +424,7 @@ pub fn check(sent: &Sent<'_>, ans: &Answer) -> Check {
         ),
         n if n == routes::CREATE_CARD.name => success::<CreatedCard>(ans, 200, None, |_| None),
         n if n == routes::LIST_CARDS.name => success::<CardList>(ans, 200, None, |_| None),
-        n if n == routes::GET_CARD_DETAILS.name => {
-            success::<CardDetails>(ans, 200, None, |_| None)
-        }
+        n if n == routes::GET_CARD_DETAILS.name => success::<CardDetails>(ans, 200, None, |_| None),
         n if n == routes::GET_CARD_LIMITS.name => success::<CardLimits>(ans, 200, None, |_| None),
         n if n == routes::UPDATE_CARD_PIN.name
             || n == routes::BLOCK_CARD.name

@@ -516,7 +516,11 @@ pub fn send(spec: &Spec<'_>) {
             String::from_utf8_lossy(&answer.body),
         );
     }
-    let changes = answer.status.is_success() && !matches!(spec.method, Method::GET | Method::HEAD);
+    // Retrieve Exchange Rate and Create a Lock is a GET (as P100 documents it) that keeps a lock.
+    let makes_lock = spec.method == Method::GET
+        && oracle::matched_template(uri.path()) == Some(routes::GET_EXCHANGE_LOCK.template);
+    let changes = answer.status.is_success()
+        && (makes_lock || !matches!(spec.method, Method::GET | Method::HEAD));
     if changes {
         // Fire every review timer the request started (at once and in a fixed order: the clock
         // is paused), and seed again for the next input.
