@@ -7,12 +7,15 @@
 
 mod accounts;
 mod cards;
+mod crypto;
+mod exchange;
 mod kyc;
 mod money;
 mod poa;
 
+pub use crypto::FAILING_MEMO;
+pub use exchange::rates;
 pub use kyc::verification_magic;
-pub use money::{FAILING_MEMO, rates};
 
 use crate::config::SandboxConfig;
 use crate::error::ApiError;
