@@ -19,6 +19,7 @@ pub mod kept;
 pub mod kyc;
 pub mod ledger;
 mod local_api;
+pub mod money;
 pub mod notes;
 pub mod onboarding;
 pub mod operation;

@@ -15,10 +15,15 @@ use crate::ledger::roster::UserRecord;
 use crate::ledger::roster_query::{
     BoardColumn, BoardFilter, RosterFacets, RosterPage, RosterQuery,
 };
+use crate::money::{MoveMade, NewExchange, NewTransfer, NewWithdrawal};
 use crate::recovery::OpenOperation;
 use crate::sync::SyncStatus;
 use crate::users::{HostedKycForm, HostedKycSession, NewUser, VerificationForm};
 use crate::{EnvironmentInfo, EnvironmentKind};
+use p100::models::money::{
+    Currency, ExchangeDetails, ExchangeLock, ExchangeRates, Network, NetworkFee, TransferDetails,
+    TravelRuleUpdate, WithdrawalDetails,
+};
 use p100::models::{
     CardLimits, CardSummary, TransactionPage, TransactionQuery, UserBalances, UserProfile,
 };
@@ -281,6 +286,72 @@ impl DeskApi for Desk {
         query: TransactionQuery,
     ) -> Result<TransactionPage> {
         self.transactions(&external_user_id, query).await
+    }
+
+    async fn partner_balances(&self) -> Result<UserBalances> {
+        Desk::partner_balances(self).await
+    }
+
+    async fn money_transfer(
+        &self,
+        external_user_id: String,
+        form: NewTransfer,
+    ) -> Result<MoveMade> {
+        self.transfer(&external_user_id, form).await
+    }
+
+    async fn transfer_details(&self, transfer_id: String) -> Result<TransferDetails> {
+        Desk::transfer_details(self, &transfer_id).await
+    }
+
+    async fn exchange_rates(&self) -> Result<ExchangeRates> {
+        Desk::exchange_rates(self).await
+    }
+
+    async fn exchange_lock(&self, external_user_id: String) -> Result<ExchangeLock> {
+        Desk::exchange_lock(self, &external_user_id).await
+    }
+
+    async fn exchange_create(
+        &self,
+        external_user_id: String,
+        form: NewExchange,
+    ) -> Result<MoveMade> {
+        self.exchange(&external_user_id, form).await
+    }
+
+    async fn exchange_details(&self, exchange_id: String) -> Result<ExchangeDetails> {
+        Desk::exchange_details(self, &exchange_id).await
+    }
+
+    async fn network_fee(
+        &self,
+        currency: Currency,
+        network: Option<Network>,
+    ) -> Result<NetworkFee> {
+        Desk::network_fee(self, currency, network).await
+    }
+
+    async fn withdrawal_create(
+        &self,
+        external_user_id: String,
+        form: NewWithdrawal,
+    ) -> Result<MoveMade> {
+        self.withdraw(&external_user_id, form).await
+    }
+
+    async fn withdrawal_details(&self, withdrawal_id: String) -> Result<WithdrawalDetails> {
+        Desk::withdrawal_details(self, &withdrawal_id).await
+    }
+
+    async fn travel_rule_update(
+        &self,
+        external_user_id: String,
+        crypto_deposit_id: String,
+        update: TravelRuleUpdate,
+    ) -> Result<UserRecord> {
+        self.travel_rule(&external_user_id, &crypto_deposit_id, update)
+            .await
     }
 
     async fn journal_recent(&self, limit: Option<u32>) -> Result<Vec<JournalEntry>> {

@@ -198,7 +198,11 @@ impl Facts {
             | Event::Untagged { .. }
             | Event::Assigned { .. }
             | Event::CardCreated { .. }
-            | Event::CardChanged { .. } => {}
+            | Event::CardChanged { .. }
+            | Event::Transferred { .. }
+            | Event::Exchanged { .. }
+            | Event::Withdrawn { .. }
+            | Event::TravelRuleGiven { .. } => {}
         }
     }
 

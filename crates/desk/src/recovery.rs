@@ -90,6 +90,12 @@ impl Desk {
                     "a verification or hosted check may already be under way at P100: refresh the \
                      user's KYC status, then resolve this entry"
                 }
+                Operation::Transfer(_)
+                | Operation::CreateExchange(_)
+                | Operation::CreateWithdrawal(_) => {
+                    "money is never moved twice from the journal (P100 takes no idempotency key): \
+                     check the user's balances and transactions, then resolve this entry"
+                }
                 Operation::CreateCard { .. } | Operation::UpdateCardPin { .. } => {
                     "a card's PIN is never kept, so this cannot be sent again: check the user's \
                      cards, then resolve this entry (and create the card or set the PIN anew)"
@@ -122,6 +128,14 @@ impl Desk {
             } => {
                 let card = self.card_of(env, &external_user_id, &card_id).await?;
                 self.send_card_limits(env, &external_user_id, &card, limits, retrying)
+                    .await
+            }
+            Operation::UpdateTravelRule {
+                external_user_id,
+                crypto_deposit_id,
+                update,
+            } => {
+                self.send_travel_rule(env, &external_user_id, &crypto_deposit_id, update, retrying)
                     .await
             }
             other => match crate::account::StateChange::of(&other) {

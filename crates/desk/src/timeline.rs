@@ -5,6 +5,7 @@
 //! TypeScript the same type is a discriminated union on `kind`, so the timeline and the stage
 //! derivation match on variants, not on strings.
 
+use p100::models::money::{Currency, Network};
 use p100::models::{
     AttemptStatus, CardLimits, DocumentType, KycFileSide, KycFileStatus, KycStatus, PoaStatus,
     UserStatus, VerificationStatus,
@@ -202,6 +203,35 @@ pub enum Event {
         last_digits: String,
         change: CardChange,
     },
+    /// Money moved between the partner's balance and the user's (`amount` at the currency's
+    /// places, as text).
+    Transferred {
+        transfer_id: String,
+        direction: crate::money::TransferDirection,
+        amount: String,
+        currency: Currency,
+    },
+    /// An exchange finalized with a lock: `amount` of `currency_from` sold.
+    Exchanged {
+        exchange_id: String,
+        amount: String,
+        currency_from: Currency,
+        currency_to: Currency,
+    },
+    /// Crypto sent to an outside wallet.
+    Withdrawn {
+        withdrawal_id: String,
+        amount: String,
+        currency: Currency,
+        network: Network,
+        wallet_address: String,
+    },
+    /// The sender's data given for a deposit held for the travel rule (`sender` in a few
+    /// words: a name, a company, or the user's own wallet).
+    TravelRuleGiven {
+        crypto_deposit_id: String,
+        sender: String,
+    },
     /// An operator's note on the user (the event's actor and time are its author and time).
     Noted {
         text: String,
@@ -256,6 +286,10 @@ impl Event {
             Event::WebhookClaim { .. } => "webhookClaim",
             Event::CardCreated { .. } => "cardCreated",
             Event::CardChanged { .. } => "cardChanged",
+            Event::Transferred { .. } => "transferred",
+            Event::Exchanged { .. } => "exchanged",
+            Event::Withdrawn { .. } => "withdrawn",
+            Event::TravelRuleGiven { .. } => "travelRuleGiven",
             Event::Noted { .. } => "noted",
             Event::Tagged { .. } => "tagged",
             Event::Untagged { .. } => "untagged",

@@ -133,7 +133,7 @@ export type TimelineEvent = { id: number, at: string, source: EventSource,
 /**
  * The operator's OS user for `operator` events.
  */
-actor: string | null, } & ({ "kind": "tracked", "detail": { active: boolean, kyc: KycReport | null, } } | { "kind": "created", "detail": { userId: string | null, poaRequiredForExtended: boolean, } } | { "kind": "updated", "detail": { fields: Array<string>, poaRequiredForExtended: boolean | null, } } | { "kind": "kycFilesUploaded", "detail": { documentType: DocumentType, files: Array<FileNote>, missing: Array<KycFileSide>, } } | { "kind": "hostedKycStarted", "detail": { verificationId: string, } } | { "kind": "verificationSubmitted", "detail": KycReport } | { "kind": "kycStatus", "detail": KycReport } | { "kind": "kycFileStatus", "detail": { status: KycFileStatus, } } | { "kind": "activated", "detail": Record<symbol, never> } | { "kind": "userStatus", "detail": { status: UserStatus, } } | { "kind": "poaUploaded", "detail": { files: Array<FileNote>, status: PoaStatus, } } | { "kind": "poaStatus", "detail": { status: PoaStatus, } } | { "kind": "suspended", "detail": { reason: string | null, status: UserStatus, } } | { "kind": "unsuspended", "detail": { reason: string | null, status: UserStatus, } } | { "kind": "extended", "detail": Record<symbol, never> } | { "kind": "deleted", "detail": Record<symbol, never> } | { "kind": "operationFailed", "detail": { operation: string, p100Code: string | null, message: string, } } | { "kind": "cardCreated", "detail": { cardId: string, label: string, lastDigits: string, } } | { "kind": "cardChanged", "detail": { cardId: string, lastDigits: string, change: CardChange, } } | { "kind": "noted", "detail": { text: string, } } | { "kind": "tagged", "detail": { tag: string, } } | { "kind": "untagged", "detail": { tag: string, } } | { "kind": "assigned", "detail": { to: string | null, } } | { "kind": "webhookClaim", "detail": { 
+actor: string | null, } & ({ "kind": "tracked", "detail": { active: boolean, kyc: KycReport | null, } } | { "kind": "created", "detail": { userId: string | null, poaRequiredForExtended: boolean, } } | { "kind": "updated", "detail": { fields: Array<string>, poaRequiredForExtended: boolean | null, } } | { "kind": "kycFilesUploaded", "detail": { documentType: DocumentType, files: Array<FileNote>, missing: Array<KycFileSide>, } } | { "kind": "hostedKycStarted", "detail": { verificationId: string, } } | { "kind": "verificationSubmitted", "detail": KycReport } | { "kind": "kycStatus", "detail": KycReport } | { "kind": "kycFileStatus", "detail": { status: KycFileStatus, } } | { "kind": "activated", "detail": Record<symbol, never> } | { "kind": "userStatus", "detail": { status: UserStatus, } } | { "kind": "poaUploaded", "detail": { files: Array<FileNote>, status: PoaStatus, } } | { "kind": "poaStatus", "detail": { status: PoaStatus, } } | { "kind": "suspended", "detail": { reason: string | null, status: UserStatus, } } | { "kind": "unsuspended", "detail": { reason: string | null, status: UserStatus, } } | { "kind": "extended", "detail": Record<symbol, never> } | { "kind": "deleted", "detail": Record<symbol, never> } | { "kind": "operationFailed", "detail": { operation: string, p100Code: string | null, message: string, } } | { "kind": "cardCreated", "detail": { cardId: string, label: string, lastDigits: string, } } | { "kind": "cardChanged", "detail": { cardId: string, lastDigits: string, change: CardChange, } } | { "kind": "transferred", "detail": { transferId: string, direction: TransferDirection, amount: string, currency: Currency, } } | { "kind": "exchanged", "detail": { exchangeId: string, amount: string, currencyFrom: Currency, currencyTo: Currency, } } | { "kind": "withdrawn", "detail": { withdrawalId: string, amount: string, currency: Currency, network: Network, walletAddress: string, } } | { "kind": "travelRuleGiven", "detail": { cryptoDepositId: string, sender: string, } } | { "kind": "noted", "detail": { text: string, } } | { "kind": "tagged", "detail": { tag: string, } } | { "kind": "untagged", "detail": { tag: string, } } | { "kind": "assigned", "detail": { to: string | null, } } | { "kind": "webhookClaim", "detail": { 
 /**
  * The webhook's name (`userStatus`, `kycVerificationStatus`, …).
  */
@@ -443,6 +443,94 @@ exp: string, };
 export type CopiedCardNumber = { lastDigits: string, clipboardClearedAfterSecs: number, };
 
 export type CardChange = { "kind": "blocked" } | { "kind": "unblocked" } | { "kind": "deleted" } | { "kind": "pinChanged" } | { "kind": "limitsChanged", limits: CardLimits, };
+
+export type Currency = "eur" | "btc" | "doge" | "eth" | "eurt" | "ltc" | "pol" | "usdc" | "usdt";
+
+export type Network = "btc" | "doge" | "ethereum" | "ltc" | "polygon";
+
+export type MoveStatus = "PENDING" | "SUCCESSFUL" | "UNSUCCESSFUL";
+
+export type MoveError = { description: string, status: string, };
+
+export type TransferDetails = { id: string, sourceExternalUserId: string | null, destinationExternalUserId: string | null, amount: number, currency: Currency, status: MoveStatus, createdAt: string, error?: MoveError, };
+
+export type ExchangeLock = { 
+/**
+ * The `lockId` to exchange with.
+ */
+id: string, rates: Partial<Record<Currency, number>>, 
+/**
+ * Percent of the amount kept as P100's fee, e.g. `1.49`.
+ */
+feePercentage: number, createdAt: string, validUntil: string, };
+
+export type ExchangeStatus = "PENDING" | "COMPLETED" | "FAILED";
+
+export type ExchangeDetails = { id: string, sourceExternalUserId: string, currencyFrom: Currency, currencyTo: Currency, 
+/**
+ * Debited, in `currencyFrom`.
+ */
+amountFrom: number, 
+/**
+ * Credited after the fee, in `currencyTo`.
+ */
+amountTo: number, 
+/**
+ * Units of `currencyTo` per unit of `currencyFrom`, from the lock.
+ */
+rate: number, feePercentage: number, 
+/**
+ * Kept by P100, in `currencyTo`.
+ */
+fee: number, lockId: string, status: ExchangeStatus, createdAt: string, };
+
+export type NetworkFee = { 
+/**
+ * In units of the currency.
+ */
+networkFee: number, };
+
+export type WalletType = "CUSTODIAL" | "NON_CUSTODIAL" | "OTHER";
+
+export type ReceiverType = "NATURAL" | "LEGAL";
+
+export type WithdrawalDetails = { id: string, sourceExternalUserId: string, currency: Currency, network: Network, 
+/**
+ * Sent to the wallet.
+ */
+amount: number, 
+/**
+ * Charged besides the amount: the network's `feeWithdrawal`.
+ */
+fee: number, 
+/**
+ * The wallet address.
+ */
+destination: string, memo?: string, status: MoveStatus, transactionHash?: string, createdAt: string, };
+
+export type DepositWalletType = "CUSTODIAL" | "SELF_CUSTODY";
+
+export type TravelRuleDetails = { iAmOwnerOfWallet?: boolean, firstName?: string, lastName?: string, city?: string, street?: string, postCode?: string, country?: string, companyName?: string, vatId?: string, };
+
+export type TravelRuleUpdate = { walletType: DepositWalletType, externalUserId?: string, details: TravelRuleDetails, };
+
+export type TransferDirection = "fund" | "collect";
+
+export type NewTransfer = { direction: TransferDirection, currency: Currency, amount: string, confirmation: string, };
+
+export type NewExchange = { lockId: string, currencyFrom: Currency, currencyTo: Currency, 
+/**
+ * In `currencyFrom`.
+ */
+amount: string, confirmation: string, };
+
+export type NewWithdrawal = { currency: Currency, network: Network | null, amount: string, walletAddress: string, memo: string | null, 
+/**
+ * The beneficiary's name.
+ */
+name: string, walletType: WalletType, receiverType: ReceiverType, confirmation: string, };
+
+export type MoveMade = { user: UserRecord, id: string, };
 
 export type DocumentToken = { id: string, name: string, size: number, 
 /**

@@ -11,9 +11,12 @@ import type {
   CopiedCardNumber,
   Country,
   CredentialStatus,
+  Currency,
   DocumentType,
   EnvironmentInfo,
   EnvironmentKind,
+  ExchangeDetails,
+  ExchangeLock,
   Funnel,
   GeneratedToken,
   HostedKycForm,
@@ -25,8 +28,14 @@ import type {
   KeptDocument,
   KeyTest,
   KycFileRef,
+  MoveMade,
+  Network,
+  NetworkFee,
   NewCard,
+  NewExchange,
+  NewTransfer,
   NewUser,
+  NewWithdrawal,
   OpenOperation,
   PageEvent,
   PickedCsv,
@@ -45,11 +54,14 @@ import type {
   TrackResult,
   TransactionPage,
   TransactionQuery,
+  TransferDetails,
+  TravelRuleUpdate,
   UploadProgress,
   UserBalances,
   UserProfile,
   UserRecord,
   VerificationForm,
+  WithdrawalDetails,
 } from './bindings';
 
 /** What a Tauri channel is to the page: Rust calls `onmessage` with each message. */
@@ -149,6 +161,24 @@ export interface Commands {
   user_suspend_blocking_cards: { args: { externalUserId: string; reason: string }; answer: UserRecord };
   user_balances: { args: { externalUserId: string }; answer: UserBalances };
   user_transactions: { args: { externalUserId: string; query: TransactionQuery }; answer: TransactionPage };
+  /** The partner's own balances: what funding a user draws on, where card fees go. */
+  partner_balances: { args: Record<never, never>; answer: UserBalances };
+  /** Funds the user from the partner's balance or collects from them: money leaves */
+  /** or enters the partner's own balance, so supervisors only. */
+  money_transfer: { args: { externalUserId: string; form: NewTransfer }; answer: MoveMade };
+  transfer_details: { args: { transferId: string }; answer: TransferDetails };
+  exchange_rates: { args: Record<never, never>; answer: { [key in Currency]?: number } };
+  /** A 40-second rate lock for the user (it moves nothing). */
+  exchange_lock: { args: { externalUserId: string }; answer: ExchangeLock };
+  /** An exchange between the user's own balances, at a lock's rates. */
+  exchange_create: { args: { externalUserId: string; form: NewExchange }; answer: MoveMade };
+  exchange_details: { args: { exchangeId: string }; answer: ExchangeDetails };
+  network_fee: { args: { currency: Currency; network: Network | null }; answer: NetworkFee };
+  /** Crypto out to a wallet outside P100, for good: supervisors only. */
+  withdrawal_create: { args: { externalUserId: string; form: NewWithdrawal }; answer: MoveMade };
+  withdrawal_details: { args: { withdrawalId: string }; answer: WithdrawalDetails };
+  /** The sender's data for a deposit held for the travel rule. */
+  travel_rule_update: { args: { externalUserId: string; cryptoDepositId: string; update: TravelRuleUpdate }; answer: UserRecord };
   /** The newest journal lines (`limit` defaults to 100, at most 1000). */
   journal_recent: { args: { limit: number | null }; answer: Array<JournalEntry> };
   /** Journal lines matching the filter, newest first. */
@@ -266,6 +296,17 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'user_suspend_blocking_cards',
   'user_balances',
   'user_transactions',
+  'partner_balances',
+  'money_transfer',
+  'transfer_details',
+  'exchange_rates',
+  'exchange_lock',
+  'exchange_create',
+  'exchange_details',
+  'network_fee',
+  'withdrawal_create',
+  'withdrawal_details',
+  'travel_rule_update',
   'journal_recent',
   'journal_query',
   'user_timeline',

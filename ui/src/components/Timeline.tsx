@@ -34,6 +34,10 @@ const KIND_LABELS: Record<string, string> = {
   webhookClaim: 'Webhook (a claim until P100 confirms it)',
   cardCreated: 'Card created',
   cardChanged: 'Card changed',
+  transferred: 'Money transferred',
+  exchanged: 'Exchange',
+  withdrawn: 'Crypto withdrawal',
+  travelRuleGiven: 'Travel rule data given',
   noted: 'Note',
   tagged: 'Tagged',
   untagged: 'Tag removed',
@@ -132,6 +136,16 @@ function summary(e: TimelineEvent): string {
       return `${e.detail.label} · card ending ${e.detail.lastDigits}`;
     case 'cardChanged':
       return `Card ending ${e.detail.lastDigits}: ${CARD_CHANGES[e.detail.change.kind]}`;
+    case 'transferred':
+      return e.detail.direction === 'fund'
+        ? `Funded ${e.detail.amount} ${e.detail.currency.toUpperCase()} from the partner`
+        : `Collected ${e.detail.amount} ${e.detail.currency.toUpperCase()} to the partner`;
+    case 'exchanged':
+      return `Sold ${e.detail.amount} ${e.detail.currencyFrom.toUpperCase()} for ${e.detail.currencyTo.toUpperCase()}`;
+    case 'withdrawn':
+      return `${e.detail.amount} ${e.detail.currency.toUpperCase()} over ${e.detail.network} to ${e.detail.walletAddress}`;
+    case 'travelRuleGiven':
+      return `Deposit ${e.detail.cryptoDepositId}: sent by ${e.detail.sender}`;
     case 'noted':
       return e.detail.text;
     case 'tagged':

@@ -145,6 +145,24 @@ macro_rules! with_operations {
             Operate user_suspend_blocking_cards(external_user_id: String, reason: String) -> $crate::ledger::roster::UserRecord;
             Read user_balances(external_user_id: String) -> p100::models::UserBalances;
             Read user_transactions(external_user_id: String, query: p100::models::TransactionQuery) -> p100::models::TransactionPage;
+            /// The partner's own balances: what funding a user draws on, where card fees go.
+            Read partner_balances() -> p100::models::UserBalances;
+            /// Funds the user from the partner's balance or collects from them: money leaves
+            /// or enters the partner's own balance, so supervisors only.
+            Supervise money_transfer(external_user_id: String, form: $crate::money::NewTransfer) -> $crate::money::MoveMade;
+            Read transfer_details(transfer_id: String) -> p100::models::money::TransferDetails;
+            Read exchange_rates() -> p100::models::money::ExchangeRates;
+            /// A 40-second rate lock for the user (it moves nothing).
+            Operate exchange_lock(external_user_id: String) -> p100::models::money::ExchangeLock;
+            /// An exchange between the user's own balances, at a lock's rates.
+            Operate exchange_create(external_user_id: String, form: $crate::money::NewExchange) -> $crate::money::MoveMade;
+            Read exchange_details(exchange_id: String) -> p100::models::money::ExchangeDetails;
+            Read network_fee(currency: p100::models::money::Currency, network: Option<p100::models::money::Network>) -> p100::models::money::NetworkFee;
+            /// Crypto out to a wallet outside P100, for good: supervisors only.
+            Supervise withdrawal_create(external_user_id: String, form: $crate::money::NewWithdrawal) -> $crate::money::MoveMade;
+            Read withdrawal_details(withdrawal_id: String) -> p100::models::money::WithdrawalDetails;
+            /// The sender's data for a deposit held for the travel rule.
+            Operate travel_rule_update(external_user_id: String, crypto_deposit_id: String, update: p100::models::money::TravelRuleUpdate) -> $crate::ledger::roster::UserRecord;
             /// The newest journal lines (`limit` defaults to 100, at most 1000).
             Read journal_recent(limit: Option<u32>) -> Vec<$crate::ledger::journal::JournalEntry>;
             /// Journal lines matching the filter, newest first.
@@ -243,6 +261,18 @@ macro_rules! camel {
     };
     (card_id) => {
         "cardId"
+    };
+    (transfer_id) => {
+        "transferId"
+    };
+    (exchange_id) => {
+        "exchangeId"
+    };
+    (withdrawal_id) => {
+        "withdrawalId"
+    };
+    (crypto_deposit_id) => {
+        "cryptoDepositId"
     };
     ($one_word:ident) => {
         one_word(stringify!($one_word))

@@ -6,6 +6,9 @@
 use crate::error::{Error, Result};
 use crate::timeline::FileNote;
 use p100::codes::Code;
+use p100::models::money::{
+    CryptoWithdrawalRequest, ExchangeRequest, TransferRequest, TravelRuleUpdate,
+};
 use p100::models::{
     CardLimits, CreateKycVerificationRequest, CreateUserRequest, DocumentType, UserProfile,
     UserVerificationRequest,
@@ -77,6 +80,15 @@ pub enum Operation {
         card_id: String,
         limits: CardLimits,
     },
+    /// Funds a user from the partner's balance or collects from them.
+    Transfer(TransferRequest),
+    CreateExchange(ExchangeRequest),
+    CreateWithdrawal(CryptoWithdrawalRequest),
+    UpdateTravelRule {
+        external_user_id: String,
+        crypto_deposit_id: String,
+        update: TravelRuleUpdate,
+    },
 }
 
 /// An outbox request being read as the type its operation takes.
@@ -116,6 +128,10 @@ impl Operation {
             Operation::UnblockCard { .. } => &routes::UNBLOCK_CARD,
             Operation::DeleteCard { .. } => &routes::DELETE_CARD,
             Operation::UpdateCardLimits { .. } => &routes::UPDATE_CARD_LIMITS,
+            Operation::Transfer(_) => &routes::CREATE_TRANSFER,
+            Operation::CreateExchange(_) => &routes::CREATE_EXCHANGE,
+            Operation::CreateWithdrawal(_) => &routes::CREATE_CRYPTO_WITHDRAWAL,
+            Operation::UpdateTravelRule { .. } => &routes::UPDATE_TRAVEL_RULE,
         }
     }
 
@@ -124,6 +140,10 @@ impl Operation {
         match self {
             Operation::CreateUser(r) => &r.external_user_id,
             Operation::AddUserVerification(r) => &r.external_user_id,
+            // Checked before it is made: a transfer names exactly one user.
+            Operation::Transfer(r) => r.user().map_or("", |(ext, _)| ext),
+            Operation::CreateExchange(r) => &r.source_external_user_id,
+            Operation::CreateWithdrawal(r) => &r.source_external_user_id,
             Operation::UpdateUser {
                 external_user_id, ..
             }
@@ -160,6 +180,9 @@ impl Operation {
                 external_user_id, ..
             }
             | Operation::UpdateCardLimits {
+                external_user_id, ..
+            }
+            | Operation::UpdateTravelRule {
                 external_user_id, ..
             } => external_user_id,
         }
@@ -206,6 +229,14 @@ impl Operation {
                 v["cardId"] = json!(card_id);
                 v
             }
+            Operation::Transfer(r) => serde_json::to_value(r).unwrap_or_default(),
+            Operation::CreateExchange(r) => serde_json::to_value(r).unwrap_or_default(),
+            Operation::CreateWithdrawal(r) => serde_json::to_value(r).unwrap_or_default(),
+            Operation::UpdateTravelRule {
+                crypto_deposit_id,
+                update,
+                ..
+            } => json!({ "cryptoDepositId": crypto_deposit_id, "update": update }),
         }
     }
 
@@ -280,6 +311,21 @@ impl Operation {
                 external_user_id: ext,
                 card_id: card_id()?,
             },
+            n if n == routes::CREATE_TRANSFER.name => {
+                Operation::Transfer(typed(payload.clone()).read()?)
+            }
+            n if n == routes::CREATE_EXCHANGE.name => {
+                Operation::CreateExchange(typed(payload.clone()).read()?)
+            }
+            n if n == routes::CREATE_CRYPTO_WITHDRAWAL.name => {
+                Operation::CreateWithdrawal(typed(payload.clone()).read()?)
+            }
+            n if n == routes::UPDATE_TRAVEL_RULE.name => Operation::UpdateTravelRule {
+                external_user_id: ext,
+                crypto_deposit_id: text("cryptoDepositId")
+                    .ok_or_else(|| unreadable("no cryptoDepositId".into()))?,
+                update: typed(payload.get("update").cloned().unwrap_or_default()).read()?,
+            },
             other => return Err(unreadable(format!("no operation is called {other}"))),
         })
     }
@@ -287,7 +333,9 @@ impl Operation {
     /// Whether an operation left open may be sent again as stored: only what a repeat cannot
     /// double. Not uploads (the desk keeps no documents to send again), not a verification (a
     /// second review) nor a hosted session (a second billed check), not a new card (a second
-    /// card; and its PIN is not kept) nor a new PIN (not kept).
+    /// card; and its PIN is not kept) nor a new PIN (not kept), nor a transfer, an exchange or a
+    /// withdrawal (P100 takes no idempotency key: a repeat could move the money twice). The
+    /// travel rule's data may: the same data again is answered as done.
     pub fn can_send_again(&self) -> bool {
         match self {
             Operation::CreateUser(_)
@@ -299,13 +347,17 @@ impl Operation {
             | Operation::BlockCard { .. }
             | Operation::UnblockCard { .. }
             | Operation::DeleteCard { .. }
-            | Operation::UpdateCardLimits { .. } => true,
+            | Operation::UpdateCardLimits { .. }
+            | Operation::UpdateTravelRule { .. } => true,
             Operation::CreateCard { .. }
             | Operation::UpdateCardPin { .. }
             | Operation::AddUserVerification(_)
             | Operation::CreateKycVerification { .. }
             | Operation::AddKycFiles { .. }
-            | Operation::AddPoaFiles { .. } => false,
+            | Operation::AddPoaFiles { .. }
+            | Operation::Transfer(_)
+            | Operation::CreateExchange(_)
+            | Operation::CreateWithdrawal(_) => false,
         }
     }
 
@@ -376,6 +428,28 @@ mod tests {
                 external_user_id: ext.clone(),
                 card_id: "c-1".into(),
                 limits: CardLimits::NEW_CARD,
+            },
+            Operation::Transfer(TransferRequest {
+                source_external_user_id: None,
+                destination_external_user_id: Some(ext.clone()),
+                amount: 12.5,
+                currency: p100::models::money::Currency::Eur,
+            }),
+            Operation::CreateExchange(ExchangeRequest {
+                source_external_user_id: ext.clone(),
+                amount: 0.001,
+                currency_from: p100::models::money::Currency::Btc,
+                currency_to: p100::models::money::Currency::Eur,
+                lock_id: "l-1".into(),
+            }),
+            Operation::UpdateTravelRule {
+                external_user_id: ext.clone(),
+                crypto_deposit_id: "d-1".into(),
+                update: TravelRuleUpdate {
+                    wallet_type: p100::models::money::DepositWalletType::Custodial,
+                    external_user_id: Some(ext.clone()),
+                    details: Default::default(),
+                },
             },
             Operation::AddPoaFiles {
                 external_user_id: ext.clone(),
