@@ -85,8 +85,14 @@ async fn funding_exchange_withdrawal_and_travel_rule_through_the_outbox_and_the_
     let journal_before = d.journal(1000).await.unwrap().len();
 
     // Refused at the field, nothing sent: no journal line.
-    assert_eq!(fields(d.transfer(&ext, fund("12.345")).await.unwrap_err()), ["amount"]);
-    assert_eq!(fields(d.transfer(&ext, fund("-3")).await.unwrap_err()), ["amount"]);
+    assert_eq!(
+        fields(d.transfer(&ext, fund("12.345")).await.unwrap_err()),
+        ["amount"]
+    );
+    assert_eq!(
+        fields(d.transfer(&ext, fund("-3")).await.unwrap_err()),
+        ["amount"]
+    );
     assert_eq!(d.journal(1000).await.unwrap().len(), journal_before);
 
     // Funding: the user's EUR up by the amount, the partner's down by it.
@@ -116,7 +122,10 @@ async fn funding_exchange_withdrawal_and_travel_rule_through_the_outbox_and_the_
         amount: "100".into(),
         confirmation: String::new(),
     };
-    assert_eq!(fields(d.exchange(&ext, same.clone()).await.unwrap_err()), ["currencyTo"]);
+    assert_eq!(
+        fields(d.exchange(&ext, same.clone()).await.unwrap_err()),
+        ["currencyTo"]
+    );
     let made = d
         .exchange(
             &ext,
@@ -140,7 +149,11 @@ async fn funding_exchange_withdrawal_and_travel_rule_through_the_outbox_and_the_
     assert!(btc >= exchange.amount_to, "{btc} {exchange:?}");
 
     // A withdrawal: a wallet of another chain is refused at its field; a good one costs the fee.
-    let fee = d.network_fee(Currency::Btc, None).await.unwrap().network_fee;
+    let fee = d
+        .network_fee(Currency::Btc, None)
+        .await
+        .unwrap()
+        .network_fee;
     let mut withdrawal = NewWithdrawal {
         currency: Currency::Btc,
         network: None,
@@ -159,7 +172,10 @@ async fn funding_exchange_withdrawal_and_travel_rule_through_the_outbox_and_the_
     withdrawal.wallet_address = "tb1qw508d6qejxtdg4y5r3zarvary0c5xw7kxpjzsx".into();
     let made = d.withdraw(&ext, withdrawal).await.unwrap();
     let after = held(&d.balances(&ext).await.unwrap(), "btc");
-    assert!((btc - after - (0.0005 + fee)).abs() < 1e-9, "{btc} → {after}");
+    assert!(
+        (btc - after - (0.0005 + fee)).abs() < 1e-9,
+        "{btc} → {after}"
+    );
     let w = d.withdrawal_details(&made.id).await.unwrap();
     assert_eq!((w.network, w.fee), (Network::Btc, fee));
 
@@ -183,7 +199,11 @@ async fn funding_exchange_withdrawal_and_travel_rule_through_the_outbox_and_the_
         },
     };
     assert_eq!(
-        fields(d.travel_rule(&ext, &deposit, update.clone()).await.unwrap_err()),
+        fields(
+            d.travel_rule(&ext, &deposit, update.clone())
+                .await
+                .unwrap_err()
+        ),
         ["details"]
     );
     update.details.company_name = Some("Acme Sp. z o.o.".into());
@@ -209,7 +229,9 @@ async fn funding_exchange_withdrawal_and_travel_rule_through_the_outbox_and_the_
         "updateTravelRule",
     ] {
         assert!(
-            journal.iter().any(|j| j.operation == op && j.outcome == "ok"),
+            journal
+                .iter()
+                .any(|j| j.operation == op && j.outcome == "ok"),
             "{op} in the journal"
         );
     }
