@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { currencyPrecision, formatAmount } from './money';
+import { amountProblem, currencyPrecision, formatAmount, sameAmount } from './money';
 
 describe('currencyPrecision', () => {
   it("follows P100's amounts: 2 for fiat, 6 for stablecoins, 8 for the other crypto", () => {
@@ -30,5 +30,19 @@ describe('formatAmount', () => {
     expect(formatAmount('1e3', 'eur', 'en-US')).toBe('1e3');
     expect(formatAmount('', 'eur', 'en-US')).toBe('');
     expect(formatAmount('12,50', 'eur', 'en-US')).toBe('12,50');
+  });
+});
+
+describe('amountProblem', () => {
+  it("takes a point or a comma and refuses what the desk's rule refuses, at the currency's places", () => {
+    expect(amountProblem('12.50', 'eur')).toBeNull();
+    expect(amountProblem(' 12,5 ', 'eur')).toBeNull();
+    expect(amountProblem('0.00000001', 'btc')).toBeNull();
+    expect(amountProblem('12.345', 'eur')).toBe('At most 2 decimal places for EUR');
+    expect(amountProblem('1.1234567', 'usdc')).toBe('At most 6 decimal places for USDC');
+    for (const bad of ['', 'abc', '-5', '1e3', '1.2.3', '.']) expect(amountProblem(bad, 'eur')).toBe('A number such as 12.50');
+    expect(amountProblem('0', 'eur')).toBe('More than 0');
+    expect(sameAmount('12,50', ' 12.50')).toBe(true);
+    expect(sameAmount('12.5', '12.50')).toBe(false);
   });
 });

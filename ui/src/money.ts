@@ -4,10 +4,11 @@
  */
 
 /**
- * Digits after the point per currency (REFERENCE.md "Amounts": EUR "0.00", 6 for USDC/USDT,
- * 8 for BTC/ETH/LTC/POL [example]). Fiat P100 does not list takes ISO 4217's usual 2.
+ * Digits after the point per currency, as `p100::models::money::Currency::decimals` has them
+ * (EUR 2; the stablecoins EURT, USDC, USDT 6; the other coins 8). Fiat P100 does not list takes
+ * ISO 4217's usual 2.
  */
-const PRECISION: Record<string, number> = { usdc: 6, usdt: 6, btc: 8, eth: 8, ltc: 8, pol: 8 };
+const PRECISION: Record<string, number> = { eurt: 6, usdc: 6, usdt: 6, btc: 8, doge: 8, eth: 8, ltc: 8, pol: 8 };
 
 export const currencyPrecision = (currency: string): number => PRECISION[currency.toLowerCase()] ?? 2;
 
@@ -39,3 +40,21 @@ export function formatAmount(amount: string, currency: string, locale?: string):
   const grouped = whole.replace(/^0+(?=\d)/, '').replace(/\B(?=(\d{3})+$)/g, group);
   return `${sign}${grouped}${digits > 0 ? decimal + fraction.padEnd(digits, '0') : ''}`;
 }
+
+/**
+ * What is wrong with an amount the operator typed for `currency` ("12.50" or "12,50"), if
+ * anything: the desk's own rule (`p100::validate::money::parse_amount`), checked here first so
+ * the field says it at once. `null` when it may be sent.
+ */
+export function amountProblem(typed: string, currency: string): string | null {
+  const t = typed.trim().replace(',', '.');
+  if (!/^\d*\.?\d*$/.test(t) || !/\d/.test(t)) return 'A number such as 12.50';
+  const places = currencyPrecision(currency);
+  const fraction = t.split('.')[1] ?? '';
+  if (fraction.length > places) return `At most ${places} decimal places for ${currency.toUpperCase()}`;
+  if (!(Number(t) > 0)) return 'More than 0';
+  return null;
+}
+
+/** The same amount typed twice, however its decimal mark was written. */
+export const sameAmount = (a: string, b: string) => a.trim().replace(',', '.') === b.trim().replace(',', '.');

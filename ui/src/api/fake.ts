@@ -26,6 +26,7 @@ import type {
   TrackOutcome,
   Transaction,
   UserBalances,
+  ExchangeDetails,
   UserRecord,
 } from './bindings';
 import type { Channel, CommandAnswer, CommandArgs, CommandName } from './commands';
@@ -263,6 +264,22 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
     const next = { ...users[i], ...patch, updatedAt: new Date().toISOString() };
     users[i] = next;
     return next;
+  };
+  /** The partner's balances and the moves' counter, as the fake's P100 keeps them. */
+  const partner: UserBalances = {
+    fiatBalances: [{ id: 'partner-eur', amount: '1000000.00', name: 'eur', rate: 1, iban: null, status: 'ACTIVE' }],
+    cryptoBalances: [],
+  };
+  let moves = 0;
+  const exchanges = new Map<string, ExchangeDetails>();
+  /** Adds `delta` to the user's balance of `currency` (as P100 settles a move). */
+  const move = (ext: string, currency: string, delta: number) => {
+    const b = init.balances?.[ext];
+    const row = b && [...b.fiatBalances, ...b.cryptoBalances].find((x) => x.name === currency);
+    if (!row) return;
+    const next = Number(row.amount) + delta;
+    if (next < 0) throw fail('p100', 'Not enough money for this: insufficient funds (P433).', [], 'P433');
+    row.amount = next.toFixed(currency === 'eur' ? 2 : 8);
   };
   const remember = (admitted: Admitted): Admitted => {
     for (const t of admitted.accepted) tokens.set(t.id, t);
@@ -568,6 +585,75 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
     async user_balances({ externalUserId: ext }) {
       find(ext);
       return init.balances?.[ext] ?? { fiatBalances: [], cryptoBalances: [] };
+    },
+    async partner_balances() {
+      return partner;
+    },
+    async money_transfer({ externalUserId: ext, form }) {
+      find(ext);
+      const amount = Number(form.amount.replace(',', '.'));
+      if (!(amount > 0)) throw invalid([{ field: 'amount', message: 'amount must be a number such as 12.50' }]);
+      if (init.kind === 'production' && form.confirmation.trim() !== form.amount.trim()) {
+        throw invalid([{ field: 'confirmation', message: 'type the amount again to confirm' }]);
+      }
+      move(ext, form.currency, form.direction === 'fund' ? amount : -amount);
+      return { user: change(ext, {}), id: `transfer-${++moves}` };
+    },
+    async exchange_lock({ externalUserId: ext }) {
+      find(ext);
+      const now = Date.now();
+      return {
+        id: `lock-${++moves}`,
+        rates: { eur: 1, btc: 80000, eth: 2500, usdc: 0.9 },
+        feePercentage: 1.5,
+        createdAt: new Date(now).toISOString(),
+        validUntil: new Date(now + 40_000).toISOString(),
+      };
+    },
+    async exchange_create({ externalUserId: ext, form }) {
+      find(ext);
+      const amount = Number(form.amount.replace(',', '.'));
+      move(ext, form.currencyFrom, -amount);
+      const id = `exchange-${++moves}`;
+      exchanges.set(id, {
+        id,
+        sourceExternalUserId: ext,
+        currencyFrom: form.currencyFrom,
+        currencyTo: form.currencyTo,
+        amountFrom: amount,
+        amountTo: amount / 80000,
+        rate: 1 / 80000,
+        feePercentage: 1.5,
+        fee: 0,
+        lockId: form.lockId,
+        status: 'COMPLETED',
+        createdAt: new Date().toISOString(),
+      });
+      return { user: change(ext, {}), id };
+    },
+    async exchange_details({ exchangeId }) {
+      const e = exchanges.get(exchangeId);
+      if (!e) throw fail('p100', 'P100 does not know this exchange (P904).', [], 'P904');
+      return e;
+    },
+    async network_fee({ currency }) {
+      return { networkFee: currency === 'btc' ? 0.0002 : 0.5 };
+    },
+    async withdrawal_create({ externalUserId: ext, form }) {
+      find(ext);
+      if (!/^(tb1|bc1|0x)/.test(form.walletAddress)) {
+        throw invalid([{ field: 'walletAddress', message: `walletAddress is not a ${form.network ?? 'btc'} address` }]);
+      }
+      move(ext, form.currency, -Number(form.amount));
+      return { user: change(ext, {}), id: `withdrawal-${++moves}` };
+    },
+    async travel_rule_update({ externalUserId: ext, update }) {
+      find(ext);
+      const d = update.details;
+      if (!d.iAmOwnerOfWallet && !(d.firstName && d.lastName) && !d.companyName) {
+        throw invalid([{ field: 'details', message: 'details must name the sender' }]);
+      }
+      return change(ext, {});
     },
     async user_transactions({ externalUserId: ext, query }) {
       find(ext);

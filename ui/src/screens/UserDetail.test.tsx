@@ -514,10 +514,11 @@ describe('balances', () => {
     Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
   });
 
-  it('loads on demand and copies the IBAN and wallet to the clipboard', async () => {
+  it('reads them when the Money tab opens, again on Refresh, and copies the IBAN and wallet', async () => {
     const backend = await openUser(fakeUser(), { balances: { 'ext-1': balances } }, 'money');
-    expect(backend.argsOf('user_balances')).toEqual([]);
+    await waitFor(() => expect(backend.argsOf('user_balances')).toHaveLength(1));
     click('balances-refresh');
+    await waitFor(() => expect(backend.argsOf('user_balances')).toHaveLength(2));
     const panel = byId('balances');
     await waitFor(() => expect(within(panel).getByText('PL61109010140000071219812874')).toBeTruthy());
     expect(within(panel).getByTestId('crypto-row').textContent).toContain('ethereum (sepolia, testnet)');

@@ -17,7 +17,7 @@ import {
 import { StageBadge } from '../components/StageBadge';
 import { Timeline } from '../components/Timeline';
 import { AccountPanel } from './detail/AccountPanel';
-import { BalancesPanel } from './detail/BalancesPanel';
+import { MoneyTab } from './detail/money/MoneyTab';
 import { CardsPanel } from './detail/CardsPanel';
 import { EditPanel } from './detail/EditPanel';
 import { HostedKycPanel } from './detail/HostedKycPanel';
@@ -25,7 +25,6 @@ import { KycFilesPanel } from './detail/KycFilesPanel';
 import { KeptPanel } from './detail/KeptPanel';
 import { NotesPanel } from './detail/NotesPanel';
 import { PoaPanel } from './detail/PoaPanel';
-import { TransactionsPanel } from './detail/TransactionsPanel';
 import { VerificationPanel } from './detail/VerificationPanel';
 
 /** The panels in page order, by their headings' ids, for the "On this page" links. */
@@ -176,12 +175,7 @@ export function UserDetail({ record, countries, onUpdated, onDeleted, onBack }: 
               </>
             )}
             {tab === 'cards' && <CardsPanel record={record} onUpdated={onUpdated} />}
-            {tab === 'money' && (
-              <>
-                <BalancesPanel externalUserId={record.externalUserId} />
-                <TransactionsPanel externalUserId={record.externalUserId} />
-              </>
-            )}
+            {tab === 'money' && <MoneyTab record={record} onUpdated={onUpdated} />}
           </div>
         </>
       )}

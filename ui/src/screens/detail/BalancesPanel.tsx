@@ -1,6 +1,4 @@
 import { Amount } from '../../components/Amount';
-import { useState } from 'preact/hooks';
-import { toCommandError, useBackend } from '../../api/backend';
 import type { CommandError, CryptoBalance, UserBalances } from '../../api/bindings';
 import { CopyButton } from '../../components/CopyButton';
 import { ErrorBanner } from '../../components/ErrorBanner';
@@ -11,31 +9,25 @@ const networks = (b: CryptoBalance): string =>
     .map(([key, n]) => `${key} (${n.name}${n.mainnet ? '' : ', testnet'})`)
     .join(', ');
 
-/** The user's fiat and crypto balances, fetched from P100 when asked. */
-export function BalancesPanel({ externalUserId }: { externalUserId: string }) {
-  const backend = useBackend();
-  const [balances, setBalances] = useState<UserBalances | null>(null);
-  const [error, setError] = useState<CommandError | null>(null);
-  const [loading, setLoading] = useState(false);
-
-  const load = async () => {
-    setLoading(true);
-    setError(null);
-    try {
-      setBalances(await backend.call('user_balances', { externalUserId }));
-    } catch (e) {
-      setError(toCommandError(e));
-    }
-    setLoading(false);
-  };
-
+/** The user's fiat and crypto balances as the Money tab last read them from P100. */
+export function BalancesPanel({
+  balances,
+  error,
+  loading,
+  onLoad,
+}: {
+  balances: UserBalances | null;
+  error: CommandError | null;
+  loading: boolean;
+  onLoad: () => void;
+}) {
   const empty = balances && balances.fiatBalances.length === 0 && balances.cryptoBalances.length === 0;
 
   return (
     <section class="panel" aria-labelledby="balances-title" data-testid="balances" aria-busy={loading}>
       <div class="panel-head">
         <h2 id="balances-title">Balances</h2>
-        <button type="button" class="secondary" data-testid="balances-refresh" disabled={loading} onClick={() => void load()}>
+        <button type="button" class="secondary" data-testid="balances-refresh" disabled={loading} onClick={onLoad}>
           {loading ? 'Loading…' : balances ? 'Refresh' : 'Load balances'}
         </button>
       </div>

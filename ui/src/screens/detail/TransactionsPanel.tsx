@@ -46,7 +46,7 @@ export function toQuery(f: Filters, page: number, limit: number): TransactionQue
   return q;
 }
 
-export function TransactionsPanel({ externalUserId }: { externalUserId: string }) {
+export function TransactionsPanel({ externalUserId, refreshKey = 0 }: { externalUserId: string; refreshKey?: number }) {
   const backend = useBackend();
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);
   const [applied, setApplied] = useState<Filters>(NO_FILTERS);
@@ -74,7 +74,7 @@ export function TransactionsPanel({ externalUserId }: { externalUserId: string }
         setLoading(false);
       },
     );
-  }, [backend, externalUserId, applied, page]);
+  }, [backend, externalUserId, applied, page, refreshKey]);
 
   const set = <K extends keyof Filters>(name: K, value: Filters[K]) => setDraft((d) => ({ ...d, [name]: value }));
 
