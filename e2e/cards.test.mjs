@@ -1,7 +1,9 @@
 // End to end, a user's cards in the real window: a user onboarded and extended, a card created
 // with its PIN typed twice, its number revealed and hidden again, then a suspension P100 refuses
 // for the active card (P454) resolved by "block every active card, then suspend"; unsuspended
-// and the card unblocked. The number appears on the page only while revealed.
+// and the card unblocked. The number appears on the page only while revealed. Then the user's
+// money: funded from the partner balance (the balance changes without a reload), and an exchange
+// with a 40-second rate lock, finalized.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
@@ -130,4 +132,62 @@ test('unsuspended, the card is unblocked and pays again', async () => {
   for (const kind of ['cardCreated', 'cardChanged', 'suspended', 'unsuspended']) {
     assert.ok(kinds.includes(kind), `${kind} on the timeline: ${kinds.join(', ')}`);
   }
+});
+
+/** The user's balance of `currency` on the Money tab, as P100 wrote it. */
+const held = (currency) =>
+  s.script(
+    `const row = [...document.querySelectorAll('[data-testid="fiat-row"], [data-testid="crypto-row"]')]
+       .find((r) => r.querySelector('td')?.textContent === arguments[0].toUpperCase());
+     return row?.querySelector('.amount')?.dataset.amount ?? null`,
+    [currency],
+  );
+
+test('the user is funded from the partner balance and the balance changes without a reload', async () => {
+  await click('tab-money');
+  await s.waitFor(byTestId('fiat-row'));
+  const before = Number(await held('eur'));
+  await s.type(await s.waitFor(byTestId('transfer-amount')), '250.755');
+  await click('transfer-submit');
+  await s.waitFor(byTestId('transfer-error-amount'), { text: 'At most 2 decimal places for EUR' });
+  await s.type(await s.waitFor(byTestId('transfer-amount')), '250.75');
+  await click('transfer-submit');
+  await click('transfer-confirm');
+  await s.waitFor(byTestId('toast'), { text: 'Funded 250.75 EUR' });
+  await s.waitUntil('return document.querySelector(\'[data-testid="fiat-row"] .amount\')?.dataset.amount === arguments[0]', [
+    (before + 250.75).toFixed(2),
+  ], { what: 'the EUR balance up by 250.75' });
+  assert.deepEqual(serious(await axeViolations(s)), [], 'axe on the Money tab');
+});
+
+test('a rate is locked for 40 s and the exchange is finalized with it', async () => {
+  const [eur, btc] = [Number(await held('eur')), Number(await held('btc'))];
+  await s.type(await s.waitFor(byTestId('exchange-amount')), '100');
+  await click('exchange-lock');
+  await s.waitFor(byTestId('exchange-countdown'), { text: 'lock holds for' });
+  assert.match(await s.content(await s.waitFor(byTestId('exchange-quote'))), /1 EUR = [\d.e-]+ BTC · fee 1\.49%/);
+  await s.screenshot('money');
+  await click('exchange-submit');
+  await click('exchange-confirm');
+  await s.waitUntil('return document.querySelector(\'[data-testid="exchange-result"]\')?.dataset.status === "COMPLETED"', [], {
+    what: 'the exchange completed at P100',
+    timeout: 20000,
+  });
+  await s.waitUntil('return document.querySelector(\'[data-testid="fiat-row"] .amount\')?.dataset.amount === arguments[0]', [
+    (eur - 100).toFixed(2),
+  ], { what: 'the EUR balance down by 100' });
+  await s.waitUntil(
+    `const row = [...document.querySelectorAll('[data-testid="crypto-row"]')].find((r) => r.querySelector('td')?.textContent === 'BTC');
+     return Number(row?.querySelector('.amount')?.dataset.amount) > arguments[0]`,
+    [btc],
+    { what: 'BTC bought' },
+  );
+  await click('tab-onboarding');
+  const kinds = await s.waitUntil(
+    `const k = [...document.querySelectorAll('[data-testid="timeline-event"]')].map((e) => e.dataset.kind);
+     return k.includes('exchanged') && k`,
+    [],
+    { what: 'the moves on the timeline' },
+  );
+  assert.ok(kinds.includes('transferred'), kinds.join(', '));
 });
