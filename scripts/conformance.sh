@@ -69,7 +69,9 @@ key=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 out=$work/sandbox.out
 log=$work/sandbox.log
 : >"$out"
-target/debug/p100-sandbox --listen 127.0.0.1:0 --api-key "$key" --review-delay-ms 50 >"$out" 2>"$log" &
+# Webhooks to a closed port: nothing receives them, the delivery log keeps what was sent.
+target/debug/p100-sandbox --listen 127.0.0.1:0 --api-key "$key" --review-delay-ms 50 \
+  --webhook-url http://127.0.0.1:9 --webhook-retry-scale 0 >"$out" 2>"$log" &
 pid=$!
 cleanup() {
   if kill -0 "$pid" 2>/dev/null; then

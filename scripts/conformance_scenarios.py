@@ -219,9 +219,11 @@ check(card(), 400, "P455")
 check(patch("/v1/card/unblock", json=ref), 400, "P455")
 check(patch(f"/v1/user/unsuspend/{e}"), 200)
 check(patch("/v1/card/unblock", json=ref), 200)
-for _ in range(4):
-    check(card(), 200)
+more = [check(card(), 200).json()["cardId"] for _ in range(4)]
 check(card(), 400, "P902")
+# Card webhooks (checked against the document's webhooks below): a payment with 3-D Secure.
+S.post(f"{base}/_sandbox/users/{e}/cards/{more[0]}/payment", headers=H,
+       json={"amount": 9.99, "merchant": "Corner Shop", "threeDs": True})
 check(delete("/v1/card", json=ref), 200)
 check(patch("/v1/card/block", json=ref), 400, "P434")
 check(get(f"/v1/card/limits/{e}/{cid}"), 400, "P434")
@@ -276,6 +278,7 @@ tr = lambda d, **kw: patch(f"/v1/crypto-deposit/update-travel-rule/{d}",
 check(tr(dep, details={}), 400, "P403")
 check(tr("nope"), 404, "P904")
 check(tr(dep), 200)
+time.sleep(0.3)  # the deposit and the withdrawal settle: their webhooks
 check(tr(dep, walletType="SELF_CUSTODY"), 400, "P901")
 check(patch(f"/v1/user/suspend/{g}"), 200)
 check(fund(), 400, "P455")
@@ -291,6 +294,26 @@ check(S.get(f"{base}/v1/kyc/verification/{b}/{vid}"), 429)
 S.put(f"{base}/_sandbox/rate-limit", headers=H, json={"enabled": False, "perSecond": 1})
 if 429 not in statuses:
     problems.append("rate limit did not answer 429")
+
+# Every webhook the sandbox sent (to a closed port: the log keeps them) against the document's
+# webhook of its path.
+hooks = {w["post"]["x-p100-partner-path"]: w["post"] for w in doc["webhooks"].values()}
+hook_kinds = set()
+for d in S.get(f"{base}/_sandbox/webhooks", headers=H).json():
+    path = "/" + d["url"].split("/", 3)[3]
+    hook = hooks.get(path)
+    if hook is None:
+        problems.append(f"webhook {path}: not in the document")
+        continue
+    schema = hook["requestBody"]["content"]["application/json"]["schema"]
+    errs = [str(x) for x in jsonschema_rs.validator_for({**schema, "components": doc["components"]}).iter_errors(d["payload"])]
+    if errs:
+        problems.append(f"webhook {path}: {d['payload']!r:.300} does not match: {errs[:2]}")
+    hook_kinds.add(d["event"])
+print(f"  webhooks checked: {', '.join(sorted(hook_kinds))}")
+for want in ["transfer", "exchange", "cryptoWithdrawal", "cryptoDeposit", "cardTransaction", "card3dsCode", "cardActivationCode"]:
+    if want not in hook_kinds:
+        problems.append(f"no {want} webhook was sent")
 
 for k in sorted(seen):
     print(f"  {k}: {', '.join(sorted(seen[k]))}")

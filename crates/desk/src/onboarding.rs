@@ -202,7 +202,8 @@ impl Facts {
             | Event::Transferred { .. }
             | Event::Exchanged { .. }
             | Event::Withdrawn { .. }
-            | Event::TravelRuleGiven { .. } => {}
+            | Event::TravelRuleGiven { .. }
+            | Event::CardCodeSent { .. } => {}
         }
     }
 

@@ -113,6 +113,15 @@ pub enum CardChange {
     LimitsChanged { limits: CardLimits },
 }
 
+/// What a card's one-time code is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum CardCodePurpose {
+    /// 3-D Secure: an online payment to approve.
+    ThreeDs,
+    Activation,
+}
+
 /// One thing that happened to a user.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(
@@ -232,6 +241,13 @@ pub enum Event {
         crypto_deposit_id: String,
         sender: String,
     },
+    /// P100 sent a one-time code for the user's card (never kept: the partner's own channel
+    /// gives it to the cardholder).
+    CardCodeSent {
+        card_id: String,
+        last_digits: String,
+        purpose: CardCodePurpose,
+    },
     /// An operator's note on the user (the event's actor and time are its author and time).
     Noted {
         text: String,
@@ -290,6 +306,7 @@ impl Event {
             Event::Exchanged { .. } => "exchanged",
             Event::Withdrawn { .. } => "withdrawn",
             Event::TravelRuleGiven { .. } => "travelRuleGiven",
+            Event::CardCodeSent { .. } => "cardCodeSent",
             Event::Noted { .. } => "noted",
             Event::Tagged { .. } => "tagged",
             Event::Untagged { .. } => "untagged",

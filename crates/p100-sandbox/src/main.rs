@@ -18,7 +18,10 @@ OPTIONS:
     --api-key KEY           the only key accepted in the x-api-key header (or env P100_SANDBOX_API_KEY)
     --webhook-url URL       base URL of the partner's webhook receiver, e.g. http://127.0.0.1:9000;
                             events go to URL/webhook/user/status, /webhook/poa-verification/status,
-                            /webhook/kyc-file/status, /webhook/kyc-verification/status
+                            /webhook/kyc-file/status, /webhook/kyc-verification/status,
+                            /transfer-webhook, /webhook/exchange, /crypto-withdrawal-webhook,
+                            /webhook/crypto-deposit, /webhook/card/transaction,
+                            /webhook/card/3ds-code, /webhook/card/activation-code
     --webhook-token TOKEN   sent as the Authorization header of every webhook
                             (or env P100_SANDBOX_WEBHOOK_TOKEN)
     --webhook-retry-scale F multiply the retry delays (8/16/32/64 s) by F [default: 1]
@@ -41,6 +44,7 @@ MAGIC VALUES (steer the automatic reviews):
     Create user: an email whose local part ends in +cards (ada+cards@example.com) already holds
         an active card, so suspension answers P454
     Hosted KYC: the provider page behind the redirect link has Pass / Fail buttons
+    Create Crypto Withdrawal: memo \"FAIL\"  UNSUCCESSFUL when it settles, and refunded
 
 ADMIN ROUTES (x-api-key required):
     POST /_sandbox/reset                    forget every user, webhook and fault
@@ -50,6 +54,13 @@ ADMIN ROUTES (x-api-key required):
     PUT  /_sandbox/users/{id}/cards         {\"active\":true} gives an active card, false locks them
     POST /_sandbox/users/{id}/cards/age     {\"days\":31} moves every card's creation back (the
                                             5-a-day, 10-in-30-days, 20-a-year windows)
+    POST /_sandbox/users/{id}/cards/{cardId}/payment
+                                            {\"amount\":12.5,\"merchant\":\"Shop\",\"threeDs\":true}: a
+                                            3-D Secure code (if asked), then the card transaction
+    POST /_sandbox/users/{id}/deposits      {\"currency\":\"eth\",\"amount\":0.5,\"travelRule\":true}: a
+                                            crypto deposit (held for travel-rule data if asked)
+    POST /_sandbox/users/{id}/locks/expire  every exchange lock of the user past its 40 s
+    POST /_sandbox/partner/card-fees        bills every live card's €0.25, as a new month
     GET|POST|DELETE /_sandbox/faults        e.g. {\"kind\":\"status\",\"status\":503,\"times\":2},
                                             {\"kind\":\"latency\",\"ms\":500}, {\"kind\":\"rateLimit\",\"retryAfterSecs\":3},
                                             {\"kind\":\"p100\",\"code\":\"P501\"}, {\"kind\":\"drop\"} (after the effect),

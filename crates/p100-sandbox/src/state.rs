@@ -13,6 +13,7 @@ mod kyc;
 mod money;
 mod poa;
 
+pub use cards::CardPayment;
 pub use crypto::FAILING_MEMO;
 pub use exchange::rates;
 pub use kyc::verification_magic;

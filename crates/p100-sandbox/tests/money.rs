@@ -543,3 +543,174 @@ async fn the_partner_balance_and_every_move_survive_a_restart() {
         "the pending exchange settled after the restart"
     );
 }
+
+/// The webhooks the sandbox sent, `(event, payload)` in order, from its delivery log.
+async fn sent(sb: &Sb) -> Vec<(String, Value)> {
+    let log = sb.get("/_sandbox/webhooks").await;
+    log.expect(200, None);
+    log.body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["event"].as_str().unwrap().to_owned(),
+                d["payload"].clone(),
+            )
+        })
+        .collect()
+}
+
+async fn sent_until(
+    sb: &Sb,
+    what: &str,
+    pred: impl Fn(&[(String, Value)]) -> bool,
+) -> Vec<(String, Value)> {
+    for _ in 0..500 {
+        let all = sent(sb).await;
+        if pred(&all) {
+            return all;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("no webhook: {what}: {:?}", sent(sb).await);
+}
+
+#[tokio::test]
+async fn each_move_and_each_card_event_sends_its_webhook() {
+    // Deliveries to a closed port fail, but the log keeps what was sent.
+    let mut config =
+        p100_sandbox::SandboxConfig::local(KEY).with_review_delay(Duration::from_millis(30));
+    config.webhooks.base_url = Some("http://127.0.0.1:9".into());
+    config.webhooks.retry_delays = Vec::new();
+    let sb = sandbox_with(config).await;
+    let id = sb.active_user("PL").await;
+    sb.post(&format!("/v1/user/extend/{id}"), json!({}))
+        .await
+        .expect(200, None);
+
+    let t = fund(&sb, &id, 20.0, "eur").await.body["transferId"].clone();
+    let all = sent_until(&sb, "transfer", |a| a.iter().any(|(e, _)| e == "transfer")).await;
+    let (_, body) = all.iter().find(|(e, _)| e == "transfer").unwrap();
+    assert_eq!(body["id"], t);
+    assert_eq!(body["destinationExternalUserId"], id.as_str());
+    assert_eq!(body["status"], "SUCCESSFUL");
+
+    let lock = sb.get(&format!("/v1/exchange/get-lock/{id}")).await.body["id"].clone();
+    let x = sb
+        .post(
+            "/v1/exchange",
+            json!({"sourceExternalUserId": id, "amount": 10, "currencyFrom": "eur",
+                   "currencyTo": "usdt", "lockId": lock}),
+        )
+        .await
+        .body["exchangeId"]
+        .clone();
+    let all = sent_until(&sb, "exchange", |a| a.iter().any(|(e, _)| e == "exchange")).await;
+    let (_, body) = all.iter().find(|(e, _)| e == "exchange").unwrap();
+    assert_eq!((&body["id"], &body["status"]), (&x, &json!("COMPLETED")));
+
+    // A deposit held for the travel rule: WAITING_FOR_TR_DATA, then (data given) checked and
+    // credited: WAITING_FOR_VERIFICATION, SUCCESSFUL.
+    let d = sb
+        .post(
+            &format!("/_sandbox/users/{id}/deposits"),
+            json!({"currency": "eth", "amount": 0.1, "travelRule": true}),
+        )
+        .await
+        .body["cryptoDepositId"]
+        .clone();
+    sb.patch(
+        &format!(
+            "/v1/crypto-deposit/update-travel-rule/{}",
+            d.as_str().unwrap()
+        ),
+        Some(json!({"walletType": "CUSTODIAL", "details": {"iAmOwnerOfWallet": true}})),
+    )
+    .await
+    .expect(200, None);
+    let all = sent_until(&sb, "deposit credited", |a| {
+        a.iter()
+            .any(|(e, b)| e == "cryptoDeposit" && b["status"] == "SUCCESSFUL")
+    })
+    .await;
+    let deposit: Vec<&Value> = all
+        .iter()
+        .filter(|(e, b)| e == "cryptoDeposit" && b["cryptoDepositId"] == d)
+        .map(|(_, b)| &b["status"])
+        .collect();
+    assert_eq!(
+        deposit,
+        [
+            &json!("WAITING_FOR_TR_DATA"),
+            &json!("WAITING_FOR_VERIFICATION"),
+            &json!("SUCCESSFUL")
+        ]
+    );
+
+    // A card: its activation code; a payment with 3-D Secure: the code, then the transaction;
+    // a blocked card's payment is declined.
+    let card = sb
+        .post(
+            "/v1/card/virtual",
+            json!({"externalUserId": id, "label": "Web shop", "pin": "1357"}),
+        )
+        .await;
+    card.expect(200, None);
+    let (card_id, number) = (
+        card.body["cardId"].as_str().unwrap().to_owned(),
+        card.body["cardNumber"].as_str().unwrap().to_owned(),
+    );
+    let pay =
+        |three_ds: bool| json!({"amount": 12.5, "merchant": "Corner Shop", "threeDs": three_ds});
+    let path = format!("/_sandbox/users/{id}/cards/{card_id}/payment");
+    sb.post(&path, pay(true)).await.expect(201, None);
+    sb.send(
+        sb.http
+            .patch(sb.url("/v1/card/block"))
+            .json(&json!({"externalUserId": id, "cardId": card_id})),
+    )
+    .await
+    .expect(200, None);
+    sb.post(&path, pay(false)).await.expect(201, None);
+    let all = sent_until(&sb, "card payments", |a| {
+        a.iter().filter(|(e, _)| e == "cardTransaction").count() == 2
+    })
+    .await;
+    let card_events: Vec<(&str, &Value)> = all
+        .iter()
+        .filter(|(e, _)| e.starts_with("card"))
+        .map(|(e, b)| (e.as_str(), b))
+        .collect();
+    let kinds: Vec<&str> = card_events.iter().map(|(e, _)| *e).collect();
+    assert_eq!(
+        kinds,
+        [
+            "cardActivationCode",
+            "card3dsCode",
+            "cardTransaction",
+            "cardTransaction"
+        ]
+    );
+    for (_, b) in &card_events {
+        assert_eq!(b["cardLastDigits"], &number[12..]);
+    }
+    assert!(
+        card_events[0].1["code"]
+            .as_str()
+            .is_some_and(|c| c.len() == 6)
+    );
+    assert_eq!(card_events[2].1["status"], "APPROVED");
+    assert_eq!(card_events[3].1["status"], "DECLINED");
+    assert_eq!(card_events[2].1["merchant"], "Corner Shop");
+    // Every body the sandbox sent reads back as the webhook P100 documents for its path.
+    let log = sb.get("/_sandbox/webhooks").await.body;
+    for d in log.as_array().unwrap() {
+        let path = d["url"]
+            .as_str()
+            .unwrap()
+            .trim_start_matches("http://127.0.0.1:9");
+        let parsed = p100::webhooks::WebhookEvent::parse(path, d["payload"].to_string().as_bytes());
+        assert!(parsed.is_ok(), "{path}: {parsed:?}");
+    }
+}

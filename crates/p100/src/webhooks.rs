@@ -4,7 +4,15 @@
 //! `externalUserId` the API could address, bounded strings — and lenient where P100 may grow
 //! (fields it adds later are ignored).
 
+mod moves;
+
+use crate::models::money::{CryptoDeposit, ExchangeDetails, TransferDetails, WithdrawalDetails};
 use crate::models::{AttemptStatus, KycFileStatus, PoaStatus, UserStatus, VerificationStatus};
+pub use moves::{
+    CARD_3DS_PATH, CARD_ACTIVATION_PATH, CARD_TRANSACTION_PATH, CRYPTO_DEPOSIT_PATH,
+    CRYPTO_WITHDRAWAL_PATH, CardCode, CardTransaction, CardTransactionStatus, EXCHANGE_PATH,
+    MAX_TEXT_CHARS, TRANSFER_PATH,
+};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -22,15 +30,22 @@ pub const KYC_FILE_PATH: &str = "/webhook/kyc-file/status";
 /// `/webhook/kyc-verification/status` (path chosen: docs/decisions.md).
 pub const KYC_VERIFICATION_PATH: &str = "/webhook/kyc-verification/status";
 /// Every event path, for receivers to mount.
-pub const PATHS: [&str; 4] = [
+pub const PATHS: [&str; 11] = [
     USER_STATUS_PATH,
     POA_STATUS_PATH,
     KYC_FILE_PATH,
     KYC_VERIFICATION_PATH,
+    TRANSFER_PATH,
+    EXCHANGE_PATH,
+    CRYPTO_WITHDRAWAL_PATH,
+    CRYPTO_DEPOSIT_PATH,
+    CARD_TRANSACTION_PATH,
+    CARD_3DS_PATH,
+    CARD_ACTIVATION_PATH,
 ];
 
 /// One webhook, as P100 sends it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum WebhookEvent {
     UserStatus {
         external_user_id: String,
@@ -50,6 +65,17 @@ pub enum WebhookEvent {
         attempt_status: Option<AttemptStatus>,
         rejection_reason: Option<String>,
     },
+    /// A transfer between the partner and one user, settled or not.
+    Transfer(TransferDetails),
+    /// An exchange's final state.
+    Exchange(ExchangeDetails),
+    CryptoWithdrawal(WithdrawalDetails),
+    CryptoDeposit(CryptoDeposit),
+    CardTransaction(CardTransaction),
+    /// A 3-D Secure code for the cardholder (a secret).
+    Card3dsCode(CardCode),
+    /// A card's activation code (a secret).
+    CardActivationCode(CardCode),
 }
 
 /// Why a webhook was not taken.
@@ -119,6 +145,13 @@ impl WebhookEvent {
                     rejection_reason: b.rejection_reason,
                 }
             }
+            TRANSFER_PATH => WebhookEvent::Transfer(read(body)?),
+            EXCHANGE_PATH => WebhookEvent::Exchange(read(body)?),
+            CRYPTO_WITHDRAWAL_PATH => WebhookEvent::CryptoWithdrawal(read(body)?),
+            CRYPTO_DEPOSIT_PATH => WebhookEvent::CryptoDeposit(read(body)?),
+            CARD_TRANSACTION_PATH => WebhookEvent::CardTransaction(read(body)?),
+            CARD_3DS_PATH => WebhookEvent::Card3dsCode(read(body)?),
+            CARD_ACTIVATION_PATH => WebhookEvent::CardActivationCode(read(body)?),
             other => return Err(WebhookError::UnknownPath(other.to_owned())),
         };
         event.check()?;
@@ -127,6 +160,9 @@ impl WebhookEvent {
 
     fn check(&self) -> Result<(), WebhookError> {
         if let Some(problem) = crate::validate::external_user_id_problem(self.external_user_id()) {
+            return Err(WebhookError::Invalid(problem));
+        }
+        if let Some(problem) = self.money_problem() {
             return Err(WebhookError::Invalid(problem));
         }
         if let WebhookEvent::KycVerification {
@@ -142,12 +178,55 @@ impl WebhookEvent {
         Ok(())
     }
 
+    /// What a money or card webhook carries that is not believable: a transfer naming no user
+    /// or two, an amount that is no amount, ids and texts empty, oversized or with control
+    /// characters, a card's digits or code that are not digits.
+    fn money_problem(&self) -> Option<String> {
+        use moves::{amount_problem, card_problem, text_problem};
+        match self {
+            WebhookEvent::Transfer(t) => {
+                if t.source_external_user_id.is_some() == t.destination_external_user_id.is_some() {
+                    return Some(
+                        "a transfer names exactly one of sourceExternalUserId and destinationExternalUserId"
+                            .into(),
+                    );
+                }
+                text_problem("id", &t.id).or_else(|| amount_problem("amount", t.amount))
+            }
+            WebhookEvent::Exchange(e) => text_problem("id", &e.id)
+                .or_else(|| amount_problem("amountFrom", e.amount_from))
+                .or_else(|| text_problem("lockId", &e.lock_id)),
+            WebhookEvent::CryptoWithdrawal(w) => text_problem("id", &w.id)
+                .or_else(|| amount_problem("amount", w.amount))
+                .or_else(|| text_problem("destination", &w.destination)),
+            WebhookEvent::CryptoDeposit(d) => text_problem("cryptoDepositId", &d.crypto_deposit_id)
+                .or_else(|| amount_problem("amount", d.amount)),
+            WebhookEvent::CardTransaction(t) => text_problem("cardId", &t.card_id)
+                .or_else(|| text_problem("transactionId", &t.transaction_id))
+                .or_else(|| text_problem("merchant", &t.merchant))
+                .or_else(|| amount_problem("amount", t.amount))
+                .or_else(|| card_problem(&t.card_last_digits, None)),
+            WebhookEvent::Card3dsCode(c) | WebhookEvent::CardActivationCode(c) => {
+                text_problem("cardId", &c.card_id)
+                    .or_else(|| card_problem(&c.card_last_digits, Some(&c.code)))
+            }
+            _ => None,
+        }
+    }
+
     pub fn path(&self) -> &'static str {
         match self {
             WebhookEvent::UserStatus { .. } => USER_STATUS_PATH,
             WebhookEvent::PoaStatus { .. } => POA_STATUS_PATH,
             WebhookEvent::KycFile { .. } => KYC_FILE_PATH,
             WebhookEvent::KycVerification { .. } => KYC_VERIFICATION_PATH,
+            WebhookEvent::Transfer(_) => TRANSFER_PATH,
+            WebhookEvent::Exchange(_) => EXCHANGE_PATH,
+            WebhookEvent::CryptoWithdrawal(_) => CRYPTO_WITHDRAWAL_PATH,
+            WebhookEvent::CryptoDeposit(_) => CRYPTO_DEPOSIT_PATH,
+            WebhookEvent::CardTransaction(_) => CARD_TRANSACTION_PATH,
+            WebhookEvent::Card3dsCode(_) => CARD_3DS_PATH,
+            WebhookEvent::CardActivationCode(_) => CARD_ACTIVATION_PATH,
         }
     }
 
@@ -158,6 +237,13 @@ impl WebhookEvent {
             WebhookEvent::PoaStatus { .. } => "poaVerificationStatus",
             WebhookEvent::KycFile { .. } => "kycFileAdded",
             WebhookEvent::KycVerification { .. } => "kycVerificationStatus",
+            WebhookEvent::Transfer(_) => "transfer",
+            WebhookEvent::Exchange(_) => "exchange",
+            WebhookEvent::CryptoWithdrawal(_) => "cryptoWithdrawal",
+            WebhookEvent::CryptoDeposit(_) => "cryptoDeposit",
+            WebhookEvent::CardTransaction(_) => "cardTransaction",
+            WebhookEvent::Card3dsCode(_) => "card3dsCode",
+            WebhookEvent::CardActivationCode(_) => "cardActivationCode",
         }
     }
 
@@ -176,6 +262,19 @@ impl WebhookEvent {
             | WebhookEvent::KycVerification {
                 external_user_id, ..
             } => external_user_id,
+            // Checked on parse: exactly one of the two.
+            WebhookEvent::Transfer(t) => t
+                .destination_external_user_id
+                .as_deref()
+                .or(t.source_external_user_id.as_deref())
+                .unwrap_or(""),
+            WebhookEvent::Exchange(e) => &e.source_external_user_id,
+            WebhookEvent::CryptoWithdrawal(w) => &w.source_external_user_id,
+            WebhookEvent::CryptoDeposit(d) => &d.external_user_id,
+            WebhookEvent::CardTransaction(t) => &t.external_user_id,
+            WebhookEvent::Card3dsCode(c) | WebhookEvent::CardActivationCode(c) => {
+                &c.external_user_id
+            }
         }
     }
 
@@ -205,8 +304,26 @@ impl WebhookEvent {
                 "attemptStatus": attempt_status,
                 "rejectionReason": rejection_reason,
             }),
+            WebhookEvent::Transfer(t) => json_of(t),
+            WebhookEvent::Exchange(e) => json_of(e),
+            WebhookEvent::CryptoWithdrawal(w) => json_of(w),
+            WebhookEvent::CryptoDeposit(d) => json_of(d),
+            WebhookEvent::CardTransaction(t) => json_of(t),
+            WebhookEvent::Card3dsCode(c) | WebhookEvent::CardActivationCode(c) => json_of(c),
         }
     }
+
+    /// The one-time code a card webhook carries, if it is one (a secret: shown, never kept).
+    pub fn card_code(&self) -> Option<&CardCode> {
+        match self {
+            WebhookEvent::Card3dsCode(c) | WebhookEvent::CardActivationCode(c) => Some(c),
+            _ => None,
+        }
+    }
+}
+
+fn json_of<T: serde::Serialize>(body: &T) -> Value {
+    serde_json::to_value(body).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -235,10 +352,88 @@ mod tests {
                 rejection_reason: Some("NO_FACE_FOUND".into()),
             },
         ];
-        for e in events {
+        for e in events.into_iter().chain(money_events()) {
             let body = e.payload().to_string();
             assert_eq!(WebhookEvent::parse(e.path(), body.as_bytes()), Ok(e));
         }
+    }
+
+    fn money_events() -> Vec<WebhookEvent> {
+        use crate::models::money::*;
+        let code = CardCode {
+            external_user_id: "u-1".into(),
+            card_id: "c-1".into(),
+            card_last_digits: "4242".into(),
+            code: "739164".into(),
+            created_at: "2026-12-04T10:00:00.000Z".into(),
+        };
+        vec![
+            WebhookEvent::Transfer(TransferDetails {
+                id: "t-1".into(),
+                source_external_user_id: None,
+                destination_external_user_id: Some("u-1".into()),
+                amount: 10.5,
+                currency: Currency::Eur,
+                status: MoveStatus::Successful,
+                created_at: "2026-12-04T10:00:00.000Z".into(),
+                error: None,
+            }),
+            WebhookEvent::CryptoDeposit(CryptoDeposit {
+                external_user_id: "u-1".into(),
+                crypto_deposit_id: "d-1".into(),
+                amount: 0.001,
+                currency: Currency::Eth,
+                status: DepositStatus::WaitingForTrData,
+                transaction_hash: Some("0x10d5".into()),
+                created_at: "2025-03-20T11:34:37.646Z".into(),
+            }),
+            WebhookEvent::CardTransaction(CardTransaction {
+                external_user_id: "u-1".into(),
+                card_id: "c-1".into(),
+                card_last_digits: "4242".into(),
+                transaction_id: "x-1".into(),
+                amount: 12.99,
+                currency: Currency::Eur,
+                merchant: "Corner Shop".into(),
+                status: CardTransactionStatus::Approved,
+                created_at: "2026-12-04T10:00:00.000Z".into(),
+            }),
+            WebhookEvent::Card3dsCode(code.clone()),
+            WebhookEvent::CardActivationCode(code),
+        ]
+    }
+
+    #[test]
+    fn money_and_card_webhooks_are_checked_before_they_are_believed() {
+        let mut events = money_events();
+        let WebhookEvent::Transfer(t) = &mut events[0] else {
+            unreachable!()
+        };
+        t.source_external_user_id = Some("u-2".into());
+        let WebhookEvent::CardTransaction(x) = &mut events[2] else {
+            unreachable!()
+        };
+        x.merchant = "Shop\u{7}".into();
+        let WebhookEvent::Card3dsCode(c) = &mut events[3] else {
+            unreachable!()
+        };
+        c.code = "12ab".into();
+        let WebhookEvent::CryptoDeposit(d) = &mut events[1] else {
+            unreachable!()
+        };
+        d.amount = -1.0;
+        for e in events.iter().take(4) {
+            let body = e.payload().to_string();
+            assert!(
+                matches!(
+                    WebhookEvent::parse(e.path(), body.as_bytes()),
+                    Err(WebhookError::Invalid(_))
+                ),
+                "{body}"
+            );
+        }
+        // A code never shows in Debug (a log line).
+        assert!(!format!("{:?}", money_events()[3]).contains("739164"));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use super::Tx;
 use super::roster::{RosterChange, UserRecord};
 use crate::environment::EnvironmentKind;
 use crate::error::Result;
-use crate::timeline::{Event, EventSource};
+use crate::timeline::{CardCodePurpose, Event, EventSource};
 use p100::webhooks::WebhookEvent;
 use serde_json::Value;
 
@@ -20,6 +20,9 @@ pub enum Recorded {
     UnknownUser,
     /// The same event is pending or was confirmed already: a delivery repeated.
     Repeated,
+    /// Kept as a plain timeline event, not a claim: a card's one-time code was sent (the code
+    /// itself is dropped: it is a secret, and nothing at P100 would confirm it).
+    Noted { user: Box<UserRecord> },
     /// A new claim, to be confirmed.
     New {
         claim_id: i64,
@@ -84,6 +87,21 @@ impl dyn Tx + '_ {
         let Some(user) = self.user(env, ext)? else {
             return Ok(Recorded::UnknownUser);
         };
+        if let Some(code) = event.card_code() {
+            let sent = Event::CardCodeSent {
+                card_id: code.card_id.clone(),
+                last_digits: code.card_last_digits.clone(),
+                purpose: match event {
+                    WebhookEvent::Card3dsCode(_) => CardCodePurpose::ThreeDs,
+                    _ => CardCodePurpose::Activation,
+                },
+            };
+            self.add_event(env, ext, EventSource::Webhook, &sent)?;
+            let user = self.apply_to_user(env, ext, &RosterChange::Touch)?;
+            return Ok(Recorded::Noted {
+                user: Box::new(user),
+            });
+        }
         let payload = event.payload();
         if self.is_repeat(env, &user, event, &payload)? {
             return Ok(Recorded::Repeated);
@@ -158,6 +176,14 @@ fn roster_says(user: &UserRecord, event: &WebhookEvent) -> Option<bool> {
                 && user.attempt_status == *attempt_status
                 && user.rejection_reason == *rejection_reason
         }
-        WebhookEvent::KycFile { .. } => return None,
+        // Money and card claims: the roster keeps no fact of them.
+        WebhookEvent::KycFile { .. }
+        | WebhookEvent::Transfer(_)
+        | WebhookEvent::Exchange(_)
+        | WebhookEvent::CryptoWithdrawal(_)
+        | WebhookEvent::CryptoDeposit(_)
+        | WebhookEvent::CardTransaction(_)
+        | WebhookEvent::Card3dsCode(_)
+        | WebhookEvent::CardActivationCode(_) => return None,
     })
 }

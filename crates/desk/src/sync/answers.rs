@@ -39,6 +39,7 @@ pub fn acknowledge(written: &Result<Recorded>) -> Response {
             "recorded as a claim; P100 is asked to confirm it",
         ),
         Ok(Recorded::Repeated) => answer(StatusCode::OK, "already recorded"),
+        Ok(Recorded::Noted { .. }) => answer(StatusCode::OK, "recorded"),
         // Acknowledged so that P100 does not retry a user this roster never had (another
         // desk's, or one created outside it); nothing is stored.
         Ok(Recorded::UnknownUser) => {

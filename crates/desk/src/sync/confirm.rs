@@ -215,6 +215,30 @@ impl LiveSync {
                 Unconfirmed,
                 "no P100 read tells what became of a KYC file; the claim changes nothing".into(),
             ),
+            WebhookEvent::Transfer(t) => match client.transfer(&t.id).await {
+                Ok(d) => said_status("transfer", d.status == t.status, status_word(&d.status)),
+                Err(e) => move_refusal(e)?,
+            },
+            WebhookEvent::Exchange(x) => match client.exchange(&x.id).await {
+                Ok(d) => said_status("exchange", d.status == x.status, status_word(&d.status)),
+                Err(e) => move_refusal(e)?,
+            },
+            WebhookEvent::CryptoWithdrawal(w) => match client.withdrawal(&w.id).await {
+                Ok(d) => said_status("withdrawal", d.status == w.status, status_word(&d.status)),
+                Err(e) => move_refusal(e)?,
+            },
+            WebhookEvent::CryptoDeposit(_) => (
+                Unconfirmed,
+                "no P100 read tells a deposit's state; the balances show what was credited".into(),
+            ),
+            WebhookEvent::CardTransaction(_) => (
+                Unconfirmed,
+                "no P100 read lists card payments; the claim changes nothing".into(),
+            ),
+            WebhookEvent::Card3dsCode(_) | WebhookEvent::CardActivationCode(_) => (
+                Unconfirmed,
+                "a card's code is never kept or confirmed".into(),
+            ),
         })
     }
 
@@ -344,6 +368,39 @@ impl LiveSync {
 
 /// A refusal from a KYC read that answers the claim (the user or its KYC is unknown to P100),
 /// or the error itself when the read did not happen.
+/// A move's claim against P100's details of it: the same status, or what P100 says instead.
+fn said_status(what: &str, same: bool, status: String) -> (Confirmation, String) {
+    if same {
+        (
+            Confirmation::Confirmed,
+            format!("P100's {what} details say the same ({status})"),
+        )
+    } else {
+        (
+            Confirmation::Unconfirmed,
+            format!("P100's {what} details say {status}"),
+        )
+    }
+}
+
+fn status_word<S: serde::Serialize>(s: &S) -> String {
+    serde_json::to_value(s)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// P100 does not know the move (`P904`): that answers the question.
+fn move_refusal(e: p100::Error) -> Result<(Confirmation, String)> {
+    match e.code() {
+        Some(Code::MoveNotFound) => Ok((
+            Confirmation::Unconfirmed,
+            "P100 answered P904: it has no such move".into(),
+        )),
+        _ => Err(Error::P100(e)),
+    }
+}
+
 fn refusal(e: p100::Error) -> Result<(Confirmation, String)> {
     match e.code() {
         Some(code @ (Code::UserNotFound | Code::KycNotFound)) => Ok((

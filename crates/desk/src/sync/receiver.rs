@@ -124,6 +124,9 @@ async fn event(
     let store = shared.store.clone();
     let e = event.clone();
     let written = in_tx_blocking(store, move |s| s.record_claim(env, &e)).await;
+    if let Ok(Recorded::Noted { user }) = &written {
+        (shared.notify)((**user).clone());
+    }
     if let Ok(Recorded::New { claim_id, user }) = &written {
         (shared.notify)((**user).clone());
         let queued = shared.claims.as_ref().is_some_and(|q| {

@@ -35,6 +35,10 @@ pub fn routes() -> Router<Arc<Sandbox>> {
         )
         .route("/_sandbox/partner/card-fees", post(bill_card_month))
         .route(
+            "/_sandbox/users/{externalUserId}/cards/{cardId}/payment",
+            post(card_payment),
+        )
+        .route(
             "/_sandbox/faults",
             get(faults).post(add_fault).delete(clear_faults),
         )
@@ -194,6 +198,55 @@ async fn deposit(
     }
     match s.deposit(&ext, d.currency, d.amount, d.travel_rule) {
         Ok(deposit) => (StatusCode::CREATED, Json(deposit)).into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Payment {
+    amount: f64,
+    #[serde(default = "euro")]
+    currency: Currency,
+    merchant: String,
+    /// A 3-D Secure code first (an online payment).
+    #[serde(default)]
+    three_ds: bool,
+}
+
+fn euro() -> Currency {
+    Currency::Eur
+}
+
+/// A payment with the user's card: the card webhooks (3-D Secure code, transaction) follow.
+async fn card_payment(
+    State(s): State<Arc<Sandbox>>,
+    Path((ext, card)): Path<(String, String)>,
+    Json(p): Json<Payment>,
+) -> Response {
+    let mut errors = Vec::new();
+    p100::validate::money::amount("amount", p.amount, p.currency, &mut errors);
+    if p.merchant.trim().is_empty() || p.merchant.chars().count() > 100 {
+        errors.push(p100::FieldError::new(
+            "merchant",
+            "merchant must be 1 to 100 characters",
+        ));
+    }
+    if !errors.is_empty() {
+        return ApiError::validation(&errors).into_response();
+    }
+    let payment = crate::state::CardPayment {
+        amount: p.amount,
+        currency: p.currency,
+        merchant: p.merchant,
+        three_ds: p.three_ds,
+    };
+    match s.card_payment(&ext, &card, payment) {
+        Ok(t) => (
+            StatusCode::CREATED,
+            Json(p100::webhooks::WebhookEvent::CardTransaction(t).payload()),
+        )
+            .into_response(),
         Err(e) => e.into_response(),
     }
 }

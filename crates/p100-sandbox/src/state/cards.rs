@@ -9,11 +9,13 @@
 use super::{Effects, Sandbox, now};
 use crate::error::ApiError;
 use crate::model::{Card, User};
+use crate::webhooks::WebhookEvent;
 use p100::models::{
     CardDetails, CardLimits, CardLimitsUpdate, CardList, CardStatus, CreateCardRequest,
     CreatedCard, Message, UserStatus,
 };
 use p100::validate::cards::{CARD_WINDOWS, MAX_LIVE_CARDS, card_country};
+use p100::webhooks::{CardCode, CardTransaction, CardTransactionStatus};
 use std::sync::Arc;
 
 /// A new active card with a fresh number (a Luhn-valid test number starting `4`), CVV, expiry
@@ -38,6 +40,30 @@ pub(super) fn issue(label: &str) -> Card {
         status: CardStatus::Active,
         created_at: today,
         limits: CardLimits::NEW_CARD,
+    }
+}
+
+/// What a shop's terminal asks of a card (the sandbox's admin route).
+pub struct CardPayment {
+    pub amount: f64,
+    pub currency: p100::models::money::Currency,
+    pub merchant: String,
+    pub three_ds: bool,
+}
+
+/// A fresh 6-digit one-time code for the user's card.
+fn code_for(u: &User, card: &Card) -> CardCode {
+    let random = u32::from_le_bytes(
+        uuid::Uuid::new_v4().as_bytes()[..4]
+            .try_into()
+            .unwrap_or([0; 4]),
+    );
+    CardCode {
+        external_user_id: u.external_user_id.clone(),
+        card_id: card.card_id.clone(),
+        card_last_digits: p100::models::cards::last_digits(&card.number),
+        code: format!("{:06}", random % 1_000_000),
+        created_at: now(),
     }
 }
 
@@ -90,7 +116,7 @@ fn done(what: &str) -> Message {
 impl Sandbox {
     pub fn create_card(self: &Arc<Self>, req: CreateCardRequest) -> Result<CreatedCard, ApiError> {
         self.lock().bill_card_fees();
-        self.change_with_partner(&req.external_user_id, |u, partner, _: &mut Effects| {
+        self.change_with_partner(&req.external_user_id, |u, partner, fx: &mut Effects| {
             not_suspended(u)?;
             verified_and_extended(u)?;
             if !card_country(u.profile.country.as_deref()) {
@@ -119,6 +145,9 @@ impl Sandbox {
                 cvv: card.cvv.clone(),
                 exp: card.exp.clone(),
             };
+            // The activation code goes to the partner, who gives it to the cardholder.
+            fx.webhooks
+                .push(WebhookEvent::CardActivationCode(code_for(u, &card)));
             u.cards.push(card);
             Ok(created)
         })
@@ -217,6 +246,46 @@ impl Sandbox {
     }
 
     /// Sandbox control: every card of the user created `days` earlier than it was.
+    /// Sandbox control: a payment with the card, as a shop's terminal would make it — a 3-D
+    /// Secure code first when `three_ds`, then the card transaction webhook: approved while the
+    /// card is active, declined otherwise.
+    pub fn card_payment(
+        self: &Arc<Self>,
+        ext: &str,
+        card_id: &str,
+        payment: CardPayment,
+    ) -> Result<CardTransaction, ApiError> {
+        self.change(ext, |u, fx| {
+            let card = u
+                .cards
+                .iter()
+                .find(|c| c.card_id == card_id && c.status.is_live())
+                .ok_or_else(ApiError::invalid_card)?;
+            if payment.three_ds {
+                fx.webhooks
+                    .push(WebhookEvent::Card3dsCode(code_for(u, card)));
+            }
+            let transaction = CardTransaction {
+                external_user_id: u.external_user_id.clone(),
+                card_id: card.card_id.clone(),
+                card_last_digits: p100::models::cards::last_digits(&card.number),
+                transaction_id: uuid::Uuid::new_v4().to_string(),
+                amount: payment.amount,
+                currency: payment.currency,
+                merchant: payment.merchant,
+                status: if card.status.is_active() {
+                    CardTransactionStatus::Approved
+                } else {
+                    CardTransactionStatus::Declined
+                },
+                created_at: now(),
+            };
+            fx.webhooks
+                .push(WebhookEvent::CardTransaction(transaction.clone()));
+            Ok(transaction)
+        })
+    }
+
     pub fn age_cards(self: &Arc<Self>, ext: &str, days: u32) -> Result<(), ApiError> {
         self.change(ext, |u, _| {
             for c in &mut u.cards {

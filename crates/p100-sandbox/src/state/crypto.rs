@@ -7,6 +7,7 @@ use super::{Sandbox, now};
 use crate::error::ApiError;
 use crate::model::Deposit;
 use crate::money::{adjust, withdrawal_terms};
+use crate::webhooks::WebhookEvent;
 use p100::FieldError;
 use p100::models::money::{
     CryptoDeposit, CryptoWithdrawalRequest, Currency, DepositStatus, MoveStatus, Network,
@@ -125,6 +126,8 @@ impl Sandbox {
             if !travel_rule {
                 fx.settle.push(id);
             }
+            fx.webhooks
+                .push(WebhookEvent::CryptoDeposit(deposit.clone()));
             Ok(deposit)
         })
     }
@@ -160,6 +163,8 @@ impl Sandbox {
                 DepositStatus::WaitingForTrData => {
                     d.travel_rule = Some(req.clone());
                     d.deposit.status = DepositStatus::WaitingForVerification;
+                    fx.webhooks
+                        .push(WebhookEvent::CryptoDeposit(d.deposit.clone()));
                     fx.settle.push(deposit_id.to_owned());
                 }
                 _ if d.travel_rule.as_ref() == Some(&req) => {}

@@ -9,10 +9,11 @@
 //! user without balances (not verified yet) is `P459`.
 
 use super::crypto::FAILING_MEMO;
-use super::{Inner, Sandbox, now};
+use super::{Effects, Inner, Sandbox, now};
 use crate::error::ApiError;
 use crate::model::{Partner, User};
 use crate::money::{adjust, partner_balances, partner_opening};
+use crate::webhooks::WebhookEvent;
 use p100::FieldError;
 use p100::models::money::{
     Currency, DepositStatus, ExchangeStatus, MoveStatus, TransferCreated, TransferDetails,
@@ -217,7 +218,7 @@ impl Sandbox {
             .ok_or_else(ApiError::source_or_destination_required)?;
         let amount = minor(req.amount, req.currency)?;
         self.lock().bill_card_fees();
-        self.change_with_partner(&ext, |u, p, _| {
+        self.change_with_partner(&ext, |u, p, fx| {
             let c = req.currency;
             let balances = balances_of(u)?;
             let partner = p.balances.entry(c).or_insert(0);
@@ -265,7 +266,7 @@ impl Sandbox {
                 amount,
                 format!("{upper} {words}: {}", u.external_user_id),
             ));
-            u.moves.transfers.push(TransferDetails {
+            let details = TransferDetails {
                 id: id.clone(),
                 source_external_user_id: (!funding).then(|| u.external_user_id.clone()),
                 destination_external_user_id: funding.then(|| u.external_user_id.clone()),
@@ -274,7 +275,9 @@ impl Sandbox {
                 status: MoveStatus::Successful,
                 created_at: now(),
                 error: None,
-            });
+            };
+            fx.webhooks.push(WebhookEvent::Transfer(details.clone()));
+            u.moves.transfers.push(details);
             Ok(TransferCreated { transfer_id: id })
         })
     }
@@ -295,8 +298,8 @@ impl Sandbox {
         let delay = self.config.review_delay;
         tokio::spawn(async move {
             tokio::time::sleep(delay).await;
-            let _ = me.change(&ext, |u, _| {
-                settle(u, &id);
+            let _ = me.change(&ext, |u, fx| {
+                settle(u, &id, fx);
                 Ok(())
             });
         });
@@ -310,7 +313,8 @@ fn mark(u: &mut User, id: &str, status: TransactionStatus) {
     }
 }
 
-fn settle(u: &mut User, id: &str) {
+/// Settles the move `id` of the user if it still waits, and sends its webhook.
+fn settle(u: &mut User, id: &str, fx: &mut Effects) {
     if let Some(e) = u
         .moves
         .exchanges
@@ -318,6 +322,7 @@ fn settle(u: &mut User, id: &str) {
         .find(|e| e.id == id && e.status == ExchangeStatus::Pending)
     {
         e.status = ExchangeStatus::Completed;
+        fx.webhooks.push(WebhookEvent::Exchange(e.clone()));
         let (to, amount) = (e.currency_to, e.amount_to);
         if let (Some(b), Some(m)) = (u.balances.as_mut(), to_minor(amount, to.decimals())) {
             let _ = adjust(b, to, m);
@@ -334,6 +339,7 @@ fn settle(u: &mut User, id: &str) {
             let c = w.currency;
             let refund = to_minor(w.amount, c.decimals()).unwrap_or(0)
                 + to_minor(w.fee, c.decimals()).unwrap_or(0);
+            fx.webhooks.push(WebhookEvent::CryptoWithdrawal(w.clone()));
             if let Some(b) = u.balances.as_mut() {
                 let _ = adjust(b, c, refund);
             }
@@ -341,6 +347,7 @@ fn settle(u: &mut User, id: &str) {
         } else {
             w.status = MoveStatus::Successful;
             w.transaction_hash = Some(format!("0x{}", uuid::Uuid::new_v4().simple()));
+            fx.webhooks.push(WebhookEvent::CryptoWithdrawal(w.clone()));
             mark(u, id, TransactionStatus::Completed);
         }
     } else if let Some(d) = u.moves.deposits.iter_mut().find(|d| {
@@ -348,6 +355,8 @@ fn settle(u: &mut User, id: &str) {
             && d.deposit.status == DepositStatus::WaitingForVerification
     }) {
         d.deposit.status = DepositStatus::Successful;
+        fx.webhooks
+            .push(WebhookEvent::CryptoDeposit(d.deposit.clone()));
         let (c, amount) = (d.deposit.currency, d.deposit.amount);
         if let (Some(b), Some(m)) = (u.balances.as_mut(), to_minor(amount, c.decimals())) {
             let _ = adjust(b, c, m);
