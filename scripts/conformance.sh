@@ -71,7 +71,7 @@ log=$work/sandbox.log
 : >"$out"
 # Webhooks to a closed port: nothing receives them, the delivery log keeps what was sent.
 target/debug/p100-sandbox --listen 127.0.0.1:0 --api-key "$key" --review-delay-ms 50 \
-  --webhook-url http://127.0.0.1:9 --webhook-retry-scale 0 >"$out" 2>"$log" &
+  --webhook-url http://127.0.0.1:9 --webhook-retry-scale 0.0001 >"$out" 2>"$log" &
 pid=$!
 cleanup() {
   if kill -0 "$pid" 2>/dev/null; then
