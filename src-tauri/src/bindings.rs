@@ -107,6 +107,7 @@ mod tests {
             desk::cards::RevealedCard::decl(&cfg),
             crate::commands::cards::CopiedCardNumber::decl(&cfg),
             desk::timeline::CardChange::decl(&cfg),
+            desk::timeline::CardCodePurpose::decl(&cfg),
             p100::models::money::Currency::decl(&cfg),
             p100::models::money::Network::decl(&cfg),
             p100::models::money::MoveStatus::decl(&cfg),

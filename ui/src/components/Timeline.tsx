@@ -38,6 +38,7 @@ const KIND_LABELS: Record<string, string> = {
   exchanged: 'Exchange',
   withdrawn: 'Crypto withdrawal',
   travelRuleGiven: 'Travel rule data given',
+  cardCodeSent: 'Card code sent to the cardholder',
   noted: 'Note',
   tagged: 'Tagged',
   untagged: 'Tag removed',
@@ -124,6 +125,15 @@ function summary(e: TimelineEvent): string {
     case 'webhookClaim': {
       const c = e.detail.claim;
       const status = str(c.status);
+      if (typeof c.amount === 'number') {
+        // A money or card webhook: what moved, and P100's word for where it stands.
+        const what = join(
+          `${c.amount} ${String(c.currency ?? c.currencyFrom ?? '').toUpperCase()}`,
+          str(c.merchant),
+          status && humanize(status),
+        );
+        return [e.detail.event, what, e.detail.note].filter(Boolean).join(' — ');
+      }
       const said = join(
         status && userStatusLabel(status),
         explainVerificationStatus(str(c.verificationStatus)),
@@ -146,6 +156,8 @@ function summary(e: TimelineEvent): string {
       return `${e.detail.amount} ${e.detail.currency.toUpperCase()} over ${e.detail.network} to ${e.detail.walletAddress}`;
     case 'travelRuleGiven':
       return `Deposit ${e.detail.cryptoDepositId}: sent by ${e.detail.sender}`;
+    case 'cardCodeSent':
+      return `${e.detail.purpose === 'threeDs' ? '3-D Secure code' : 'Activation code'} for the card ending ${e.detail.lastDigits} — the partner gives it to the cardholder; the desk never keeps it`;
     case 'noted':
       return e.detail.text;
     case 'tagged':

@@ -1,6 +1,6 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { UserBalances, UserRecord } from '../../../api/bindings';
+import type { TimelineEvent, UserBalances, UserRecord } from '../../../api/bindings';
 import { createFakeBackend, fakeUser, type FakeBackend, type FakeOptions } from '../../../api/fake';
 import { App } from '../../../app';
 
@@ -103,5 +103,35 @@ describe('money', () => {
     expect((await screen.findByTestId('withdrawal-error-walletAddress')).textContent).toContain('walletAddress');
     expect(screen.getByTestId<HTMLInputElement>('withdrawal-walletAddress').value).toBe('not-a-wallet');
     expect(backend.argsOf('withdrawal_create')).toHaveLength(1);
+  });
+
+  it('lists a deposit held for travel-rule data from its webhook and fills the form with it', async () => {
+    const claim = (id: number, status: string) =>
+      ({
+        id,
+        at: '2026-12-04T10:00:00Z',
+        source: 'webhook',
+        actor: null,
+        kind: 'webhookClaim',
+        detail: {
+          event: 'cryptoDeposit',
+          path: '/webhook/crypto-deposit',
+          claim: { externalUserId: 'ext-1', cryptoDepositId: `dep-${id}`, amount: 0.5, currency: 'eth', status, createdAt: '2026-12-04T10:00:00Z' },
+          confirmation: 'unconfirmed',
+          note: null,
+        },
+      }) as TimelineEvent;
+    const backend = await openMoney(fakeUser(), { timelines: { 'ext-1': [claim(1, 'WAITING_FOR_TR_DATA'), claim(2, 'SUCCESSFUL')] } });
+    const held = await screen.findAllByTestId('held-deposit');
+    expect(held.map((h) => h.dataset.depositId)).toEqual(['dep-1']);
+    fireEvent.click(within(held[0]).getByTestId('held-deposit-pick'));
+    await waitFor(() => expect(screen.getByTestId<HTMLInputElement>('travel-cryptoDepositId').value).toBe('dep-1'));
+    fireEvent.click(screen.getByTestId('travel-submit'));
+    await waitFor(() => expect(backend.argsOf('travel_rule_update')).toHaveLength(1));
+    expect(backend.argsOf('travel_rule_update')[0]).toEqual({
+      externalUserId: 'ext-1',
+      cryptoDepositId: 'dep-1',
+      update: { walletType: 'SELF_CUSTODY', details: { iAmOwnerOfWallet: true } },
+    });
   });
 });

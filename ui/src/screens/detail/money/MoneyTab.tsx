@@ -5,6 +5,7 @@ import { BalancesPanel } from '../BalancesPanel';
 import { TransactionsPanel } from '../TransactionsPanel';
 import type { PanelProps } from '../types';
 import { ExchangeForm } from './ExchangeForm';
+import { HeldDeposits } from './HeldDeposits';
 import { TransferForm } from './TransferForm';
 import { TravelRuleForm } from './TravelRuleForm';
 import { WithdrawalForm } from './WithdrawalForm';
@@ -21,6 +22,7 @@ export function MoneyTab({ record, onUpdated }: PanelProps) {
   const [error, setError] = useState<CommandError | null>(null);
   const [loading, setLoading] = useState(false);
   const [moves, setMoves] = useState(0);
+  const [deposit, setDeposit] = useState<{ id: string; asked: number } | null>(null);
 
   const load = useCallback(async () => {
     setLoading(true);
@@ -56,7 +58,8 @@ export function MoneyTab({ record, onUpdated }: PanelProps) {
             <TransferForm {...props} />
             <ExchangeForm {...props} />
             <WithdrawalForm {...props} />
-            <TravelRuleForm ext={ext} onMoved={onMoved} />
+            <HeldDeposits record={record} onPick={(id) => setDeposit({ id, asked: Date.now() })} />
+            <TravelRuleForm key={deposit?.asked ?? 0} ext={ext} depositId={deposit?.id ?? ''} onMoved={onMoved} />
           </>
         )}
       </section>

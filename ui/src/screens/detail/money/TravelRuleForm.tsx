@@ -31,11 +31,15 @@ const SENDERS = [
 ];
 
 /** The sender's data for a crypto deposit P100 holds in WAITING_FOR_TR_DATA. */
-export function TravelRuleForm({ ext, onMoved }: Pick<MoneyFormProps, 'ext' | 'onMoved'>) {
+export function TravelRuleForm({
+  ext,
+  depositId,
+  onMoved,
+}: Pick<MoneyFormProps, 'ext' | 'onMoved'> & { depositId: string }) {
   const backend = useBackend();
   const { draft, errors, failure, busy, formRef, update, invalid, run, reset } = useForm<Draft, F>(
     useState<Draft>({
-      cryptoDepositId: '',
+      cryptoDepositId: depositId,
       walletType: 'SELF_CUSTODY',
       sender: 'own',
       firstName: '',
