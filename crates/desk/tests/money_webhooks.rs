@@ -137,7 +137,10 @@ async fn money_webhooks_are_claims_and_card_codes_are_never_kept() {
     let (_, body, confirmation, _) = claim("cardTransaction");
     assert_eq!(body["transactionId"], transaction.transaction_id.as_str());
     assert_eq!(body["merchant"], "Book Shop");
-    assert_eq!(confirmation, "unconfirmed", "no P100 read lists card payments");
+    assert_eq!(
+        confirmation, "unconfirmed",
+        "no P100 read lists card payments"
+    );
 
     // The codes: on the timeline as sent, never as themselves.
     let mut purposes: Vec<CardCodePurpose> = Vec::new();
@@ -158,7 +161,10 @@ async fn money_webhooks_are_claims_and_card_codes_are_never_kept() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     purposes.sort_by_key(|p| *p == CardCodePurpose::ThreeDs);
-    assert_eq!(purposes, [CardCodePurpose::Activation, CardCodePurpose::ThreeDs]);
+    assert_eq!(
+        purposes,
+        [CardCodePurpose::Activation, CardCodePurpose::ThreeDs]
+    );
     for file in walk(dir.path()) {
         // The embedded sandbox's state file is P100's side of the line.
         if file

@@ -18,7 +18,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 /// SplitMix64: small, seedable, good enough to pick operations.
-struct Rng(u64);
+pub(super) struct Rng(u64);
+
+/// The sequence of picks a run's seed gives.
+pub(super) fn seed_rng(seed: u64) -> Rng {
+    Rng(seed)
+}
 
 impl Rng {
     fn next(&mut self) -> u64 {
@@ -28,7 +33,7 @@ impl Rng {
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     }
-    fn below(&mut self, n: u64) -> u64 {
+    pub(super) fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
 }
@@ -61,7 +66,9 @@ pub struct Summary {
     pub refused: usize,
 }
 
-fn fault(rng: &mut Rng) -> Option<FaultRule> {
+/// One operation's fault, or none: 5xx or P500/P501 before the handler, 429, or the connection
+/// cut after the effect; up to 5 in a row.
+pub(super) fn fault_rule(rng: &mut Rng) -> Option<FaultRule> {
     let fault = match rng.below(8) {
         0..=2 => return None,
         3 => Fault::Status { status: 503 },
@@ -173,7 +180,7 @@ pub async fn run(
                 0 => String::new(),
                 n => live[rng.below(n as u64) as usize].clone(),
             };
-            let rule = fault(&mut rng);
+            let rule = fault_rule(&mut rng);
             n.faulted += usize::from(rule.is_some());
             faults(rule);
             n.operations += 1;

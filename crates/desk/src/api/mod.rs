@@ -13,6 +13,8 @@
 
 mod failure;
 #[cfg(any(test, feature = "conformance"))]
+pub mod fault_moves;
+#[cfg(any(test, feature = "conformance"))]
 pub mod fault_suite;
 #[cfg(any(test, feature = "conformance"))]
 pub mod waits;
