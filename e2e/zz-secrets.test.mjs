@@ -10,7 +10,9 @@
 // encoded, base64 (any alignment, standard and URL-safe), JSON-escaped and UTF-16 forms count.
 // A card is made too: its number and CVV may reach the page in the one reveal's answer and be
 // on screen while revealed, nowhere else (the embedded sandbox's state, P100's side, keeps its
-// cards); its PIN is in no answer, page, file or log.
+// cards); its PIN is in no answer, page, file or log. A payment with 3-D Secure follows: the
+// card's one-time codes (activation, 3-D Secure) reach the desk as webhooks, and are in no answer,
+// page, file or log either (the timeline says that a code was sent, never the code).
 //
 // Run alone: npm run build && cargo build --bin partner-desk &&
 //   scripts/with-desktop.sh node --test e2e/zz-secrets.test.mjs
@@ -54,7 +56,7 @@ let generatedToken;
 let ext;
 // A card made in the scan: its PIN (typed), then its number and CVV (revealed once).
 const PIN = String(1000 + (randomBytes(2).readUInt16BE() % 9000));
-const card = { number: null, cvv: null };
+const card = { number: null, cvv: null, codes: [] };
 const REVEALED = 'card revealed';
 
 const click = async (id) => s.click(await s.waitFor(byTestId(id)));
@@ -298,6 +300,28 @@ test('a card: created with a PIN, its number and CVV revealed once, then hidden'
   await click('card-hide');
   await s.waitUntil('return !document.querySelector(\'[data-testid="card-number"]\')', [], { what: 'the number hidden' });
   await snapshot('card hidden');
+
+  // A payment with 3-D Secure at the embedded sandbox (a shop's terminal): P100 sends the card's
+  // one-time codes (its activation code came with the card) to the desk, which keeps neither.
+  const sandboxUrl = readFileSync(logFile, 'utf8').match(/embedded sandbox started url=(\S+)/)[1];
+  const cardId = await s.script('return document.querySelector(\'[data-testid="card-row"]\').dataset.cardId');
+  const admin = { 'x-api-key': SANDBOX_KEY, 'content-type': 'application/json' };
+  const paid = await fetch(`${sandboxUrl}_sandbox/users/${encodeURIComponent(ext)}/cards/${cardId}/payment`, {
+    method: 'POST',
+    headers: admin,
+    body: JSON.stringify({ amount: 4.2, merchant: 'Scan Shop', threeDs: true }),
+  });
+  assert.equal(paid.status, 201);
+  const sent = await (await fetch(`${sandboxUrl}_sandbox/webhooks`, { headers: admin })).json();
+  card.codes = sent.map((d) => d.payload.code).filter(Boolean);
+  assert.equal(card.codes.length, 2, 'an activation code and a 3-D Secure code were sent');
+  await click('tab-onboarding');
+  await s.waitUntil(
+    `return [...document.querySelectorAll('[data-testid="timeline-event"]')].filter((e) => e.dataset.kind === 'cardCodeSent').length === 2`,
+    [],
+    { what: 'both codes on the timeline as sent', timeout: 20000 },
+  );
+  await snapshot('card codes sent');
 });
 
 test('every screen is visited', async () => {
@@ -391,6 +415,7 @@ function secrets() {
  */
 function cardSecrets() {
   assert.ok(card.number && card.cvv, 'a card was revealed');
+  assert.equal(card.codes.length, 2, "the card's codes were read from the sandbox");
   const beside = (label, names, value) =>
     names.flatMap((n) =>
       [`"${n}":"${value}"`, `"${n}": "${value}"`, `${n}=${value}`].map((t) => [`${label} (${t})`, Buffer.from(t)]),
@@ -399,6 +424,7 @@ function cardSecrets() {
     ...forms('the card number', card.number),
     ...beside('the CVV', ['cvv'], card.cvv),
     ...beside('the PIN', ['pin', 'pinAgain'], PIN),
+    ...card.codes.flatMap((c, i) => beside(`card code ${i + 1}`, ['code'], c)),
   ];
 }
 
@@ -488,7 +514,11 @@ test('no key or token in the log, the files, or anything the webview received', 
   leaks.push(
     ...hitsIn('IPC answers other than the reveal', Buffer.from(seen.filter((m) => !reveals.includes(m)).join('\n')), cardNeedles),
     ...hitsIn('the page, but while revealed', Buffer.from(page.filter((p) => !p.startsWith(REVEALED)).join('\n')), cardNeedles),
-    ...hitsIn('the page, the PIN', Buffer.from(page.join('\n')), cardNeedles.filter(([n]) => n.startsWith('the PIN'))),
+    ...hitsIn(
+      'the page, the PIN or a card code',
+      Buffer.from(page.join('\n')),
+      cardNeedles.filter(([n]) => n.startsWith('the PIN') || n.startsWith('card code')),
+    ),
   );
 
   const running = scanFiles(needles);
