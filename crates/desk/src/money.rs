@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::ledger::roster::{RosterChange, UserRecord};
 use crate::operation::{Op, Operation};
 use crate::timeline::{Event, EventSource};
+pub use crate::vocabulary::TransferDirection;
 use p100::FieldError;
 use p100::models::UserBalances;
 use p100::models::money::{
@@ -22,16 +23,6 @@ use p100::models::money::{
 use p100::validate::money as rules;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-
-/// Which way a transfer moves money.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub enum TransferDirection {
-    /// From the partner's balance to the user's.
-    Fund,
-    /// From the user's balance to the partner's.
-    Collect,
-}
 
 /// A transfer as the operator fills it in. `confirmation` is the amount typed again (required in
 /// Production, ignored elsewhere).

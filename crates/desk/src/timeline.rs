@@ -216,7 +216,7 @@ pub enum Event {
     /// places, as text).
     Transferred {
         transfer_id: String,
-        direction: crate::money::TransferDirection,
+        direction: crate::vocabulary::TransferDirection,
         amount: String,
         currency: Currency,
     },

@@ -76,3 +76,13 @@ impl KycMethod {
         }
     }
 }
+
+/// Which way a transfer moves money.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum TransferDirection {
+    /// From the partner's balance to the user's.
+    Fund,
+    /// From the user's balance to the partner's.
+    Collect,
+}

@@ -39,6 +39,11 @@ describe('money', () => {
   it('refuses an amount at its field, then funds the user and shows the new balance without a reload', async () => {
     const backend = await openMoney(fakeUser(), {});
     await waitFor(() => expect(eur()).toContain('10.00'));
+    await waitFor(() =>
+      expect(document.getElementById('hint-transfer-amount')?.textContent).toBe(
+        'The user holds 10.00 EUR · the partner 1000000.00 EUR',
+      ),
+    );
     type('transfer-amount', '12.345');
     fireEvent.click(screen.getByTestId('transfer-submit'));
     expect(screen.getByTestId('transfer-error-amount').textContent).toBe('At most 2 decimal places for EUR');

@@ -19,6 +19,7 @@ export function MoneyTab({ record, onUpdated }: PanelProps) {
   const backend = useBackend();
   const ext = record.externalUserId;
   const [balances, setBalances] = useState<UserBalances | null>(null);
+  const [partner, setPartner] = useState<UserBalances | null>(null);
   const [error, setError] = useState<CommandError | null>(null);
   const [loading, setLoading] = useState(false);
   const [moves, setMoves] = useState(0);
@@ -29,6 +30,8 @@ export function MoneyTab({ record, onUpdated }: PanelProps) {
     setError(null);
     try {
       setBalances(await backend.call('user_balances', { externalUserId: ext }));
+      // What funding draws on; a refusal here (a role, a read) leaves the hint out.
+      setPartner(await backend.call('partner_balances').catch(() => null));
     } catch (e) {
       setError(toCommandError(e));
     }
@@ -55,7 +58,7 @@ export function MoneyTab({ record, onUpdated }: PanelProps) {
           </p>
         ) : (
           <>
-            <TransferForm {...props} />
+            <TransferForm {...props} partner={partner} />
             <ExchangeForm {...props} />
             <WithdrawalForm {...props} />
             <HeldDeposits record={record} onPick={(id) => setDeposit({ id, asked: Date.now() })} />

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { useBackend } from '../../../api/backend';
-import type { Currency, TransferDirection } from '../../../api/bindings';
+import type { Currency, TransferDirection, UserBalances } from '../../../api/bindings';
 import { ErrorBanner } from '../../../components/ErrorBanner';
 import { Field } from '../../../components/Field';
 import { Select } from '../../../components/Select';
@@ -21,7 +21,13 @@ const DIRECTIONS = [
 ];
 
 /** Funds the user from the partner's balance or collects from them (supervisors, in a team). */
-export function TransferForm({ ext, environment, balances, onMoved }: MoneyFormProps) {
+export function TransferForm({
+  ext,
+  environment,
+  balances,
+  partner,
+  onMoved,
+}: MoneyFormProps & { partner: UserBalances | null }) {
   const backend = useBackend();
   const { draft, errors, failure, busy, formRef, update, invalid, run } = useForm<Draft, F>(
     useState<Draft>({ direction: 'fund', currency: 'eur', amount: '' }),
@@ -48,6 +54,7 @@ export function TransferForm({ ext, environment, balances, onMoved }: MoneyFormP
   };
   const upper = draft.currency.toUpperCase();
   const held = heldOf(balances, draft.currency);
+  const partnerHeld = heldOf(partner, draft.currency);
   return (
     <>
     <form ref={formRef} class="grid-form" onSubmit={submit} noValidate data-testid="transfer-form">
@@ -73,7 +80,14 @@ export function TransferForm({ ext, environment, balances, onMoved }: MoneyFormP
         name="amount"
         label={`Amount (${upper})`}
         required
-        hint={held !== null ? `The user holds ${held} ${upper}` : undefined}
+        hint={
+          [
+            held !== null ? `The user holds ${held} ${upper}` : '',
+            partnerHeld !== null ? `the partner ${partnerHeld} ${upper}` : '',
+          ]
+            .filter(Boolean)
+            .join(' · ') || undefined
+        }
         error={errors.amount ?? errors.confirmation}
       >
         {(control) => (
