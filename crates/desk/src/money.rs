@@ -417,3 +417,53 @@ fn sender_of(u: &TravelRuleUpdate) -> String {
         _ => "a sender".into(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn in_production_the_amount_is_typed_twice_elsewhere_once() {
+        let read = |env, typed: &str, again: &str| {
+            let mut errors = Vec::new();
+            let v = amount_of(env, Currency::Eur, typed, again, &mut errors);
+            (v, errors.into_iter().map(|e| e.field).collect::<Vec<_>>())
+        };
+        assert_eq!(read(EnvironmentKind::Sandbox, "12,50", ""), (12.5, vec![]));
+        assert_eq!(
+            read(EnvironmentKind::Staging, "12.50", "13"),
+            (12.5, vec![])
+        );
+        assert_eq!(
+            read(EnvironmentKind::Production, "12.50", ""),
+            (12.5, vec!["confirmation".to_owned()])
+        );
+        assert_eq!(
+            read(EnvironmentKind::Production, "12.50", " 12,50 "),
+            (12.5, vec![])
+        );
+        // A bad amount is refused at its own field, before any confirmation.
+        assert_eq!(
+            read(EnvironmentKind::Production, "12.505", "12.505").1,
+            ["amount"]
+        );
+    }
+
+    #[test]
+    fn the_timeline_names_the_sender_in_a_few_words() {
+        let mut u = TravelRuleUpdate {
+            wallet_type: p100::models::money::DepositWalletType::Custodial,
+            external_user_id: None,
+            details: Default::default(),
+        };
+        u.details.i_am_owner_of_wallet = Some(true);
+        assert_eq!(sender_of(&u), "the user's own wallet");
+        u.details.i_am_owner_of_wallet = None;
+        u.details.first_name = Some(" Anna ".into());
+        u.details.last_name = Some("Nowak".into());
+        assert_eq!(sender_of(&u), "Anna Nowak");
+        u.details.company_name = Some("Acme".into());
+        assert_eq!(sender_of(&u), "Acme");
+        assert_eq!(amount_text(0.1, Currency::Btc), "0.10000000");
+    }
+}

@@ -57,6 +57,48 @@ async fn the_fault_suite_through_a_replica_loses_nothing_and_does_nothing_twice(
     assert!(journal.iter().all(|j| j.operator == "sam"), "{journal:?}");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn money_and_cards_through_a_replica_under_faults_are_never_lost_or_moved_twice() {
+    let seed = desk::api::fault_suite::seed();
+    let sequences = desk::api::fault_suite::sequences(300) / 3;
+    println!(
+        "hub money fault suite: seed {seed} (FAULT_SEED={seed} replays it), {sequences} operations"
+    );
+    let (_, sandbox) = p100_sandbox::spawn(
+        SandboxConfig::local(P100_KEY).with_review_delay(Duration::from_millis(30)),
+    )
+    .await
+    .unwrap();
+    let url = tokio::task::block_in_place(common::migrated_database);
+    let sam = operator(&url, "sam", "supervisor");
+    let replica = start_replica_with(
+        &url,
+        &sandbox.base_url(),
+        P100_KEY,
+        WEBHOOK_TOKEN,
+        FAST_RETRIES,
+    );
+    let hub = HubClient::new(replica.base.parse().unwrap(), &sam).unwrap();
+    // Two users P100 verified and extended, made before any fault.
+    let mut users = Vec::new();
+    for email in ["pia@example.com", "rui@example.com"] {
+        let ext = hub
+            .user_create(desk::api::fault_suite::new_user(email))
+            .await
+            .unwrap()
+            .external_user_id;
+        common::activate_at_sandbox(&sandbox, P100_KEY, &ext).await;
+        hub.user_extend(ext.clone()).await.unwrap();
+        users.push(ext);
+    }
+    let n = desk::api::fault_moves::run_moves(&hub, sandbox.state(), &users, seed, sequences).await;
+    println!(
+        "through the hub: {} money and card operations: {} done, {} faults injected, {} failed \
+         with nothing done, {} sent again, {} resolved by what P100 shows",
+        n.operations, n.done, n.faulted, n.failed_cleanly, n.resent, n.resolved
+    );
+}
+
 fn pending_operations(url: &str) -> i64 {
     common::psql(url)
         .query_one("SELECT count(*) FROM outbox WHERE state = 'pending'", &[])

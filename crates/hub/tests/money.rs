@@ -10,67 +10,13 @@ use desk::hub_client::HubClient;
 use desk::money::{NewExchange, NewTransfer, NewWithdrawal, TransferDirection};
 use desk::timeline::Event;
 use desk::users::NewUser;
+use p100::models::UserProfile;
 use p100::models::money::{Currency, ReceiverType, WalletType};
-use p100::models::{DocumentType, UserProfile, UserVerificationRequest};
-use p100::upload::UploadFile;
 use p100_sandbox::SandboxConfig;
 use std::time::Duration;
 
 const P100_KEY: &str = "sandbox-key-for-the-money-test-5e1";
 const WEBHOOK_TOKEN: &str = "whk_money-test-webhook-token-90ab1c";
-
-/// Activates `ext` at the sandbox the way the partner's own backend would (files, then the
-/// verification the sandbox approves after its review delay).
-async fn activate(sandbox: &p100_sandbox::SandboxHandle, ext: &str) {
-    let client = p100::Client::new(
-        sandbox.base_url().parse().unwrap(),
-        p100::ApiKey::new(P100_KEY).unwrap(),
-    )
-    .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let files: Vec<UploadFile> = ["front", "selfie"]
-        .into_iter()
-        .map(|side| {
-            let path = dir.path().join(format!("{side}.jpg"));
-            let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0];
-            jpeg.resize(200, 0x11);
-            std::fs::write(&path, &jpeg).unwrap();
-            UploadFile {
-                field: side.into(),
-                file_name: format!("{side}.jpg"),
-                mime: "image/jpeg".into(),
-                path,
-                size: 200,
-            }
-        })
-        .collect();
-    client
-        .add_kyc_files(ext, DocumentType::Passport, &files, None)
-        .await
-        .unwrap();
-    client
-        .add_user_verification(&UserVerificationRequest {
-            external_user_id: ext.into(),
-            document_type: DocumentType::Passport,
-            document_number: "AB123456".into(),
-            issuing_country: "PL".into(),
-            issue_date: None,
-            expiry_date: "2035-01-01".into(),
-        })
-        .await
-        .unwrap();
-    for _ in 0..200 {
-        if client
-            .get_user_balances(ext)
-            .await
-            .is_ok_and(|b| !b.fiat_balances.is_empty())
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("{ext} never verified");
-}
 
 fn eur(b: &p100::models::UserBalances) -> f64 {
     b.fiat_balances[0].amount.parse().unwrap()
@@ -109,7 +55,7 @@ async fn supervisors_fund_and_withdraw_operators_exchange_and_everyone_reads() {
         .await
         .unwrap();
     let ext = user.external_user_id.clone();
-    activate(&sandbox, &ext).await;
+    common::activate_at_sandbox(&sandbox, P100_KEY, &ext).await;
 
     // Reads: everyone, the auditor too.
     let partner = by_audrey.partner_balances().await.unwrap();

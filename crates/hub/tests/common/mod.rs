@@ -281,3 +281,56 @@ pub fn person(email: &str, first: &str, last: &str, country: &str) -> desk::user
         },
     }
 }
+
+/// Activates `ext` at the sandbox the way the partner's own backend would (files, then the
+/// verification the sandbox approves after its review delay).
+pub async fn activate_at_sandbox(sandbox: &p100_sandbox::SandboxHandle, key: &str, ext: &str) {
+    let client = p100::Client::new(
+        sandbox.base_url().parse().unwrap(),
+        p100::ApiKey::new(key).unwrap(),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let files: Vec<p100::upload::UploadFile> = ["front", "selfie"]
+        .into_iter()
+        .map(|side| {
+            let path = dir.path().join(format!("{side}.jpg"));
+            let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE0];
+            jpeg.resize(200, 0x11);
+            std::fs::write(&path, &jpeg).unwrap();
+            p100::upload::UploadFile {
+                field: side.into(),
+                file_name: format!("{side}.jpg"),
+                mime: "image/jpeg".into(),
+                path,
+                size: 200,
+            }
+        })
+        .collect();
+    client
+        .add_kyc_files(ext, p100::models::DocumentType::Passport, &files, None)
+        .await
+        .unwrap();
+    client
+        .add_user_verification(&p100::models::UserVerificationRequest {
+            external_user_id: ext.into(),
+            document_type: p100::models::DocumentType::Passport,
+            document_number: "AB123456".into(),
+            issuing_country: "PL".into(),
+            issue_date: None,
+            expiry_date: "2035-01-01".into(),
+        })
+        .await
+        .unwrap();
+    for _ in 0..200 {
+        if client
+            .get_user_balances(ext)
+            .await
+            .is_ok_and(|b| !b.fiat_balances.is_empty())
+        {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("{ext} never verified");
+}
