@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { toCommandError, useBackend } from '../../../api/backend';
 import type { CommandError, Currency, ExchangeDetails, ExchangeLock } from '../../../api/bindings';
 import { ErrorBanner } from '../../../components/ErrorBanner';
@@ -35,6 +35,14 @@ export function ExchangeForm({ ext, environment, balances, onMoved }: MoneyFormP
   const [locking, setLocking] = useState(false);
   const [lockError, setLockError] = useState<CommandError | null>(null);
   const [made, setMade] = useState<ExchangeDetails | null>(null);
+  // The settlement is followed only while the form is on screen.
+  const shown = useRef(true);
+  useEffect(
+    () => () => {
+      shown.current = false;
+    },
+    [],
+  );
 
   // The lock's countdown, drawn again four times a second; at 0 it can no longer be used.
   useEffect(() => {
@@ -75,7 +83,7 @@ export function ExchangeForm({ ext, environment, balances, onMoved }: MoneyFormP
     setLock(null);
     onMoved(answer.user, `Exchange of ${draft.amount.trim()} ${draft.currencyFrom.toUpperCase()} sent`);
     // P100 settles it a moment later: its state is read until it is final.
-    for (let i = 0; i < 30; i++) {
+    for (let i = 0; i < 30 && shown.current; i++) {
       const details = await backend.call('exchange_details', { exchangeId: answer.id }).catch(() => null);
       if (details) setMade(details);
       if (details && details.status !== 'PENDING') {
