@@ -119,6 +119,8 @@ async fn transfers_fund_or_collect_from_one_user_against_the_partner_balance() {
     assert!(cents.message().contains("at most 2 decimal places"));
     fund(&sb, &id, -1.0, "eur").await.expect(400, Some("P403"));
     fund(&sb, &id, 1.0, "xyz").await.expect(400, Some("P410"));
+    // An unknown currency is that, whatever the amount's places.
+    fund(&sb, &id, 1.005, "xyz").await.expect(400, Some("P410"));
     let much = sb
         .post(
             "/v1/transfer",

@@ -85,7 +85,8 @@ pub async fn create_transfer(
         amount: amount(&mut f),
         currency: currencies.read(&mut f, "currency").unwrap_or(Currency::Eur),
     };
-    if f.errors.iter().all(|e| e.field != "amount") {
+    // The amount's places are the currency's: checked once the currency is one P100 has.
+    if currencies.unknown.is_none() && f.errors.iter().all(|e| e.field != "amount") {
         rules::transfer(&req, &mut f.errors);
     }
     currencies.finish(f)?;
