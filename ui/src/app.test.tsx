@@ -625,4 +625,32 @@ describe('retries and open operations', () => {
       ]),
     );
   });
+
+  it('shows what P100 holds for an open money move, which is never sent again', async () => {
+    const backend = await start(
+      createFakeBackend({
+        users: [fakeUser()],
+        openOperations: [
+          {
+            id: 't',
+            environment: 'sandbox',
+            operation: 'createTransfer',
+            target: 'ext-1',
+            state: 'unknown',
+            attempts: 1,
+            createdAt: '2026-11-26T01:00:00.000Z',
+            lastError: 'network error',
+            retryable: false,
+          },
+        ],
+      }),
+    );
+    const item = await screen.findByTestId('open-operation');
+    expect(within(item).queryByTestId('open-op-retry')).toBeNull();
+    fireEvent.click(within(item).getByTestId('open-op-evidence'));
+    expect((await within(item).findByTestId('open-op-evidence-found')).textContent).toBe(
+      "P100's history shows no such move since it was sent.",
+    );
+    expect(backend.argsOf('operation_evidence')).toEqual([{ operationId: 't' }]);
+  });
 });

@@ -25,7 +25,8 @@ use p100::models::money::{
     TravelRuleUpdate, WithdrawalDetails,
 };
 use p100::models::{
-    CardLimits, CardSummary, TransactionPage, TransactionQuery, UserBalances, UserProfile,
+    CardLimits, CardSummary, Transaction, TransactionPage, TransactionQuery, UserBalances,
+    UserProfile,
 };
 
 /// The journal lines `journal_recent` answers when the page names no limit, and at most.
@@ -352,6 +353,10 @@ impl DeskApi for Desk {
     ) -> Result<UserRecord> {
         self.travel_rule(&external_user_id, &crypto_deposit_id, update)
             .await
+    }
+
+    async fn operation_evidence(&self, operation_id: String) -> Result<Vec<Transaction>> {
+        Desk::operation_evidence(self, &operation_id).await
     }
 
     async fn journal_recent(&self, limit: Option<u32>) -> Result<Vec<JournalEntry>> {

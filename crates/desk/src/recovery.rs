@@ -12,6 +12,7 @@ use crate::ledger::outbox::{OutboxEntry, OutboxState};
 use crate::ledger::roster::UserRecord;
 use crate::operation::Operation;
 use p100::FieldError;
+use p100::models::{Transaction, TransactionQuery, TransactionType};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -163,6 +164,40 @@ impl Desk {
         let card = self.card_of(env, ext, card_id).await?;
         self.send_card_change(env, ext, &card, action, retrying)
             .await
+    }
+
+    /// What P100 shows about an open transfer, exchange or withdrawal (never sent twice): the
+    /// user's history entries of its kind and currency made since the desk sent it, newest
+    /// first — what the operator decides "it happened" or "it did not" on. Empty for other
+    /// operations.
+    pub async fn operation_evidence(&self, id: &str) -> Result<Vec<Transaction>> {
+        let entry = self.open_entry(id).await?;
+        let (kind, currency) = match operation_of(&entry)? {
+            Operation::Transfer(r) => (
+                match r.user() {
+                    Some((_, true)) => TransactionType::TransferIn,
+                    _ => TransactionType::TransferOut,
+                },
+                r.currency,
+            ),
+            Operation::CreateExchange(r) => (TransactionType::ExchangeOut, r.currency_from),
+            Operation::CreateWithdrawal(r) => (TransactionType::Withdrawal, r.currency),
+            _ => return Ok(Vec::new()),
+        };
+        let client = self.environments().client_for(entry.environment).await?;
+        let query = TransactionQuery {
+            limit: Some(100),
+            currency: Some(currency.as_str().to_owned()),
+            kind: Some(kind),
+            from: entry.created_at.get(..10).map(str::to_owned),
+            ..Default::default()
+        };
+        let page = client.get_user_transactions(&entry.target, &query).await?;
+        Ok(page
+            .items
+            .into_iter()
+            .filter(|t| t.created_at >= entry.created_at)
+            .collect())
     }
 
     /// Closes an open operation by the operator's word: `happened` (P100 did it) or not. The

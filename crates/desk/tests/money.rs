@@ -256,3 +256,50 @@ async fn a_refused_move_is_on_the_timeline_and_nothing_is_left_to_send_again() {
             if operation == "createTransfer" && c == "P433"
     )));
 }
+
+#[tokio::test]
+async fn a_transfer_whose_answer_was_lost_is_resolved_on_what_p100_shows_never_sent_again() {
+    use p100_sandbox::faults::{Fault, FaultRule};
+    let dir = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let d = desk(dir.path()).await;
+    let ext = customer(&d, files.path()).await;
+    // P100 takes the transfer, and the connection is cut before its answer.
+    d.with_sandbox(|h| {
+        h.state().faults.add(FaultRule {
+            fault: Fault::Drop,
+            times: 1,
+            path_prefix: Some("/v1/transfer".into()),
+            method: None,
+        })
+    })
+    .await
+    .unwrap();
+    let e = d.transfer(&ext, fund("42.00")).await.unwrap_err();
+    assert!(
+        matches!(&e, Error::P100(p) if p.outcome_unknown()),
+        "the outcome is unknown: {e}"
+    );
+    let open = d.open_operations().await.unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].operation, "createTransfer");
+    assert!(
+        !open[0].retryable,
+        "money is never sent twice from the journal"
+    );
+    assert!(d.retry_operation(&open[0].id).await.is_err());
+    // What P100 shows since it was sent: the one transfer in, of that amount.
+    let evidence = d.operation_evidence(&open[0].id).await.unwrap();
+    assert_eq!(evidence.len(), 1, "{evidence:?}");
+    assert_eq!(
+        (evidence[0].amount.as_str(), evidence[0].currency.as_str()),
+        ("42.00", "eur")
+    );
+    d.resolve_operation(&open[0].id, true).await.unwrap();
+    assert!(d.open_operations().await.unwrap().is_empty());
+    let transfers = d
+        .with_sandbox(|h| h.state().user(&ext).unwrap().moves.transfers.len())
+        .await
+        .unwrap();
+    assert_eq!(transfers, 1, "sent once");
+}

@@ -52,6 +52,7 @@ import type {
   TeamStatus,
   TimelineEvent,
   TrackResult,
+  Transaction,
   TransactionPage,
   TransactionQuery,
   TransferDetails,
@@ -213,6 +214,8 @@ export interface Commands {
   operation_retry: { args: { operationId: string }; answer: UserRecord };
   /** Closes an open operation by the operator's word. */
   operation_resolve: { args: { operationId: string; happened: boolean }; answer: null };
+  /** What P100's history shows since an open money move was sent, to resolve it on. */
+  operation_evidence: { args: { operationId: string }; answer: Array<Transaction> };
   /** Static reference data for pickers. */
   countries_list: { args: Record<never, never>; answer: Array<Country> };
   /** Rust opens the hosted page in the system browser; the webview never navigates to it. */
@@ -325,6 +328,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   'operations_open',
   'operation_retry',
   'operation_resolve',
+  'operation_evidence',
   'countries_list',
   'kyc_hosted_open',
   'documents_pick',

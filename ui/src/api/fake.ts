@@ -586,6 +586,9 @@ export function createFakeBackend(init: FakeOptions = {}): FakeBackend {
       find(ext);
       return init.balances?.[ext] ?? { fiatBalances: [], cryptoBalances: [] };
     },
+    async operation_evidence() {
+      return [];
+    },
     async partner_balances() {
       return partner;
     },

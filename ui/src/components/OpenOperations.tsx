@@ -2,7 +2,11 @@ import { OUTBOX_STATE_LABELS, operationLabel } from '../labels';
 import { envLabel } from '../environments';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { toCommandError, useBackend } from '../api/backend';
-import type { CommandError, OpenOperation, UserRecord } from '../api/bindings';
+import type { CommandError, OpenOperation, Transaction, UserRecord } from '../api/bindings';
+import { Amount } from './Amount';
+
+/** Money moves, never sent twice: the operator resolves them on what P100's history shows. */
+const MONEY_MOVES = new Set(['createTransfer', 'createExchange', 'createCryptoWithdrawal']);
 import { When } from './When';
 import { ErrorBanner } from './ErrorBanner';
 
@@ -16,6 +20,8 @@ export function OpenOperations({ onUpdated }: { onUpdated: (user: UserRecord, me
   const [ops, setOps] = useState<OpenOperation[] | null>(null);
   const [error, setError] = useState<CommandError | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
+  /** P100's history since an open money move was sent, by operation id, once asked. */
+  const [evidence, setEvidence] = useState<Record<string, Transaction[]>>({});
 
   const load = useCallback(
     () =>
@@ -65,6 +71,22 @@ export function OpenOperations({ onUpdated }: { onUpdated: (user: UserRecord, me
               attempt(s) · <When iso={o.createdAt} />
               {o.lastError ? ` · ${o.lastError}` : ''}
             </span>
+            {!o.retryable && MONEY_MOVES.has(o.operation) && (
+              <button
+                type="button"
+                class="secondary"
+                data-testid="open-op-evidence"
+                disabled={busy !== null}
+                onClick={() =>
+                  void act(o.id, async () => {
+                    const found = await backend.call('operation_evidence', { operationId: o.id });
+                    setEvidence((all) => ({ ...all, [o.id]: found }));
+                  })
+                }
+              >
+                What P100 shows
+              </button>
+            )}
             {o.retryable && (
               <button
                 type="button"
@@ -108,6 +130,18 @@ export function OpenOperations({ onUpdated }: { onUpdated: (user: UserRecord, me
             >
               It did not happen
             </button>
+            {evidence[o.id] && (
+              <p class="muted" data-testid="open-op-evidence-found">
+                {evidence[o.id].length === 0
+                  ? "P100's history shows no such move since it was sent."
+                  : evidence[o.id].map((t) => (
+                      <span key={t.id} class="evidence">
+                        {t.type} <Amount amount={t.amount} currency={t.currency} /> {t.currency.toUpperCase()} ·{' '}
+                        {t.status} · <When iso={t.createdAt} />{' '}
+                      </span>
+                    ))}
+              </p>
+            )}
           </li>
         ))}
       </ul>

@@ -199,6 +199,8 @@ macro_rules! with_operations {
             Supervise operation_retry(operation_id: String) -> $crate::ledger::roster::UserRecord;
             /// Closes an open operation by the operator's word.
             Supervise operation_resolve(operation_id: String, happened: bool) -> ();
+            /// What P100's history shows since an open money move was sent, to resolve it on.
+            Read operation_evidence(operation_id: String) -> Vec<p100::models::Transaction>;
             // operations:end
         ] }
     };
