@@ -205,14 +205,12 @@ pub struct Deposit {
     pub travel_rule: Option<TravelRuleUpdate>,
 }
 
-/// The partner's side of the money: its balances (minor units), what it was charged, and the
-/// last month whose card fees were charged.
+/// The partner's side of the money: its balances (minor units) and the last month whose card
+/// fees were charged. Small on purpose: every change of a user copies it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Partner {
     pub balances: BTreeMap<Currency, i128>,
     /// `YYYY-MM`: every live card has paid its fee up to this month.
     pub fees_through: Option<String>,
-    /// Oldest first: transfers and card fees, for the sandbox's own view.
-    pub history: Vec<Transaction>,
 }

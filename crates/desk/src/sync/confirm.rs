@@ -366,8 +366,6 @@ impl LiveSync {
     }
 }
 
-/// A refusal from a KYC read that answers the claim (the user or its KYC is unknown to P100),
-/// or the error itself when the read did not happen.
 /// A move's claim against P100's details of it: the same status, or what P100 says instead.
 fn said_status(what: &str, same: bool, status: String) -> (Confirmation, String) {
     if same {
@@ -401,6 +399,8 @@ fn move_refusal(e: p100::Error) -> Result<(Confirmation, String)> {
     }
 }
 
+/// A refusal from a KYC read that answers the claim (the user or its KYC is unknown to P100),
+/// or the error itself when the read did not happen.
 fn refusal(e: p100::Error) -> Result<(Confirmation, String)> {
     match e.code() {
         Some(code @ (Code::UserNotFound | Code::KycNotFound)) => Ok((

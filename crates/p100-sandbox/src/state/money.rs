@@ -29,7 +29,6 @@ pub(super) fn opening_partner() -> Partner {
     Partner {
         balances: partner_opening(),
         fees_through: Some(now()[..7].to_owned()),
-        history: Vec::new(),
     }
 }
 
@@ -117,8 +116,10 @@ fn next_month(month: &str) -> Option<String> {
 }
 
 impl Inner {
-    /// Charges every live card's monthly fee for each month begun since the last charge.
+    /// Charges every live card's monthly fee for each month begun since the last charge, and
+    /// saves the partner at once when it did (a month is charged once, restarts included).
     pub(super) fn bill_card_fees(&mut self) {
+        let before = self.partner.clone();
         let this_month = now()[..7].to_owned();
         let mut through = self
             .partner
@@ -133,6 +134,9 @@ impl Inner {
             through = next;
         }
         self.partner.fees_through = Some(through);
+        if self.partner != before {
+            self.save_partner();
+        }
     }
 
     /// One month's fee for each card not deleted, created before `month` began.
@@ -148,14 +152,7 @@ impl Inner {
         }
         let fee = cards * CARD_FEE_CENTS;
         *self.partner.balances.entry(Currency::Eur).or_insert(0) -= fee;
-        self.partner.history.push(entry(
-            new_id(),
-            TransactionType::Fee,
-            TransactionStatus::Completed,
-            Currency::Eur,
-            fee,
-            format!("Card fees for {month}: {cards} cards at €0.25"),
-        ));
+        tracing::info!(month, cards, "card fees charged to the partner");
     }
 
     fn save_partner(&self) {
@@ -177,14 +174,6 @@ pub(super) fn charge_new_card(p: &mut Partner) -> Result<(), ApiError> {
         )));
     }
     *eur -= CARD_FEE_CENTS;
-    p.history.push(entry(
-        new_id(),
-        TransactionType::Fee,
-        TransactionStatus::Completed,
-        Currency::Eur,
-        CARD_FEE_CENTS,
-        "Card fee for a new card's first month".into(),
-    ));
     Ok(())
 }
 
@@ -192,11 +181,7 @@ impl Sandbox {
     /// The partner's balances, after charging the card fees of any month begun since.
     pub fn partner_balances(&self) -> UserBalances {
         let mut inner = self.lock();
-        let before = inner.partner.clone();
         inner.bill_card_fees();
-        if inner.partner != before {
-            inner.save_partner();
-        }
         partner_balances(&inner.partner.balances)
     }
 
@@ -236,18 +221,10 @@ impl Sandbox {
                 *partner += amount;
             }
             let id = new_id();
-            let (user_kind, partner_kind, words) = if funding {
-                (
-                    TransactionType::TransferIn,
-                    TransactionType::TransferOut,
-                    "funding from partner",
-                )
+            let (user_kind, words) = if funding {
+                (TransactionType::TransferIn, "funding from partner")
             } else {
-                (
-                    TransactionType::TransferOut,
-                    TransactionType::TransferIn,
-                    "collection to partner",
-                )
+                (TransactionType::TransferOut, "collection to partner")
             };
             let upper = c.as_str().to_uppercase();
             u.moves.history.push(entry(
@@ -257,14 +234,6 @@ impl Sandbox {
                 c,
                 amount,
                 format!("{upper} {words}"),
-            ));
-            p.history.push(entry(
-                id.clone(),
-                partner_kind,
-                TransactionStatus::Completed,
-                c,
-                amount,
-                format!("{upper} {words}: {}", u.external_user_id),
             ));
             let details = TransferDetails {
                 id: id.clone(),
