@@ -43,7 +43,7 @@ async fn cardholder(d: &Desk, files: &std::path::Path) -> String {
 /// Every byte the desk keeps in its data folder, as text where it is text.
 fn kept_bytes(dir: &std::path::Path) -> Vec<u8> {
     let mut all = Vec::new();
-    for entry in walk(dir) {
+    for entry in common::walk(dir) {
         // The embedded sandbox's state file is P100's side: it holds the cards it issued.
         if entry
             .file_name()
@@ -54,19 +54,6 @@ fn kept_bytes(dir: &std::path::Path) -> Vec<u8> {
         all.extend(std::fs::read(&entry).unwrap_or_default());
     }
     all
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }
 
 fn contains(hay: &[u8], needle: &str) -> bool {

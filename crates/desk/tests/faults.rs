@@ -12,6 +12,18 @@ use std::time::Duration;
 
 mod common;
 
+/// A desk on `dir` retrying as the fault suites expect: 4 attempts, waits of a few milliseconds.
+async fn fast_desk(dir: &std::path::Path) -> Desk {
+    let mut cfg = common::fresh_config(dir);
+    cfg.retry_policy = RetryPolicy {
+        max_attempts: 4,
+        base: Duration::from_millis(1),
+        cap: Duration::from_millis(4),
+        max_retry_after: Duration::from_secs(5),
+    };
+    Desk::open(cfg).await.unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn randomized_sequences_under_faults_lose_nothing_and_do_nothing_twice() {
     let seed = desk::api::fault_suite::seed();
@@ -19,14 +31,7 @@ async fn randomized_sequences_under_faults_lose_nothing_and_do_nothing_twice() {
     println!("fault suite: seed {seed} (FAULT_SEED={seed} replays it), {sequences} sequences");
 
     let dir = tempfile::tempdir().unwrap();
-    let mut cfg = common::fresh_config(dir.path());
-    cfg.retry_policy = RetryPolicy {
-        max_attempts: 4,
-        base: Duration::from_millis(1),
-        cap: Duration::from_millis(4),
-        max_retry_after: Duration::from_secs(5),
-    };
-    let d = Desk::open(cfg).await.unwrap();
+    let d = fast_desk(dir.path()).await;
     let sandbox = d.with_sandbox(|h| h.state().clone()).await.unwrap();
     let n = desk::api::fault_suite::run(&d, &sandbox, seed, sequences).await;
     println!(
@@ -45,14 +50,7 @@ async fn money_and_cards_under_faults_are_never_lost_and_never_moved_twice() {
     );
     let dir = tempfile::tempdir().unwrap();
     let files = tempfile::tempdir().unwrap();
-    let mut cfg = common::fresh_config(dir.path());
-    cfg.retry_policy = RetryPolicy {
-        max_attempts: 4,
-        base: Duration::from_millis(1),
-        cap: Duration::from_millis(4),
-        max_retry_after: Duration::from_secs(5),
-    };
-    let d = Desk::open(cfg).await.unwrap();
+    let d = fast_desk(dir.path()).await;
     // Three users P100 verified and extended (cards need both), made before any fault.
     let mut users = Vec::new();
     for (i, email) in ["mo@example.com", "ny@example.com", "ola@example.com"]

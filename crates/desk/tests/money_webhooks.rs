@@ -14,19 +14,6 @@ use std::time::Duration;
 mod common;
 use common::{Applicant, service, settled_claims, started, submit};
 
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn money_webhooks_are_claims_and_card_codes_are_never_kept() {
     let dir = tempfile::tempdir().unwrap();
@@ -165,7 +152,7 @@ async fn money_webhooks_are_claims_and_card_codes_are_never_kept() {
         purposes,
         [CardCodePurpose::Activation, CardCodePurpose::ThreeDs]
     );
-    for file in walk(dir.path()) {
+    for file in common::walk(dir.path()) {
         // The embedded sandbox's state file is P100's side of the line.
         if file
             .file_name()

@@ -35,16 +35,7 @@ async fn the_fault_suite_through_a_replica_loses_nothing_and_does_nothing_twice(
     let (_, sandbox) = p100_sandbox::spawn(SandboxConfig::local(P100_KEY))
         .await
         .unwrap();
-    let url = tokio::task::block_in_place(common::migrated_database);
-    let sam = operator(&url, "sam", "supervisor");
-    let replica = start_replica_with(
-        &url,
-        &sandbox.base_url(),
-        P100_KEY,
-        WEBHOOK_TOKEN,
-        FAST_RETRIES,
-    );
-    let hub = HubClient::new(replica.base.parse().unwrap(), &sam).unwrap();
+    let (_replica, hub) = supervised(&sandbox);
     let n = desk::api::fault_suite::run(&hub, sandbox.state(), seed, sequences).await;
     println!(
         "through the hub: {sequences} sequences, {} operations: {} users, {} faults injected, {} \
@@ -69,16 +60,7 @@ async fn money_and_cards_through_a_replica_under_faults_are_never_lost_or_moved_
     )
     .await
     .unwrap();
-    let url = tokio::task::block_in_place(common::migrated_database);
-    let sam = operator(&url, "sam", "supervisor");
-    let replica = start_replica_with(
-        &url,
-        &sandbox.base_url(),
-        P100_KEY,
-        WEBHOOK_TOKEN,
-        FAST_RETRIES,
-    );
-    let hub = HubClient::new(replica.base.parse().unwrap(), &sam).unwrap();
+    let (_replica, hub) = supervised(&sandbox);
     // Two users P100 verified and extended, made before any fault.
     let mut users = Vec::new();
     for email in ["pia@example.com", "rui@example.com"] {
@@ -97,6 +79,22 @@ async fn money_and_cards_through_a_replica_under_faults_are_never_lost_or_moved_
          with nothing done, {} sent again, {} resolved by what P100 shows",
         n.operations, n.done, n.faulted, n.failed_cleanly, n.resent, n.resolved
     );
+}
+
+/// A fresh database, one replica retrying fast against `sandbox`, and a client of it acting as
+/// the supervisor Sam (the replica lives as long as its handle).
+fn supervised(sandbox: &p100_sandbox::SandboxHandle) -> (common::Replica, HubClient) {
+    let url = tokio::task::block_in_place(common::migrated_database);
+    let sam = operator(&url, "sam", "supervisor");
+    let replica = start_replica_with(
+        &url,
+        &sandbox.base_url(),
+        P100_KEY,
+        WEBHOOK_TOKEN,
+        FAST_RETRIES,
+    );
+    let hub = HubClient::new(replica.base.parse().unwrap(), &sam).unwrap();
+    (replica, hub)
 }
 
 fn pending_operations(url: &str) -> i64 {

@@ -166,3 +166,17 @@ pub async fn settled_claims(d: &Desk, ext: &str) -> Vec<(String, Value, String, 
     .await
     .expect("every claim is settled")
 }
+
+/// Every file under `dir`, in its subfolders too.
+pub fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
